@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _NFLB_VALIDATE_H
+#define _NFLB_VALIDATE_H
+
+#include <linux/types.h>
+
+/* Maglev table sizes: primes in [NFLB_TABLE_MIN, NFLB_TABLE_MAX]. */
+#define NFLB_TABLE_MIN		251U
+#define NFLB_TABLE_MAX		131071U
+#define NFLB_TABLE_DEFAULT	65537U
+
+bool nflb_is_prime(u32 n);
+int nflb_table_size_check(u32 size, const char **why);
+u32 nflb_version_code(void);
+
+#endif /* _NFLB_VALIDATE_H */

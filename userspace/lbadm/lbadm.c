@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lbadm: configure the nflb load balancer over generic netlink.
+ */
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lbadm.h"
+
+struct lbadm_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+};
+
+static int cmd_help(int argc, char **argv);
+
+static const struct lbadm_cmd lbadm_cmds[] = {
+	{ "version", cmd_version, "version" },
+	{ "help", cmd_help, "help" },
+};
+
+void lbadm_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lbadm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+struct nflb_nl *lbadm_open(void)
+{
+	struct nflb_nl_err err;
+	struct nflb_nl *nl;
+
+	nl = nflb_nl_open(&err);
+	if (!nl)
+		lbadm_err("%s", err.msg);
+	return nl;
+}
+
+void lbadm_nl_err(struct nflb_nl *nl, const char *what)
+{
+	lbadm_err("%s: %s", what, nflb_nl_error(nl)->msg);
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: lbadm [OPTIONS] COMMAND [ARGS...]\n"
+	      "Options:\n"
+	      "  -h, --help     show this help\n"
+	      "  -V, --version  show lbadm's version\n"
+	      "Commands:\n", f);
+	for (i = 0; i < sizeof(lbadm_cmds) / sizeof(lbadm_cmds[0]); i++)
+		fprintf(f, "  lbadm %s\n", lbadm_cmds[i].usage);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	size_t i;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("lbadm %s\n", LBADM_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return 1;
+	}
+	for (i = 0; i < sizeof(lbadm_cmds) / sizeof(lbadm_cmds[0]); i++)
+		if (strcmp(argv[0], lbadm_cmds[i].name) == 0)
+			return lbadm_cmds[i].fn(argc, argv);
+	lbadm_err("unknown command \"%s\" (try \"lbadm help\")", argv[0]);
+	return 1;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A tiny KTAP producer for host unit tests, so that every layer of
+ * `make check` reports in the same format.
+ */
+#ifndef NFLB_KTAP_H
+#define NFLB_KTAP_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct ktap_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+static int ktap_case_failed;
+
+#define KTAP_EXPECT(cond)						\
+	do {								\
+		if (!(cond)) {						\
+			printf("    # %s:%d: expected %s\n", __FILE__,	\
+			       __LINE__, #cond);			\
+			ktap_case_failed = 1;				\
+		}							\
+	} while (0)
+
+static inline int ktap_run(const char *suite, const struct ktap_case *cases,
+			   size_t n)
+{
+	size_t i;
+	int failed = 0;
+
+	printf("KTAP version 1\n1..1\n");
+	printf("    KTAP version 1\n    # Subtest: %s\n    1..%zu\n", suite, n);
+	for (i = 0; i < n; i++) {
+		ktap_case_failed = 0;
+		cases[i].fn();
+		printf("    %s %zu %s\n", ktap_case_failed ? "not ok" : "ok",
+		       i + 1, cases[i].name);
+		failed |= ktap_case_failed;
+	}
+	printf("%s 1 %s\n", failed ? "not ok" : "ok", suite);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+#define KTAP_CASE(fn) { #fn, fn }
+#define KTAP_MAIN(suite, cases)						\
+	int main(void)							\
+	{								\
+		return ktap_run(suite, cases,				\
+				sizeof(cases) / sizeof(cases[0]));	\
+	}
+
+#endif /* NFLB_KTAP_H */
