@@ -20,12 +20,11 @@ source_pkg_version() {
 	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null
 }
 
-# Cache key of the test kernel: source package version + fragments + build script.
+# Cache key of the test kernel: source package version + config fragments.
 test_kernel_key() {
 	{
 		source_pkg_version
-		cat "$NFLB_TOP/scripts/kernel/test.config" "$NFLB_TOP/selftests/config" \
-			"$NFLB_TOP/scripts/test-kernel"
+		cat "$NFLB_TOP/scripts/kernel/test.config" "$NFLB_TOP/selftests/config"
 	} | sha256sum | cut -c1-16
 }
 
