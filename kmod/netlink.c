@@ -4,11 +4,15 @@
  * own strict policy; every rejection carries an extack message.
  */
 
+#include <linux/in.h>
+#include <linux/in6.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <uapi/linux/nflb.h>
 
 #include "netlink.h"
 #include "netns.h"
+#include "service.h"
 #include "validate.h"
 #include "version.h"
 
@@ -60,10 +64,716 @@ err_free:
 	return ret;
 }
 
+
+static struct netlink_range_validation nflb_table_size_range = {
+	.min = NFLB_TABLE_MIN,
+	.max = NFLB_TABLE_MAX,
+};
+
+/* Requests: what each command may carry; replies only are rejected. */
+static const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
+	[NFLB_SVC_A_FAMILY] = { .type = NLA_U16 },
+	[NFLB_SVC_A_PROTO] = { .type = NLA_U8 },
+	[NFLB_SVC_A_ADDR] = NLA_POLICY_MIN_LEN(sizeof(__be32)),
+	[NFLB_SVC_A_PORT] = { .type = NLA_U16 },
+	[NFLB_SVC_A_TABLE_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							&nflb_table_size_range),
+	[NFLB_SVC_A_HASH] = NLA_POLICY_MAX(NLA_U8, NFLB_HASH_MAX),
+	[NFLB_SVC_A_SEED] = { .type = NLA_U64 },
+	[NFLB_SVC_A_SNAT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NFLB_SVC_A_STATS] = { .type = NLA_REJECT },
+	[NFLB_SVC_A_BACKENDS] = { .type = NLA_REJECT },
+	[NFLB_SVC_A_PAD] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy nflb_be_policy[NFLB_BE_A_MAX + 1] = {
+	[NFLB_BE_A_FAMILY] = { .type = NLA_U16 },
+	[NFLB_BE_A_ADDR] = NLA_POLICY_MIN_LEN(sizeof(__be32)),
+	[NFLB_BE_A_PORT] = { .type = NLA_U16 },
+	[NFLB_BE_A_WEIGHT] = NLA_POLICY_MAX(NLA_U32, U16_MAX),
+	[NFLB_BE_A_STATE] = NLA_POLICY_MAX(NLA_U8, NFLB_BACKEND_STATE_MAX),
+	[NFLB_BE_A_SLOTS] = { .type = NLA_REJECT },
+	[NFLB_BE_A_STATS] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy nflb_svc_req_policy[NFLB_A_SERVICE + 1] = {
+	[NFLB_A_SERVICE] = NLA_POLICY_NESTED(nflb_svc_policy),
+};
+
+static const struct nla_policy nflb_be_req_policy[NFLB_A_FLUSH + 1] = {
+	[NFLB_A_SERVICE] = NLA_POLICY_NESTED(nflb_svc_policy),
+	[NFLB_A_BACKEND] = NLA_POLICY_NESTED(nflb_be_policy),
+	[NFLB_A_FLUSH] = { .type = NLA_FLAG },
+};
+
+static unsigned int nflb_family_addr_len(u16 family)
+{
+	return family == AF_INET ? sizeof(__be32) : sizeof(struct in6_addr);
+}
+
+/* An address attribute of FAMILY; unicast only. */
+static int nflb_parse_addr(const struct nlattr *attr, u16 family,
+			   union nf_inet_addr *addr,
+			   struct netlink_ext_ack *extack)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (nla_len(attr) != nflb_family_addr_len(family)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "address length does not match the address family");
+		return -EINVAL;
+	}
+	nla_memcpy(addr, attr, sizeof(*addr));
+	if (family == AF_INET ?
+	    (ipv4_is_zeronet(addr->ip) || ipv4_is_multicast(addr->ip) ||
+	     ipv4_is_lbcast(addr->ip)) :
+	    (ipv6_addr_any(&addr->in6) || ipv6_addr_is_multicast(&addr->in6))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "address must be a unicast address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int nflb_parse_family(const struct nlattr *attr, u16 *family,
+			     struct netlink_ext_ack *extack)
+{
+	*family = nla_get_u16(attr);
+	if (*family != AF_INET && *family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "address family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	return 0;
+}
+
+/* The service named by a request's NFLB_A_SERVICE: key, options in TB. */
+static int nflb_parse_svc(struct genl_info *info, struct nlattr **tb,
+			  struct nflb_svc_key *key)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *nest = info->attrs[NFLB_A_SERVICE];
+	u16 family;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, NFLB_A_SERVICE)) {
+		NL_SET_ERR_MSG(extack, "service missing");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, NFLB_SVC_A_MAX, nest, nflb_svc_policy,
+			       extack);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, NFLB_SVC_A_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, NFLB_SVC_A_PROTO) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, NFLB_SVC_A_ADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, NFLB_SVC_A_PORT)) {
+		NL_SET_ERR_MSG(extack,
+			       "service needs family, protocol, address and port");
+		return -EINVAL;
+	}
+	memset(key, 0, sizeof(*key));
+	ret = nflb_parse_family(tb[NFLB_SVC_A_FAMILY], &family, extack);
+	if (ret)
+		return ret;
+	key->family = family;
+	key->proto = nla_get_u8(tb[NFLB_SVC_A_PROTO]);
+	if (key->proto != IPPROTO_TCP && key->proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFLB_SVC_A_PROTO],
+				    "protocol must be TCP or UDP");
+		return -EPROTONOSUPPORT;
+	}
+	key->port = htons(nla_get_u16(tb[NFLB_SVC_A_PORT]));
+	return nflb_parse_addr(tb[NFLB_SVC_A_ADDR], family, &key->addr, extack);
+}
+
+/* Options present in TB over OPTS. */
+static int nflb_parse_svc_opts(struct nlattr **tb, struct nflb_svc_opts *opts,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *attr = tb[NFLB_SVC_A_TABLE_SIZE];
+	const char *why;
+	int ret;
+
+	if (attr) {
+		/* The policy checked the range; the size must be a prime. */
+		ret = nflb_table_size_check(nla_get_u32(attr), &why);
+		if (ret) {
+			NL_SET_BAD_ATTR(extack, attr);
+			if (extack)
+				extack->_msg = why;
+			return ret;
+		}
+		opts->table_size = nla_get_u32(attr);
+	}
+	if (tb[NFLB_SVC_A_HASH])
+		opts->hash = nla_get_u8(tb[NFLB_SVC_A_HASH]);
+	if (tb[NFLB_SVC_A_SEED])
+		opts->seed = nla_get_u64(tb[NFLB_SVC_A_SEED]);
+	if (tb[NFLB_SVC_A_SNAT])
+		opts->snat = nla_get_u8(tb[NFLB_SVC_A_SNAT]);
+	return 0;
+}
+
+/* The service of the request, which must exist. */
+static struct nflb_service *nflb_req_svc(struct nflb_net *nn,
+					 struct genl_info *info,
+					 struct nlattr **tb, int *err)
+{
+	struct nflb_service *svc;
+	struct nflb_svc_key key;
+
+	*err = nflb_parse_svc(info, tb, &key);
+	if (*err)
+		return NULL;
+	svc = nflb_service_find(nn, &key);
+	if (!svc) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFLB_A_SERVICE],
+				    "no such service");
+		*err = -ENOENT;
+	}
+	return svc;
+}
+
+static int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nflb_svc_opts opts = { .table_size = NFLB_TABLE_DEFAULT };
+	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_svc_key key;
+	int ret;
+
+	ret = nflb_parse_svc(info, tb, &key);
+	if (ret)
+		return ret;
+	ret = nflb_parse_svc_opts(tb, &opts, info->extack);
+	if (ret)
+		return ret;
+	mutex_lock(&nn->lock);
+	ret = nflb_service_add(nn, &key, &opts, info->extack);
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_service *svc;
+	struct nflb_svc_opts opts;
+	int ret;
+
+	mutex_lock(&nn->lock);
+	svc = nflb_req_svc(nn, info, tb, &ret);
+	if (!svc)
+		goto out;
+	opts.table_size = svc->table_size;
+	opts.seed = svc->seed;
+	opts.hash = svc->hash;
+	opts.snat = svc->snat;
+	ret = nflb_parse_svc_opts(tb, &opts, info->extack);
+	if (!ret)
+		ret = nflb_service_set(nn, svc, &opts, info->extack);
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int nflb_nl_service_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_service *svc;
+	int ret;
+
+	mutex_lock(&nn->lock);
+	svc = nflb_req_svc(nn, info, tb, &ret);
+	if (svc)
+		nflb_service_del(nn, svc);
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int nflb_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+
+	mutex_lock(&nn->lock);
+	nflb_service_flush(nn);
+	mutex_unlock(&nn->lock);
+	return 0;
+}
+
+static int nflb_put_stats(struct sk_buff *msg, int type,
+			  struct nflb_stats __percpu *pcpu)
+{
+	struct nflb_stats_sum sum;
+	struct nlattr *nest;
+
+	nflb_stats_read(pcpu, &sum);
+	nest = nla_nest_start(msg, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, NFLB_STATS_A_CONNS, sum.conns, NFLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_PKTS_IN, sum.pkts_in, NFLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_PKTS_OUT, sum.pkts_out, NFLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_BYTES_IN, sum.bytes_in, NFLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_BYTES_OUT, sum.bytes_out, NFLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_DROPS, sum.drops, NFLB_STATS_A_PAD)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* A backend's identity (and, if FULL, its options and counters). */
+static int nflb_put_backend(struct sk_buff *msg, const struct nflb_service *svc,
+			    const struct nflb_backend *be, u32 slots, bool full)
+{
+	u16 family = svc->key.family;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, NFLB_A_BACKEND);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(msg, NFLB_BE_A_FAMILY, family) ||
+	    nla_put(msg, NFLB_BE_A_ADDR, nflb_family_addr_len(family), &be->addr) ||
+	    nla_put_u16(msg, NFLB_BE_A_PORT, ntohs(be->port)))
+		goto err;
+	if (full &&
+	    (nla_put_u32(msg, NFLB_BE_A_WEIGHT, be->weight) ||
+	     nla_put_u8(msg, NFLB_BE_A_STATE, be->state) ||
+	     nla_put_u32(msg, NFLB_BE_A_SLOTS, slots) ||
+	     nflb_put_stats(msg, NFLB_BE_A_STATS, be->stats)))
+		goto err;
+	nla_nest_end(msg, nest);
+	return 0;
+err:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+static int nflb_put_svc_key(struct sk_buff *msg, const struct nflb_svc_key *key)
+{
+	if (nla_put_u16(msg, NFLB_SVC_A_FAMILY, key->family) ||
+	    nla_put_u8(msg, NFLB_SVC_A_PROTO, key->proto) ||
+	    nla_put(msg, NFLB_SVC_A_ADDR, nflb_family_addr_len(key->family),
+		    &key->addr) ||
+	    nla_put_u16(msg, NFLB_SVC_A_PORT, ntohs(key->port)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
+			     struct nflb_service *svc, u32 portid, u32 seq,
+			     int flags)
+{
+	const struct nflb_table *t;
+	struct nlattr *nest, *list;
+	struct nflb_backend *be;
+	void *hdr;
+	u32 i;
+
+	lockdep_assert_held(&nn->lock);
+	hdr = genlmsg_put(msg, portid, seq, &nflb_genl_family, flags,
+			  NFLB_CMD_SERVICE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, NFLB_A_SERVICE);
+	if (!nest)
+		goto err;
+	if (nflb_put_svc_key(msg, &svc->key) ||
+	    nla_put_u32(msg, NFLB_SVC_A_TABLE_SIZE, svc->table_size) ||
+	    nla_put_u8(msg, NFLB_SVC_A_HASH, svc->hash) ||
+	    nla_put_u64_64bit(msg, NFLB_SVC_A_SEED, svc->seed, NFLB_SVC_A_PAD) ||
+	    nla_put_u8(msg, NFLB_SVC_A_SNAT, svc->snat) ||
+	    nflb_put_stats(msg, NFLB_SVC_A_STATS, svc->stats))
+		goto err;
+	list = nla_nest_start(msg, NFLB_SVC_A_BACKENDS);
+	if (!list)
+		goto err;
+	t = rcu_dereference_protected(svc->table, lockdep_is_held(&nn->lock));
+	/* In configuration order; the slots held come from the table. */
+	list_for_each_entry(be, &svc->backends, node) {
+		u32 slots = 0;
+
+		for (i = 0; i < t->n; i++)
+			if (t->be[i] == be)
+				slots = t->slots_held[i];
+		if (nflb_put_backend(msg, svc, be, slots, true))
+			goto err;
+	}
+	nla_nest_end(msg, list);
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return 0;
+err:
+	genlmsg_cancel(msg, hdr);
+	return -EMSGSIZE;
+}
+
+static int nflb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_service *svc;
+	struct sk_buff *msg;
+	int ret;
+
+	mutex_lock(&nn->lock);
+	svc = nflb_req_svc(nn, info, tb, &ret);
+	if (!svc)
+		goto out;
+	/* Backends are listed whole: size the message for them. */
+	msg = genlmsg_new(NLMSG_GOODSIZE + svc->n_backends * 160, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = nflb_fill_service(msg, nn, svc, info->snd_portid, info->snd_seq, 0);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	mutex_unlock(&nn->lock);
+	return genlmsg_reply(msg, info);
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+/* cb->args[0]: services already sent. */
+static int nflb_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nflb_net *nn = nflb_net(sock_net(skb->sk));
+	struct nflb_service *svc;
+	long idx = 0, sent = 0;
+	int ret;
+
+	mutex_lock(&nn->lock);
+	cb->seq = nn->generation;
+	list_for_each_entry(svc, &nn->service_list, node) {
+		if (idx++ < cb->args[0])
+			continue;
+		ret = nflb_fill_service(skb, nn, svc,
+					NETLINK_CB(cb->skb).portid,
+					cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (ret) {
+			/* A service too big for any message is an error. */
+			if (!sent) {
+				mutex_unlock(&nn->lock);
+				return ret;
+			}
+			break;
+		}
+		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+		sent++;
+		cb->args[0]++;
+	}
+	mutex_unlock(&nn->lock);
+	return skb->len;
+}
+
+/* Common to backend commands: service, backend key, options. */
+static int nflb_parse_be(struct genl_info *info, struct nflb_service *svc,
+			 struct nlattr **tb, union nf_inet_addr *addr,
+			 __be16 *port)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *nest = info->attrs[NFLB_A_BACKEND];
+	u16 family;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, NFLB_A_BACKEND)) {
+		NL_SET_ERR_MSG(extack, "backend missing");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, NFLB_BE_A_MAX, nest, nflb_be_policy, extack);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, NFLB_BE_A_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, NFLB_BE_A_ADDR)) {
+		NL_SET_ERR_MSG(extack, "backend needs a family and an address");
+		return -EINVAL;
+	}
+	ret = nflb_parse_family(tb[NFLB_BE_A_FAMILY], &family, extack);
+	if (ret)
+		return ret;
+	if (family != svc->key.family) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFLB_BE_A_FAMILY],
+				    "backend address family differs from the service's");
+		return -EAFNOSUPPORT;
+	}
+	ret = nflb_parse_addr(tb[NFLB_BE_A_ADDR], family, addr, extack);
+	if (ret)
+		return ret;
+	*port = svc->key.port;
+	if (tb[NFLB_BE_A_PORT]) {
+		*port = htons(nla_get_u16(tb[NFLB_BE_A_PORT]));
+		if (!svc->key.port && *port) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFLB_BE_A_PORT],
+					    "backends of an all-ports service take no port");
+			return -EINVAL;
+		}
+		if (svc->key.port && !*port) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFLB_BE_A_PORT],
+					    "backend port 0 is only for all-ports services");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int nflb_nl_backend_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nlattr *stb[NFLB_SVC_A_MAX + 1];
+	struct nlattr *tb[NFLB_BE_A_MAX + 1];
+	union nf_inet_addr addr;
+	struct nflb_service *svc;
+	u8 state = NFLB_BACKEND_UP;
+	u16 weight = 1;
+	__be16 port;
+	int ret;
+
+	mutex_lock(&nn->lock);
+	svc = nflb_req_svc(nn, info, stb, &ret);
+	if (!svc)
+		goto out;
+	ret = nflb_parse_be(info, svc, tb, &addr, &port);
+	if (ret)
+		goto out;
+	if (tb[NFLB_BE_A_WEIGHT])
+		weight = nla_get_u32(tb[NFLB_BE_A_WEIGHT]);
+	if (tb[NFLB_BE_A_STATE])
+		state = nla_get_u8(tb[NFLB_BE_A_STATE]);
+	ret = nflb_backend_add(nn, svc, &addr, port, weight, state,
+			       info->extack);
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+/* The existing backend a SET or DEL request names. */
+static struct nflb_backend *nflb_req_be(struct nflb_net *nn,
+					struct genl_info *info,
+					struct nflb_service **svcp,
+					struct nlattr **tb, int *err)
+{
+	struct nlattr *stb[NFLB_SVC_A_MAX + 1];
+	union nf_inet_addr addr;
+	struct nflb_backend *be;
+	__be16 port;
+
+	*svcp = nflb_req_svc(nn, info, stb, err);
+	if (!*svcp)
+		return NULL;
+	*err = nflb_parse_be(info, *svcp, tb, &addr, &port);
+	if (*err)
+		return NULL;
+	be = nflb_backend_find(*svcp, &addr, port);
+	if (!be) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFLB_A_BACKEND],
+				    "no such backend");
+		*err = -ENOENT;
+	}
+	return be;
+}
+
+static int nflb_nl_backend_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nlattr *tb[NFLB_BE_A_MAX + 1];
+	struct nflb_service *svc;
+	struct nflb_backend *be;
+	u16 weight;
+	u8 state;
+	int ret;
+
+	mutex_lock(&nn->lock);
+	be = nflb_req_be(nn, info, &svc, tb, &ret);
+	if (!be)
+		goto out;
+	weight = tb[NFLB_BE_A_WEIGHT] ? nla_get_u32(tb[NFLB_BE_A_WEIGHT]) :
+					be->weight;
+	state = tb[NFLB_BE_A_STATE] ? nla_get_u8(tb[NFLB_BE_A_STATE]) :
+				      be->state;
+	ret = nflb_backend_set(nn, svc, be, weight, state, info->extack);
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+static int nflb_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nlattr *tb[NFLB_BE_A_MAX + 1];
+	struct nflb_service *svc;
+	struct nflb_backend *be;
+	int ret;
+
+	mutex_lock(&nn->lock);
+	be = nflb_req_be(nn, info, &svc, tb, &ret);
+	if (be)
+		ret = nflb_backend_del(nn, svc, be,
+				       nla_get_flag(info->attrs[NFLB_A_FLUSH]),
+				       info->extack);
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+#define NFLB_TABLE_CHUNK 2048	/* slots per NFLB_TABLE_A_SLOTS */
+
+/*
+ * cb->args[0]: next slot to send, cb->args[1]: header sent,
+ * cb->args[2]: table generation (a rebuilt table ends the dump as
+ * interrupted rather than mixing two tables).
+ */
+static int nflb_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *dinfo = genl_dumpit_info(cb);
+	struct nflb_net *nn = nflb_net(sock_net(skb->sk));
+	struct nlattr *stb[NFLB_SVC_A_MAX + 1];
+	struct nlattr *nest, *list;
+	const struct nflb_table *t;
+	struct genl_info info = {
+		.attrs = dinfo->attrs,
+		.extack = cb->extack,
+	};
+	struct nflb_service *svc;
+	int ret;
+	u32 i;
+	void *hdr;
+
+	mutex_lock(&nn->lock);
+	svc = nflb_req_svc(nn, &info, stb, &ret);
+	if (!svc)
+		goto out_err;
+	t = rcu_dereference_protected(svc->table, lockdep_is_held(&nn->lock));
+	if (!cb->args[1]) {
+		cb->args[2] = t->generation;
+	} else if (cb->args[2] != t->generation) {
+		NL_SET_ERR_MSG(cb->extack, "table changed during the dump");
+		ret = -EAGAIN;
+		goto out_err;
+	}
+	if (cb->args[1] && cb->args[0] >= t->size)
+		goto out_done;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &nflb_genl_family, NLM_F_MULTI, NFLB_CMD_TABLE_GET);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto out_err;
+	}
+	nest = nla_nest_start(skb, NFLB_A_TABLE);
+	if (!nest)
+		goto out_cancel;
+	if (!cb->args[1]) {
+		if (nla_put_u32(skb, NFLB_TABLE_A_SIZE, t->size))
+			goto out_cancel;
+		list = nla_nest_start(skb, NFLB_TABLE_A_BACKENDS);
+		if (!list)
+			goto out_cancel;
+		for (i = 0; i < t->n; i++)
+			if (nflb_put_backend(skb, svc, t->be[i], 0, false))
+				goto out_cancel;
+		nla_nest_end(skb, list);
+	}
+	if (nla_put_u32(skb, NFLB_TABLE_A_OFFSET, cb->args[0]))
+		goto out_cancel;
+	/* As many chunks as fit. */
+	while (cb->args[0] < t->size) {
+		u32 n = min_t(u32, NFLB_TABLE_CHUNK, t->size - cb->args[0]);
+
+		if (nla_put(skb, NFLB_TABLE_A_SLOTS, n * sizeof(u16),
+			    t->slots + cb->args[0]))
+			break;	/* the rest goes in the next message */
+		cb->args[0] += n;
+	}
+	cb->args[1] = 1;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	mutex_unlock(&nn->lock);
+	return skb->len;
+
+out_cancel:
+	genlmsg_cancel(skb, hdr);
+	ret = -EMSGSIZE;
+out_err:
+	mutex_unlock(&nn->lock);
+	return ret;
+out_done:
+	mutex_unlock(&nn->lock);
+	return 0;
+}
+
 static const struct genl_ops nflb_genl_ops[] = {
 	{
 		.cmd = NFLB_CMD_GET_INFO,
 		.doit = nflb_nl_get_info,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_SERVICE_NEW,
+		.doit = nflb_nl_service_new,
+		.policy = nflb_svc_req_policy,
+		.maxattr = NFLB_A_SERVICE,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_SERVICE_SET,
+		.doit = nflb_nl_service_set,
+		.policy = nflb_svc_req_policy,
+		.maxattr = NFLB_A_SERVICE,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_SERVICE_DEL,
+		.doit = nflb_nl_service_del,
+		.policy = nflb_svc_req_policy,
+		.maxattr = NFLB_A_SERVICE,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_SERVICE_GET,
+		.doit = nflb_nl_service_get,
+		.dumpit = nflb_nl_service_dump,
+		.policy = nflb_svc_req_policy,
+		.maxattr = NFLB_A_SERVICE,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_BACKEND_NEW,
+		.doit = nflb_nl_backend_new,
+		.policy = nflb_be_req_policy,
+		.maxattr = NFLB_A_BACKEND,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_BACKEND_SET,
+		.doit = nflb_nl_backend_set,
+		.policy = nflb_be_req_policy,
+		.maxattr = NFLB_A_BACKEND,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_BACKEND_DEL,
+		.doit = nflb_nl_backend_del,
+		.policy = nflb_be_req_policy,
+		.maxattr = NFLB_A_FLUSH,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_FLUSH,
+		.doit = nflb_nl_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_TABLE_GET,
+		.dumpit = nflb_nl_table_dump,
+		.policy = nflb_svc_req_policy,
+		.maxattr = NFLB_A_SERVICE,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per network namespace state, through pernet_operations and net_generic:
- * an idle netns costs one small allocation and nothing else.
+ * Per network namespace state, through pernet_operations and net_generic.
+ * Netfilter hooks are registered only while the netns has services of a
+ * family (see hooks.c), so an idle netns costs a small allocation only.
  */
 
 #include <net/netns/generic.h>
 
 #include "netns.h"
+#include "service.h"
 
 static unsigned int nflb_net_id __read_mostly;
 
@@ -18,17 +20,25 @@ struct nflb_net *nflb_net(const struct net *net)
 static int __net_init nflb_net_init(struct net *net)
 {
 	struct nflb_net *nn = nflb_net(net);
+	int ret;
 
 	nn->net = net;
 	mutex_init(&nn->lock);
-	nn->n_services = 0;
-	return 0;
+	INIT_LIST_HEAD(&nn->service_list);
+	ret = nflb_service_table_init(nn);
+	if (ret)
+		mutex_destroy(&nn->lock);
+	return ret;
 }
 
 static void __net_exit nflb_net_exit(struct net *net)
 {
 	struct nflb_net *nn = nflb_net(net);
 
+	mutex_lock(&nn->lock);
+	nflb_service_flush(nn);
+	mutex_unlock(&nn->lock);
+	nflb_service_table_destroy(nn);
 	mutex_destroy(&nn->lock);
 }
 
@@ -47,4 +57,6 @@ int __init nflb_netns_init(void)
 void nflb_netns_uninit(void)
 {
 	unregister_pernet_subsys(&nflb_net_ops);
+	/* Objects freed by call_rcu() must be gone before the module is. */
+	rcu_barrier();
 }

@@ -3,6 +3,7 @@
 #define _NFLB_NETNS_H
 
 #include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
 #include <net/net_namespace.h>
 
 /* Per network namespace state; see nflb_net(). */
@@ -10,7 +11,15 @@ struct nflb_net {
 	struct net *net;
 	/* Serialises every configuration change in this netns. */
 	struct mutex lock;
+	/* Services by key, read under RCU by the packet path. */
+	struct rhashtable services;
+	/* The same services, in creation order, for dumps (under lock). */
+	struct list_head service_list;
 	unsigned int n_services;
+	/* Services per family; hooks are registered while non-zero. */
+	unsigned int n_family[2];
+	/* Bumped on every change; lets a dump notice it was interrupted. */
+	u64 generation;
 };
 
 struct nflb_net *nflb_net(const struct net *net);

@@ -4,23 +4,77 @@
  *
  * Control plane: generic netlink family "nflb" (NFLB_GENL_NAME), version
  * NFLB_GENL_VERSION.  Every request is validated strictly: unknown
- * attributes, attributes of the wrong type and reserved header fields that
- * are not zero are rejected with an extended ACK naming the attribute.
- * Every command needs CAP_NET_ADMIN in the user namespace that owns the
- * network namespace of the requesting socket (GENL_UNS_ADMIN_PERM); state is
- * kept per network namespace.  The family is registered by the nflb module,
- * which is loaded on demand by the first request naming the family.
+ * attributes, attributes of the wrong type or out of range, and reserved
+ * header fields that are not zero are rejected with an extended ACK naming
+ * the attribute.  A rejected request changes nothing.  Every command needs
+ * CAP_NET_ADMIN in the user namespace owning the network namespace of the
+ * requesting socket (GENL_UNS_ADMIN_PERM); all state is per network
+ * namespace.  The first request naming the family loads the module.
  *
- * NFLB_CMD_GET_INFO
- *   Request:  no attributes.
- *   Reply:    NFLB_A_INFO (nested), holding
- *               NFLB_INFO_A_VERSION       NUL-terminated string, the module
- *                                         version ("MAJOR.MINOR.PATCH")
- *               NFLB_INFO_A_VERSION_CODE  u32, MAJOR << 16 | MINOR << 8 | PATCH
- *               NFLB_INFO_A_TABLE_MIN     u32, smallest Maglev table size
- *               NFLB_INFO_A_TABLE_MAX     u32, largest Maglev table size
- *               NFLB_INFO_A_TABLE_DEFAULT u32, default Maglev table size
- *             Maglev table sizes are primes within [TABLE_MIN, TABLE_MAX].
+ * Objects
+ *
+ *   A service is identified by (family, protocol, VIP, port): NFLB_A_SERVICE
+ *   holding NFLB_SVC_A_FAMILY (AF_INET or AF_INET6), NFLB_SVC_A_PROTO
+ *   (IPPROTO_TCP or IPPROTO_UDP), NFLB_SVC_A_ADDR (4 or 16 bytes, network
+ *   order) and NFLB_SVC_A_PORT (host order; 0 = every port of the VIP, the
+ *   backend then keeps the client's destination port).  Options:
+ *     NFLB_SVC_A_TABLE_SIZE  u32, Maglev table size: a prime within
+ *                            [NFLB_INFO_A_TABLE_MIN, NFLB_INFO_A_TABLE_MAX];
+ *                            default NFLB_INFO_A_TABLE_DEFAULT (65537)
+ *     NFLB_SVC_A_HASH        u8, enum nflb_hash: the lookup key, the 5-tuple
+ *                            (default) or the client's address (affinity)
+ *     NFLB_SVC_A_SEED        u64, hash seed (default 0; equal seeds, sizes
+ *                            and backends give bit-identical tables on
+ *                            every node, whatever the order of insertion)
+ *     NFLB_SVC_A_SNAT        u8, 0 or 1: one-arm mode, the client's source
+ *                            is also rewritten to the load balancer's
+ *                            address on the way to the backend
+ *
+ *   A backend belongs to a service and is identified by its address and
+ *   port: NFLB_A_BACKEND holding NFLB_BE_A_FAMILY (must equal the
+ *   service's), NFLB_BE_A_ADDR, NFLB_BE_A_PORT (absent: the service port;
+ *   must be absent or 0 for an all-ports service).  Options:
+ *     NFLB_BE_A_WEIGHT       u32, 0..65535 (default 1); 0 takes no new flows
+ *     NFLB_BE_A_STATE        u8, enum nflb_backend_state (default UP);
+ *                            DRAIN and DOWN take no new flows, established
+ *                            flows continue through conntrack
+ *
+ * Commands
+ *
+ *   NFLB_CMD_GET_INFO      -> NFLB_A_INFO: version, table size bounds.
+ *   NFLB_CMD_SERVICE_NEW   NFLB_A_SERVICE (key + options).  EEXIST if the
+ *                          service exists.
+ *   NFLB_CMD_SERVICE_SET   NFLB_A_SERVICE (key + options to change).
+ *   NFLB_CMD_SERVICE_DEL   NFLB_A_SERVICE (key).  Its flows live on in
+ *                          conntrack until they end.
+ *   NFLB_CMD_SERVICE_GET   doit: NFLB_A_SERVICE (key); dump: every service.
+ *                          Reply: NFLB_A_SERVICE with key, options,
+ *                          NFLB_SVC_A_STATS and NFLB_SVC_A_BACKENDS (a nest
+ *                          of NFLB_A_BACKEND, each with its options,
+ *                          NFLB_BE_A_SLOTS and NFLB_BE_A_STATS).
+ *   NFLB_CMD_BACKEND_NEW   NFLB_A_SERVICE (key), NFLB_A_BACKEND.  EEXIST
+ *                          if the backend exists.
+ *   NFLB_CMD_BACKEND_SET   NFLB_A_SERVICE (key), NFLB_A_BACKEND (key +
+ *                          options to change).
+ *   NFLB_CMD_BACKEND_DEL   NFLB_A_SERVICE (key), NFLB_A_BACKEND (key),
+ *                          optional NFLB_A_FLUSH: also expire the
+ *                          backend's conntrack entries.
+ *   NFLB_CMD_FLUSH         delete every service of the netns.
+ *   NFLB_CMD_TABLE_GET     dump, NFLB_A_SERVICE (key): the service's Maglev
+ *                          table in messages holding NFLB_A_TABLE: the first
+ *                          with NFLB_TABLE_A_SIZE and NFLB_TABLE_A_BACKENDS
+ *                          (NFLB_A_BACKEND nests in index order), each with
+ *                          NFLB_TABLE_A_OFFSET and NFLB_TABLE_A_SLOTS (u16
+ *                          backend indices, host order, for the slots from
+ *                          OFFSET on).  An empty table (no backend up) has
+ *                          SIZE 0.
+ *
+ * Statistics (NFLB_SVC_A_STATS, NFLB_BE_A_STATS): u64 counters, kept per
+ * CPU: connections scheduled, packets and bytes from clients (IN) and from
+ * backends (OUT), and new flows dropped because no backend was available.
+ *
+ * A new flow to a service with no backend up with a non-zero weight is
+ * dropped and answered: TCP with a reset, UDP with ICMP port unreachable.
  */
 #ifndef _UAPI_LINUX_NFLB_H
 #define _UAPI_LINUX_NFLB_H
@@ -31,6 +85,15 @@
 enum nflb_cmd {
 	NFLB_CMD_UNSPEC,
 	NFLB_CMD_GET_INFO,
+	NFLB_CMD_SERVICE_NEW,
+	NFLB_CMD_SERVICE_SET,
+	NFLB_CMD_SERVICE_DEL,
+	NFLB_CMD_SERVICE_GET,
+	NFLB_CMD_BACKEND_NEW,
+	NFLB_CMD_BACKEND_SET,
+	NFLB_CMD_BACKEND_DEL,
+	NFLB_CMD_FLUSH,
+	NFLB_CMD_TABLE_GET,
 
 	__NFLB_CMD_MAX
 };
@@ -39,6 +102,10 @@ enum nflb_cmd {
 enum nflb_attr {
 	NFLB_A_UNSPEC,
 	NFLB_A_INFO,		/* nested, enum nflb_info_attr */
+	NFLB_A_SERVICE,		/* nested, enum nflb_service_attr */
+	NFLB_A_BACKEND,		/* nested, enum nflb_backend_attr */
+	NFLB_A_FLUSH,		/* flag */
+	NFLB_A_TABLE,		/* nested, enum nflb_table_attr */
 
 	__NFLB_A_MAX
 };
@@ -55,5 +122,79 @@ enum nflb_info_attr {
 	__NFLB_INFO_A_MAX
 };
 #define NFLB_INFO_A_MAX (__NFLB_INFO_A_MAX - 1)
+
+enum nflb_hash {
+	NFLB_HASH_5TUPLE,
+	NFLB_HASH_SOURCE,
+
+	__NFLB_HASH_MAX
+};
+#define NFLB_HASH_MAX (__NFLB_HASH_MAX - 1)
+
+enum nflb_service_attr {
+	NFLB_SVC_A_UNSPEC,
+	NFLB_SVC_A_FAMILY,	/* u16: AF_INET, AF_INET6 */
+	NFLB_SVC_A_PROTO,	/* u8: IPPROTO_TCP, IPPROTO_UDP */
+	NFLB_SVC_A_ADDR,	/* binary: 4 or 16 bytes */
+	NFLB_SVC_A_PORT,	/* u16, host order */
+	NFLB_SVC_A_TABLE_SIZE,	/* u32 */
+	NFLB_SVC_A_HASH,	/* u8, enum nflb_hash */
+	NFLB_SVC_A_SEED,	/* u64 */
+	NFLB_SVC_A_SNAT,	/* u8: 0, 1 */
+	NFLB_SVC_A_STATS,	/* nested, enum nflb_stats_attr (reply) */
+	NFLB_SVC_A_BACKENDS,	/* nested, NFLB_A_BACKEND list (reply) */
+	NFLB_SVC_A_PAD,
+
+	__NFLB_SVC_A_MAX
+};
+#define NFLB_SVC_A_MAX (__NFLB_SVC_A_MAX - 1)
+
+enum nflb_backend_state {
+	NFLB_BACKEND_UP,
+	NFLB_BACKEND_DRAIN,
+	NFLB_BACKEND_DOWN,
+
+	__NFLB_BACKEND_STATE_MAX
+};
+#define NFLB_BACKEND_STATE_MAX (__NFLB_BACKEND_STATE_MAX - 1)
+
+enum nflb_backend_attr {
+	NFLB_BE_A_UNSPEC,
+	NFLB_BE_A_FAMILY,	/* u16: AF_INET, AF_INET6 */
+	NFLB_BE_A_ADDR,		/* binary: 4 or 16 bytes */
+	NFLB_BE_A_PORT,		/* u16, host order */
+	NFLB_BE_A_WEIGHT,	/* u32: 0..65535 */
+	NFLB_BE_A_STATE,	/* u8, enum nflb_backend_state */
+	NFLB_BE_A_SLOTS,	/* u32: Maglev slots held (reply) */
+	NFLB_BE_A_STATS,	/* nested, enum nflb_stats_attr (reply) */
+
+	__NFLB_BE_A_MAX
+};
+#define NFLB_BE_A_MAX (__NFLB_BE_A_MAX - 1)
+
+enum nflb_stats_attr {
+	NFLB_STATS_A_UNSPEC,
+	NFLB_STATS_A_CONNS,	/* u64 */
+	NFLB_STATS_A_PKTS_IN,	/* u64 */
+	NFLB_STATS_A_PKTS_OUT,	/* u64 */
+	NFLB_STATS_A_BYTES_IN,	/* u64 */
+	NFLB_STATS_A_BYTES_OUT,	/* u64 */
+	NFLB_STATS_A_DROPS,	/* u64 */
+	NFLB_STATS_A_PAD,
+
+	__NFLB_STATS_A_MAX
+};
+#define NFLB_STATS_A_MAX (__NFLB_STATS_A_MAX - 1)
+
+enum nflb_table_attr {
+	NFLB_TABLE_A_UNSPEC,
+	NFLB_TABLE_A_SIZE,	/* u32 */
+	NFLB_TABLE_A_BACKENDS,	/* nested, NFLB_A_BACKEND list, index order */
+	NFLB_TABLE_A_OFFSET,	/* u32 */
+	NFLB_TABLE_A_SLOTS,	/* binary: u16 backend indices */
+
+	__NFLB_TABLE_A_MAX
+};
+#define NFLB_TABLE_A_MAX (__NFLB_TABLE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFLB_H */

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path.  nflb plugs into nf_nat as a NAT "lookup" function, as
+ * the iptables and nftables NAT tables do: nf_nat calls it for the first
+ * packet of each new conntrack entry only, and it answers by setting up
+ * the DNAT binding to the backend Maglev picked (and, for one-arm services,
+ * a masquerading SNAT binding on the way out).  Every later packet and
+ * every reply is translated by conntrack and NAT themselves.
+ *
+ * A second pair of plain hooks only counts packets and bytes of our flows.
+ * Nothing here allocates or takes a lock: the service hash and the tables
+ * are read under RCU (netfilter hooks run inside rcu_read_lock()).
+ */
+
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_nat.h>
+#include <net/netfilter/nf_nat_masquerade.h>
+#include <uapi/linux/nflb.h>
+
+#include "hooks.h"
+#include "maglev.h"
+#include "service.h"
+
+/* The fields of a flow that pick its backend; fully initialised. */
+struct nflb_flow_key {
+	union nf_inet_addr saddr;
+	union nf_inet_addr daddr;
+	__be16 sport;
+	__be16 dport;
+	u8 proto;
+	u8 family;
+	u8 pad[2];
+};
+
+static struct nflb_service *nflb_ct_service(const struct nf_hook_state *state,
+					    const struct nf_conn *ct)
+{
+	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+
+	if (o->dst.protonum != IPPROTO_TCP && o->dst.protonum != IPPROTO_UDP)
+		return NULL;
+	return nflb_service_lookup_rcu(nflb_net(state->net), nf_ct_l3num(ct),
+				       o->dst.protonum, &o->dst.u3,
+				       o->dst.u.all);
+}
+
+static void nflb_reject(struct sk_buff *skb, const struct nf_hook_state *state,
+			u8 family, u8 proto)
+{
+	if (family == AF_INET) {
+		if (proto == IPPROTO_TCP)
+			nf_send_reset(state->net, state->sk, skb, state->hook);
+		else
+			nf_send_unreach(skb, ICMP_PORT_UNREACH, state->hook);
+	} else {
+		if (proto == IPPROTO_TCP)
+			nf_send_reset6(state->net, state->sk, skb, state->hook);
+		else
+			nf_send_unreach6(state->net, skb, ICMPV6_PORT_UNREACH,
+					 state->hook);
+	}
+}
+
+/* PRE_ROUTING and LOCAL_OUT, NAT_DST: pick a backend for a new flow. */
+static unsigned int nflb_nat_dst(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	const struct nf_conntrack_tuple *o;
+	struct nf_nat_range2 range = {};
+	enum ip_conntrack_info ctinfo;
+	struct nflb_flow_key fk = {};
+	const struct nflb_table *t;
+	struct nflb_service *svc;
+	struct nflb_backend *be;
+	unsigned int ret;
+	struct nf_conn *ct;
+	u32 hash;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo != IP_CT_NEW)
+		return NF_ACCEPT;
+	svc = nflb_ct_service(state, ct);
+	if (!svc)
+		return NF_ACCEPT;
+	o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	t = rcu_dereference(svc->table);
+	if (!t->size) {
+		nflb_stats_event(svc->stats, NFLB_STAT_DROP);
+		nflb_reject(skb, state, svc->key.family, svc->key.proto);
+		return NF_DROP;
+	}
+
+	fk.family = svc->key.family;
+	fk.saddr = o->src.u3;
+	if (t->hash == NFLB_HASH_5TUPLE) {
+		fk.daddr = o->dst.u3;
+		fk.sport = o->src.u.all;
+		fk.dport = o->dst.u.all;
+		fk.proto = o->dst.protonum;
+	}
+	hash = nflb_maglev_flow_hash(&fk, sizeof(fk), t->seed);
+	be = t->be[t->slots[hash % t->size]];
+
+	range.flags = NF_NAT_RANGE_MAP_IPS;
+	range.min_addr = be->addr;
+	range.max_addr = be->addr;
+	if (be->port) {
+		range.flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
+		range.min_proto.all = be->port;
+		range.max_proto.all = be->port;
+	}
+	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+	if (ret == NF_ACCEPT) {
+		nflb_stats_event(svc->stats, NFLB_STAT_CONN);
+		nflb_stats_event(be->stats, NFLB_STAT_CONN);
+	} else {
+		nflb_stats_event(svc->stats, NFLB_STAT_DROP);
+	}
+	return ret;
+}
+
+/* POST_ROUTING, NAT_SRC: one-arm services also take our source address. */
+static unsigned int nflb_nat_src(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct nf_nat_range2 range = {};
+	enum ip_conntrack_info ctinfo;
+	struct nflb_service *svc;
+	struct nf_conn *ct;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo != IP_CT_NEW || !(ct->status & IPS_DST_NAT))
+		return NF_ACCEPT;
+	svc = nflb_ct_service(state, ct);
+	if (!svc || !READ_ONCE(svc->snat))
+		return NF_ACCEPT;
+	if (svc->key.family == AF_INET)
+		return nf_nat_masquerade_ipv4(skb, state->hook, &range,
+					      state->out);
+	return nf_nat_masquerade_ipv6(skb, &range, state->out);
+}
+
+/*
+ * POST_ROUTING and LOCAL_IN, last: count the packets of our flows, each
+ * once (forwarded and local traffic leave through POST_ROUTING; replies to
+ * a local client arrive through LOCAL_IN).
+ */
+static unsigned int nflb_count(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	const struct nf_conntrack_tuple *r;
+	enum ip_conntrack_info ctinfo;
+	const struct nflb_table *t;
+	struct nflb_service *svc;
+	struct nflb_backend *be;
+	struct nf_conn *ct;
+	bool reply;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || !(ct->status & IPS_DST_NAT))
+		return NF_ACCEPT;
+	reply = CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
+	if (state->hook == NF_INET_LOCAL_IN && !reply)
+		return NF_ACCEPT;
+	svc = nflb_ct_service(state, ct);
+	if (!svc)
+		return NF_ACCEPT;
+	nflb_stats_packet(svc->stats, reply, skb->len);
+	r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	t = rcu_dereference(svc->table);
+	be = nflb_table_backend_rcu(t, svc->key.family, &r->src.u3,
+				    svc->key.port ? r->src.u.all : 0);
+	if (be)
+		nflb_stats_packet(be->stats, reply, skb->len);
+	return NF_ACCEPT;
+}
+
+#define NFLB_OPS(fn_, pf_, hooknum_, prio_) \
+	{ .hook = fn_, .pf = pf_, .hooknum = hooknum_, .priority = prio_ }
+
+static const struct nf_hook_ops nflb_nat_ops4[] = {
+	NFLB_OPS(nflb_nat_dst, NFPROTO_IPV4, NF_INET_PRE_ROUTING, NF_IP_PRI_NAT_DST),
+	NFLB_OPS(nflb_nat_dst, NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_IP_PRI_NAT_DST),
+	NFLB_OPS(nflb_nat_src, NFPROTO_IPV4, NF_INET_POST_ROUTING, NF_IP_PRI_NAT_SRC),
+};
+
+static const struct nf_hook_ops nflb_nat_ops6[] = {
+	NFLB_OPS(nflb_nat_dst, NFPROTO_IPV6, NF_INET_PRE_ROUTING, NF_IP6_PRI_NAT_DST),
+	NFLB_OPS(nflb_nat_dst, NFPROTO_IPV6, NF_INET_LOCAL_OUT, NF_IP6_PRI_NAT_DST),
+	NFLB_OPS(nflb_nat_src, NFPROTO_IPV6, NF_INET_POST_ROUTING, NF_IP6_PRI_NAT_SRC),
+};
+
+static const struct nf_hook_ops nflb_count_ops[] = {
+	NFLB_OPS(nflb_count, NFPROTO_IPV4, NF_INET_POST_ROUTING, NF_IP_PRI_LAST),
+	NFLB_OPS(nflb_count, NFPROTO_IPV4, NF_INET_LOCAL_IN, NF_IP_PRI_LAST),
+	NFLB_OPS(nflb_count, NFPROTO_IPV6, NF_INET_POST_ROUTING, NF_IP6_PRI_LAST),
+	NFLB_OPS(nflb_count, NFPROTO_IPV6, NF_INET_LOCAL_IN, NF_IP6_PRI_LAST),
+};
+
+static int nflb_nat_register(struct net *net, u8 family,
+			     const struct nf_hook_ops *ops)
+{
+	return family == AF_INET ? nf_nat_ipv4_register_fn(net, ops) :
+				   nf_nat_ipv6_register_fn(net, ops);
+}
+
+static void nflb_nat_unregister(struct net *net, u8 family,
+				const struct nf_hook_ops *ops)
+{
+	if (family == AF_INET)
+		nf_nat_ipv4_unregister_fn(net, ops);
+	else
+		nf_nat_ipv6_unregister_fn(net, ops);
+}
+
+int nflb_hooks_get(struct nflb_net *nn, u8 family,
+		   struct netlink_ext_ack *extack)
+{
+	const struct nf_hook_ops *nat = family == AF_INET ? nflb_nat_ops4 : nflb_nat_ops6;
+	const struct nf_hook_ops *count = &nflb_count_ops[family == AF_INET ? 0 : 2];
+	unsigned int *users = &nn->n_family[family == AF_INET ? 0 : 1];
+	u8 pf = family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	int i, ret;
+
+	lockdep_assert_held(&nn->lock);
+	if ((*users)++)
+		return 0;
+
+	ret = nf_ct_netns_get(nn->net, pf);
+	if (ret)
+		goto err_ct;
+	for (i = 0; i < ARRAY_SIZE(nflb_nat_ops4); i++) {
+		ret = nflb_nat_register(nn->net, family, &nat[i]);
+		if (ret)
+			goto err_nat;
+	}
+	ret = nf_register_net_hooks(nn->net, count, 2);
+	if (ret)
+		goto err_nat;
+	return 0;
+
+err_nat:
+	while (i--)
+		nflb_nat_unregister(nn->net, family, &nat[i]);
+	nf_ct_netns_put(nn->net, pf);
+err_ct:
+	NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
+	(*users)--;
+	return ret;
+}
+
+void nflb_hooks_put(struct nflb_net *nn, u8 family)
+{
+	const struct nf_hook_ops *nat = family == AF_INET ? nflb_nat_ops4 : nflb_nat_ops6;
+	const struct nf_hook_ops *count = &nflb_count_ops[family == AF_INET ? 0 : 2];
+	unsigned int *users = &nn->n_family[family == AF_INET ? 0 : 1];
+	int i;
+
+	lockdep_assert_held(&nn->lock);
+	if (--(*users))
+		return;
+	nf_unregister_net_hooks(nn->net, count, 2);
+	for (i = 0; i < ARRAY_SIZE(nflb_nat_ops4); i++)
+		nflb_nat_unregister(nn->net, family, &nat[i]);
+	nf_ct_netns_put(nn->net, family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
+}

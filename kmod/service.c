@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Services and their backends: the per-netns table the packet path reads,
+ * and the Maglev table of each service, rebuilt whole on every change and
+ * published with RCU.  A change that fails changes nothing.
+ */
+
+#include <linux/bsearch.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_tuple.h>
+#include <uapi/linux/nflb.h>
+
+#include "hooks.h"
+#include "maglev.h"
+#include "service.h"
+
+static const struct rhashtable_params nflb_svc_params = {
+	.key_len = sizeof(struct nflb_svc_key),
+	.key_offset = offsetof(struct nflb_service, key),
+	.head_offset = offsetof(struct nflb_service, rhnode),
+	.automatic_shrinking = true,
+};
+
+static unsigned int nflb_addr_len(u8 family)
+{
+	return family == AF_INET ? sizeof(__be32) : sizeof(struct in6_addr);
+}
+
+int nflb_service_table_init(struct nflb_net *nn)
+{
+	return rhashtable_init(&nn->services, &nflb_svc_params);
+}
+
+void nflb_service_table_destroy(struct nflb_net *nn)
+{
+	/* Empty by now: nflb_service_flush() ran. */
+	rhashtable_destroy(&nn->services);
+}
+
+struct nflb_service *nflb_service_lookup_rcu(struct nflb_net *nn, u8 family,
+					     u8 proto,
+					     const union nf_inet_addr *addr,
+					     __be16 port)
+{
+	struct nflb_service *svc;
+	struct nflb_svc_key key;
+
+	memset(&key, 0, sizeof(key));
+	key.family = family;
+	key.proto = proto;
+	key.port = port;
+	memcpy(&key.addr, addr, nflb_addr_len(family));
+	svc = rhashtable_lookup(&nn->services, &key, nflb_svc_params);
+	if (svc || !port)
+		return svc;
+	/* An all-ports service of the VIP. */
+	key.port = 0;
+	return rhashtable_lookup(&nn->services, &key, nflb_svc_params);
+}
+
+struct nflb_service *nflb_service_find(struct nflb_net *nn,
+				       const struct nflb_svc_key *key)
+{
+	lockdep_assert_held(&nn->lock);
+	return rhashtable_lookup_fast(&nn->services, key, nflb_svc_params);
+}
+
+static int nflb_mbe_cmp(const void *a, const void *b)
+{
+	const struct nflb_maglev_backend *x = a, *y = b;
+
+	return memcmp(x->key, y->key, NFLB_MAGLEV_KEY_LEN);
+}
+
+/*
+ * A new table for SVC's current backends with OPTS.  Backends that are up
+ * with a non-zero weight share the slots; every backend is listed in be[]
+ * (sorted by identity) so that counters of draining flows still find it.
+ */
+static struct nflb_table *nflb_table_build(struct nflb_net *nn,
+					   struct nflb_service *svc,
+					   const struct nflb_svc_opts *opts,
+					   struct netlink_ext_ack *extack)
+{
+	unsigned int alen = nflb_addr_len(svc->key.family);
+	u32 n = svc->n_backends, i = 0, size = 0;
+	struct nflb_maglev_backend *in = NULL;
+	struct nflb_backend *be;
+	struct nflb_table *t;
+	bool up = false;
+	int ret;
+
+	lockdep_assert_held(&nn->lock);
+	if (n) {
+		in = kvmalloc_array(n, sizeof(*in), GFP_KERNEL);
+		if (!in)
+			return ERR_PTR(-ENOMEM);
+	}
+	list_for_each_entry(be, &svc->backends, node) {
+		nflb_maglev_key(in[i].key, svc->key.family, &be->addr, alen,
+				be->port);
+		in[i].weight = be->state == NFLB_BACKEND_UP ? be->weight : 0;
+		in[i].priv = be;
+		up |= in[i].weight > 0;
+		i++;
+	}
+	if (n)
+		sort(in, n, sizeof(*in), nflb_mbe_cmp, NULL);
+	if (up)
+		size = opts->table_size;
+
+	t = kvzalloc(sizeof(*t) + n * (sizeof(*t->be) + sizeof(u32)) +
+		     size * sizeof(u16), GFP_KERNEL);
+	if (!t) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	t->be = (struct nflb_backend **)(t + 1);
+	t->slots_held = (u32 *)(t->be + n);
+	t->slots = (u16 *)(t->slots_held + n);
+	t->n = n;
+	t->seed = opts->seed;
+	t->hash = opts->hash;
+	t->generation = nn->generation;
+	if (size) {
+		ret = nflb_maglev_build(t->slots, size, in, n, opts->seed);
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "cannot build the Maglev table");
+			kvfree(t);
+			goto err;
+		}
+		t->size = size;
+		for (i = 0; i < size; i++)
+			t->slots_held[t->slots[i]]++;
+	}
+	for (i = 0; i < n; i++)
+		t->be[i] = in[i].priv;
+	kvfree(in);
+	return t;
+
+err:
+	kvfree(in);
+	return ERR_PTR(ret);
+}
+
+static void nflb_table_publish(struct nflb_net *nn, struct nflb_service *svc,
+			       struct nflb_table *t)
+{
+	struct nflb_table *old;
+
+	old = rcu_replace_pointer(svc->table, t, lockdep_is_held(&nn->lock));
+	if (old)
+		kvfree_rcu(old, rcu);
+	nn->generation++;
+}
+
+static void nflb_backend_free(struct nflb_backend *be)
+{
+	free_percpu(be->stats);
+	kfree(be);
+}
+
+static void nflb_backend_free_rcu(struct rcu_head *head)
+{
+	nflb_backend_free(container_of(head, struct nflb_backend, rcu));
+}
+
+static void nflb_service_free(struct nflb_service *svc)
+{
+	struct nflb_backend *be, *tmp;
+
+	list_for_each_entry_safe(be, tmp, &svc->backends, node)
+		nflb_backend_free(be);
+	kvfree(rcu_dereference_protected(svc->table, 1));
+	free_percpu(svc->stats);
+	kfree(svc);
+}
+
+/* Readers may still use the service, its table and backends until now. */
+static void nflb_service_free_rcu(struct rcu_head *head)
+{
+	nflb_service_free(container_of(head, struct nflb_service, rcu));
+}
+
+int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
+		     const struct nflb_svc_opts *opts,
+		     struct netlink_ext_ack *extack)
+{
+	struct nflb_service *svc;
+	struct nflb_table *t;
+	int ret;
+
+	lockdep_assert_held(&nn->lock);
+	if (nflb_service_find(nn, key)) {
+		NL_SET_ERR_MSG(extack, "service already exists");
+		return -EEXIST;
+	}
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	if (!svc)
+		return -ENOMEM;
+	svc->key = *key;
+	svc->table_size = opts->table_size;
+	svc->seed = opts->seed;
+	svc->hash = opts->hash;
+	svc->snat = opts->snat;
+	INIT_LIST_HEAD(&svc->backends);
+	svc->stats = nflb_stats_alloc();
+	if (!svc->stats) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	t = nflb_table_build(nn, svc, opts, extack);
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+		goto err_free;
+	}
+	RCU_INIT_POINTER(svc->table, t);
+
+	ret = nflb_hooks_get(nn, key->family, extack);
+	if (ret)
+		goto err_free;
+	ret = rhashtable_insert_fast(&nn->services, &svc->rhnode,
+				     nflb_svc_params);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot insert the service");
+		goto err_hooks;
+	}
+	list_add_tail(&svc->node, &nn->service_list);
+	nn->n_services++;
+	nn->generation++;
+	return 0;
+
+err_hooks:
+	nflb_hooks_put(nn, key->family);
+err_free:
+	nflb_service_free(svc);
+	return ret;
+}
+
+int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
+		     const struct nflb_svc_opts *opts,
+		     struct netlink_ext_ack *extack)
+{
+	struct nflb_table *t;
+
+	lockdep_assert_held(&nn->lock);
+	t = nflb_table_build(nn, svc, opts, extack);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	svc->table_size = opts->table_size;
+	svc->seed = opts->seed;
+	svc->hash = opts->hash;
+	WRITE_ONCE(svc->snat, opts->snat);
+	nflb_table_publish(nn, svc, t);
+	return 0;
+}
+
+void nflb_service_del(struct nflb_net *nn, struct nflb_service *svc)
+{
+	lockdep_assert_held(&nn->lock);
+	rhashtable_remove_fast(&nn->services, &svc->rhnode, nflb_svc_params);
+	list_del(&svc->node);
+	nn->n_services--;
+	nn->generation++;
+	nflb_hooks_put(nn, svc->key.family);
+	call_rcu(&svc->rcu, nflb_service_free_rcu);
+}
+
+void nflb_service_flush(struct nflb_net *nn)
+{
+	struct nflb_service *svc, *tmp;
+
+	lockdep_assert_held(&nn->lock);
+	list_for_each_entry_safe(svc, tmp, &nn->service_list, node)
+		nflb_service_del(nn, svc);
+}
+
+struct nflb_backend *nflb_backend_find(struct nflb_service *svc,
+				       const union nf_inet_addr *addr,
+				       __be16 port)
+{
+	unsigned int alen = nflb_addr_len(svc->key.family);
+	struct nflb_backend *be;
+
+	list_for_each_entry(be, &svc->backends, node)
+		if (be->port == port && !memcmp(&be->addr, addr, alen))
+			return be;
+	return NULL;
+}
+
+static void nflb_svc_opts_get(const struct nflb_service *svc,
+			      struct nflb_svc_opts *opts)
+{
+	opts->table_size = svc->table_size;
+	opts->seed = svc->seed;
+	opts->hash = svc->hash;
+	opts->snat = svc->snat;
+}
+
+int nflb_backend_add(struct nflb_net *nn, struct nflb_service *svc,
+		     const union nf_inet_addr *addr, __be16 port, u16 weight,
+		     u8 state, struct netlink_ext_ack *extack)
+{
+	struct nflb_svc_opts opts;
+	struct nflb_backend *be;
+	struct nflb_table *t;
+
+	lockdep_assert_held(&nn->lock);
+	if (nflb_backend_find(svc, addr, port)) {
+		NL_SET_ERR_MSG(extack, "backend already exists");
+		return -EEXIST;
+	}
+	if (svc->n_backends >= NFLB_MAGLEV_MAX_BACKENDS) {
+		NL_SET_ERR_MSG(extack, "too many backends for one service");
+		return -ENOSPC;
+	}
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	if (!be)
+		return -ENOMEM;
+	be->stats = nflb_stats_alloc();
+	if (!be->stats) {
+		kfree(be);
+		return -ENOMEM;
+	}
+	be->addr = *addr;
+	be->port = port;
+	be->weight = weight;
+	be->state = state;
+	list_add_tail(&be->node, &svc->backends);
+	svc->n_backends++;
+
+	nflb_svc_opts_get(svc, &opts);
+	t = nflb_table_build(nn, svc, &opts, extack);
+	if (IS_ERR(t)) {
+		list_del(&be->node);
+		svc->n_backends--;
+		nflb_backend_free(be);
+		return PTR_ERR(t);
+	}
+	nflb_table_publish(nn, svc, t);
+	return 0;
+}
+
+int nflb_backend_set(struct nflb_net *nn, struct nflb_service *svc,
+		     struct nflb_backend *be, u16 weight, u8 state,
+		     struct netlink_ext_ack *extack)
+{
+	u16 old_weight = be->weight;
+	u8 old_state = be->state;
+	struct nflb_svc_opts opts;
+	struct nflb_table *t;
+
+	lockdep_assert_held(&nn->lock);
+	/* Only the packet path's table reads these, and it is rebuilt. */
+	be->weight = weight;
+	be->state = state;
+	nflb_svc_opts_get(svc, &opts);
+	t = nflb_table_build(nn, svc, &opts, extack);
+	if (IS_ERR(t)) {
+		be->weight = old_weight;
+		be->state = old_state;
+		return PTR_ERR(t);
+	}
+	nflb_table_publish(nn, svc, t);
+	return 0;
+}
+
+struct nflb_flush_ctx {
+	const struct nflb_svc_key *key;
+	const struct nflb_backend *be;
+};
+
+/* Is CT a flow of the service, translated to the backend? */
+static int nflb_ct_of_backend(struct nf_conn *ct, void *data)
+{
+	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	const struct nf_conntrack_tuple *r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	const struct nflb_flush_ctx *ctx = data;
+	const struct nflb_svc_key *key = ctx->key;
+
+	if (!(ct->status & IPS_DST_NAT) || nf_ct_l3num(ct) != key->family ||
+	    o->dst.protonum != key->proto)
+		return 0;
+	if (!nf_inet_addr_cmp(&o->dst.u3, &key->addr) ||
+	    (key->port && o->dst.u.all != key->port))
+		return 0;
+	if (!nf_inet_addr_cmp(&r->src.u3, &ctx->be->addr) ||
+	    (ctx->be->port && r->src.u.all != ctx->be->port))
+		return 0;
+	return 1;
+}
+
+int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
+		     struct nflb_backend *be, bool flush,
+		     struct netlink_ext_ack *extack)
+{
+	struct list_head *prev = be->node.prev;
+	struct nflb_svc_opts opts;
+	struct nflb_table *t;
+
+	lockdep_assert_held(&nn->lock);
+	list_del(&be->node);
+	svc->n_backends--;
+	nflb_svc_opts_get(svc, &opts);
+	t = nflb_table_build(nn, svc, &opts, extack);
+	if (IS_ERR(t)) {
+		list_add(&be->node, prev);
+		svc->n_backends++;
+		return PTR_ERR(t);
+	}
+	nflb_table_publish(nn, svc, t);
+	if (flush) {
+		struct nflb_flush_ctx ctx = { .key = &svc->key, .be = be };
+		struct nf_ct_iter_data iter = { .net = nn->net, .data = &ctx };
+
+		/* New flows can no longer pick it: expire the old ones. */
+		nf_ct_iterate_cleanup_net(nflb_ct_of_backend, &iter);
+	}
+	call_rcu(&be->rcu, nflb_backend_free_rcu);
+	return 0;
+}
+
+static int nflb_be_key_cmp(const void *key, const void *elt)
+{
+	const struct nflb_backend *be = *(const struct nflb_backend **)elt;
+	const u8 *k = key;
+	u8 bk[NFLB_MAGLEV_KEY_LEN];
+
+	nflb_maglev_key(bk, k[0], &be->addr, k[0] == AF_INET ? 4 : 16,
+			be->port);
+	return memcmp(k, bk, NFLB_MAGLEV_KEY_LEN);
+}
+
+struct nflb_backend *nflb_table_backend_rcu(const struct nflb_table *t,
+					    u8 family,
+					    const union nf_inet_addr *addr,
+					    __be16 port)
+{
+	struct nflb_backend **found;
+	u8 key[NFLB_MAGLEV_KEY_LEN];
+
+	nflb_maglev_key(key, family, addr, nflb_addr_len(family), port);
+	found = bsearch(key, t->be, t->n, sizeof(*t->be), nflb_be_key_cmp);
+	return found ? *found : NULL;
+}

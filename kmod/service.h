@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _NFLB_SERVICE_H
+#define _NFLB_SERVICE_H
+
+#include <linux/list.h>
+#include <linux/netfilter.h>
+#include <linux/rcupdate.h>
+#include <linux/rhashtable.h>
+#include <linux/types.h>
+
+#include "netns.h"
+#include "stats.h"
+
+/*
+ * Services and backends of one netns.
+ *
+ * Locking: every change happens in process context under nflb_net::lock.
+ * The packet path only reads, under RCU: the service hash, and a service's
+ * table, which is immutable once published and replaced whole.
+ */
+
+/* Identity of a service; fully initialised (compared with memcmp). */
+struct nflb_svc_key {
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 proto;
+	u8 family;		/* AF_INET or AF_INET6 */
+};
+
+struct nflb_backend {
+	struct list_head node;		/* in nflb_service::backends */
+	union nf_inet_addr addr;
+	__be16 port;			/* 0 only for an all-ports service */
+	u16 weight;
+	u8 state;			/* enum nflb_backend_state */
+	struct nflb_stats __percpu *stats;
+	struct rcu_head rcu;
+};
+
+/* What the packet path reads; built whole, replaced with RCU. */
+struct nflb_table {
+	struct rcu_head rcu;
+	u64 seed;
+	u8 hash;			/* enum nflb_hash */
+	u32 size;			/* 0: no backend takes new flows */
+	u32 n;				/* backends in be[], sorted */
+	struct nflb_backend **be;
+	u32 *slots_held;		/* per backend */
+	u16 *slots;			/* size entries, indices into be[] */
+	u64 generation;
+};
+
+struct nflb_service {
+	struct rhash_head rhnode;	/* in nflb_net::services */
+	struct list_head node;		/* in nflb_net::service_list */
+	struct nflb_svc_key key;
+	u32 table_size;
+	u64 seed;
+	u8 hash;
+	bool snat;
+	struct list_head backends;
+	unsigned int n_backends;
+	struct nflb_table __rcu *table;
+	struct nflb_stats __percpu *stats;
+	struct rcu_head rcu;
+};
+
+struct nflb_svc_opts {
+	u32 table_size;
+	u64 seed;
+	u8 hash;
+	bool snat;
+};
+
+int nflb_service_table_init(struct nflb_net *nn);
+void nflb_service_table_destroy(struct nflb_net *nn);
+struct nflb_service *nflb_service_lookup_rcu(struct nflb_net *nn, u8 family,
+					     u8 proto,
+					     const union nf_inet_addr *addr,
+					     __be16 port);
+struct nflb_service *nflb_service_find(struct nflb_net *nn,
+				       const struct nflb_svc_key *key);
+int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
+		     const struct nflb_svc_opts *opts,
+		     struct netlink_ext_ack *extack);
+int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
+		     const struct nflb_svc_opts *opts,
+		     struct netlink_ext_ack *extack);
+void nflb_service_del(struct nflb_net *nn, struct nflb_service *svc);
+void nflb_service_flush(struct nflb_net *nn);
+
+struct nflb_backend *nflb_backend_find(struct nflb_service *svc,
+				       const union nf_inet_addr *addr,
+				       __be16 port);
+int nflb_backend_add(struct nflb_net *nn, struct nflb_service *svc,
+		     const union nf_inet_addr *addr, __be16 port, u16 weight,
+		     u8 state, struct netlink_ext_ack *extack);
+int nflb_backend_set(struct nflb_net *nn, struct nflb_service *svc,
+		     struct nflb_backend *be, u16 weight, u8 state,
+		     struct netlink_ext_ack *extack);
+int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
+		     struct nflb_backend *be, bool flush,
+		     struct netlink_ext_ack *extack);
+
+/* The backend of a tracked flow, from the table in use (RCU). */
+struct nflb_backend *nflb_table_backend_rcu(const struct nflb_table *t,
+					    u8 family,
+					    const union nf_inet_addr *addr,
+					    __be16 port);
+
+#endif /* _NFLB_SERVICE_H */
