@@ -70,6 +70,11 @@ static struct netlink_range_validation nflb_table_size_range = {
 	.max = NFLB_TABLE_MAX,
 };
 
+/* Policy ranges are s16 unless given by pointer. */
+static struct netlink_range_validation nflb_weight_range = {
+	.max = U16_MAX,
+};
+
 /* Requests: what each command may carry; replies only are rejected. */
 static const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 	[NFLB_SVC_A_FAMILY] = { .type = NLA_U16 },
@@ -90,7 +95,7 @@ static const struct nla_policy nflb_be_policy[NFLB_BE_A_MAX + 1] = {
 	[NFLB_BE_A_FAMILY] = { .type = NLA_U16 },
 	[NFLB_BE_A_ADDR] = NLA_POLICY_MIN_LEN(sizeof(__be32)),
 	[NFLB_BE_A_PORT] = { .type = NLA_U16 },
-	[NFLB_BE_A_WEIGHT] = NLA_POLICY_MAX(NLA_U32, U16_MAX),
+	[NFLB_BE_A_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_weight_range),
 	[NFLB_BE_A_STATE] = NLA_POLICY_MAX(NLA_U8, NFLB_BACKEND_STATE_MAX),
 	[NFLB_BE_A_SLOTS] = { .type = NLA_REJECT },
 	[NFLB_BE_A_STATS] = { .type = NLA_REJECT },
