@@ -65,11 +65,6 @@ err_free:
 }
 
 
-static struct netlink_range_validation nflb_table_size_range = {
-	.min = NFLB_TABLE_MIN,
-	.max = NFLB_TABLE_MAX,
-};
-
 /* Policy ranges are s16 unless given by pointer. */
 static struct netlink_range_validation nflb_weight_range = {
 	.max = U16_MAX,
@@ -81,8 +76,8 @@ static const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 	[NFLB_SVC_A_PROTO] = { .type = NLA_U8 },
 	[NFLB_SVC_A_ADDR] = NLA_POLICY_MIN_LEN(sizeof(__be32)),
 	[NFLB_SVC_A_PORT] = { .type = NLA_U16 },
-	[NFLB_SVC_A_TABLE_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U32,
-							&nflb_table_size_range),
+	/* Range and primality: nflb_table_size_check(), one message. */
+	[NFLB_SVC_A_TABLE_SIZE] = { .type = NLA_U32 },
 	[NFLB_SVC_A_HASH] = NLA_POLICY_MAX(NLA_U8, NFLB_HASH_MAX),
 	[NFLB_SVC_A_SEED] = { .type = NLA_U64 },
 	[NFLB_SVC_A_SNAT] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -200,7 +195,6 @@ static int nflb_parse_svc_opts(struct nlattr **tb, struct nflb_svc_opts *opts,
 	int ret;
 
 	if (attr) {
-		/* The policy checked the range; the size must be a prime. */
 		ret = nflb_table_size_check(nla_get_u32(attr), &why);
 		if (ret) {
 			NL_SET_BAD_ATTR(extack, attr);
