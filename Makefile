@@ -26,6 +26,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 LBADM_OBJS := $(LBADM_SRCS:%.c=$(B)/%.o)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
 HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h)
+# Traffic tools of the selftests (libc only): build/nflb-server, build/nflb-client.
+TOOLS := $(patsubst selftests/tools/%.c,$(B)/%,$(wildcard selftests/tools/*.c))
 
 .PHONY: all kmod kmod-test userspace install uninstall unit kunit selftests \
 	check style demo deps test-kernel clean
@@ -41,7 +43,7 @@ kmod-test:
 test-kernel:
 	scripts/test-kernel
 
-userspace: $(B)/lbadm
+userspace: $(B)/lbadm $(TOOLS)
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
@@ -53,10 +55,16 @@ $(B)/libnflbnl.a: $(LIB_OBJS)
 $(B)/lbadm: $(LBADM_OBJS) $(B)/libnflbnl.a
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
 
+$(B)/nflb-%: selftests/tools/nflb-%.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE $(CFLAGS) -o $@ $<
+
 $(B)/userspace/tests/%: $(B)/userspace/tests/%.o $(B)/libnflbnl.a
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
 
 $(B)/userspace/tests/%.o: USER_CFLAGS += -Iuserspace/tests
+# parse_test compiles in lbadm's parser (#include): rebuild it on changes.
+$(B)/userspace/tests/parse_test.o: userspace/lbadm/parse.c
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock modules_install

@@ -14,15 +14,28 @@
 struct lbadm_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *usage;
+	const char *usage;	/* one form per line */
 };
 
 static int cmd_help(int argc, char **argv);
 
 static const struct lbadm_cmd lbadm_cmds[] = {
+	{ "service", cmd_service,
+	  "service add tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat]\n"
+	  "service set tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat]\n"
+	  "service del tcp|udp VIP:PORT\n"
+	  "service show [tcp|udp VIP:PORT]\n"
+	  "service table tcp|udp VIP:PORT [digest]" },
+	{ "backend", cmd_backend,
+	  "backend add tcp|udp VIP:PORT ADDR[:PORT] [weight W] [state up|drain|down]\n"
+	  "backend set tcp|udp VIP:PORT ADDR[:PORT] [weight W] [state up|drain|down]\n"
+	  "backend del tcp|udp VIP:PORT ADDR[:PORT] [flush]" },
+	{ "flush", cmd_flush, "flush" },
 	{ "version", cmd_version, "version" },
 	{ "help", cmd_help, "help" },
 };
+
+bool lbadm_stats;
 
 void lbadm_err(const char *fmt, ...)
 {
@@ -53,15 +66,26 @@ void lbadm_nl_err(struct nflb_nl *nl, const char *what)
 
 static void usage(FILE *f)
 {
+	const char *p, *nl;
 	size_t i;
 
 	fputs("Usage: lbadm [OPTIONS] COMMAND [ARGS...]\n"
 	      "Options:\n"
+	      "  -s, --stats    show every statistics counter\n"
 	      "  -h, --help     show this help\n"
 	      "  -V, --version  show lbadm's version\n"
 	      "Commands:\n", f);
-	for (i = 0; i < sizeof(lbadm_cmds) / sizeof(lbadm_cmds[0]); i++)
-		fprintf(f, "  lbadm %s\n", lbadm_cmds[i].usage);
+	for (i = 0; i < sizeof(lbadm_cmds) / sizeof(lbadm_cmds[0]); i++) {
+		for (p = lbadm_cmds[i].usage; *p; p = *nl ? nl + 1 : nl) {
+			nl = strchrnul(p, '\n');
+			fprintf(f, "  lbadm %.*s\n", (int)(nl - p), p);
+		}
+	}
+	fputs("VIP:PORT is 192.0.2.10:80 or [2001:db8::10]:80 (port 0: every port).\n"
+	      "A backend's port may be omitted (the service's is used); an IPv6\n"
+	      "backend without a port may omit the brackets.  Numbers are decimal\n"
+	      "or 0x hex.  \"service table ... digest\" prints the FNV-1a 64-bit\n"
+	      "hash of the slot lines instead of the lines.\n", f);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -75,6 +99,7 @@ static int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -82,8 +107,11 @@ int main(int argc, char **argv)
 	size_t i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+shV", opts, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			lbadm_stats = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;

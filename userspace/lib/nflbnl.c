@@ -96,20 +96,31 @@ static int ctl_error(const struct nlmsghdr *nlh, void *data)
 	return ctx->nl->err.error ? MNL_CB_ERROR : MNL_CB_STOP;
 }
 
+int nflb_nl_parse_done(const struct nlmsghdr *nlh, struct nflb_nl_err *err)
+{
+	int error = 0;
+
+	set_err(err, 0, "");
+	/*
+	 * A dump that failed reports its error in NLMSG_DONE, followed by
+	 * the extack message if there is one.
+	 */
+	if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(error)))
+		memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
+	if (error >= 0)
+		return 0;
+	set_err(err, -error, NULL);
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_parse(nlh, sizeof(error), parse_error_attr, err);
+	return 0;
+}
+
 static int ctl_done(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk_ctx *ctx = data;
-	int error;
 
-	/* A dump that failed part way reports its error in NLMSG_DONE. */
-	if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(error))) {
-		memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
-		if (error < 0) {
-			set_err(&ctx->nl->err, -error, NULL);
-			return MNL_CB_ERROR;
-		}
-	}
-	return MNL_CB_STOP;
+	nflb_nl_parse_done(nlh, &ctx->nl->err);
+	return ctx->nl->err.error ? MNL_CB_ERROR : MNL_CB_STOP;
 }
 
 static int ctl_noop(const struct nlmsghdr *nlh, void *data)
@@ -136,13 +147,15 @@ static int talk(struct nflb_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		[NLMSG_OVERRUN] = ctl_noop,
 	};
 	struct talk_ctx ctx = { .nl = nl, .cb = cb, .data = data };
+	uint32_t seq = ++nl->seq;
 	ssize_t len;
 	int ret;
 
 	/* A dump ends with NLMSG_DONE; anything else with an ACK. */
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
 		nlh->nlmsg_flags |= NLM_F_ACK;
-	nlh->nlmsg_seq = ++nl->seq;
+	/* NLH may live in nl->buf, which the replies overwrite: keep SEQ. */
+	nlh->nlmsg_seq = seq;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0) {
 		set_err(&nl->err, errno, NULL);
 		return -1;
@@ -155,7 +168,7 @@ static int talk(struct nflb_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		}
 		nl->err.error = 0;
 		errno = 0;
-		ret = mnl_cb_run2(nl->buf, len, nlh->nlmsg_seq, nl->portid,
+		ret = mnl_cb_run2(nl->buf, len, seq, nl->portid,
 				  data_cb, &ctx, ctl, NLMSG_MIN_TYPE);
 		if (ret == MNL_CB_ERROR) {
 			if (!nl->err.error)
@@ -178,6 +191,11 @@ const struct nflb_nl_err *nflb_nl_error(const struct nflb_nl *nl)
 	return &nl->err;
 }
 
+void nflb_nl_set_error(struct nflb_nl *nl, int error, const char *msg)
+{
+	set_err(&nl->err, error, msg);
+}
+
 static struct nlmsghdr *put_genl_header(char *buf, uint16_t type,
 					uint8_t cmd, uint8_t version,
 					uint16_t flags)
@@ -191,6 +209,12 @@ static struct nlmsghdr *put_genl_header(char *buf, uint16_t type,
 	genl->cmd = cmd;
 	genl->version = version;
 	return nlh;
+}
+
+struct nlmsghdr *nflb_msg_put_header(void *buf, uint16_t family_id,
+				     uint8_t cmd, uint16_t flags)
+{
+	return put_genl_header(buf, family_id, cmd, NFLB_GENL_VERSION, flags);
 }
 
 struct nlmsghdr *nflb_nl_msg(struct nflb_nl *nl, uint8_t cmd, uint16_t flags)

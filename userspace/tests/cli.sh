@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 7
+ktap_plan 48
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -19,5 +19,92 @@ check "unknown command is named" grep -q 'unknown command "frobnicate"' <<< "$ou
 out=$("$lbadm" version extra 2>&1)
 check "extra argument exits 1" test $? = 1
 check "extra argument is named" grep -q 'unexpected argument "extra"' <<< "$out"
+
+# bad DESCRIPTION MESSAGE ARGS...: "lbadm ARGS" exits 1 printing MESSAGE.
+# No kernel needed: lbadm checks its arguments before opening a socket.
+bad() {
+	local desc=$1 msg=$2 out rc
+	shift 2
+	out=$("$lbadm" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = 1 ] && grep -qF -- "$msg" <<< "$out"; then
+		ktap_result "$desc" 0
+	else
+		diag "lbadm $* -> exit $rc: $out (expected: $msg)"
+		ktap_result "$desc" 1
+	fi
+}
+
+vip=192.0.2.10:80
+usage=$("$lbadm" help)
+check "help lists the service commands" grep -qF \
+	'lbadm service add tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat]' <<< "$usage"
+check "help lists the backend commands" grep -qF \
+	'lbadm backend del tcp|udp VIP:PORT ADDR[:PORT] [flush]' <<< "$usage"
+check "help lists service table" grep -qF \
+	'lbadm service table tcp|udp VIP:PORT [digest]' <<< "$usage"
+check "help lists flush" grep -qx '  lbadm flush' <<< "$usage"
+check "-s is a global option" sh -c "'$lbadm' -s help >/dev/null"
+
+bad "port 70000 is named" \
+	'lbadm: invalid port "70000" in "10.0.0.1:70000" (0-65535)' \
+	service add tcp 10.0.0.1:70000
+bad "port 65536 is rejected" 'invalid port "65536"' service add tcp 10.0.0.1:65536
+bad "port with junk is rejected" 'invalid port "80x"' service add tcp 10.0.0.1:80x
+bad "bad VIP is named" 'invalid address "abc" in "abc:80"' service add tcp abc:80
+bad "empty VIP is rejected" 'empty VIP:PORT' service add tcp ''
+bad "multicast VIP is rejected" 'invalid address in "224.0.0.1:80" (not a unicast address)' \
+	service add tcp 224.0.0.1:80
+bad "VIP without a port" 'missing port in "10.0.0.1"' service add tcp 10.0.0.1
+bad "IPv6 VIP without brackets" 'missing port in "2001:db8::10"' \
+	service add tcp 2001:db8::10
+bad "IPv6 VIP missing ]" 'missing "]" in "[2001:db8::10:80"' \
+	service add tcp '[2001:db8::10:80'
+bad "bad protocol is named" 'invalid protocol "sctp" (tcp or udp)' \
+	service add sctp $vip
+bad "missing protocol" 'missing protocol for service add' service add
+bad "missing VIP" 'missing VIP:PORT for service show' service show tcp
+bad "table-size 0" 'invalid table-size "0"' service add tcp $vip table-size 0
+bad "table-size abc" 'invalid table-size "abc"' service add tcp $vip table-size abc
+bad "bad hash is named" 'invalid hash "crc" (5tuple or source)' \
+	service add tcp $vip hash crc
+bad "negative seed" 'invalid seed "-1"' service add tcp $vip seed -1
+bad "seed above u64" 'invalid seed "18446744073709551616"' \
+	service set tcp $vip seed 18446744073709551616
+bad "option without a value" 'missing value after "seed" for service add' \
+	service add tcp $vip seed
+bad "repeated option" 'option "hash" given twice for service add' \
+	service add tcp $vip hash source hash 5tuple
+bad "snat and no-snat" 'option "no-snat" conflicts with "snat"' \
+	service set tcp $vip snat no-snat
+bad "service set without options" 'nothing to change for service set' \
+	service set tcp $vip
+bad "service del takes no option" 'unknown option "snat" for service del' \
+	service del tcp $vip snat
+bad "unknown service command" 'unknown service command "create"' \
+	service create tcp $vip
+bad "service table option" 'unknown option "digets" for service table' \
+	service table tcp $vip digets
+bad "misspelt option is named" 'lbadm: unknown option "wieght" for backend add' \
+	backend add tcp $vip 10.0.0.1 wieght 3
+bad "weight 65536" 'invalid weight "65536" (0-65535)' \
+	backend add tcp $vip 10.0.0.1 weight 65536
+bad "weight -1" 'invalid weight "-1"' backend set tcp $vip 10.0.0.1 weight -1
+bad "bad state is named" 'invalid state "sleep" (up, drain or down)' \
+	backend add tcp $vip 10.0.0.1 state sleep
+bad "bad backend is named" 'invalid address "10.0.0.300"' \
+	backend add tcp $vip 10.0.0.300
+bad "backend port 70000" 'invalid port "70000" in "10.0.0.1:70000"' \
+	backend add tcp $vip 10.0.0.1:70000
+bad "backend family differs" "backend address family differs from the service's" \
+	backend add tcp $vip 2001:db8::1
+bad "missing backend" 'missing backend address for backend add' \
+	backend add tcp $vip
+bad "backend del takes flush only" 'unknown option "weight" for backend del' \
+	backend del tcp $vip 10.0.0.1 weight 1
+bad "backend set without options" 'nothing to change for backend set' \
+	backend set tcp '[2001:db8::10]:80' '[2001:db8::1]:80'
+bad "backend without a command" 'backend: missing command (add, set, del)' backend
+bad "flush takes no argument" 'flush: unexpected argument "all"' flush all
 
 ktap_finish

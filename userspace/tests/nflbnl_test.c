@@ -89,6 +89,38 @@ static void parse_truncated(void)
 	KTAP_EXPECT(err.error == EBADMSG);
 }
 
+/* NLMSG_DONE of a dump, as netlink_dump_done() builds it. */
+static struct nlmsghdr *make_done(char *buf, int error, const char *msg)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	int *e;
+
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	*e = error;
+	if (msg) {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
+	}
+	return nlh;
+}
+
+static void parse_done(void)
+{
+	char buf[512] = { 0 };
+	struct nflb_nl_err err;
+
+	nflb_nl_parse_done(make_done(buf, 0, NULL), &err);
+	KTAP_EXPECT(err.error == 0);
+	nflb_nl_parse_done(make_done(buf, -ENOENT, NULL), &err);
+	KTAP_EXPECT(err.error == ENOENT);
+	KTAP_EXPECT(strcmp(err.msg, strerror(ENOENT)) == 0);
+	nflb_nl_parse_done(make_done(buf, -ENOENT, "no such service"), &err);
+	KTAP_EXPECT(err.error == ENOENT);
+	KTAP_EXPECT(strcmp(err.msg, "no such service") == 0);
+}
+
 static void version_format(void)
 {
 	char buf[16];
@@ -107,6 +139,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(parse_extack_capped),
 	KTAP_CASE(parse_extack_uncapped),
 	KTAP_CASE(parse_truncated),
+	KTAP_CASE(parse_done),
 	KTAP_CASE(version_format),
 };
 

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lbadm service add|set|del|show|table.
+ *
+ * "service show" prints one block per service, fields in a fixed order:
+ *
+ *   tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 snat conns 300
+ *     backend 10.0.1.1:80 weight 1 state up slots 21846 conns 100
+ *
+ * "snat" only when set; with -s, every counter after "conns": pkts-in,
+ * pkts-out, bytes-in, bytes-out, drops.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "lbadm.h"
+
+/* An enum value by name, or its number if this lbadm does not know it. */
+static const char *enum_name(const char *name, unsigned int val, char *buf,
+			     size_t len)
+{
+	if (name)
+		return name;
+	snprintf(buf, len, "%u", val);
+	return buf;
+}
+
+static void print_stats(const struct nflb_stats *st)
+{
+	if (NFLB_HAS(st, NFLB_STATS_A_CONNS))
+		pr_u64("conns", st->conns);
+	if (!lbadm_stats)
+		return;
+	if (NFLB_HAS(st, NFLB_STATS_A_PKTS_IN))
+		pr_u64("pkts-in", st->pkts_in);
+	if (NFLB_HAS(st, NFLB_STATS_A_PKTS_OUT))
+		pr_u64("pkts-out", st->pkts_out);
+	if (NFLB_HAS(st, NFLB_STATS_A_BYTES_IN))
+		pr_u64("bytes-in", st->bytes_in);
+	if (NFLB_HAS(st, NFLB_STATS_A_BYTES_OUT))
+		pr_u64("bytes-out", st->bytes_out);
+	if (NFLB_HAS(st, NFLB_STATS_A_DROPS))
+		pr_u64("drops", st->drops);
+}
+
+static void print_backend(const struct nflb_backend *be)
+{
+	char num[16];
+
+	pr_begin(2);
+	pr_label("backend");
+	pr_endpoint("addr", "port", be->family, &be->addr,
+		    NFLB_HAS(be, NFLB_BE_A_PORT), be->port);
+	if (NFLB_HAS(be, NFLB_BE_A_WEIGHT))
+		pr_u64("weight", be->weight);
+	if (NFLB_HAS(be, NFLB_BE_A_STATE))
+		pr_str("state", enum_name(nflb_state_name(be->state), be->state,
+					  num, sizeof(num)));
+	if (NFLB_HAS(be, NFLB_BE_A_SLOTS))
+		pr_u64("slots", be->slots);
+	print_stats(&be->stats);
+	pr_end();
+}
+
+static int print_service(const struct nflb_service *svc, void *data)
+{
+	char num[16];
+	size_t i;
+
+	(void)data;
+	pr_begin(0);
+	pr_value("proto", enum_name(nflb_proto_name(svc->proto), svc->proto,
+				    num, sizeof(num)));
+	pr_endpoint("vip", "port", svc->family, &svc->addr, true, svc->port);
+	if (NFLB_HAS(svc, NFLB_SVC_A_TABLE_SIZE))
+		pr_u64("table-size", svc->table_size);
+	if (NFLB_HAS(svc, NFLB_SVC_A_HASH))
+		pr_str("hash", enum_name(nflb_hash_name(svc->hash), svc->hash,
+					 num, sizeof(num)));
+	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
+		pr_u64("seed", svc->seed);
+	pr_flag("snat", svc->snat);
+	print_stats(&svc->stats);
+	pr_end();
+	for (i = 0; i < svc->n_backends; i++)
+		print_backend(&svc->backends[i]);
+	return 0;
+}
+
+int cmd_service(int argc, char **argv)
+{
+	char what[256];
+	struct lbadm_perr e;
+	struct lbadm_req req;
+	struct nflb_nl *nl;
+	int ret;
+
+	/* "lbadm service" alone: show, as ip(8) does. */
+	if (argc == 1) {
+		static char *show[] = { "show", NULL };
+
+		ret = lbadm_parse_service_args(1, show, &req, &e);
+	} else {
+		ret = lbadm_parse_service_args(argc - 1, argv + 1, &req, &e);
+	}
+	if (ret < 0) {
+		lbadm_err("%s", e.msg);
+		return 1;
+	}
+	if (req.op == LBADM_OP_TABLE)
+		return lbadm_table(&req);
+
+	nl = lbadm_open();
+	if (!nl)
+		return 1;
+	switch (req.op) {
+	case LBADM_OP_ADD:
+		ret = nflb_service_add(nl, &req.svc);
+		break;
+	case LBADM_OP_SET:
+		ret = nflb_service_set(nl, &req.svc);
+		break;
+	case LBADM_OP_DEL:
+		ret = nflb_service_del(nl, &req.svc);
+		break;
+	case LBADM_OP_SHOW:
+		if (req.has_key)
+			ret = nflb_service_get(nl, &req.svc, print_service,
+					       NULL);
+		else
+			ret = nflb_service_dump(nl, print_service, NULL);
+		break;
+	default:
+		ret = -1;
+		nflb_nl_set_error(nl, EINVAL, "unsupported command");
+		break;
+	}
+	fflush(stdout);
+	if (ret < 0)
+		lbadm_nl_err(nl, lbadm_describe(&req, what, sizeof(what)));
+	nflb_nl_close(nl);
+	return ret < 0 ? 1 : 0;
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Formatting helpers shared by the tools: addresses, enum names, FNV-1a. */
+
+#include <stdio.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "nflbnl.h"
+
+size_t nflb_addr_len(uint16_t family)
+{
+	switch (family) {
+	case AF_INET:
+		return sizeof(struct in_addr);
+	case AF_INET6:
+		return sizeof(struct in6_addr);
+	}
+	return 0;
+}
+
+char *nflb_addr_format(uint16_t family, const union nflb_inaddr *addr,
+		       bool with_port, uint16_t port, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (!nflb_addr_len(family) ||
+	    !inet_ntop(family, addr, host, sizeof(host)))
+		snprintf(host, sizeof(host), "?");
+	if (!with_port)
+		snprintf(buf, len, "%s", host);
+	else if (family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", host, port);
+	else
+		snprintf(buf, len, "%s:%u", host, port);
+	return buf;
+}
+
+const char *nflb_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	}
+	return NULL;
+}
+
+const char *nflb_hash_name(uint8_t hash)
+{
+	static const char *const names[] = {
+		[NFLB_HASH_5TUPLE] = "5tuple",
+		[NFLB_HASH_SOURCE] = "source",
+	};
+
+	return hash < sizeof(names) / sizeof(names[0]) ? names[hash] : NULL;
+}
+
+const char *nflb_state_name(uint8_t state)
+{
+	static const char *const names[] = {
+		[NFLB_BACKEND_UP] = "up",
+		[NFLB_BACKEND_DRAIN] = "drain",
+		[NFLB_BACKEND_DOWN] = "down",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : NULL;
+}
+
+uint64_t nflb_fnv1a64(uint64_t hash, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len--) {
+		hash ^= *p++;
+		hash *= 0x100000001b3ULL;
+	}
+	return hash;
+}

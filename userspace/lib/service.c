@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Services and backends: NFLB_CMD_SERVICE_{NEW,SET,DEL,GET},
+ * NFLB_CMD_BACKEND_{NEW,SET,DEL}, NFLB_CMD_FLUSH.  Requests are built by
+ * nflb_service_msg()/nflb_backend_msg() on any buffer; replies are parsed
+ * by nflb_service_parse(), which skips attributes it does not know.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <sys/socket.h>
+
+#include "nflbnl.h"
+#include "internal.h"
+
+/* Requests */
+
+static void put_service_key(struct nlmsghdr *nlh,
+			    const struct nflb_service *svc)
+{
+	mnl_attr_put_u16(nlh, NFLB_SVC_A_FAMILY, svc->family);
+	mnl_attr_put_u8(nlh, NFLB_SVC_A_PROTO, svc->proto);
+	mnl_attr_put(nlh, NFLB_SVC_A_ADDR, nflb_addr_len(svc->family),
+		     &svc->addr);
+	mnl_attr_put_u16(nlh, NFLB_SVC_A_PORT, svc->port);
+}
+
+static void put_service_opts(struct nlmsghdr *nlh,
+			     const struct nflb_service *svc)
+{
+	if (NFLB_HAS(svc, NFLB_SVC_A_TABLE_SIZE))
+		mnl_attr_put_u32(nlh, NFLB_SVC_A_TABLE_SIZE, svc->table_size);
+	if (NFLB_HAS(svc, NFLB_SVC_A_HASH))
+		mnl_attr_put_u8(nlh, NFLB_SVC_A_HASH, svc->hash);
+	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
+		mnl_attr_put_u64(nlh, NFLB_SVC_A_SEED, svc->seed);
+	if (NFLB_HAS(svc, NFLB_SVC_A_SNAT))
+		mnl_attr_put_u8(nlh, NFLB_SVC_A_SNAT, svc->snat);
+}
+
+static void put_service(struct nlmsghdr *nlh, const struct nflb_service *svc,
+			bool opts)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFLB_A_SERVICE);
+
+	put_service_key(nlh, svc);
+	if (opts)
+		put_service_opts(nlh, svc);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+void nflb_service_msg(struct nlmsghdr *nlh, uint8_t cmd,
+		      const struct nflb_service *svc)
+{
+	put_service(nlh, svc, cmd == NFLB_CMD_SERVICE_NEW ||
+			      cmd == NFLB_CMD_SERVICE_SET);
+}
+
+void nflb_backend_msg(struct nlmsghdr *nlh, uint8_t cmd,
+		      const struct nflb_service *svc,
+		      const struct nflb_backend *be, bool flush)
+{
+	struct nlattr *nest;
+
+	put_service(nlh, svc, false);
+	nest = mnl_attr_nest_start(nlh, NFLB_A_BACKEND);
+	mnl_attr_put_u16(nlh, NFLB_BE_A_FAMILY, be->family);
+	mnl_attr_put(nlh, NFLB_BE_A_ADDR, nflb_addr_len(be->family),
+		     &be->addr);
+	if (NFLB_HAS(be, NFLB_BE_A_PORT))
+		mnl_attr_put_u16(nlh, NFLB_BE_A_PORT, be->port);
+	if (cmd == NFLB_CMD_BACKEND_NEW || cmd == NFLB_CMD_BACKEND_SET) {
+		if (NFLB_HAS(be, NFLB_BE_A_WEIGHT))
+			mnl_attr_put_u32(nlh, NFLB_BE_A_WEIGHT, be->weight);
+		if (NFLB_HAS(be, NFLB_BE_A_STATE))
+			mnl_attr_put_u8(nlh, NFLB_BE_A_STATE, be->state);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	if (cmd == NFLB_CMD_BACKEND_DEL && flush)
+		mnl_attr_put(nlh, NFLB_A_FLUSH, 0, NULL);
+}
+
+/* Replies */
+
+/* Validate ATTR as TYPE, or fail the parse saying which attribute. */
+#define CHECK(ctx, attr, type, what)					\
+	do {								\
+		if (mnl_attr_validate(attr, type) < 0) {		\
+			(ctx)->why = what;				\
+			return MNL_CB_ERROR;				\
+		}							\
+	} while (0)
+
+struct stats_ctx {
+	struct nflb_stats *st;
+	const char *why;
+};
+
+static int stats_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct stats_ctx *ctx = data;
+	struct nflb_stats *st = ctx->st;
+	uint16_t type = mnl_attr_get_type(attr);
+	uint64_t *v;
+
+	switch (type) {
+	case NFLB_STATS_A_CONNS:
+		v = &st->conns;
+		break;
+	case NFLB_STATS_A_PKTS_IN:
+		v = &st->pkts_in;
+		break;
+	case NFLB_STATS_A_PKTS_OUT:
+		v = &st->pkts_out;
+		break;
+	case NFLB_STATS_A_BYTES_IN:
+		v = &st->bytes_in;
+		break;
+	case NFLB_STATS_A_BYTES_OUT:
+		v = &st->bytes_out;
+		break;
+	case NFLB_STATS_A_DROPS:
+		v = &st->drops;
+		break;
+	default:
+		return MNL_CB_OK;	/* padding, or newer kernel */
+	}
+	CHECK(ctx, attr, MNL_TYPE_U64, "bad statistics counter");
+	*v = mnl_attr_get_u64(attr);	/* memcpy: alignment safe */
+	st->present |= NFLB_BIT(type);
+	return MNL_CB_OK;
+}
+
+static int parse_stats(const struct nlattr *attr, struct nflb_stats *st,
+		       const char **why)
+{
+	struct stats_ctx ctx = { .st = st };
+
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0) {
+		*why = "bad statistics nest";
+		return -1;
+	}
+	if (mnl_attr_parse_nested(attr, stats_attr_cb, &ctx) < 0) {
+		*why = ctx.why ? ctx.why : "bad statistics nest";
+		return -1;
+	}
+	return 0;
+}
+
+struct be_ctx {
+	struct nflb_backend *be;
+	size_t addr_len;
+	const char *why;
+};
+
+static int backend_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct be_ctx *ctx = data;
+	struct nflb_backend *be = ctx->be;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	switch (type) {
+	case NFLB_BE_A_FAMILY:
+		CHECK(ctx, attr, MNL_TYPE_U16, "bad backend family");
+		be->family = mnl_attr_get_u16(attr);
+		break;
+	case NFLB_BE_A_ADDR:
+		ctx->addr_len = mnl_attr_get_payload_len(attr);
+		if (ctx->addr_len != 4 && ctx->addr_len != 16) {
+			ctx->why = "bad backend address";
+			return MNL_CB_ERROR;
+		}
+		memcpy(&be->addr, mnl_attr_get_payload(attr), ctx->addr_len);
+		break;
+	case NFLB_BE_A_PORT:
+		CHECK(ctx, attr, MNL_TYPE_U16, "bad backend port");
+		be->port = mnl_attr_get_u16(attr);
+		break;
+	case NFLB_BE_A_WEIGHT:
+		CHECK(ctx, attr, MNL_TYPE_U32, "bad backend weight");
+		be->weight = mnl_attr_get_u32(attr);
+		break;
+	case NFLB_BE_A_STATE:
+		CHECK(ctx, attr, MNL_TYPE_U8, "bad backend state");
+		be->state = mnl_attr_get_u8(attr);
+		break;
+	case NFLB_BE_A_SLOTS:
+		CHECK(ctx, attr, MNL_TYPE_U32, "bad backend slot count");
+		be->slots = mnl_attr_get_u32(attr);
+		break;
+	case NFLB_BE_A_STATS:
+		if (parse_stats(attr, &be->stats, &ctx->why) < 0)
+			return MNL_CB_ERROR;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	be->present |= NFLB_BIT(type);
+	return MNL_CB_OK;
+}
+
+static int parse_backend(const struct nlattr *attr, struct nflb_backend *be,
+			 const char **why)
+{
+	struct be_ctx ctx = { .be = be };
+
+	memset(be, 0, sizeof(*be));
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(attr, backend_attr_cb, &ctx) < 0) {
+		*why = ctx.why ? ctx.why : "bad backend nest";
+		return -1;
+	}
+	if (!NFLB_HAS(be, NFLB_BE_A_FAMILY) || !NFLB_HAS(be, NFLB_BE_A_ADDR)) {
+		*why = "backend without family or address";
+		return -1;
+	}
+	if (nflb_addr_len(be->family) != ctx.addr_len) {
+		*why = "backend address does not match its family";
+		return -1;
+	}
+	return 0;
+}
+
+int nflb_backend_list_parse(const struct nlattr *list,
+			    struct nflb_backend **bes, size_t *n,
+			    const char **why)
+{
+	struct nflb_backend *v = NULL, *nv;
+	const struct nlattr *attr;
+	size_t cnt = 0, cap = 0;
+
+	if (mnl_attr_validate(list, MNL_TYPE_NESTED) < 0) {
+		*why = "bad backend list";
+		return -1;
+	}
+	mnl_attr_for_each_nested(attr, list) {
+		if (mnl_attr_get_type(attr) != NFLB_A_BACKEND)
+			continue;
+		if (cnt == cap) {
+			cap = cap ? 2 * cap : 8;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				*why = NULL;
+				errno = ENOMEM;
+				goto err;
+			}
+			v = nv;
+		}
+		if (parse_backend(attr, &v[cnt], why) < 0) {
+			errno = EPROTO;
+			goto err;
+		}
+		cnt++;
+	}
+	free(*bes);
+	*bes = v;
+	*n = cnt;
+	return 0;
+err:
+	free(v);
+	return -1;
+}
+
+struct svc_ctx {
+	struct nflb_service *svc;
+	size_t addr_len;
+	const char *why;
+	int error;
+};
+
+static int service_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct svc_ctx *ctx = data;
+	struct nflb_service *svc = ctx->svc;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	switch (type) {
+	case NFLB_SVC_A_FAMILY:
+		CHECK(ctx, attr, MNL_TYPE_U16, "bad service family");
+		svc->family = mnl_attr_get_u16(attr);
+		break;
+	case NFLB_SVC_A_PROTO:
+		CHECK(ctx, attr, MNL_TYPE_U8, "bad service protocol");
+		svc->proto = mnl_attr_get_u8(attr);
+		break;
+	case NFLB_SVC_A_ADDR:
+		ctx->addr_len = mnl_attr_get_payload_len(attr);
+		if (ctx->addr_len != 4 && ctx->addr_len != 16) {
+			ctx->why = "bad service address";
+			return MNL_CB_ERROR;
+		}
+		memcpy(&svc->addr, mnl_attr_get_payload(attr), ctx->addr_len);
+		break;
+	case NFLB_SVC_A_PORT:
+		CHECK(ctx, attr, MNL_TYPE_U16, "bad service port");
+		svc->port = mnl_attr_get_u16(attr);
+		break;
+	case NFLB_SVC_A_TABLE_SIZE:
+		CHECK(ctx, attr, MNL_TYPE_U32, "bad service table size");
+		svc->table_size = mnl_attr_get_u32(attr);
+		break;
+	case NFLB_SVC_A_HASH:
+		CHECK(ctx, attr, MNL_TYPE_U8, "bad service hash");
+		svc->hash = mnl_attr_get_u8(attr);
+		break;
+	case NFLB_SVC_A_SEED:
+		CHECK(ctx, attr, MNL_TYPE_U64, "bad service seed");
+		svc->seed = mnl_attr_get_u64(attr);
+		break;
+	case NFLB_SVC_A_SNAT:
+		CHECK(ctx, attr, MNL_TYPE_U8, "bad service snat flag");
+		svc->snat = mnl_attr_get_u8(attr);
+		break;
+	case NFLB_SVC_A_STATS:
+		if (parse_stats(attr, &svc->stats, &ctx->why) < 0)
+			return MNL_CB_ERROR;
+		break;
+	case NFLB_SVC_A_BACKENDS:
+		if (nflb_backend_list_parse(attr, &svc->backends,
+					    &svc->n_backends, &ctx->why) < 0) {
+			ctx->error = errno;
+			return MNL_CB_ERROR;
+		}
+		break;
+	default:
+		return MNL_CB_OK;	/* padding, or newer kernel */
+	}
+	svc->present |= NFLB_BIT(type);
+	return MNL_CB_OK;
+}
+
+struct top_ctx {
+	uint16_t type;
+	const struct nlattr *attr;
+};
+
+static int top_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct top_ctx *ctx = data;
+
+	if (mnl_attr_get_type(attr) == ctx->type && !ctx->attr)
+		ctx->attr = attr;
+	return MNL_CB_OK;
+}
+
+const struct nlattr *nflb_msg_find(const struct nlmsghdr *nlh, uint16_t type)
+{
+	struct top_ctx ctx = { .type = type };
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
+		return NULL;
+	mnl_attr_parse(nlh, GENL_HDRLEN, top_attr_cb, &ctx);
+	return ctx.attr;
+}
+
+int nflb_service_parse(const struct nlmsghdr *nlh, struct nflb_service *svc,
+		       const char **why)
+{
+	const struct nlattr *attr = nflb_msg_find(nlh, NFLB_A_SERVICE);
+	struct svc_ctx ctx = { .svc = svc };
+
+	memset(svc, 0, sizeof(*svc));
+	*why = NULL;
+	if (!attr)
+		return 0;
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(attr, service_attr_cb, &ctx) < 0) {
+		*why = ctx.why ? ctx.why : "bad service nest";
+		errno = ctx.error ? ctx.error : EPROTO;
+		goto err;
+	}
+	if (!NFLB_HAS(svc, NFLB_SVC_A_FAMILY) ||
+	    !NFLB_HAS(svc, NFLB_SVC_A_PROTO) ||
+	    !NFLB_HAS(svc, NFLB_SVC_A_ADDR) ||
+	    !NFLB_HAS(svc, NFLB_SVC_A_PORT)) {
+		*why = "service without family, protocol, address or port";
+		errno = EPROTO;
+		goto err;
+	}
+	if (nflb_addr_len(svc->family) != ctx.addr_len) {
+		*why = "service address does not match its family";
+		errno = EPROTO;
+		goto err;
+	}
+	return 1;
+err:
+	nflb_service_free(svc);
+	return -1;
+}
+
+void nflb_service_free(struct nflb_service *svc)
+{
+	free(svc->backends);
+	svc->backends = NULL;
+	svc->n_backends = 0;
+}
+
+/* Talking to the kernel */
+
+/*
+ * After a failed request: a reply we could not parse is reported as such
+ * (EPROTO and what was wrong) rather than as a bare errno.
+ */
+int nflb_reply_error(struct nflb_nl *nl, const char *why)
+{
+	char msg[128];
+
+	if (why && nflb_nl_error(nl)->error == EPROTO) {
+		snprintf(msg, sizeof(msg), "malformed reply from the kernel: %s",
+			 why);
+		nflb_nl_set_error(nl, EPROTO, msg);
+	}
+	return -1;
+}
+
+static int simple(struct nflb_nl *nl, struct nlmsghdr *nlh)
+{
+	return nflb_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nflb_service_add(struct nflb_nl *nl, const struct nflb_service *svc)
+{
+	struct nlmsghdr *nlh = nflb_nl_msg(nl, NFLB_CMD_SERVICE_NEW, 0);
+
+	nflb_service_msg(nlh, NFLB_CMD_SERVICE_NEW, svc);
+	return simple(nl, nlh);
+}
+
+int nflb_service_set(struct nflb_nl *nl, const struct nflb_service *svc)
+{
+	struct nlmsghdr *nlh = nflb_nl_msg(nl, NFLB_CMD_SERVICE_SET, 0);
+
+	nflb_service_msg(nlh, NFLB_CMD_SERVICE_SET, svc);
+	return simple(nl, nlh);
+}
+
+int nflb_service_del(struct nflb_nl *nl, const struct nflb_service *svc)
+{
+	struct nlmsghdr *nlh = nflb_nl_msg(nl, NFLB_CMD_SERVICE_DEL, 0);
+
+	nflb_service_msg(nlh, NFLB_CMD_SERVICE_DEL, svc);
+	return simple(nl, nlh);
+}
+
+struct get_ctx {
+	nflb_service_cb cb;
+	void *data;
+	const char *why;
+	unsigned int n;
+};
+
+static int service_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct get_ctx *ctx = data;
+	struct nflb_service svc;
+	int ret;
+
+	ret = nflb_service_parse(nlh, &svc, &ctx->why);
+	if (ret < 0)
+		return MNL_CB_ERROR;	/* errno set */
+	if (ret == 0)
+		return MNL_CB_OK;
+	ctx->n++;
+	ret = ctx->cb ? ctx->cb(&svc, ctx->data) : 0;
+	nflb_service_free(&svc);
+	if (ret < 0) {
+		errno = ECANCELED;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+int nflb_service_get(struct nflb_nl *nl, const struct nflb_service *key,
+		     nflb_service_cb cb, void *data)
+{
+	struct nlmsghdr *nlh = nflb_nl_msg(nl, NFLB_CMD_SERVICE_GET, 0);
+	struct get_ctx ctx = { .cb = cb, .data = data };
+
+	nflb_service_msg(nlh, NFLB_CMD_SERVICE_GET, key);
+	if (nflb_nl_talk(nl, nlh, service_reply_cb, &ctx) < 0)
+		return nflb_reply_error(nl, ctx.why);
+	if (!ctx.n) {
+		nflb_nl_set_error(nl, EPROTO,
+				  "malformed reply from the kernel: no service");
+		return -1;
+	}
+	return 0;
+}
+
+int nflb_service_dump(struct nflb_nl *nl, nflb_service_cb cb, void *data)
+{
+	struct nlmsghdr *nlh = nflb_nl_msg(nl, NFLB_CMD_SERVICE_GET,
+					   NLM_F_DUMP);
+	struct get_ctx ctx = { .cb = cb, .data = data };
+
+	if (nflb_nl_talk(nl, nlh, service_reply_cb, &ctx) < 0)
+		return nflb_reply_error(nl, ctx.why);
+	return 0;
+}
+
+static int backend_req(struct nflb_nl *nl, uint8_t cmd,
+		       const struct nflb_service *svc,
+		       const struct nflb_backend *be, bool flush)
+{
+	struct nlmsghdr *nlh = nflb_nl_msg(nl, cmd, 0);
+
+	nflb_backend_msg(nlh, cmd, svc, be, flush);
+	return simple(nl, nlh);
+}
+
+int nflb_backend_add(struct nflb_nl *nl, const struct nflb_service *svc,
+		     const struct nflb_backend *be)
+{
+	return backend_req(nl, NFLB_CMD_BACKEND_NEW, svc, be, false);
+}
+
+int nflb_backend_set(struct nflb_nl *nl, const struct nflb_service *svc,
+		     const struct nflb_backend *be)
+{
+	return backend_req(nl, NFLB_CMD_BACKEND_SET, svc, be, false);
+}
+
+int nflb_backend_del(struct nflb_nl *nl, const struct nflb_service *svc,
+		     const struct nflb_backend *be, bool flush)
+{
+	return backend_req(nl, NFLB_CMD_BACKEND_DEL, svc, be, flush);
+}
+
+int nflb_flush(struct nflb_nl *nl)
+{
+	return simple(nl, nflb_nl_msg(nl, NFLB_CMD_FLUSH, 0));
+}
