@@ -70,9 +70,11 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock modules_install
 	depmod -a $(KVER)
 	install -D -m 0755 $(B)/lbadm $(DESTDIR)$(SBINDIR)/lbadm
+	install -D -m 0644 userspace/lbadm/lbadm.8 $(DESTDIR)$(MANDIR)/man8/lbadm.8
 
 uninstall:
-	rm -f /lib/modules/$(KVER)/updates/kmod/nflb.ko $(DESTDIR)$(SBINDIR)/lbadm
+	rm -f /lib/modules/$(KVER)/updates/kmod/nflb.ko $(DESTDIR)$(SBINDIR)/lbadm \
+		$(DESTDIR)$(MANDIR)/man8/lbadm.8
 	depmod -a $(KVER)
 
 # Host unit tests (no kernel needed); KTAP on stdout.

@@ -7,9 +7,9 @@
  *   1 10.0.0.2:80
  *   ...
  *
- * The header counts the backends the table refers to (those up with a
- * non-zero weight); an empty table prints the header alone
- * ("# table-size 0 backends 0").  With "digest", a single line
+ * The header counts every backend of the service, in every state (slots
+ * refer to them by index); a table with no usable backend prints the
+ * header alone ("# table-size 0 backends 1").  With "digest", a single line
  *
  *   table-size 251 digest 8c4a0e3f9f4d1b27
  *

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 48
+ktap_plan 50
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -106,5 +106,38 @@ bad "backend set without options" 'nothing to change for backend set' \
 	backend set tcp '[2001:db8::10]:80' '[2001:db8::1]:80'
 bad "backend without a command" 'backend: missing command (add, set, del)' backend
 bad "flush takes no argument" 'flush: unexpected argument "all"' flush all
+
+# The manual page renders without warnings, and its SYNOPSIS holds every
+# command form of "lbadm help", whole lines, so that the two cannot drift.
+page=$NFLB_TOP/userspace/lbadm/lbadm.8
+if command -v man >/dev/null; then
+	out=$(LC_ALL=C man --warnings -l "$page" 2>&1 >/dev/null)
+	rc=$?
+	[ -n "$out" ] && diag "$out"
+	[ "$rc" = 0 ] && [ -z "$out" ]
+	ktap_result "lbadm.8 renders without warnings" $?
+else
+	ktap_result "lbadm.8 renders without warnings (man is not installed)" 4
+fi
+# man(1) if installed, else groff(1) alone; wide enough not to wrap.
+render_page() {
+	if command -v man >/dev/null; then
+		LC_ALL=C MANWIDTH=1000 man -l "$page"
+	else
+		LC_ALL=C groff -man -Tascii -rLL=1000n -P-cbou "$page"
+	fi
+}
+if command -v man >/dev/null || command -v groff >/dev/null; then
+	synopsis=$(render_page 2>/dev/null |
+		awk '/^SYNOPSIS/ { f = 1; next } /^[^ ]/ { f = 0 } f' |
+		sed 's/^ *//')
+	forms=$(sed -n 's/^  \(lbadm .*\)/\1/p' <<< "$usage")
+	missing=$(grep -vxF -f <(printf '%s\n' "$synopsis") <<< "$forms")
+	[ -n "$missing" ] && diag "not in the SYNOPSIS of lbadm.8: $missing"
+	[ -n "$forms" ] && [ -z "$missing" ]
+	ktap_result "lbadm.8 SYNOPSIS lists every form of lbadm help" $?
+else
+	ktap_result "lbadm.8 SYNOPSIS lists every form of lbadm help (no man or groff)" 4
+fi
 
 ktap_finish
