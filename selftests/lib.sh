@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 # Helpers for nflb selftests: KTAP output, checks, network namespaces that
-# are removed on exit, and waiting for a condition instead of sleeping.
+# are removed on exit, and waiting for a condition instead of sleeping; for
+# the data-path tests (lb_*.sh), a client / load balancer / backends
+# topology and readers of the traffic tools' output (selftests/tools).
 #
 # A test sources this file, calls ktap_plan N, makes N checks and ends with
 # ktap_finish.  Exit status: 0 all passed, 1 a check failed, 4 skipped.
@@ -16,6 +18,7 @@ export PATH=$NFLB_TOP/build:$PATH
 __ktap_n=0
 __ktap_failed=0
 __ns_list=()
+__bg_pids=()
 # Short, unique namespace names: tests may run concurrently.
 NS_PREFIX=nflbt$$
 
@@ -59,6 +62,24 @@ check_fail() {
 	ktap_result "$desc" "$rc"
 }
 
+# setup DESCRIPTION COMMAND...: a check whose COMMAND runs in this shell
+# (so it can set variables and start background processes, as lb_topo
+# does); if it fails, the test ends here ("Bail out!", exit 1).
+setup() {
+	local desc=$1 rc
+	shift
+	"$@" > "$TMPD/setup.out" 2>&1
+	rc=$?
+	[ -s "$TMPD/setup.out" ] && sed 's/^/# /' "$TMPD/setup.out"
+	if [ "$rc" = 0 ]; then
+		ktap_result "$desc" 0
+		return 0
+	fi
+	ktap_result "$desc" 1
+	echo "Bail out! $desc failed"
+	exit $KSFT_FAIL
+}
+
 diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
 
 skip_all() {
@@ -96,10 +117,17 @@ ns_create() {
 }
 
 __lib_cleanup() {
-	local ns
+	local ns pid
+	for pid in "${__bg_pids[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${__bg_pids[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
 	for ns in "${__ns_list[@]}"; do
 		ip netns del "$ns" 2>/dev/null
 	done
+	[ -n "${TMPD:-}" ] && rm -rf "$TMPD"
 }
 trap __lib_cleanup EXIT
 
@@ -117,4 +145,342 @@ require_cmd() {
 # Load nflb (from the module tree scripts/vm prepared, or the system's).
 require_nflb() {
 	modprobe nflb || skip_all "cannot load the nflb module"
+}
+
+# A scratch directory, removed when the test exits.
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/nflbt.XXXXXX")
+
+# bg_run NS OUT CMD...: run CMD in the netns NS in the background, stdout
+# and stderr to the file OUT; BG_PID is its pid.  Stopped (SIGTERM) when
+# the test exits, if still running.
+bg_run() {
+	local ns=$1 out=$2
+	shift 2
+	ip netns exec "$ns" "$@" > "$out" 2>&1 &
+	BG_PID=$!
+	__bg_pids+=("$BG_PID")
+}
+
+# bg_wait PID: wait for it to end; its exit status.
+bg_wait() {
+	local rc p keep=()
+	wait "$1"
+	rc=$?
+	for p in "${__bg_pids[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	__bg_pids=("${keep[@]}")
+	return $rc
+}
+
+# bg_stop PID: SIGTERM, then reap it.
+bg_stop() {
+	kill "$1" 2>/dev/null
+	bg_wait "$1" 2>/dev/null
+	return 0
+}
+
+# ---------------------------------------------------------------------------
+# Load-balancer topologies for the data-path tests (lb_*.sh).
+#
+#   c ==(c0|l0)== lb ==(bridge br0)== (bI|eth0) == bI, I = 1..N
+#
+# client c:   192.0.2.1/24 and 2001:db8:1::1/64 on c0, default routes via
+#             lb (lb_client_addrs adds 192.0.2.2.. and 2001:db8:1::2..)
+# lb:         192.0.2.254/24, 2001:db8:1::fe/64 on l0;
+#             198.51.100.254/24, 2001:db8:2::fe/64 on br0; forwarding on
+# backend bI: 198.51.100.I/24, 2001:db8:2::I/64 on eth0, default routes via
+#             lb (with --no-backend-route via 198.51.100.253 and
+#             2001:db8:2::fd, which nobody has); runs nflb-server named bI on
+#             TCP and UDP port 80 (answering "bI PEERADDR" with --show-peer)
+# The VIPs 203.0.113.10 and 2001:db8:ff::10 are on no interface: the
+# client routes them to lb, where nflb sends them on to the backends.
+# IPv6 DAD is off everywhere, so every address is usable at once.
+
+VIP4=203.0.113.10
+VIP6=2001:db8:ff::10
+LB4=198.51.100.254
+LB6=2001:db8:2::fe
+
+# vip 4|6 [PORT]: the VIP as lbadm and nflb-client take it (PORT 80).
+vip() {
+	if [ "$1" = 4 ]; then echo "$VIP4:${2:-80}"; else echo "[$VIP6]:${2:-80}"; fi
+}
+
+# vip_addr 4|6: the VIP alone, as nflb-client takes it.
+vip_addr() {
+	if [ "$1" = 4 ]; then echo "$VIP4"; else echo "$VIP6"; fi
+}
+
+# be_addr 4|6 I: backend I's address; be 4|6 I [PORT]: ADDR:PORT (PORT 80).
+be_addr() {
+	if [ "$1" = 4 ]; then echo "198.51.100.$2"; else echo "2001:db8:2::$2"; fi
+}
+be() {
+	if [ "$1" = 4 ]; then echo "$(be_addr 4 "$2"):${3:-80}"; else echo "[$(be_addr 6 "$2")]:${3:-80}"; fi
+}
+
+__ns_sysctls() {	# __ns_sysctls NS [forward]
+	local s=(net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0)
+	[ "${2:-}" = forward ] && s+=(net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1)
+	ip netns exec "$1" sysctl -qw "${s[@]}"
+}
+
+# lb_topo [-t TAG] [-n N] [--no-backend-route] [--show-peer]: build the
+# topology above with N backends (default 3) and wait until the client (or
+# lb, without backend routes) reaches every backend's server over IPv4 and
+# IPv6.  The namespaces' variables are c, lb, b1..bN; with a TAG, c_TAG,
+# lb_TAG, b1_TAG...: two tagged topologies can use the same addresses.
+lb_topo() {
+	local tag='' n=3 route=1 peer=0 i v cns lbns
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		-t) tag=_$2; shift 2 ;;
+		-n) n=$2; shift 2 ;;
+		--no-backend-route) route=0; shift ;;
+		--show-peer) peer=1; shift ;;
+		*) echo "lb_topo: unknown option $1" >&2; return 1 ;;
+		esac
+	done
+	printf -v "__topo_route$tag" %s "$route"
+	printf -v "__topo_peer$tag" %s "$peer"
+	ns_create "c$tag" "lb$tag" || return 1
+	v=c$tag; cns=${!v}
+	v=lb$tag; lbns=${!v}
+	__ns_sysctls "$cns" || return 1
+	__ns_sysctls "$lbns" forward || return 1
+	ip link add c0 netns "$cns" type veth peer name l0 netns "$lbns" || return 1
+	# br0 gets a fixed MAC: a bridge otherwise takes its lowest port's,
+	# which changes as backends join, and a backend whose neighbour entry
+	# names an earlier one is then not heard over IPv6 (the frame reaches
+	# br0 as PACKET_OTHERHOST; ARP repairs itself for IPv4, NDP need not).
+	ip -n "$lbns" -batch - <<-EOF || return 1
+		link add br0 address 02:00:00:00:00:fe type bridge mcast_snooping 0
+		link set br0 up
+		link set l0 up
+		addr add 192.0.2.254/24 dev l0
+		addr add 2001:db8:1::fe/64 dev l0 nodad
+		addr add $LB4/24 dev br0
+		addr add $LB6/64 dev br0 nodad
+	EOF
+	ip -n "$cns" -batch - <<-EOF || return 1
+		link set c0 up
+		addr add 192.0.2.1/24 dev c0
+		addr add 2001:db8:1::1/64 dev c0 nodad
+		route add default via 192.0.2.254
+		route add default via 2001:db8:1::fe
+	EOF
+	for i in $(seq "$n"); do
+		lb_backend_add "$i" "${tag#_}" || return 1
+	done
+}
+
+# lb_backend_add I [TAG]: one more backend, bI, in the topology TAG; waits
+# until its server answers.
+lb_backend_add() {
+	local i=$1 tag=${2:+_$2} v ns lbns from gw4=$LB4 gw6=$LB6 args=()
+	v=__topo_route$tag
+	[ "${!v}" = 1 ] || { gw4=198.51.100.253; gw6=2001:db8:2::fd; }
+	v=__topo_peer$tag
+	[ "${!v}" = 1 ] && args+=(--show-peer)
+	ns_create "b$i$tag" || return 1
+	v=b$i$tag; ns=${!v}
+	v=lb$tag; lbns=${!v}
+	__ns_sysctls "$ns" || return 1
+	ip link add eth0 netns "$ns" type veth peer name "b$i" netns "$lbns" || return 1
+	ip -n "$lbns" link set "b$i" master br0 up || return 1
+	ip -n "$ns" -batch - <<-EOF || return 1
+		link set eth0 up
+		addr add $(be_addr 4 "$i")/24 dev eth0
+		addr add $(be_addr 6 "$i")/64 dev eth0 nodad
+		route add default via $gw4
+		route add default via $gw6
+	EOF
+	bg_run "$ns" "$TMPD/b$i$tag.log" nflb-server "${args[@]}" -r "$TMPD/b$i$tag.ready" "b$i"
+	if ! wait_for 10 test -e "$TMPD/b$i$tag.ready"; then
+		echo "server b$i$tag did not start:" >&2
+		cat "$TMPD/b$i$tag.log" >&2
+		return 1
+	fi
+	# Through lb when the backend routes back to it, else from lb itself.
+	if [ "$gw4" = "$LB4" ]; then v=c$tag; else v=lb$tag; fi
+	from=${!v}
+	wait_for 10 __answers "$from" "$(be_addr 4 "$i")" "b$i" &&
+		wait_for 10 __answers "$from" "$(be_addr 6 "$i")" "b$i" ||
+		{ echo "backend b$i$tag unreachable" >&2; return 1; }
+}
+
+__answers() {	# __answers NS ADDR NAME: one TCP flow to ADDR:80 answered by NAME
+	ip netns exec "$1" nflb-client -t 1000 "$2" 80 | grep -q "^$3[ ]"
+}
+
+# lb_client_addrs N [TAG]: the client gets N addresses per family:
+# 192.0.2.1..N and 2001:db8:1::1..N.
+lb_client_addrs() {
+	local n=$1 tag=${2:+_$2} v i
+	v=c$tag
+	for i in $(seq 2 "$n"); do
+		echo "addr add 192.0.2.$i/24 dev c0"
+		echo "addr add 2001:db8:1::$i/64 dev c0 nodad"
+	done | ip -n "${!v}" -batch -
+}
+
+# lbadm_in NS ARGS...: lbadm in the netns NS.
+lbadm_in() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" lbadm "$@"
+}
+
+# lb_service NS PROTO 4|6 N [SERVICE OPTIONS...]: add the service
+# PROTO VIP:80 with backends b1..bN (port 80, weight 1).
+lb_service() {
+	local ns=$1 proto=$2 fam=$3 n=$4 i
+	shift 4
+	lbadm_in "$ns" service add "$proto" "$(vip "$fam")" "$@" || return 1
+	for i in $(seq "$n"); do
+		lbadm_in "$ns" backend add "$proto" "$(vip "$fam")" "$(be "$fam" "$i")" || return 1
+	done
+}
+
+# nflb-client's output, in a file (pure bash: spawning is slow under TCG):
+# count FILE ANSWER: flows answered ANSWER (0 if none).
+count() {
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+		"flow "*|failed*|lost:*|"rounds "*) ;;
+		*) [ "${line% *}" = "$2" ] && { echo "${line##* }"; return; } ;;
+		esac
+	done < "$1"
+	echo 0
+}
+# answered FILE: flows answered, whatever the answer.
+answered() {
+	local line n=0
+	while IFS= read -r line; do
+		case "$line" in
+		"flow "*|failed*|lost:*|"rounds "*) ;;
+		*) n=$((n + ${line##* })) ;;
+		esac
+	done < "$1"
+	echo $n
+}
+# names FILE: how many distinct answers nflb-client counted.
+names() {
+	local line n=0
+	while IFS= read -r line; do
+		case "$line" in
+		"flow "*|failed*|lost:*|"rounds "*) ;;
+		*) n=$((n + 1)) ;;
+		esac
+	done < "$1"
+	echo $n
+}
+# stat_of FILE KEY: the number after KEY ("failed", "failed:refused",
+# "lost:b1", "rounds"), 0 if absent.
+stat_of() {
+	local k v
+	while read -r k v; do
+		[ "$k" = "$2" ] && { echo "$v"; return; }
+	done < "$1"
+	echo 0
+}
+
+# all_answered FILE N: nflb-client answered all N flows, none failed.
+all_answered() {
+	local a f
+	a=$(answered "$1") f=$(stat_of "$1" failed)
+	[ "$a" = "$2" ] && [ "$f" = 0 ] && return 0
+	echo "answered $a of $2, failed $f:"
+	grep -v '^flow ' "$1"
+	return 1
+}
+
+# between V LO HI: LO <= V <= HI, saying so on failure.
+between() {
+	[ "$1" -ge "$2" ] && [ "$1" -le "$3" ] && return 0
+	echo "$1 not within [$2, $3]"
+	return 1
+}
+
+# `lbadm service show PROTO VIP:PORT` output, in a file:
+# svc_key FILE KEY: the value after KEY on the service's line.
+# be_key FILE BACKEND KEY: the value after KEY on BACKEND's line.
+svc_key() {
+	local w=() i
+	read -r -a w < "$1"
+	for ((i = 2; i < ${#w[@]} - 1; i++)); do
+		[ "${w[i]}" = "$2" ] && { echo "${w[i + 1]}"; return; }
+	done
+}
+be_key() {
+	local w=() i
+	while read -r -a w; do
+		[ "${w[0]:-}" = backend ] && [ "${w[1]:-}" = "$2" ] || continue
+		for ((i = 2; i < ${#w[@]} - 1; i++)); do
+			[ "${w[i]}" = "$3" ] && { echo "${w[i + 1]}"; return; }
+		done
+	done < "$1"
+}
+
+# ct_flows NS PROTO 4|6 [VIP]: the load balancer's conntrack entries whose
+# original destination is the VIP, one a line:
+#   ORIG_SRC ORIG_SPORT REPLY_SRC REPLY_SPORT REPLY_DST STATE
+# (REPLY_SRC is the backend the flow was sent to, REPLY_DST the address the
+# backend answers to; STATE is "-" for UDP.)
+ct_flows() {
+	local fam=ipv4 vip=${4:-$VIP4}
+	[ "$3" = 6 ] && { fam=ipv6; vip=${4:-$VIP6}; }
+	ip netns exec "$1" conntrack -L -p "$2" -f "$fam" --orig-dst "$vip" 2>/dev/null |
+		awk '{ ns = 0; np = 0; st = "-"
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^[A-Z_]+$/ && st == "-" && ns == 0) st = $i
+				if ($i ~ /^src=/) src[++ns] = substr($i, 5)
+				if ($i ~ /^dst=/) dst[ns] = substr($i, 5)
+				if ($i ~ /^sport=/) sp[++np] = substr($i, 7)
+			}
+			print src[1], sp[1], src[2], sp[2], dst[2], st }'
+}
+
+# wait_rounds FILE K: wait until a long-lived nflb-client (-S FILE) has
+# completed K more rounds than now.
+__rounds() {
+	local k v=0
+	[ -r "$1" ] && read -r k v < "$1"
+	echo "${v:-0}"
+}
+__rounds_reach() { [ "$(__rounds "$1")" -ge "$2" ]; }
+wait_rounds() {
+	local target=$(( $(__rounds "$1") + $2 ))
+	wait_for 30 __rounds_reach "$1" "$target" ||
+		{ echo "rounds stuck at $(__rounds "$1"), wanted $target"; return 1; }
+}
+
+# ct_match NS PROTO 4|6 FILE [REPLY_DST]: every flow of nflb-client's -v
+# output in FILE has a conntrack entry on the load balancer NS, from the
+# same source address and port to the VIP, translated to the backend that
+# answered it (reply from BACKEND:80 to REPLY_DST, by default the client's
+# address).  Entries of other flows are ignored.
+ct_match() {
+	local ns=$1 proto=$2 fam=$3 out=$4 rdst=${5:-}
+	ct_flows "$ns" "$proto" "$fam" > "$out.ct"
+	awk -v rdst="$rdst" '
+		FNR == NR { ct[$2] = $0; os[$2] = $1; be[$2] = $3; rp[$2] = $4; rd[$2] = $5; n++; next }
+		$1 != "flow" { next }
+		{
+			flows++
+			name = be[$4]
+			sub(/^198\.51\.100\./, "b", name); sub(/^2001:db8:2::/, "b", name)
+			want = rdst == "" ? $3 : rdst
+			if (!($4 in ct)) { bad++; if (bad <= 5) print "flow from port " $4 " (" $5 "): no conntrack entry"; next }
+			if (os[$4] != $3 || name != $5 || rp[$4] != 80 || rd[$4] != want) {
+				bad++
+				if (bad <= 5) print "flow from port " $4 " answered by " $5 ": conntrack has " ct[$4]
+			}
+		}
+		END {
+			print flows " flows, " n " conntrack entries to the VIP, " bad + 0 " wrong"
+			exit bad > 0 || !flows
+		}' "$out.ct" "$out"
 }

@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A long-lived TCP connection keeps exchanging data with the same backend
+# while, one after another, a backend is added, a different one deleted,
+# weights change, and its own backend is set to drain; after the drain no
+# new flow reaches that backend, and service show gives it no slots.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_nflb
+
+ktap_plan 18
+
+setup "topology: client, load balancer, 4 backends" lb_topo -n 4
+setup "service with backends b1, b2, b3" lb_service "$lb" tcp 4 3
+
+st=$TMPD/status
+bg_run "$c" "$TMPD/long.out" nflb-client -L -i 100 -t 5000 -f "$TMPD/stop" \
+	-r "$TMPD/ready" -S "$st" "$VIP4" 80
+long=$BG_PID
+
+established() {
+	wait_for 30 test -e "$TMPD/ready" || { cat "$TMPD/long.out"; return 1; }
+	cat "$TMPD/ready"
+	[ "$(stat_of "$TMPD/ready" failed)" = 0 ]
+}
+setup "long-lived connection established" established
+# Its backend, bX, and another one of b1..b3.
+read -r _ _ _ _ own < "$TMPD/ready"
+x=${own#b}
+y=$((x % 3 + 1))
+z=$((y % 3 + 1))
+diag "long-lived connection on $own; will delete b$y, reweigh b$z"
+
+# flows N EXPECT...: N new flows, all answered; prints the counts.
+flows() {
+	ip netns exec "$c" nflb-client -n "$1" "$VIP4" 80 > "$TMPD/flows"
+	grep -v '^flow ' "$TMPD/flows"
+	all_answered "$TMPD/flows" "$1"
+}
+
+check "backend add b4" lbadm_in "$lb" backend add tcp "$(vip 4)" "$(be 4 4)"
+check "connection goes on after the add" wait_rounds "$st" 3
+new_on_b4() { flows 60 && [ "$(count "$TMPD/flows" b4)" -gt 0 ]; }
+check "new flows reach b4" new_on_b4
+
+check "backend del b$y" lbadm_in "$lb" backend del tcp "$(vip 4)" "$(be 4 "$y")"
+check "connection goes on after the delete" wait_rounds "$st" 3
+none_on() { flows 60 && [ "$(count "$TMPD/flows" "$1")" = 0 ]; }
+check "no new flow reaches the deleted b$y" none_on b$y
+
+reweigh() {
+	lbadm_in "$lb" backend set tcp "$(vip 4)" "$(be 4 "$x")" weight 3 &&
+		lbadm_in "$lb" backend set tcp "$(vip 4)" "$(be 4 "$z")" weight 2
+}
+check "weights change: $own 3, b$z 2" reweigh
+check "connection goes on after the weight change" wait_rounds "$st" 3
+
+check "backend set $own state drain" lbadm_in "$lb" backend set tcp "$(vip 4)" "$(be 4 "$x")" state drain
+drained() {
+	local show=$TMPD/show
+	lbadm_in "$lb" service show tcp "$(vip 4)" > "$show" || return 1
+	cat "$show"
+	[ "$(be_key "$show" "$(be 4 "$x")" state)" = drain ] &&
+		[ "$(be_key "$show" "$(be 4 "$x")" slots)" = 0 ]
+}
+check "service show: $own draining, no slots" drained
+check "connection goes on after the drain" wait_rounds "$st" 3
+check "no new flow reaches the draining $own" none_on "$own"
+check "connection still going after the new flows" wait_rounds "$st" 3
+
+touch "$TMPD/stop"
+bg_wait "$long"
+rc=$?
+diag "$(cat "$TMPD/long.out")"
+check "long-lived client ended without an error" test "$rc" = 0
+same() {
+	[ "$(count "$TMPD/long.out" "$own")" = 1 ] &&
+		[ "$(stat_of "$TMPD/long.out" failed)" = 0 ] &&
+		[ "$(stat_of "$TMPD/long.out" rounds)" -ge 15 ]
+}
+check "every answer came from $own, over at least 15 rounds" same
+
+ktap_finish
