@@ -416,7 +416,11 @@ int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
 		struct nflb_flush_ctx ctx = { .key = &svc->key, .be = be };
 		struct nf_ct_iter_data iter = { .net = nn->net, .data = &ctx };
 
-		/* New flows can no longer pick it: expire the old ones. */
+		/*
+		 * Once packets that saw the old table are through, no new
+		 * flow can pick the backend: then expire its flows.
+		 */
+		synchronize_rcu();
 		nf_ct_iterate_cleanup_net(nflb_ct_of_backend, &iter);
 	}
 	call_rcu(&be->rcu, nflb_backend_free_rcu);
