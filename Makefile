@@ -67,7 +67,7 @@ $(B)/userspace/tests/%.o: USER_CFLAGS += -Iuserspace/tests
 $(B)/userspace/tests/parse_test.o: userspace/lbadm/parse.c
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 	install -D -m 0755 $(B)/lbadm $(DESTDIR)$(SBINDIR)/lbadm
 	install -D -m 0644 userspace/lbadm/lbadm.8 $(DESTDIR)$(MANDIR)/man8/lbadm.8
