@@ -156,9 +156,9 @@ static unsigned int nflb_count(void *priv, struct sk_buff *skb,
 	enum ip_conntrack_info ctinfo;
 	const struct nflb_table *t;
 	struct nflb_service *svc;
-	struct nflb_backend *be;
 	struct nf_conn *ct;
 	bool reply;
+	int i;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || !(ct->status & IPS_DST_NAT))
@@ -172,10 +172,10 @@ static unsigned int nflb_count(void *priv, struct sk_buff *skb,
 	nflb_stats_packet(svc->stats, reply, skb->len);
 	r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	t = rcu_dereference(svc->table);
-	be = nflb_table_backend_rcu(t, svc->key.family, &r->src.u3,
-				    svc->key.port ? r->src.u.all : 0);
-	if (be)
-		nflb_stats_packet(be->stats, reply, skb->len);
+	i = nflb_table_index(t, svc->key.family, &r->src.u3,
+			     svc->key.port ? r->src.u.all : 0);
+	if (i >= 0)
+		nflb_stats_packet(t->be[i]->stats, reply, skb->len);
 	return NF_ACCEPT;
 }
 
@@ -201,52 +201,55 @@ static const struct nf_hook_ops nflb_count_ops[] = {
 	NFLB_OPS(nflb_count, NFPROTO_IPV6, NF_INET_LOCAL_IN, NF_IP6_PRI_LAST),
 };
 
-static int nflb_nat_register(struct net *net, u8 family,
-			     const struct nf_hook_ops *ops)
-{
-	return family == AF_INET ? nf_nat_ipv4_register_fn(net, ops) :
-				   nf_nat_ipv6_register_fn(net, ops);
-}
+/* What a family registers, and where its users are counted. */
+struct nflb_af {
+	u8 pf;
+	const struct nf_hook_ops *nat;		/* ARRAY_SIZE(nflb_nat_ops4) */
+	const struct nf_hook_ops *count;	/* 2 */
+	int (*nat_register)(struct net *net, const struct nf_hook_ops *ops);
+	void (*nat_unregister)(struct net *net, const struct nf_hook_ops *ops);
+};
 
-static void nflb_nat_unregister(struct net *net, u8 family,
-				const struct nf_hook_ops *ops)
+static const struct nflb_af nflb_afs[] = {
+	{ NFPROTO_IPV4, nflb_nat_ops4, &nflb_count_ops[0],
+	  nf_nat_ipv4_register_fn, nf_nat_ipv4_unregister_fn },
+	{ NFPROTO_IPV6, nflb_nat_ops6, &nflb_count_ops[2],
+	  nf_nat_ipv6_register_fn, nf_nat_ipv6_unregister_fn },
+};
+
+static unsigned int nflb_af_index(u8 family)
 {
-	if (family == AF_INET)
-		nf_nat_ipv4_unregister_fn(net, ops);
-	else
-		nf_nat_ipv6_unregister_fn(net, ops);
+	return family == AF_INET ? 0 : 1;
 }
 
 int nflb_hooks_get(struct nflb_net *nn, u8 family,
 		   struct netlink_ext_ack *extack)
 {
-	const struct nf_hook_ops *nat = family == AF_INET ? nflb_nat_ops4 : nflb_nat_ops6;
-	const struct nf_hook_ops *count = &nflb_count_ops[family == AF_INET ? 0 : 2];
-	unsigned int *users = &nn->n_family[family == AF_INET ? 0 : 1];
-	u8 pf = family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	unsigned int *users = &nn->n_family[nflb_af_index(family)];
+	const struct nflb_af *af = &nflb_afs[nflb_af_index(family)];
 	int i, ret;
 
 	lockdep_assert_held(&nn->lock);
 	if ((*users)++)
 		return 0;
 
-	ret = nf_ct_netns_get(nn->net, pf);
+	ret = nf_ct_netns_get(nn->net, af->pf);
 	if (ret)
 		goto err_ct;
 	for (i = 0; i < ARRAY_SIZE(nflb_nat_ops4); i++) {
-		ret = nflb_nat_register(nn->net, family, &nat[i]);
+		ret = af->nat_register(nn->net, &af->nat[i]);
 		if (ret)
 			goto err_nat;
 	}
-	ret = nf_register_net_hooks(nn->net, count, 2);
+	ret = nf_register_net_hooks(nn->net, af->count, 2);
 	if (ret)
 		goto err_nat;
 	return 0;
 
 err_nat:
 	while (i--)
-		nflb_nat_unregister(nn->net, family, &nat[i]);
-	nf_ct_netns_put(nn->net, pf);
+		af->nat_unregister(nn->net, &af->nat[i]);
+	nf_ct_netns_put(nn->net, af->pf);
 err_ct:
 	NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
 	(*users)--;
@@ -255,16 +258,15 @@ err_ct:
 
 void nflb_hooks_put(struct nflb_net *nn, u8 family)
 {
-	const struct nf_hook_ops *nat = family == AF_INET ? nflb_nat_ops4 : nflb_nat_ops6;
-	const struct nf_hook_ops *count = &nflb_count_ops[family == AF_INET ? 0 : 2];
-	unsigned int *users = &nn->n_family[family == AF_INET ? 0 : 1];
+	unsigned int *users = &nn->n_family[nflb_af_index(family)];
+	const struct nflb_af *af = &nflb_afs[nflb_af_index(family)];
 	int i;
 
 	lockdep_assert_held(&nn->lock);
 	if (--(*users))
 		return;
-	nf_unregister_net_hooks(nn->net, count, 2);
+	nf_unregister_net_hooks(nn->net, af->count, 2);
 	for (i = 0; i < ARRAY_SIZE(nflb_nat_ops4); i++)
-		nflb_nat_unregister(nn->net, family, &nat[i]);
-	nf_ct_netns_put(nn->net, family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
+		af->nat_unregister(nn->net, &af->nat[i]);
+	nf_ct_netns_put(nn->net, af->pf);
 }

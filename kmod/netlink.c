@@ -106,18 +106,13 @@ static const struct nla_policy nflb_be_req_policy[NFLB_A_FLUSH + 1] = {
 	[NFLB_A_FLUSH] = { .type = NLA_FLAG },
 };
 
-static unsigned int nflb_family_addr_len(u16 family)
-{
-	return family == AF_INET ? sizeof(__be32) : sizeof(struct in6_addr);
-}
-
 /* An address attribute of FAMILY; unicast only. */
 static int nflb_parse_addr(const struct nlattr *attr, u16 family,
 			   union nf_inet_addr *addr,
 			   struct netlink_ext_ack *extack)
 {
 	memset(addr, 0, sizeof(*addr));
-	if (nla_len(attr) != nflb_family_addr_len(family)) {
+	if (nla_len(attr) != nflb_addr_len(family)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "address length does not match the address family");
 		return -EINVAL;
@@ -265,10 +260,7 @@ static int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	svc = nflb_req_svc(nn, info, tb, &ret);
 	if (!svc)
 		goto out;
-	opts.table_size = svc->table_size;
-	opts.seed = svc->seed;
-	opts.hash = svc->hash;
-	opts.snat = svc->snat;
+	nflb_svc_opts_get(svc, &opts);
 	ret = nflb_parse_svc_opts(tb, &opts, info->extack);
 	if (!ret)
 		ret = nflb_service_set(nn, svc, &opts, info->extack);
@@ -336,7 +328,7 @@ static int nflb_put_backend(struct sk_buff *msg, const struct nflb_service *svc,
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u16(msg, NFLB_BE_A_FAMILY, family) ||
-	    nla_put(msg, NFLB_BE_A_ADDR, nflb_family_addr_len(family), &be->addr) ||
+	    nla_put(msg, NFLB_BE_A_ADDR, nflb_addr_len(family), &be->addr) ||
 	    nla_put_u16(msg, NFLB_BE_A_PORT, ntohs(be->port)))
 		goto err;
 	if (full &&
@@ -356,7 +348,7 @@ static int nflb_put_svc_key(struct sk_buff *msg, const struct nflb_svc_key *key)
 {
 	if (nla_put_u16(msg, NFLB_SVC_A_FAMILY, key->family) ||
 	    nla_put_u8(msg, NFLB_SVC_A_PROTO, key->proto) ||
-	    nla_put(msg, NFLB_SVC_A_ADDR, nflb_family_addr_len(key->family),
+	    nla_put(msg, NFLB_SVC_A_ADDR, nflb_addr_len(key->family),
 		    &key->addr) ||
 	    nla_put_u16(msg, NFLB_SVC_A_PORT, ntohs(key->port)))
 		return -EMSGSIZE;
@@ -371,7 +363,7 @@ static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 	struct nlattr *nest, *list;
 	struct nflb_backend *be;
 	void *hdr;
-	u32 i;
+	int i;
 
 	lockdep_assert_held(&nn->lock);
 	hdr = genlmsg_put(msg, portid, seq, &nflb_genl_family, flags,
@@ -394,12 +386,9 @@ static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 	t = rcu_dereference_protected(svc->table, lockdep_is_held(&nn->lock));
 	/* In configuration order; the slots held come from the table. */
 	list_for_each_entry(be, &svc->backends, node) {
-		u32 slots = 0;
-
-		for (i = 0; i < t->n; i++)
-			if (t->be[i] == be)
-				slots = t->slots_held[i];
-		if (nflb_put_backend(msg, svc, be, slots, true))
+		i = nflb_table_index(t, svc->key.family, &be->addr, be->port);
+		if (nflb_put_backend(msg, svc, be, i < 0 ? 0 : t->slots_held[i],
+				     true))
 			goto err;
 	}
 	nla_nest_end(msg, list);

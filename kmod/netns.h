@@ -15,7 +15,6 @@ struct nflb_net {
 	struct rhashtable services;
 	/* The same services, in creation order, for dumps (under lock). */
 	struct list_head service_list;
-	unsigned int n_services;
 	/* Services per family; hooks are registered while non-zero. */
 	unsigned int n_family[2];
 	/* Bumped on every change; lets a dump notice it was interrupted. */

@@ -24,7 +24,7 @@ static const struct rhashtable_params nflb_svc_params = {
 	.automatic_shrinking = true,
 };
 
-static unsigned int nflb_addr_len(u8 family)
+unsigned int nflb_addr_len(u16 family)
 {
 	return family == AF_INET ? sizeof(__be32) : sizeof(struct in6_addr);
 }
@@ -229,7 +229,6 @@ int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 		goto err_hooks;
 	}
 	list_add_tail(&svc->node, &nn->service_list);
-	nn->n_services++;
 	nn->generation++;
 	return 0;
 
@@ -263,7 +262,6 @@ void nflb_service_del(struct nflb_net *nn, struct nflb_service *svc)
 	lockdep_assert_held(&nn->lock);
 	rhashtable_remove_fast(&nn->services, &svc->rhnode, nflb_svc_params);
 	list_del(&svc->node);
-	nn->n_services--;
 	nn->generation++;
 	nflb_hooks_put(nn, svc->key.family);
 	call_rcu(&svc->rcu, nflb_service_free_rcu);
@@ -291,8 +289,8 @@ struct nflb_backend *nflb_backend_find(struct nflb_service *svc,
 	return NULL;
 }
 
-static void nflb_svc_opts_get(const struct nflb_service *svc,
-			      struct nflb_svc_opts *opts)
+void nflb_svc_opts_get(const struct nflb_service *svc,
+		       struct nflb_svc_opts *opts)
 {
 	opts->table_size = svc->table_size;
 	opts->seed = svc->seed;
@@ -433,20 +431,17 @@ static int nflb_be_key_cmp(const void *key, const void *elt)
 	const u8 *k = key;
 	u8 bk[NFLB_MAGLEV_KEY_LEN];
 
-	nflb_maglev_key(bk, k[0], &be->addr, k[0] == AF_INET ? 4 : 16,
-			be->port);
+	nflb_maglev_key(bk, k[0], &be->addr, nflb_addr_len(k[0]), be->port);
 	return memcmp(k, bk, NFLB_MAGLEV_KEY_LEN);
 }
 
-struct nflb_backend *nflb_table_backend_rcu(const struct nflb_table *t,
-					    u8 family,
-					    const union nf_inet_addr *addr,
-					    __be16 port)
+int nflb_table_index(const struct nflb_table *t, u8 family,
+		     const union nf_inet_addr *addr, __be16 port)
 {
 	struct nflb_backend **found;
 	u8 key[NFLB_MAGLEV_KEY_LEN];
 
 	nflb_maglev_key(key, family, addr, nflb_addr_len(family), port);
 	found = bsearch(key, t->be, t->n, sizeof(*t->be), nflb_be_key_cmp);
-	return found ? *found : NULL;
+	return found ? found - t->be : -1;
 }

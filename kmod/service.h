@@ -72,6 +72,9 @@ struct nflb_svc_opts {
 	bool snat;
 };
 
+unsigned int nflb_addr_len(u16 family);
+void nflb_svc_opts_get(const struct nflb_service *svc,
+		       struct nflb_svc_opts *opts);
 int nflb_service_table_init(struct nflb_net *nn);
 void nflb_service_table_destroy(struct nflb_net *nn);
 struct nflb_service *nflb_service_lookup_rcu(struct nflb_net *nn, u8 family,
@@ -102,10 +105,8 @@ int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
 		     struct nflb_backend *be, bool flush,
 		     struct netlink_ext_ack *extack);
 
-/* The backend of a tracked flow, from the table in use (RCU). */
-struct nflb_backend *nflb_table_backend_rcu(const struct nflb_table *t,
-					    u8 family,
-					    const union nf_inet_addr *addr,
-					    __be16 port);
+/* Index in t->be[] (sorted by identity) of a backend, or -1. */
+int nflb_table_index(const struct nflb_table *t, u8 family,
+		     const union nf_inet_addr *addr, __be16 port);
 
 #endif /* _NFLB_SERVICE_H */
