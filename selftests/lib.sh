@@ -343,40 +343,27 @@ lb_service() {
 	done
 }
 
-# nflb-client's output, in a file (pure bash: spawning is slow under TCG):
-# count FILE ANSWER: flows answered ANSWER (0 if none).
-count() {
+# nflb-client's output, in a file (pure bash: spawning is slow under TCG).
+# __tally FILE [ANSWER]: sets __names (distinct answers), __answered (flows
+# answered, whatever the answer) and __count (flows answered ANSWER).
+__tally() {
 	local line
+	__names=0 __answered=0 __count=0
 	while IFS= read -r line; do
 		case "$line" in
-		"flow "*|failed*|lost:*|"rounds "*) ;;
-		*) [ "${line% *}" = "$2" ] && { echo "${line##* }"; return; } ;;
+		"flow "*|failed*|lost:*|"rounds "*) continue ;;
 		esac
+		__names=$((__names + 1))
+		__answered=$((__answered + ${line##* }))
+		[ "${line% *}" = "${2-}" ] && __count=${line##* }
 	done < "$1"
-	echo 0
 }
+# count FILE ANSWER: flows answered ANSWER (0 if none).
+count() { __tally "$1" "$2"; echo "$__count"; }
 # answered FILE: flows answered, whatever the answer.
-answered() {
-	local line n=0
-	while IFS= read -r line; do
-		case "$line" in
-		"flow "*|failed*|lost:*|"rounds "*) ;;
-		*) n=$((n + ${line##* })) ;;
-		esac
-	done < "$1"
-	echo $n
-}
+answered() { __tally "$1"; echo "$__answered"; }
 # names FILE: how many distinct answers nflb-client counted.
-names() {
-	local line n=0
-	while IFS= read -r line; do
-		case "$line" in
-		"flow "*|failed*|lost:*|"rounds "*) ;;
-		*) n=$((n + 1)) ;;
-		esac
-	done < "$1"
-	echo $n
-}
+names() { __tally "$1"; echo "$__names"; }
 # stat_of FILE KEY: the number after KEY ("failed", "failed:refused",
 # "lost:b1", "rounds"), 0 if absent.
 stat_of() {
