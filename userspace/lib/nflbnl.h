@@ -105,6 +105,10 @@ struct nflb_stats {
 	uint64_t pkts_in, pkts_out;
 	uint64_t bytes_in, bytes_out;
 	uint64_t drops;
+	/* Kernel estimator, per second (NFLB_STATS_A_RATE_*). */
+	uint64_t rate_conns;
+	uint64_t rate_pkts_in, rate_pkts_out;
+	uint64_t rate_bytes_in, rate_bytes_out;
 };
 
 /* PRESENT: NFLB_BE_A_* (PORT, WEIGHT, STATE; SLOTS and STATS in replies). */
@@ -130,8 +134,15 @@ struct nflb_service {
 	uint8_t hash;			/* enum nflb_hash */
 	uint8_t snat;			/* 0, 1 */
 	uint64_t seed;
+	uint32_t timeout_tcp;		/* seconds, 0: conntrack's default */
+	uint32_t timeout_tcp_fin;
+	uint32_t timeout_udp;
 	struct nflb_stats stats;
-	size_t n_backends;		/* replies only */
+	/*
+	 * Replies: every backend (a dump's continuation messages merged).
+	 * nflb_service_add(): backends created with the service.
+	 */
+	size_t n_backends;
 	struct nflb_backend *backends;
 };
 
@@ -170,6 +181,8 @@ int nflb_backend_set(struct nflb_nl *nl, const struct nflb_service *svc,
 int nflb_backend_del(struct nflb_nl *nl, const struct nflb_service *svc,
 		     const struct nflb_backend *be, bool flush);
 int nflb_flush(struct nflb_nl *nl);
+/* Zero the counters of KEY's service and backends, or of all if NULL. */
+int nflb_stats_zero(struct nflb_nl *nl, const struct nflb_service *key);
 /* Fills *TABLE (release it with nflb_table_free()) on success. */
 int nflb_table_get(struct nflb_nl *nl, const struct nflb_service *key,
 		   struct nflb_table *table);
@@ -201,6 +214,38 @@ void nflb_service_free(struct nflb_service *svc);
 int nflb_table_parse(const struct nlmsghdr *nlh, struct nflb_table *table,
 		     const char **why);
 int nflb_table_complete(const struct nflb_table *table, const char **why);
+
+/*
+ * Events (multicast group NFLB_MCGRP_EVENTS).  nflb_events_subscribe()
+ * joins the group on NL's socket (which then should be used for nothing
+ * else); nflb_events_listen() blocks and calls CB for every event until CB
+ * returns non-zero (returned) or an error (-1, in nflb_nl_error(); ENOBUFS
+ * when events were lost).  CMD is the NFLB_CMD_* of the change; SVC is the
+ * service (key; options for SERVICE_NEW/SET); BE the backend for
+ * BACKEND_* events, else NULL; SVC is NULL for FLUSH.
+ */
+typedef int (*nflb_event_cb)(uint8_t cmd, const struct nflb_service *svc,
+			     const struct nflb_backend *be, void *data);
+int nflb_events_subscribe(struct nflb_nl *nl);
+int nflb_events_listen(struct nflb_nl *nl, nflb_event_cb cb, void *data);
+
+/*
+ * Batches: many requests in few sendmsg() calls, without waiting for an
+ * acknowledgement per request.  Each request carries a caller's TAG (a
+ * line number, say).  nflb_batch_msg() starts a request in the batch
+ * buffer (sending the buffer first when it is full); nflb_batch_end()
+ * sends the rest and waits until the kernel has processed every request.
+ * Returns 0 when all succeeded; otherwise -1 with the first failed
+ * request's error in nflb_nl_error() and its tag in *FAILED_TAG (requests
+ * after a failed one are still processed by the kernel).  A request must
+ * fit in NFLB_BATCH_MSG_MAX bytes.
+ */
+#define NFLB_BATCH_MSG_MAX	65536
+struct nflb_batch;
+struct nflb_batch *nflb_batch_begin(struct nflb_nl *nl);
+struct nlmsghdr *nflb_batch_msg(struct nflb_batch *b, uint8_t cmd,
+				uint32_t tag);
+int nflb_batch_end(struct nflb_batch *b, uint32_t *failed_tag);
 
 /* Address length of FAMILY: 4, 16, or 0 if neither AF_INET nor AF_INET6. */
 size_t nflb_addr_len(uint16_t family);

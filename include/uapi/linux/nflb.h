@@ -29,6 +29,21 @@
  *     NFLB_SVC_A_SNAT        u8, 0 or 1: one-arm mode, the client's source
  *                            is also rewritten to the load balancer's
  *                            address on the way to the backend
+ *     NFLB_SVC_A_TIMEOUT_TCP      u32 seconds, 0..NFLB_TIMEOUT_MAX: idle
+ *                                 timeout of the service's established TCP
+ *                                 flows (conntrack state ESTABLISHED)
+ *     NFLB_SVC_A_TIMEOUT_TCP_FIN  u32 seconds: closing TCP flows (FIN_WAIT,
+ *                                 CLOSE_WAIT, LAST_ACK, TIME_WAIT)
+ *     NFLB_SVC_A_TIMEOUT_UDP      u32 seconds: UDP flows, replied or not
+ *                            The timeouts go through conntrack's own timeout
+ *                            policy extension (as nft "ct timeout" does);
+ *                            0 (the default) means conntrack's defaults
+ *                            (the nf_conntrack_*_timeout* sysctls) apply.
+ *                            TCP timeouts on a UDP service and the UDP
+ *                            timeout on a TCP service are rejected.  A
+ *                            change applies at once to the flows that
+ *                            already carry the service's policy; a flow
+ *                            keeps its policy after its service is deleted.
  *
  *   A backend belongs to a service and is identified by its address and
  *   port: NFLB_A_BACKEND holding NFLB_BE_A_FAMILY (must equal the
@@ -42,16 +57,24 @@
  * Commands
  *
  *   NFLB_CMD_GET_INFO      -> NFLB_A_INFO: version, table size bounds.
- *   NFLB_CMD_SERVICE_NEW   NFLB_A_SERVICE (key + options).  EEXIST if the
- *                          service exists.
+ *   NFLB_CMD_SERVICE_NEW   NFLB_A_SERVICE (key + options), optionally with
+ *                          NFLB_SVC_A_BACKENDS: NFLB_A_BACKEND nests (key +
+ *                          options) created with the service, the table
+ *                          built once.  EEXIST if the service exists.
  *   NFLB_CMD_SERVICE_SET   NFLB_A_SERVICE (key + options to change).
  *   NFLB_CMD_SERVICE_DEL   NFLB_A_SERVICE (key).  Its flows live on in
  *                          conntrack until they end.
- *   NFLB_CMD_SERVICE_GET   doit: NFLB_A_SERVICE (key); dump: every service.
+ *   NFLB_CMD_SERVICE_GET   doit: NFLB_A_SERVICE (key); dump: every service,
+ *                          or the one named by an NFLB_A_SERVICE key.
  *                          Reply: NFLB_A_SERVICE with key, options,
  *                          NFLB_SVC_A_STATS and NFLB_SVC_A_BACKENDS (a nest
  *                          of NFLB_A_BACKEND, each with its options,
- *                          NFLB_BE_A_SLOTS and NFLB_BE_A_STATS).
+ *                          NFLB_BE_A_SLOTS and NFLB_BE_A_STATS).  In a
+ *                          dump, a service whose backends do not fit one
+ *                          message goes on in the next: that message holds
+ *                          the key, NFLB_SVC_A_CONT and the next part of
+ *                          NFLB_SVC_A_BACKENDS.  A doit reply that would not
+ *                          fit a message fails with EMSGSIZE: use the dump.
  *   NFLB_CMD_BACKEND_NEW   NFLB_A_SERVICE (key), NFLB_A_BACKEND.  EEXIST
  *                          if the backend exists.
  *   NFLB_CMD_BACKEND_SET   NFLB_A_SERVICE (key), NFLB_A_BACKEND (key +
@@ -62,16 +85,33 @@
  *   NFLB_CMD_FLUSH         delete every service of the netns.
  *   NFLB_CMD_TABLE_GET     dump, NFLB_A_SERVICE (key): the service's Maglev
  *                          table in messages holding NFLB_A_TABLE: the first
- *                          with NFLB_TABLE_A_SIZE and NFLB_TABLE_A_BACKENDS
- *                          (NFLB_A_BACKEND nests in index order), each with
- *                          NFLB_TABLE_A_OFFSET and NFLB_TABLE_A_SLOTS (u16
- *                          backend indices, host order, for the slots from
- *                          OFFSET on).  An empty table (no backend up) has
- *                          SIZE 0.
+ *                          with NFLB_TABLE_A_SIZE; NFLB_TABLE_A_BACKENDS
+ *                          (NFLB_A_BACKEND nests in index order, split over
+ *                          as many messages as needed: concatenate them);
+ *                          then messages with NFLB_TABLE_A_OFFSET and
+ *                          NFLB_TABLE_A_SLOTS (u16 backend indices, host
+ *                          order, for the slots from OFFSET on).  An empty
+ *                          table (no backend up) has SIZE 0.
+ *   NFLB_CMD_STATS_ZERO    optional NFLB_A_SERVICE (key): zero the counters
+ *                          of that service and its backends, or of every
+ *                          service.  Rates are not reset.
+ *
+ * Events: every change is multicast to the group NFLB_MCGRP_EVENTS as a
+ * message of the command that made it: SERVICE_NEW and SERVICE_SET with
+ * NFLB_A_SERVICE (key and every option, no stats), SERVICE_DEL with the
+ * key; BACKEND_NEW, BACKEND_SET and BACKEND_DEL with NFLB_A_SERVICE (key)
+ * and NFLB_A_BACKEND (key and every option; for a deletion the key);
+ * FLUSH with no attribute.  A SERVICE_NEW that created backends is followed
+ * by one BACKEND_NEW per backend.  Events are sent after the change took
+ * effect, in the order of the changes.
  *
  * Statistics (NFLB_SVC_A_STATS, NFLB_BE_A_STATS): u64 counters, kept per
  * CPU: connections scheduled, packets and bytes from clients (IN) and from
  * backends (OUT), and new flows dropped because no backend was available.
+ * Rates (NFLB_STATS_A_RATE_*, u64 per second) come from an estimator in the
+ * kernel: every NFLB_RATE_INTERVAL seconds it takes the difference of the
+ * counters and folds it into an exponentially weighted moving average
+ * (weight 1/4 per interval), as IPVS's estimator does.
  *
  * A new flow to a service with no backend up with a non-zero weight is
  * dropped and answered: TCP with a reset, UDP with ICMP port unreachable.
@@ -81,6 +121,10 @@
 
 #define NFLB_GENL_NAME		"nflb"
 #define NFLB_GENL_VERSION	1
+#define NFLB_MCGRP_EVENTS	"events"
+
+#define NFLB_TIMEOUT_MAX	4000000	/* seconds, per-service timeouts */
+#define NFLB_RATE_INTERVAL	2	/* seconds, rate estimator period */
 
 enum nflb_cmd {
 	NFLB_CMD_UNSPEC,
@@ -94,6 +138,7 @@ enum nflb_cmd {
 	NFLB_CMD_BACKEND_DEL,
 	NFLB_CMD_FLUSH,
 	NFLB_CMD_TABLE_GET,
+	NFLB_CMD_STATS_ZERO,
 
 	__NFLB_CMD_MAX
 };
@@ -142,8 +187,12 @@ enum nflb_service_attr {
 	NFLB_SVC_A_SEED,	/* u64 */
 	NFLB_SVC_A_SNAT,	/* u8: 0, 1 */
 	NFLB_SVC_A_STATS,	/* nested, enum nflb_stats_attr (reply) */
-	NFLB_SVC_A_BACKENDS,	/* nested, NFLB_A_BACKEND list (reply) */
+	NFLB_SVC_A_BACKENDS,	/* nested, NFLB_A_BACKEND list */
 	NFLB_SVC_A_PAD,
+	NFLB_SVC_A_TIMEOUT_TCP,		/* u32, seconds; 0: conntrack's */
+	NFLB_SVC_A_TIMEOUT_TCP_FIN,	/* u32, seconds; 0: conntrack's */
+	NFLB_SVC_A_TIMEOUT_UDP,		/* u32, seconds; 0: conntrack's */
+	NFLB_SVC_A_CONT,	/* flag: continues the previous message's */
 
 	__NFLB_SVC_A_MAX
 };
@@ -181,6 +230,11 @@ enum nflb_stats_attr {
 	NFLB_STATS_A_BYTES_OUT,	/* u64 */
 	NFLB_STATS_A_DROPS,	/* u64 */
 	NFLB_STATS_A_PAD,
+	NFLB_STATS_A_RATE_CONNS,	/* u64, per second */
+	NFLB_STATS_A_RATE_PKTS_IN,	/* u64, per second */
+	NFLB_STATS_A_RATE_PKTS_OUT,	/* u64, per second */
+	NFLB_STATS_A_RATE_BYTES_IN,	/* u64, per second */
+	NFLB_STATS_A_RATE_BYTES_OUT,	/* u64, per second */
 
 	__NFLB_STATS_A_MAX
 };
