@@ -55,6 +55,10 @@ $(B)/libnflbnl.a: $(LIB_OBJS)
 $(B)/lbadm: $(LBADM_OBJS) $(B)/libnflbnl.a
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
 
+# nflb-bulk drives the module through libnflbnl; the others use libc only.
+$(B)/nflb-bulk: selftests/tools/nflb-bulk.c $(B)/libnflbnl.a $(HDRS)
+	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libnflbnl.a $(USER_LIBS)
+
 $(B)/nflb-%: selftests/tools/nflb-%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE $(CFLAGS) -o $@ $<

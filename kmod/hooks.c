@@ -17,6 +17,7 @@
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_timeout.h>
 #include <net/netfilter/nf_nat.h>
 #include <net/netfilter/nf_nat_masquerade.h>
 #include <uapi/linux/nflb.h>
@@ -63,6 +64,35 @@ static void nflb_reject(struct sk_buff *skb, const struct nf_hook_state *state,
 			nf_send_unreach6(state->net, skb, ICMPV6_PORT_UNREACH,
 					 state->hook);
 	}
+}
+
+/*
+ * A new flow of a service with timeouts: attach the service's conntrack
+ * timeout policy (the extension is conntrack's own allocation, as nft "ct
+ * timeout" makes it) and apply it to this first packet, which conntrack
+ * already timed with its defaults.  Without memory the flow simply keeps
+ * the defaults.
+ */
+static void nflb_ct_timeout_attach(struct nf_conn *ct, struct sk_buff *skb,
+				   const struct nflb_service *svc)
+{
+	struct nf_ct_timeout *policy = rcu_dereference(svc->ct_timeout);
+	struct nf_conn_timeout *ext;
+	const unsigned int *v;
+	unsigned int state;
+
+	if (!policy || nf_ct_is_confirmed(ct) || nf_ct_timeout_find(ct))
+		return;
+	ext = nf_ct_timeout_ext_add(ct, policy, GFP_ATOMIC);
+	if (!ext)
+		return;
+	v = nf_ct_timeout_data(ext);
+	if (!v)
+		return;
+	/* Unconfirmed: the timeout is relative, no lock needed. */
+	state = svc->key.proto == IPPROTO_TCP ? ct->proto.tcp.state :
+						UDP_CT_UNREPLIED;
+	nf_ct_refresh(ct, skb, READ_ONCE(v[state]));
 }
 
 /* PRE_ROUTING and LOCAL_OUT, NAT_DST: pick a backend for a new flow. */
@@ -115,6 +145,7 @@ static unsigned int nflb_nat_dst(void *priv, struct sk_buff *skb,
 	}
 	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 	if (ret == NF_ACCEPT) {
+		nflb_ct_timeout_attach(ct, skb, svc);
 		nflb_stats_event(svc->stats, NFLB_STAT_CONN);
 		nflb_stats_event(be->stats, NFLB_STAT_CONN);
 	} else {

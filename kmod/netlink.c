@@ -70,6 +70,10 @@ static struct netlink_range_validation nflb_weight_range = {
 	.max = U16_MAX,
 };
 
+static struct netlink_range_validation nflb_timeout_range = {
+	.max = NFLB_TIMEOUT_MAX,
+};
+
 /* Requests: what each command may carry; replies only are rejected. */
 static const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 	[NFLB_SVC_A_FAMILY] = { .type = NLA_U16 },
@@ -84,6 +88,13 @@ static const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 	[NFLB_SVC_A_STATS] = { .type = NLA_REJECT },
 	[NFLB_SVC_A_BACKENDS] = { .type = NLA_REJECT },
 	[NFLB_SVC_A_PAD] = { .type = NLA_REJECT },
+	[NFLB_SVC_A_TIMEOUT_TCP] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_timeout_range),
+	[NFLB_SVC_A_TIMEOUT_TCP_FIN] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_timeout_range),
+	[NFLB_SVC_A_TIMEOUT_UDP] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_timeout_range),
+	[NFLB_SVC_A_CONT] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy nflb_be_policy[NFLB_BE_A_MAX + 1] = {
@@ -181,8 +192,50 @@ static int nflb_parse_svc(struct genl_info *info, struct nlattr **tb,
 	return nflb_parse_addr(tb[NFLB_SVC_A_ADDR], family, &key->addr, extack);
 }
 
-/* Options present in TB over OPTS. */
-static int nflb_parse_svc_opts(struct nlattr **tb, struct nflb_svc_opts *opts,
+/* Timeouts in TB over OPTS; each only for its protocol. */
+static int nflb_parse_svc_timeouts(struct nlattr **tb, u8 proto,
+				   struct nflb_svc_opts *opts,
+				   struct netlink_ext_ack *extack)
+{
+	const struct {
+		int type;
+		u8 proto;
+		const char *wrong;
+		u32 *val;
+	} to[] = {
+		{ NFLB_SVC_A_TIMEOUT_TCP, IPPROTO_TCP,
+		  "TCP timeout on a UDP service", &opts->timeout_tcp },
+		{ NFLB_SVC_A_TIMEOUT_TCP_FIN, IPPROTO_TCP,
+		  "TCP FIN timeout on a UDP service", &opts->timeout_tcp_fin },
+		{ NFLB_SVC_A_TIMEOUT_UDP, IPPROTO_UDP,
+		  "UDP timeout on a TCP service", &opts->timeout_udp },
+	};
+	struct nlattr *attr;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(to); i++) {
+		attr = tb[to[i].type];
+		if (!attr)
+			continue;
+		if (proto != to[i].proto) {
+			NL_SET_BAD_ATTR(extack, attr);
+			if (extack)
+				extack->_msg = to[i].wrong;
+			return -EINVAL;
+		}
+		if (!IS_ENABLED(CONFIG_NF_CONNTRACK_TIMEOUT)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "timeouts need a kernel with CONFIG_NF_CONNTRACK_TIMEOUT");
+			return -EOPNOTSUPP;
+		}
+		*to[i].val = nla_get_u32(attr);
+	}
+	return 0;
+}
+
+/* Options present in TB over OPTS, for a service of protocol PROTO. */
+static int nflb_parse_svc_opts(struct nlattr **tb, u8 proto,
+			       struct nflb_svc_opts *opts,
 			       struct netlink_ext_ack *extack)
 {
 	struct nlattr *attr = tb[NFLB_SVC_A_TABLE_SIZE];
@@ -205,7 +258,7 @@ static int nflb_parse_svc_opts(struct nlattr **tb, struct nflb_svc_opts *opts,
 		opts->seed = nla_get_u64(tb[NFLB_SVC_A_SEED]);
 	if (tb[NFLB_SVC_A_SNAT])
 		opts->snat = nla_get_u8(tb[NFLB_SVC_A_SNAT]);
-	return 0;
+	return nflb_parse_svc_timeouts(tb, proto, opts, extack);
 }
 
 /* The service of the request, which must exist. */
@@ -239,7 +292,7 @@ static int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	ret = nflb_parse_svc(info, tb, &key);
 	if (ret)
 		return ret;
-	ret = nflb_parse_svc_opts(tb, &opts, info->extack);
+	ret = nflb_parse_svc_opts(tb, key.proto, &opts, info->extack);
 	if (ret)
 		return ret;
 	mutex_lock(&nn->lock);
@@ -261,7 +314,7 @@ static int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	if (!svc)
 		goto out;
 	nflb_svc_opts_get(svc, &opts);
-	ret = nflb_parse_svc_opts(tb, &opts, info->extack);
+	ret = nflb_parse_svc_opts(tb, svc->key.proto, &opts, info->extack);
 	if (!ret)
 		ret = nflb_service_set(nn, svc, &opts, info->extack);
 out:
@@ -355,13 +408,44 @@ static int nflb_put_svc_key(struct sk_buff *msg, const struct nflb_svc_key *key)
 	return 0;
 }
 
+static int nflb_put_svc_opts(struct sk_buff *msg,
+			     const struct nflb_service *svc)
+{
+	if (nla_put_u32(msg, NFLB_SVC_A_TABLE_SIZE, svc->table_size) ||
+	    nla_put_u8(msg, NFLB_SVC_A_HASH, svc->hash) ||
+	    nla_put_u64_64bit(msg, NFLB_SVC_A_SEED, svc->seed, NFLB_SVC_A_PAD) ||
+	    nla_put_u8(msg, NFLB_SVC_A_SNAT, svc->snat))
+		return -EMSGSIZE;
+	/* Timeouts only when set: 0 is conntrack's default. */
+	if ((svc->timeout_tcp &&
+	     nla_put_u32(msg, NFLB_SVC_A_TIMEOUT_TCP, svc->timeout_tcp)) ||
+	    (svc->timeout_tcp_fin &&
+	     nla_put_u32(msg, NFLB_SVC_A_TIMEOUT_TCP_FIN,
+			 svc->timeout_tcp_fin)) ||
+	    (svc->timeout_udp &&
+	     nla_put_u32(msg, NFLB_SVC_A_TIMEOUT_UDP, svc->timeout_udp)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * One SERVICE_GET message for SVC, holding its backends from *POS on (in
+ * configuration order) as long as they fit; *POS advances past those sent.
+ * *POS 0: the head of the service (key, options, counters); otherwise a
+ * continuation (key and NFLB_SVC_A_CONT).  Returns 0 when the last backend
+ * went out, 1 when some are left for a continuation, or -EMSGSIZE with
+ * nothing added: when the message cannot make progress, or when WHOLE and
+ * the service does not fit.
+ */
 static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 			     struct nflb_service *svc, u32 portid, u32 seq,
-			     int flags)
+			     int flags, u32 *pos, bool whole)
 {
 	const struct nflb_table *t;
 	struct nlattr *nest, *list;
 	struct nflb_backend *be;
+	u32 idx = 0, sent = 0;
+	bool more = false;
 	void *hdr;
 	int i;
 
@@ -371,34 +455,48 @@ static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 	if (!hdr)
 		return -EMSGSIZE;
 	nest = nla_nest_start(msg, NFLB_A_SERVICE);
-	if (!nest)
+	if (!nest || nflb_put_svc_key(msg, &svc->key))
 		goto err;
-	if (nflb_put_svc_key(msg, &svc->key) ||
-	    nla_put_u32(msg, NFLB_SVC_A_TABLE_SIZE, svc->table_size) ||
-	    nla_put_u8(msg, NFLB_SVC_A_HASH, svc->hash) ||
-	    nla_put_u64_64bit(msg, NFLB_SVC_A_SEED, svc->seed, NFLB_SVC_A_PAD) ||
-	    nla_put_u8(msg, NFLB_SVC_A_SNAT, svc->snat) ||
-	    nflb_put_stats(msg, NFLB_SVC_A_STATS, svc->stats))
+	if (!*pos) {
+		if (nflb_put_svc_opts(msg, svc) ||
+		    nflb_put_stats(msg, NFLB_SVC_A_STATS, svc->stats))
+			goto err;
+	} else if (nla_put_flag(msg, NFLB_SVC_A_CONT)) {
 		goto err;
+	}
 	list = nla_nest_start(msg, NFLB_SVC_A_BACKENDS);
 	if (!list)
 		goto err;
 	t = rcu_dereference_protected(svc->table, lockdep_is_held(&nn->lock));
 	/* In configuration order; the slots held come from the table. */
 	list_for_each_entry(be, &svc->backends, node) {
+		if (idx++ < *pos)
+			continue;
 		i = nflb_table_index(t, svc->key.family, &be->addr, be->port);
 		if (nflb_put_backend(msg, svc, be, i < 0 ? 0 : t->slots_held[i],
-				     true))
-			goto err;
+				     true)) {
+			more = true;
+			break;
+		}
+		sent++;
 	}
+	if (more && (whole || !sent))
+		goto err;
 	nla_nest_end(msg, list);
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
-	return 0;
+	*pos += sent;
+	return more;
 err:
 	genlmsg_cancel(msg, hdr);
 	return -EMSGSIZE;
 }
+
+/*
+ * A doit reply is one message of at most what a dump message holds
+ * (netlink_dump() allocates up to 32 KiB); larger services: the dump.
+ */
+#define NFLB_REPLY_MAX	(SKB_WITH_OVERHEAD(32768) - NLMSG_HDRLEN - GENL_HDRLEN)
 
 static int nflb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
 {
@@ -406,21 +504,24 @@ static int nflb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
 	struct nflb_service *svc;
 	struct sk_buff *msg;
+	u32 pos = 0;
 	int ret;
 
 	mutex_lock(&nn->lock);
 	svc = nflb_req_svc(nn, info, tb, &ret);
 	if (!svc)
 		goto out;
-	/* Backends are listed whole: size the message for them. */
-	msg = genlmsg_new(NLMSG_GOODSIZE + svc->n_backends * 160, GFP_KERNEL);
+	msg = genlmsg_new(NFLB_REPLY_MAX, GFP_KERNEL);
 	if (!msg) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = nflb_fill_service(msg, nn, svc, info->snd_portid, info->snd_seq, 0);
+	ret = nflb_fill_service(msg, nn, svc, info->snd_portid, info->snd_seq,
+				0, &pos, true);
 	if (ret) {
 		nlmsg_free(msg);
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFLB_A_SERVICE],
+				    "service too large for one message: use the dump (NLM_F_DUMP)");
 		goto out;
 	}
 	mutex_unlock(&nn->lock);
@@ -430,36 +531,85 @@ out:
 	return ret;
 }
 
-/* cb->args[0]: services already sent. */
+/*
+ * Where a SERVICE_GET dump stands, over netlink_callback::ctx.  Between
+ * two calls services may come and go: a continuation is only sent when
+ * nothing changed in the netns since the previous part (same generation)
+ * and the service at IDX is still the one being sent; otherwise the
+ * service at IDX starts over whole, and nl_dump_check_consistent() marks
+ * the dump interrupted (NLM_F_DUMP_INTR).
+ */
+struct nflb_svc_dump {
+	u64 gen;			/* nn->generation of the last part */
+	long idx;			/* services sent whole */
+	u32 pos;			/* backends of service IDX sent */
+	struct nflb_svc_key key;	/* service IDX, when POS */
+};
+
+static_assert(sizeof(struct nflb_svc_dump) <=
+	      sizeof_field(struct netlink_callback, ctx));
+
+/* Service SVC at the dump's position: < 0, 0 (done) or 1 (skb full). */
+static int nflb_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct nflb_net *nn, struct nflb_service *svc)
+{
+	struct nflb_svc_dump *d = (struct nflb_svc_dump *)cb->ctx;
+	bool first = !skb->len;
+	int ret;
+
+	if (d->pos && (d->gen != nn->generation ||
+		       memcmp(&d->key, &svc->key, sizeof(d->key))))
+		d->pos = 0;	/* start it over */
+	/* Only a service opening a message is split over messages. */
+	ret = nflb_fill_service(skb, nn, svc, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, NLM_F_MULTI, &d->pos,
+				!first && !d->pos);
+	if (ret < 0)
+		return first ? ret : 1;
+	nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+	if (ret) {
+		d->gen = nn->generation;
+		d->key = svc->key;
+		return 1;
+	}
+	d->pos = 0;
+	d->idx++;
+	return 0;
+}
+
+/* Every service, or only the one an NFLB_A_SERVICE key names. */
 static int nflb_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	const struct genl_dumpit_info *dinfo = genl_dumpit_info(cb);
+	struct nflb_svc_dump *d = (struct nflb_svc_dump *)cb->ctx;
 	struct nflb_net *nn = nflb_net(sock_net(skb->sk));
+	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct genl_info info = {
+		.attrs = dinfo->attrs,
+		.extack = cb->extack,
+	};
 	struct nflb_service *svc;
-	long idx = 0, sent = 0;
-	int ret;
+	long idx = 0;
+	int ret = 0;
 
 	mutex_lock(&nn->lock);
 	cb->seq = nn->generation;
-	list_for_each_entry(svc, &nn->service_list, node) {
-		if (idx++ < cb->args[0])
-			continue;
-		ret = nflb_fill_service(skb, nn, svc,
-					NETLINK_CB(cb->skb).portid,
-					cb->nlh->nlmsg_seq, NLM_F_MULTI);
-		if (ret) {
-			/* A service too big for any message is an error. */
-			if (!sent) {
-				mutex_unlock(&nn->lock);
-				return ret;
-			}
-			break;
-		}
-		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
-		sent++;
-		cb->args[0]++;
+	if (dinfo->attrs[NFLB_A_SERVICE]) {
+		svc = nflb_req_svc(nn, &info, tb, &ret);
+		if (svc && !d->idx)
+			ret = nflb_dump_one(skb, cb, nn, svc);
+		goto out;
 	}
+	list_for_each_entry(svc, &nn->service_list, node) {
+		if (idx++ < d->idx)
+			continue;
+		ret = nflb_dump_one(skb, cb, nn, svc);
+		if (ret)
+			break;
+	}
+out:
 	mutex_unlock(&nn->lock);
-	return skb->len;
+	return ret < 0 ? ret : skb->len;
 }
 
 /* Common to backend commands: service, backend key, options. */
@@ -613,9 +763,11 @@ static int nflb_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
 #define NFLB_TABLE_CHUNK 2048	/* slots per NFLB_TABLE_A_SLOTS */
 
 /*
- * cb->args[0]: next slot to send, cb->args[1]: header sent,
+ * cb->args[0]: next slot to send, cb->args[1]: first message sent,
  * cb->args[2]: table generation (a rebuilt table ends the dump as
- * interrupted rather than mixing two tables).
+ * interrupted rather than mixing two tables), cb->args[3]: next backend
+ * to send.  The backends go first, over as many messages as they need,
+ * then the slots.
  */
 static int nflb_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -629,6 +781,8 @@ static int nflb_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		.extack = cb->extack,
 	};
 	struct nflb_service *svc;
+	unsigned char *mark;
+	bool slots = false;
 	int ret;
 	u32 i;
 	void *hdr;
@@ -645,7 +799,7 @@ static int nflb_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		ret = -EAGAIN;
 		goto out_err;
 	}
-	if (cb->args[1] && cb->args[0] >= t->size)
+	if (cb->args[1] && cb->args[3] >= t->n && cb->args[0] >= t->size)
 		goto out_done;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
@@ -657,28 +811,43 @@ static int nflb_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	nest = nla_nest_start(skb, NFLB_A_TABLE);
 	if (!nest)
 		goto out_cancel;
-	if (!cb->args[1]) {
-		if (nla_put_u32(skb, NFLB_TABLE_A_SIZE, t->size))
-			goto out_cancel;
+	if (!cb->args[1] && nla_put_u32(skb, NFLB_TABLE_A_SIZE, t->size))
+		goto out_cancel;
+	if (cb->args[3] < t->n) {
 		list = nla_nest_start(skb, NFLB_TABLE_A_BACKENDS);
 		if (!list)
 			goto out_cancel;
-		for (i = 0; i < t->n; i++)
+		for (i = cb->args[3]; i < t->n; i++)
 			if (nflb_put_backend(skb, svc, t->be[i], 0, false))
-				goto out_cancel;
+				break;	/* the rest goes in the next message */
+		if (i == cb->args[3])
+			goto out_cancel;
 		nla_nest_end(skb, list);
+		cb->args[3] = i;
 	}
-	if (nla_put_u32(skb, NFLB_TABLE_A_OFFSET, cb->args[0]))
-		goto out_cancel;
-	/* As many chunks as fit. */
-	while (cb->args[0] < t->size) {
-		u32 n = min_t(u32, NFLB_TABLE_CHUNK, t->size - cb->args[0]);
+	if (cb->args[3] >= t->n && cb->args[0] < t->size) {
+		mark = skb_tail_pointer(skb);
+		if (nla_put_u32(skb, NFLB_TABLE_A_OFFSET, cb->args[0]))
+			goto out_end;
+		/* As many chunks as fit, the last cut to the room left. */
+		while (cb->args[0] < t->size) {
+			int room = skb_tailroom(skb) - NLA_HDRLEN;
+			u32 n = min_t(u32, NFLB_TABLE_CHUNK,
+				      t->size - cb->args[0]);
 
-		if (nla_put(skb, NFLB_TABLE_A_SLOTS, n * sizeof(u16),
-			    t->slots + cb->args[0]))
-			break;	/* the rest goes in the next message */
-		cb->args[0] += n;
+			if (room < 4)
+				break;	/* the rest goes in the next message */
+			n = min_t(u32, n, (room & ~3) / sizeof(u16));
+			if (nla_put(skb, NFLB_TABLE_A_SLOTS, n * sizeof(u16),
+				    t->slots + cb->args[0]))
+				break;
+			cb->args[0] += n;
+			slots = true;
+		}
+		if (!slots)	/* an offset alone says nothing */
+			nlmsg_trim(skb, mark);
 	}
+out_end:
 	cb->args[1] = 1;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);

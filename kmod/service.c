@@ -10,6 +10,8 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_l4proto.h>
+#include <net/netfilter/nf_conntrack_timeout.h>
 #include <net/netfilter/nf_conntrack_tuple.h>
 #include <uapi/linux/nflb.h>
 
@@ -157,6 +159,92 @@ static void nflb_table_publish(struct nflb_net *nn, struct nflb_service *svc,
 	nn->generation++;
 }
 
+/*
+ * Per-service idle timeouts, as conntrack's timeout policy extension (what
+ * nft "ct timeout" objects use): an array of per-state timeouts in
+ * jiffies, the layout of the protocol's own defaults.  Entries the service
+ * does not override hold the netns's defaults as they were when the
+ * service's timeouts were last set.
+ */
+static bool nflb_opts_have_timeouts(const struct nflb_svc_opts *opts)
+{
+	return opts->timeout_tcp || opts->timeout_tcp_fin || opts->timeout_udp;
+}
+
+/* The service's override of TCP state STATE, in seconds; 0: none. */
+static u32 nflb_tcp_override(const struct nflb_svc_opts *opts,
+			     unsigned int state)
+{
+	switch (state) {
+	case TCP_CONNTRACK_ESTABLISHED:
+		return opts->timeout_tcp;
+	case TCP_CONNTRACK_FIN_WAIT:
+	case TCP_CONNTRACK_CLOSE_WAIT:
+	case TCP_CONNTRACK_LAST_ACK:
+	case TCP_CONNTRACK_TIME_WAIT:
+		return opts->timeout_tcp_fin;
+	}
+	return 0;
+}
+
+/* Fill T's values; on a published T, flows follow at once. */
+static void nflb_ct_timeout_fill(struct net *net, u8 proto,
+				 const struct nflb_svc_opts *opts,
+				 struct nf_ct_timeout *t)
+{
+	unsigned int *v = (unsigned int *)t->data;
+	const unsigned int *def;
+	unsigned int i, n;
+	u32 secs;
+
+	if (proto == IPPROTO_TCP) {
+		def = nf_tcp_pernet(net)->timeouts;
+		n = TCP_CONNTRACK_TIMEOUT_MAX;
+	} else {
+		def = nf_udp_pernet(net)->timeouts;
+		n = UDP_CT_MAX;
+	}
+	for (i = 0; i < n; i++) {
+		secs = proto == IPPROTO_TCP ? nflb_tcp_override(opts, i) :
+					      opts->timeout_udp;
+		/* secs <= NFLB_TIMEOUT_MAX: the jiffies fit in 32 bits. */
+		WRITE_ONCE(v[i], secs ? secs * HZ : READ_ONCE(def[i]));
+	}
+}
+
+static struct nf_ct_timeout *nflb_ct_timeout_new(struct net *net,
+						 const struct nflb_svc_key *key,
+						 const struct nflb_svc_opts *opts)
+{
+	size_t n = key->proto == IPPROTO_TCP ? TCP_CONNTRACK_TIMEOUT_MAX :
+					       UDP_CT_MAX;
+	struct nf_ct_timeout *t;
+
+	t = kzalloc(sizeof(*t) + n * sizeof(unsigned int), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	refcount_set(&t->refcnt, 1);
+	t->l3num = key->family;
+	t->l4proto = nf_ct_l4proto_find(key->proto);
+	nflb_ct_timeout_fill(net, key->proto, opts, t);
+	return t;
+}
+
+/* Drop a reference: the service's, or a never published object's. */
+static void nflb_ct_timeout_put(struct nf_ct_timeout *t)
+{
+	if (t && refcount_dec_and_test(&t->refcnt))
+		kfree_rcu(t, rcu);
+}
+
+static void nflb_svc_timeouts_set(struct nflb_service *svc,
+				  const struct nflb_svc_opts *opts)
+{
+	svc->timeout_tcp = opts->timeout_tcp;
+	svc->timeout_tcp_fin = opts->timeout_tcp_fin;
+	svc->timeout_udp = opts->timeout_udp;
+}
+
 static void nflb_backend_free(struct nflb_backend *be)
 {
 	free_percpu(be->stats);
@@ -175,6 +263,8 @@ static void nflb_service_free(struct nflb_service *svc)
 	list_for_each_entry_safe(be, tmp, &svc->backends, node)
 		nflb_backend_free(be);
 	kvfree(rcu_dereference_protected(svc->table, 1));
+	/* Flows carrying the policy keep it alive as long as they need. */
+	nflb_ct_timeout_put(rcu_dereference_protected(svc->ct_timeout, 1));
 	free_percpu(svc->stats);
 	kfree(svc);
 }
@@ -206,11 +296,22 @@ int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 	svc->seed = opts->seed;
 	svc->hash = opts->hash;
 	svc->snat = opts->snat;
+	nflb_svc_timeouts_set(svc, opts);
 	INIT_LIST_HEAD(&svc->backends);
 	svc->stats = nflb_stats_alloc();
 	if (!svc->stats) {
 		ret = -ENOMEM;
 		goto err_free;
+	}
+	if (nflb_opts_have_timeouts(opts)) {
+		struct nf_ct_timeout *to;
+
+		to = nflb_ct_timeout_new(nn->net, key, opts);
+		if (!to) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		RCU_INIT_POINTER(svc->ct_timeout, to);
 	}
 	t = nflb_table_build(nn, svc, opts, extack);
 	if (IS_ERR(t)) {
@@ -243,16 +344,32 @@ int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 		     const struct nflb_svc_opts *opts,
 		     struct netlink_ext_ack *extack)
 {
+	struct nf_ct_timeout *cur, *to = NULL;
 	struct nflb_table *t;
 
 	lockdep_assert_held(&nn->lock);
+	cur = rcu_dereference_protected(svc->ct_timeout,
+					lockdep_is_held(&nn->lock));
+	/* Everything that can fail first: a failed set changes nothing. */
+	if (!cur && nflb_opts_have_timeouts(opts)) {
+		to = nflb_ct_timeout_new(nn->net, &svc->key, opts);
+		if (!to)
+			return -ENOMEM;
+	}
 	t = nflb_table_build(nn, svc, opts, extack);
-	if (IS_ERR(t))
+	if (IS_ERR(t)) {
+		nflb_ct_timeout_put(to);
 		return PTR_ERR(t);
+	}
 	svc->table_size = opts->table_size;
 	svc->seed = opts->seed;
 	svc->hash = opts->hash;
 	WRITE_ONCE(svc->snat, opts->snat);
+	nflb_svc_timeouts_set(svc, opts);
+	if (to)
+		rcu_assign_pointer(svc->ct_timeout, to);
+	else if (cur)
+		nflb_ct_timeout_fill(nn->net, svc->key.proto, opts, cur);
 	nflb_table_publish(nn, svc, t);
 	return 0;
 }
@@ -296,6 +413,9 @@ void nflb_svc_opts_get(const struct nflb_service *svc,
 	opts->seed = svc->seed;
 	opts->hash = svc->hash;
 	opts->snat = svc->snat;
+	opts->timeout_tcp = svc->timeout_tcp;
+	opts->timeout_tcp_fin = svc->timeout_tcp_fin;
+	opts->timeout_udp = svc->timeout_udp;
 }
 
 int nflb_backend_add(struct nflb_net *nn, struct nflb_service *svc,

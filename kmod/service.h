@@ -11,6 +11,8 @@
 #include "netns.h"
 #include "stats.h"
 
+struct nf_ct_timeout;
+
 /*
  * Services and backends of one netns.
  *
@@ -58,6 +60,16 @@ struct nflb_service {
 	u64 seed;
 	u8 hash;
 	bool snat;
+	u32 timeout_tcp;		/* seconds; 0: conntrack's default */
+	u32 timeout_tcp_fin;
+	u32 timeout_udp;
+	/*
+	 * Conntrack timeout policy of the service's flows, NULL while every
+	 * timeout is 0.  The service holds one reference, each flow carrying
+	 * the policy another (dropped by conntrack when the flow ends), so
+	 * it outlives the service; its values change in place.
+	 */
+	struct nf_ct_timeout __rcu *ct_timeout;
 	struct list_head backends;
 	unsigned int n_backends;
 	struct nflb_table __rcu *table;
@@ -70,6 +82,9 @@ struct nflb_svc_opts {
 	u64 seed;
 	u8 hash;
 	bool snat;
+	u32 timeout_tcp;
+	u32 timeout_tcp_fin;
+	u32 timeout_udp;
 };
 
 unsigned int nflb_addr_len(u16 family);

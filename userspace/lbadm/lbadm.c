@@ -21,8 +21,8 @@ static int cmd_help(int argc, char **argv);
 
 static const struct lbadm_cmd lbadm_cmds[] = {
 	{ "service", cmd_service,
-	  "service add tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat]\n"
-	  "service set tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat]\n"
+	  "service add tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat] [timeout-tcp S] [timeout-tcp-fin S] [timeout-udp S]\n"
+	  "service set tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat] [timeout-tcp S] [timeout-tcp-fin S] [timeout-udp S]\n"
 	  "service del tcp|udp VIP:PORT\n"
 	  "service show [tcp|udp VIP:PORT]\n"
 	  "service table tcp|udp VIP:PORT [digest]" },
@@ -85,7 +85,9 @@ static void usage(FILE *f)
 	      "A backend's port may be omitted (the service's is used); an IPv6\n"
 	      "backend without a port may omit the brackets.  Numbers are decimal\n"
 	      "or 0x hex.  \"service table ... digest\" prints the FNV-1a 64-bit\n"
-	      "hash of the slot lines instead of the lines.\n", f);
+	      "hash of the slot lines instead of the lines.  Timeouts are idle\n"
+	      "timeouts in seconds of the service's flows in conntrack (0:\n"
+	      "conntrack's defaults).\n", f);
 }
 
 static int cmd_help(int argc, char **argv)

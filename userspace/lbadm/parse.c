@@ -279,6 +279,27 @@ static int opt_snat(struct lbadm_req *req, const char *name,
 	return 0;
 }
 
+static int opt_timeout(struct lbadm_req *req, const char *name,
+		       const char *val, struct lbadm_perr *e)
+{
+	uint64_t v;
+
+	if (lbadm_parse_u64(val, NFLB_TIMEOUT_MAX, &v) < 0)
+		return perr(e, "invalid %s \"%s\" (seconds, 0-%u; 0: conntrack's default)",
+			    name, val, NFLB_TIMEOUT_MAX);
+	if (strcmp(name, "timeout-tcp") == 0) {
+		req->svc.timeout_tcp = v;
+		NFLB_SET(&req->svc, NFLB_SVC_A_TIMEOUT_TCP);
+	} else if (strcmp(name, "timeout-tcp-fin") == 0) {
+		req->svc.timeout_tcp_fin = v;
+		NFLB_SET(&req->svc, NFLB_SVC_A_TIMEOUT_TCP_FIN);
+	} else {
+		req->svc.timeout_udp = v;
+		NFLB_SET(&req->svc, NFLB_SVC_A_TIMEOUT_UDP);
+	}
+	return 0;
+}
+
 static int opt_weight(struct lbadm_req *req, const char *name,
 		      const char *val, struct lbadm_perr *e)
 {
@@ -333,6 +354,9 @@ static const struct lbadm_opt service_opts[] = {
 	{ "seed", 2, true, opt_seed },
 	{ "snat", 3, false, opt_snat },
 	{ "no-snat", 3, false, opt_snat },
+	{ "timeout-tcp", 4, true, opt_timeout },
+	{ "timeout-tcp-fin", 5, true, opt_timeout },
+	{ "timeout-udp", 6, true, opt_timeout },
 	{ NULL, 0, false, NULL },
 };
 
@@ -485,7 +509,7 @@ int lbadm_parse_service_args(int argc, char **argv, struct lbadm_req *req,
 	if (n < 0)
 		return -1;
 	if (d->op == LBADM_OP_SET && n == 0)
-		return perr(e, "nothing to change for service set (table-size, hash, seed, snat or no-snat)");
+		return perr(e, "nothing to change for service set (table-size, hash, seed, snat, no-snat, timeout-tcp, timeout-tcp-fin or timeout-udp)");
 	return 0;
 }
 

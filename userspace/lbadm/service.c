@@ -7,7 +7,7 @@
  *   tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 snat conns 300
  *     backend 10.0.1.1:80 weight 1 state up slots 21846 conns 100
  *
- * "snat" only when set; with -s, every counter after "conns": pkts-in,
+ * "snat" and the timeouts (after snat) only when set; with -s, every counter after "conns": pkts-in,
  * pkts-out, bytes-in, bytes-out, drops.
  */
 
@@ -81,6 +81,12 @@ static int print_service(const struct nflb_service *svc, void *data)
 	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
 		pr_u64("seed", svc->seed);
 	pr_flag("snat", svc->snat);
+	if (svc->timeout_tcp)
+		pr_u64("timeout-tcp", svc->timeout_tcp);
+	if (svc->timeout_tcp_fin)
+		pr_u64("timeout-tcp-fin", svc->timeout_tcp_fin);
+	if (svc->timeout_udp)
+		pr_u64("timeout-udp", svc->timeout_udp);
 	print_stats(&svc->stats);
 	pr_end();
 	for (i = 0; i < svc->n_backends; i++)

@@ -16,6 +16,11 @@ int nflb_backend_list_parse(const struct nlattr *list,
 			    struct nflb_backend **bes, size_t *n,
 			    const char **why);
 
+/* The same, appending to the *N backends already in *BES (kept on error). */
+int nflb_backend_list_append(const struct nlattr *list,
+			     struct nflb_backend **bes, size_t *n,
+			     const char **why);
+
 /* After a failed talk: turn EPROTO plus WHY into a readable error; -1. */
 int nflb_reply_error(struct nflb_nl *nl, const char *why);
 

@@ -157,9 +157,11 @@ struct nflb_table {
 };
 
 /*
- * Called for every service of a reply; SVC (and its backends) is valid
- * during the call only, and CB must not send requests on the same socket.
- * A negative return stops the dump (the request fails with ECANCELED).
+ * Called for every service of a reply, whole (a dump's continuation
+ * messages merged: see nflb_service_collect()); SVC (and its backends) is
+ * valid during the call only, and CB must not send requests on the same
+ * socket.  A negative return stops the dump (the request fails with
+ * ECANCELED).
  */
 typedef int (*nflb_service_cb)(const struct nflb_service *svc, void *data);
 
@@ -171,6 +173,7 @@ typedef int (*nflb_service_cb)(const struct nflb_service *svc, void *data);
 int nflb_service_add(struct nflb_nl *nl, const struct nflb_service *svc);
 int nflb_service_set(struct nflb_nl *nl, const struct nflb_service *svc);
 int nflb_service_del(struct nflb_nl *nl, const struct nflb_service *svc);
+/* nflb_service_get(): a dump of KEY's service only, so any size fits. */
 int nflb_service_get(struct nflb_nl *nl, const struct nflb_service *key,
 		     nflb_service_cb cb, void *data);
 int nflb_service_dump(struct nflb_nl *nl, nflb_service_cb cb, void *data);
@@ -211,6 +214,36 @@ void nflb_backend_msg(struct nlmsghdr *nlh, uint8_t cmd,
 int nflb_service_parse(const struct nlmsghdr *nlh, struct nflb_service *svc,
 		       const char **why);
 void nflb_service_free(struct nflb_service *svc);
+
+/*
+ * Whole services from the messages of a SERVICE_GET dump.  A service whose
+ * backends do not fit one message comes as a head (key, options, counters,
+ * the first backends) followed by continuations (the key, NFLB_SVC_A_CONT,
+ * which nflb_service_parse() reports in PRESENT, and the next backends).
+ * Feed every message to nflb_service_collect(): it holds the service back,
+ * appending the backends of its continuations, until a message that is
+ * not its continuation arrives; then CB sees it whole.  At the end of the
+ * dump nflb_service_collect_end() passes the last one; always finish with
+ * nflb_service_collect_free().  Rules: a continuation with no service
+ * held or with another service's key is a malformed reply (-1, errno
+ * EPROTO, WHY says so); a head with the key of the held service replaces
+ * it (the kernel starts a service over that changed during the dump).
+ * Both return 0, or -1 with errno (ECANCELED when CB returned < 0).
+ * Start with the structure zeroed but for CB and DATA.
+ */
+struct nflb_service_collector {
+	nflb_service_cb cb;
+	void *data;
+	unsigned int n;			/* services passed to CB */
+	const char *why;		/* after EPROTO: what was malformed */
+	bool holding;
+	struct nflb_service held;
+};
+
+int nflb_service_collect(struct nflb_service_collector *c,
+			 const struct nlmsghdr *nlh);
+int nflb_service_collect_end(struct nflb_service_collector *c);
+void nflb_service_collect_free(struct nflb_service_collector *c);
 int nflb_table_parse(const struct nlmsghdr *nlh, struct nflb_table *table,
 		     const char **why);
 int nflb_table_complete(const struct nflb_table *table, const char **why);

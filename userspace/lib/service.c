@@ -40,6 +40,13 @@ static void put_service_opts(struct nlmsghdr *nlh,
 		mnl_attr_put_u64(nlh, NFLB_SVC_A_SEED, svc->seed);
 	if (NFLB_HAS(svc, NFLB_SVC_A_SNAT))
 		mnl_attr_put_u8(nlh, NFLB_SVC_A_SNAT, svc->snat);
+	if (NFLB_HAS(svc, NFLB_SVC_A_TIMEOUT_TCP))
+		mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_TCP, svc->timeout_tcp);
+	if (NFLB_HAS(svc, NFLB_SVC_A_TIMEOUT_TCP_FIN))
+		mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_TCP_FIN,
+				 svc->timeout_tcp_fin);
+	if (NFLB_HAS(svc, NFLB_SVC_A_TIMEOUT_UDP))
+		mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_UDP, svc->timeout_udp);
 }
 
 static void put_service(struct nlmsghdr *nlh, const struct nflb_service *svc,
@@ -225,16 +232,18 @@ static int parse_backend(const struct nlattr *attr, struct nflb_backend *be,
 	return 0;
 }
 
-int nflb_backend_list_parse(const struct nlattr *list,
+/* Parse LIST's backends after the *N already in *BES. */
+static int backend_list_add(const struct nlattr *list,
 			    struct nflb_backend **bes, size_t *n,
 			    const char **why)
 {
-	struct nflb_backend *v = NULL, *nv;
+	struct nflb_backend *v = *bes, *nv;
 	const struct nlattr *attr;
-	size_t cnt = 0, cap = 0;
+	size_t cnt = *n, cap = *n;
 
 	if (mnl_attr_validate(list, MNL_TYPE_NESTED) < 0) {
 		*why = "bad backend list";
+		errno = EPROTO;
 		return -1;
 	}
 	mnl_attr_for_each_nested(attr, list) {
@@ -249,6 +258,7 @@ int nflb_backend_list_parse(const struct nlattr *list,
 				goto err;
 			}
 			v = nv;
+			*bes = v;
 		}
 		if (parse_backend(attr, &v[cnt], why) < 0) {
 			errno = EPROTO;
@@ -256,13 +266,35 @@ int nflb_backend_list_parse(const struct nlattr *list,
 		}
 		cnt++;
 	}
+	*n = cnt;
+	return 0;
+err:
+	/* *BES keeps its first *N entries. */
+	return -1;
+}
+
+int nflb_backend_list_parse(const struct nlattr *list,
+			    struct nflb_backend **bes, size_t *n,
+			    const char **why)
+{
+	struct nflb_backend *v = NULL;
+	size_t cnt = 0;
+
+	if (backend_list_add(list, &v, &cnt, why) < 0) {
+		free(v);
+		return -1;
+	}
 	free(*bes);
 	*bes = v;
 	*n = cnt;
 	return 0;
-err:
-	free(v);
-	return -1;
+}
+
+int nflb_backend_list_append(const struct nlattr *list,
+			     struct nflb_backend **bes, size_t *n,
+			     const char **why)
+{
+	return backend_list_add(list, bes, n, why);
 }
 
 struct svc_ctx {
@@ -314,6 +346,21 @@ static int service_attr_cb(const struct nlattr *attr, void *data)
 	case NFLB_SVC_A_SNAT:
 		CHECK(ctx, attr, MNL_TYPE_U8, "bad service snat flag");
 		svc->snat = mnl_attr_get_u8(attr);
+		break;
+	case NFLB_SVC_A_TIMEOUT_TCP:
+		CHECK(ctx, attr, MNL_TYPE_U32, "bad service TCP timeout");
+		svc->timeout_tcp = mnl_attr_get_u32(attr);
+		break;
+	case NFLB_SVC_A_TIMEOUT_TCP_FIN:
+		CHECK(ctx, attr, MNL_TYPE_U32, "bad service TCP FIN timeout");
+		svc->timeout_tcp_fin = mnl_attr_get_u32(attr);
+		break;
+	case NFLB_SVC_A_TIMEOUT_UDP:
+		CHECK(ctx, attr, MNL_TYPE_U32, "bad service UDP timeout");
+		svc->timeout_udp = mnl_attr_get_u32(attr);
+		break;
+	case NFLB_SVC_A_CONT:
+		CHECK(ctx, attr, MNL_TYPE_FLAG, "bad service continuation flag");
 		break;
 	case NFLB_SVC_A_STATS:
 		if (parse_stats(attr, &svc->stats, &ctx->why) < 0)
@@ -446,44 +493,125 @@ int nflb_service_del(struct nflb_nl *nl, const struct nflb_service *svc)
 	return simple(nl, nlh);
 }
 
-struct get_ctx {
-	nflb_service_cb cb;
-	void *data;
-	const char *why;
-	unsigned int n;
-};
+/* Dumps: continuations merged into whole services */
 
-static int service_reply_cb(const struct nlmsghdr *nlh, void *data)
+static bool same_key(const struct nflb_service *a,
+		     const struct nflb_service *b)
 {
-	struct get_ctx *ctx = data;
+	return a->family == b->family && a->proto == b->proto &&
+	       a->port == b->port &&
+	       memcmp(&a->addr, &b->addr, nflb_addr_len(a->family)) == 0;
+}
+
+/* Hand the held service to the callback. */
+static int collect_flush(struct nflb_service_collector *c)
+{
+	int ret;
+
+	if (!c->holding)
+		return 0;
+	c->holding = false;
+	c->n++;
+	ret = c->cb ? c->cb(&c->held, c->data) : 0;
+	nflb_service_free(&c->held);
+	if (ret < 0) {
+		errno = ECANCELED;
+		return -1;
+	}
+	return 0;
+}
+
+int nflb_service_collect(struct nflb_service_collector *c,
+			 const struct nlmsghdr *nlh)
+{
 	struct nflb_service svc;
 	int ret;
 
-	ret = nflb_service_parse(nlh, &svc, &ctx->why);
-	if (ret < 0)
-		return MNL_CB_ERROR;	/* errno set */
-	if (ret == 0)
-		return MNL_CB_OK;
-	ctx->n++;
-	ret = ctx->cb ? ctx->cb(&svc, ctx->data) : 0;
-	nflb_service_free(&svc);
-	if (ret < 0) {
-		errno = ECANCELED;
-		return MNL_CB_ERROR;
+	c->why = NULL;
+	ret = nflb_service_parse(nlh, &svc, &c->why);
+	if (ret <= 0)
+		return ret;	/* errno set on error */
+	if (NFLB_HAS(&svc, NFLB_SVC_A_CONT)) {
+		if (!c->holding || !same_key(&c->held, &svc)) {
+			nflb_service_free(&svc);
+			c->why = "continuation of a service not being received";
+			errno = EPROTO;
+			return -1;
+		}
+		ret = 0;
+		if (svc.n_backends) {
+			struct nflb_backend *v;
+
+			v = realloc(c->held.backends,
+				    (c->held.n_backends + svc.n_backends) *
+				    sizeof(*v));
+			if (!v) {
+				nflb_service_free(&svc);
+				errno = ENOMEM;
+				return -1;
+			}
+			memcpy(v + c->held.n_backends, svc.backends,
+			       svc.n_backends * sizeof(*v));
+			c->held.backends = v;
+			c->held.n_backends += svc.n_backends;
+		}
+		nflb_service_free(&svc);
+		return 0;
 	}
-	return MNL_CB_OK;
+	if (c->holding && same_key(&c->held, &svc)) {
+		/* The kernel started the service over: drop the old part. */
+		nflb_service_free(&c->held);
+		c->holding = false;
+	}
+	if (collect_flush(c) < 0) {
+		nflb_service_free(&svc);
+		return -1;
+	}
+	c->held = svc;
+	c->holding = true;
+	return 0;
 }
 
-int nflb_service_get(struct nflb_nl *nl, const struct nflb_service *key,
-		     nflb_service_cb cb, void *data)
+int nflb_service_collect_end(struct nflb_service_collector *c)
 {
-	struct nlmsghdr *nlh = nflb_nl_msg(nl, NFLB_CMD_SERVICE_GET, 0);
-	struct get_ctx ctx = { .cb = cb, .data = data };
+	return collect_flush(c);
+}
 
-	nflb_service_msg(nlh, NFLB_CMD_SERVICE_GET, key);
-	if (nflb_nl_talk(nl, nlh, service_reply_cb, &ctx) < 0)
-		return nflb_reply_error(nl, ctx.why);
-	if (!ctx.n) {
+void nflb_service_collect_free(struct nflb_service_collector *c)
+{
+	if (c->holding)
+		nflb_service_free(&c->held);
+	c->holding = false;
+}
+
+static int service_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return nflb_service_collect(data, nlh) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+/* A SERVICE_GET dump of every service, or of KEY's only. */
+static int service_dump(struct nflb_nl *nl, const struct nflb_service *key,
+			nflb_service_cb cb, void *data)
+{
+	struct nlmsghdr *nlh = nflb_nl_msg(nl, NFLB_CMD_SERVICE_GET,
+					   NLM_F_DUMP);
+	struct nflb_service_collector c = { .cb = cb, .data = data };
+	int ret;
+
+	if (key)
+		nflb_service_msg(nlh, NFLB_CMD_SERVICE_GET, key);
+	ret = nflb_nl_talk(nl, nlh, service_reply_cb, &c);
+	if (ret == 0 && nflb_service_collect_end(&c) < 0) {
+		nflb_nl_set_error(nl, errno, NULL);
+		ret = -1;
+	}
+	nflb_service_collect_free(&c);
+	if (ret < 0 && nflb_nl_error(nl)->error == EINTR)
+		nflb_nl_set_error(nl, EINTR,
+				  "services changed during the dump: try again");
+	if (ret < 0)
+		return nflb_reply_error(nl, c.why);
+	if (key && !c.n) {
 		nflb_nl_set_error(nl, EPROTO,
 				  "malformed reply from the kernel: no service");
 		return -1;
@@ -491,15 +619,15 @@ int nflb_service_get(struct nflb_nl *nl, const struct nflb_service *key,
 	return 0;
 }
 
+int nflb_service_get(struct nflb_nl *nl, const struct nflb_service *key,
+		     nflb_service_cb cb, void *data)
+{
+	return service_dump(nl, key, cb, data);
+}
+
 int nflb_service_dump(struct nflb_nl *nl, nflb_service_cb cb, void *data)
 {
-	struct nlmsghdr *nlh = nflb_nl_msg(nl, NFLB_CMD_SERVICE_GET,
-					   NLM_F_DUMP);
-	struct get_ctx ctx = { .cb = cb, .data = data };
-
-	if (nflb_nl_talk(nl, nlh, service_reply_cb, &ctx) < 0)
-		return nflb_reply_error(nl, ctx.why);
-	return 0;
+	return service_dump(nl, NULL, cb, data);
 }
 
 static int backend_req(struct nflb_nl *nl, uint8_t cmd,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * NFLB_CMD_TABLE_GET: a service's Maglev table, dumped in several messages.
- * The first carries the size and the backends (in index order); every one
- * carries runs of slots from an offset.  Runs must come in order, without
+ * The first carries the size; the backends (in index order) come in one or
+ * more parts, concatenated; then runs of slots from an offset.  Runs must come in order, without
  * gaps, and every index must name a backend.
  */
 
@@ -16,9 +16,9 @@
 #define TABLE_SIZE_LIMIT	(1U << 24)
 
 /*
- * One message: NFLB_A_TABLE holding, in the first, SIZE and BACKENDS; in
- * each, OFFSET and one or more SLOTS attributes, whose runs follow each
- * other from OFFSET on.
+ * One message: NFLB_A_TABLE holding SIZE (the first only), a part of
+ * BACKENDS, and OFFSET with one or more SLOTS attributes, whose runs follow
+ * each other from OFFSET on; any of these may be absent.
  */
 struct table_ctx {
 	const struct nlattr *size, *backends, *offset;
@@ -65,10 +65,6 @@ static int table_head(struct table_ctx *ctx, struct nflb_table *t,
 	size = mnl_attr_get_u32(ctx->size);
 	if (size > TABLE_SIZE_LIMIT)
 		return fail(why, "table size too large");
-	if (ctx->backends && nflb_backend_list_parse(ctx->backends,
-						     &t->backends,
-						     &t->n_backends, why) < 0)
-		return -1;
 	if (size) {
 		t->slots = calloc(size, sizeof(*t->slots));
 		if (!t->slots) {
@@ -120,6 +116,16 @@ int nflb_table_parse(const struct nlmsghdr *nlh, struct nflb_table *t,
 		return fail(why, "bad table nest");
 	if (ctx.size && table_head(&ctx, t, why) < 0)
 		return -1;
+	if (ctx.backends) {
+		/* Backends may be split over messages: concatenate them. */
+		if (!t->has_size)
+			return fail(why, "table backends before the table size");
+		if (t->filled)
+			return fail(why, "table backends after its slots");
+		if (nflb_backend_list_append(ctx.backends, &t->backends,
+					     &t->n_backends, why) < 0)
+			return -1;
+	}
 	if (!ctx.slots)
 		return 0;
 	if (!t->has_size)

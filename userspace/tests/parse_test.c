@@ -611,6 +611,65 @@ static void msg_service_options_only_when_given(void)
 	KTAP_EXPECT(svc.n == 4 && !svc.tb[NFLB_SVC_A_SEED]);
 }
 
+static void service_timeouts(void)
+{
+	struct lbadm_req r;
+	struct lbadm_perr e;
+	struct attrs top, svc;
+
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "tcp", "192.0.2.10:80",
+			    "timeout-tcp", "7200", "timeout-tcp-fin", "0x3c") == 0);
+	KTAP_EXPECT(NFLB_HAS(&r.svc, NFLB_SVC_A_TIMEOUT_TCP) &&
+		    r.svc.timeout_tcp == 7200);
+	KTAP_EXPECT(NFLB_HAS(&r.svc, NFLB_SVC_A_TIMEOUT_TCP_FIN) &&
+		    r.svc.timeout_tcp_fin == 60);
+	KTAP_EXPECT(!NFLB_HAS(&r.svc, NFLB_SVC_A_TIMEOUT_UDP));
+	collect_msg(build_service(NFLB_CMD_SERVICE_NEW, &r), &top);
+	collect_nest(top.tb[NFLB_A_SERVICE], &svc);
+	KTAP_EXPECT(svc.n == 6 && !svc.tb[NFLB_SVC_A_TIMEOUT_UDP]);
+	KTAP_EXPECT(mnl_attr_validate(svc.tb[NFLB_SVC_A_TIMEOUT_TCP],
+				      MNL_TYPE_U32) == 0 &&
+		    mnl_attr_get_u32(svc.tb[NFLB_SVC_A_TIMEOUT_TCP]) == 7200);
+	KTAP_EXPECT(mnl_attr_get_u32(svc.tb[NFLB_SVC_A_TIMEOUT_TCP_FIN]) == 60);
+
+	/* 0 (back to conntrack's default) and the maximum are sent. */
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "udp", "192.0.2.10:53",
+			    "timeout-udp", "0") == 0);
+	collect_msg(build_service(NFLB_CMD_SERVICE_SET, &r), &top);
+	collect_nest(top.tb[NFLB_A_SERVICE], &svc);
+	KTAP_EXPECT(svc.n == 5 && svc.tb[NFLB_SVC_A_TIMEOUT_UDP] &&
+		    mnl_attr_get_u32(svc.tb[NFLB_SVC_A_TIMEOUT_UDP]) == 0);
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "udp", "192.0.2.10:53",
+			    "timeout-udp", "4000000") == 0);
+	KTAP_EXPECT(r.svc.timeout_udp == NFLB_TIMEOUT_MAX);
+	/* Never with a get. */
+	collect_msg(build_service(NFLB_CMD_SERVICE_GET, &r), &top);
+	collect_nest(top.tb[NFLB_A_SERVICE], &svc);
+	KTAP_EXPECT(svc.n == 4 && !svc.tb[NFLB_SVC_A_TIMEOUT_UDP]);
+
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "tcp", "192.0.2.10:80",
+			    "timeout-tcp", "4000001") < 0);
+	KTAP_EXPECT(has(e.msg, "invalid timeout-tcp \"4000001\" (seconds, 0-4000000"));
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "tcp", "192.0.2.10:80",
+			    "timeout-tcp-fin", "1m") < 0);
+	KTAP_EXPECT(has(e.msg, "invalid timeout-tcp-fin \"1m\""));
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "udp", "192.0.2.10:53",
+			    "timeout-udp", "-3") < 0);
+	KTAP_EXPECT(has(e.msg, "invalid timeout-udp \"-3\""));
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "udp", "192.0.2.10:53",
+			    "timeout-udp", "") < 0);
+	KTAP_EXPECT(has(e.msg, "invalid timeout-udp \"\""));
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "udp", "192.0.2.10:53",
+			    "timeout-udp", "3", "timeout-udp", "4") < 0);
+	KTAP_EXPECT(has(e.msg, "option \"timeout-udp\" given twice for service add"));
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "tcp", "192.0.2.10:80",
+			    "timeout-tcp") < 0);
+	KTAP_EXPECT(has(e.msg, "missing value after \"timeout-tcp\""));
+	KTAP_EXPECT(SERVICE(&r, &e, "del", "tcp", "192.0.2.10:80",
+			    "timeout-tcp", "5") < 0);
+	KTAP_EXPECT(has(e.msg, "unknown option \"timeout-tcp\" for service del"));
+}
+
 static void msg_backend(void)
 {
 	struct lbadm_req r;
@@ -693,6 +752,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(describe),
 	KTAP_CASE(msg_service_new),
 	KTAP_CASE(msg_service_options_only_when_given),
+	KTAP_CASE(service_timeouts),
 	KTAP_CASE(msg_backend),
 	KTAP_CASE(msg_backend_no_port),
 	KTAP_CASE(msg_backend_del_flush),

@@ -221,6 +221,219 @@ static void parse_service_malformed(void)
 	KTAP_EXPECT(why && strstr(why, "statistics"));
 }
 
+/* Dumps: a large service in a head and continuations. */
+
+static char dump_buf[1 << 14];
+
+/*
+ * Append to dump_buf at *LEN a SERVICE_GET message for tcp 192.0.2.VIP:80:
+ * a head (table size 251, timeouts) or, if CONT, a continuation; with the
+ * backends 10.0.1.FIRST to 10.0.1.(FIRST + N - 1).
+ */
+static struct nlmsghdr *dump_msg(size_t *len, int vip, bool cont, int first,
+				 int n)
+{
+	struct nlmsghdr *nlh = nflb_msg_put_header(dump_buf + *len, 0x42,
+						   NFLB_CMD_SERVICE_GET,
+						   NLM_F_MULTI);
+	struct nlattr *svc, *list;
+	char addr[16];
+	struct in_addr a;
+	int i;
+
+	snprintf(addr, sizeof(addr), "192.0.2.%d", vip);
+	inet_pton(AF_INET, addr, &a);
+	svc = mnl_attr_nest_start(nlh, NFLB_A_SERVICE);
+	mnl_attr_put_u16(nlh, NFLB_SVC_A_FAMILY, AF_INET);
+	mnl_attr_put_u8(nlh, NFLB_SVC_A_PROTO, IPPROTO_TCP);
+	mnl_attr_put(nlh, NFLB_SVC_A_ADDR, 4, &a);
+	mnl_attr_put_u16(nlh, NFLB_SVC_A_PORT, 80);
+	if (cont) {
+		mnl_attr_put(nlh, NFLB_SVC_A_CONT, 0, NULL);
+	} else {
+		mnl_attr_put_u32(nlh, NFLB_SVC_A_TABLE_SIZE, 251);
+		mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_TCP, 7200);
+		mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_TCP_FIN, 60);
+		put_stats(nlh, NFLB_SVC_A_STATS, 1000);
+	}
+	list = mnl_attr_nest_start(nlh, NFLB_SVC_A_BACKENDS);
+	for (i = first; i < first + n; i++) {
+		snprintf(addr, sizeof(addr), "10.0.1.%d", i);
+		put_backend(nlh, addr, 80, i, NFLB_BACKEND_UP, 10 * i);
+	}
+	mnl_attr_nest_end(nlh, list);
+	mnl_attr_nest_end(nlh, svc);
+	*len += NLMSG_ALIGN(nlh->nlmsg_len);
+	return nlh;
+}
+
+/* What the collector's callback saw. */
+struct seen {
+	int calls;
+	int vip[4];
+	size_t n_backends[4];
+	bool in_order[4];
+	uint32_t table_size[4], timeout_tcp[4];
+};
+
+static int seen_cb(const struct nflb_service *svc, void *data)
+{
+	struct seen *s = data;
+	size_t i;
+
+	if (s->calls >= 4)
+		return -1;
+	s->vip[s->calls] = ((const uint8_t *)&svc->addr.v4)[3];
+	s->n_backends[s->calls] = svc->n_backends;
+	s->table_size[s->calls] = svc->table_size;
+	s->timeout_tcp[s->calls] = svc->timeout_tcp;
+	s->in_order[s->calls] = true;
+	for (i = 0; i < svc->n_backends; i++)
+		if (((const uint8_t *)&svc->backends[i].addr.v4)[3] != i + 1 ||
+		    svc->backends[i].weight != i + 1 ||
+		    svc->backends[i].slots != 10 * (i + 1))
+			s->in_order[s->calls] = false;
+	s->calls++;
+	return 0;
+}
+
+static int feed_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return nflb_service_collect(data, nlh) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+/* Run the messages of dump_buf through a collector as a dump would. */
+static int feed(size_t len, struct nflb_service_collector *c)
+{
+	int ret = mnl_cb_run(dump_buf, len, 0, 0, feed_cb, c);
+
+	if (ret < 0)
+		return -1;
+	return nflb_service_collect_end(c);
+}
+
+static void parse_timeouts(void)
+{
+	struct nflb_service s;
+	const char *why;
+	size_t len = 0;
+	struct nlmsghdr *nlh = dump_msg(&len, 10, false, 1, 1);
+
+	KTAP_EXPECT(nflb_service_parse(nlh, &s, &why) == 1);
+	KTAP_EXPECT(NFLB_HAS(&s, NFLB_SVC_A_TIMEOUT_TCP) &&
+		    s.timeout_tcp == 7200);
+	KTAP_EXPECT(NFLB_HAS(&s, NFLB_SVC_A_TIMEOUT_TCP_FIN) &&
+		    s.timeout_tcp_fin == 60);
+	KTAP_EXPECT(!NFLB_HAS(&s, NFLB_SVC_A_TIMEOUT_UDP) &&
+		    s.timeout_udp == 0);
+	KTAP_EXPECT(!NFLB_HAS(&s, NFLB_SVC_A_CONT));
+	nflb_service_free(&s);
+	len = 0;
+	nlh = dump_msg(&len, 10, true, 2, 2);
+	KTAP_EXPECT(nflb_service_parse(nlh, &s, &why) == 1);
+	KTAP_EXPECT(NFLB_HAS(&s, NFLB_SVC_A_CONT) && s.n_backends == 2);
+	KTAP_EXPECT(!NFLB_HAS(&s, NFLB_SVC_A_TIMEOUT_TCP));
+	nflb_service_free(&s);
+}
+
+static void collect_continued(void)
+{
+	struct seen seen = { 0 };
+	struct nflb_service_collector c = { .cb = seen_cb, .data = &seen };
+	size_t len = 0;
+
+	/* One service in three messages, then a small one. */
+	dump_msg(&len, 10, false, 1, 2);
+	dump_msg(&len, 10, true, 3, 3);
+	dump_msg(&len, 10, true, 6, 1);
+	dump_msg(&len, 11, false, 1, 1);
+	KTAP_EXPECT(feed(len, &c) == 0);
+	nflb_service_collect_free(&c);
+	KTAP_EXPECT(seen.calls == 2 && c.n == 2);
+	KTAP_EXPECT(seen.vip[0] == 10 && seen.n_backends[0] == 6 &&
+		    seen.in_order[0]);
+	/* The head's options stay; continuations only add backends. */
+	KTAP_EXPECT(seen.table_size[0] == 251 && seen.timeout_tcp[0] == 7200);
+	KTAP_EXPECT(seen.vip[1] == 11 && seen.n_backends[1] == 1 &&
+		    seen.in_order[1]);
+
+	/* Nothing is passed on before the service is known to be whole. */
+	memset(&seen, 0, sizeof(seen));
+	memset(&c, 0, sizeof(c));
+	c.cb = seen_cb;
+	c.data = &seen;
+	len = 0;
+	KTAP_EXPECT(nflb_service_collect(&c, dump_msg(&len, 10, false, 1, 2)) == 0);
+	KTAP_EXPECT(nflb_service_collect(&c, dump_msg(&len, 10, true, 3, 1)) == 0);
+	KTAP_EXPECT(seen.calls == 0 && c.holding);
+	KTAP_EXPECT(nflb_service_collect_end(&c) == 0);
+	KTAP_EXPECT(seen.calls == 1 && seen.n_backends[0] == 3 && !c.holding);
+	nflb_service_collect_free(&c);
+}
+
+static void collect_bad_continuation(void)
+{
+	struct seen seen = { 0 };
+	struct nflb_service_collector c = { .cb = seen_cb, .data = &seen };
+	size_t len = 0;
+
+	/* A continuation of another service than the one held. */
+	dump_msg(&len, 10, false, 1, 2);
+	dump_msg(&len, 11, true, 3, 1);
+	errno = 0;
+	KTAP_EXPECT(feed(len, &c) < 0);
+	KTAP_EXPECT(errno == EPROTO);
+	KTAP_EXPECT(c.why && strstr(c.why, "continuation"));
+	nflb_service_collect_free(&c);
+	KTAP_EXPECT(seen.calls == 0 && !c.holding);
+
+	/* A continuation first. */
+	memset(&c, 0, sizeof(c));
+	c.cb = seen_cb;
+	c.data = &seen;
+	len = 0;
+	errno = 0;
+	KTAP_EXPECT(nflb_service_collect(&c, dump_msg(&len, 10, true, 1, 1)) < 0);
+	KTAP_EXPECT(errno == EPROTO && seen.calls == 0);
+	nflb_service_collect_free(&c);
+}
+
+static void collect_restart(void)
+{
+	struct seen seen = { 0 };
+	struct nflb_service_collector c = { .cb = seen_cb, .data = &seen };
+	size_t len = 0;
+
+	/* A service started over replaces its first part. */
+	dump_msg(&len, 10, false, 1, 2);
+	dump_msg(&len, 10, false, 1, 4);
+	dump_msg(&len, 10, true, 5, 1);
+	KTAP_EXPECT(feed(len, &c) == 0);
+	nflb_service_collect_free(&c);
+	KTAP_EXPECT(seen.calls == 1 && seen.n_backends[0] == 5 &&
+		    seen.in_order[0]);
+}
+
+static int stop_cb(const struct nflb_service *svc, void *data)
+{
+	(void)svc;
+	(void)data;
+	return -1;
+}
+
+static void collect_cancel(void)
+{
+	struct nflb_service_collector c = { .cb = stop_cb };
+	size_t len = 0;
+
+	dump_msg(&len, 10, false, 1, 2);
+	dump_msg(&len, 11, false, 1, 2);
+	errno = 0;
+	KTAP_EXPECT(feed(len, &c) < 0 && errno == ECANCELED);
+	nflb_service_collect_free(&c);
+	KTAP_EXPECT(!c.holding);
+}
+
 /* Table dumps: a first message with size and backends, then slot runs. */
 
 static struct nlmsghdr *table_msg(int size, int n_backends, uint32_t off,
@@ -275,6 +488,55 @@ static void table_assemble(void)
 }
 
 /* The kernel packs several runs (SLOTS attributes) in one message. */
+/* A table message holding the backend 10.0.0.3:80 only. */
+static struct nlmsghdr *table_backend_msg(void)
+{
+	struct nlmsghdr *nlh = reply(NFLB_CMD_TABLE_GET);
+	struct nlattr *n, *l;
+
+	n = mnl_attr_nest_start(nlh, NFLB_A_TABLE);
+	l = mnl_attr_nest_start(nlh, NFLB_TABLE_A_BACKENDS);
+	put_backend(nlh, "10.0.0.3", 80, 1, NFLB_BACKEND_UP, 0);
+	mnl_attr_nest_end(nlh, l);
+	mnl_attr_nest_end(nlh, n);
+	return nlh;
+}
+
+/* Backends over several messages, concatenated in order. */
+static void table_backends_split(void)
+{
+	static const uint16_t slots[] = { 0, 2, 1, 2, 0 };
+	struct nflb_table t = { 0 };
+	struct nlmsghdr *nlh;
+	const char *why;
+	struct in_addr a;
+
+	/* SIZE and backends 10.0.0.1, .2 (table_msg), no slots yet. */
+	nlh = table_msg(5, 2, 0, slots, 0);
+	KTAP_EXPECT(nflb_table_parse(nlh, &t, &why) == 0);
+	KTAP_EXPECT(t.n_backends == 2 && t.filled == 0);
+	/* The third backend alone, then the slots naming it. */
+	KTAP_EXPECT(nflb_table_parse(table_backend_msg(), &t, &why) == 0);
+	KTAP_EXPECT(t.n_backends == 3);
+	KTAP_EXPECT(nflb_table_parse(table_msg(-1, 0, 0, slots, 5), &t,
+				     &why) == 0);
+	KTAP_EXPECT(nflb_table_complete(&t, &why) == 0);
+	inet_pton(AF_INET, "10.0.0.3", &a);
+	KTAP_EXPECT(t.n_backends == 3 &&
+		    memcmp(&t.backends[2].addr.v4, &a, 4) == 0);
+	inet_pton(AF_INET, "10.0.0.1", &a);
+	KTAP_EXPECT(memcmp(&t.backends[0].addr.v4, &a, 4) == 0);
+	KTAP_EXPECT(t.slots[1] == 2 && t.slots[2] == 1);
+	/* Backends after the slots are out of order. */
+	KTAP_EXPECT(nflb_table_parse(table_backend_msg(), &t, &why) < 0);
+	KTAP_EXPECT(why && strstr(why, "after"));
+	nflb_table_free(&t);
+	/* And before the size. */
+	KTAP_EXPECT(nflb_table_parse(table_backend_msg(), &t, &why) < 0);
+	KTAP_EXPECT(why && strstr(why, "before the table size"));
+	nflb_table_free(&t);
+}
+
 static void table_runs(void)
 {
 	static const uint16_t a[] = { 0, 1, 1 }, b[] = { 0, 0 }, c[] = { 1 };
@@ -398,7 +660,13 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(parse_service),
 	KTAP_CASE(parse_service_minimal),
 	KTAP_CASE(parse_service_malformed),
+	KTAP_CASE(parse_timeouts),
+	KTAP_CASE(collect_continued),
+	KTAP_CASE(collect_bad_continuation),
+	KTAP_CASE(collect_restart),
+	KTAP_CASE(collect_cancel),
 	KTAP_CASE(table_assemble),
+	KTAP_CASE(table_backends_split),
 	KTAP_CASE(table_runs),
 	KTAP_CASE(table_empty),
 	KTAP_CASE(table_malformed),

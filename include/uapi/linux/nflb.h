@@ -44,6 +44,12 @@
  *                            change applies at once to the flows that
  *                            already carry the service's policy; a flow
  *                            keeps its policy after its service is deleted.
+ *                            Flows created while all three were 0 carry
+ *                            no policy and keep the defaults.  States a
+ *                            service does not override (TCP SYN_SENT...)
+ *                            take the sysctls' values as of the last
+ *                            change of its timeouts.  Replies carry the
+ *                            timeouts that are not 0.
  *
  *   A backend belongs to a service and is identified by its address and
  *   port: NFLB_A_BACKEND holding NFLB_BE_A_FAMILY (must equal the
@@ -73,8 +79,13 @@
  *                          dump, a service whose backends do not fit one
  *                          message goes on in the next: that message holds
  *                          the key, NFLB_SVC_A_CONT and the next part of
- *                          NFLB_SVC_A_BACKENDS.  A doit reply that would not
- *                          fit a message fails with EMSGSIZE: use the dump.
+ *                          NFLB_SVC_A_BACKENDS.  If the configuration
+ *                          changed between two parts, the service starts
+ *                          over with a message without NFLB_SVC_A_CONT and
+ *                          the dump is marked NLM_F_DUMP_INTR.  A doit
+ *                          reply that would not fit a message (32 KiB, the
+ *                          largest a dump sends) fails with EMSGSIZE: use
+ *                          the dump.
  *   NFLB_CMD_BACKEND_NEW   NFLB_A_SERVICE (key), NFLB_A_BACKEND.  EEXIST
  *                          if the backend exists.
  *   NFLB_CMD_BACKEND_SET   NFLB_A_SERVICE (key), NFLB_A_BACKEND (key +
