@@ -10,14 +10,16 @@ B := build
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
 USER_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-Iinclude/uapi -Iuserspace/lib -DLBADM_VERSION='"$(VERSION)"' \
-	$(shell pkg-config --cflags libmnl 2>/dev/null)
-USER_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+	$(shell pkg-config --cflags libmnl jansson 2>/dev/null)
+USER_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl) \
+	$(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 
 LIB_SRCS := $(wildcard userspace/lib/*.c)
 LBADM_SRCS := $(wildcard userspace/lbadm/*.c)
@@ -65,16 +67,21 @@ $(B)/userspace/tests/%: $(B)/userspace/tests/%.o $(B)/libnflbnl.a
 $(B)/userspace/tests/%.o: USER_CFLAGS += -Iuserspace/tests
 # parse_test compiles in lbadm's parser (#include): rebuild it on changes.
 $(B)/userspace/tests/parse_test.o: userspace/lbadm/parse.c
+# print_test compiles in lbadm's output path and the commands using it.
+$(B)/userspace/tests/print_test.o: $(addprefix userspace/lbadm/,print.c parse.c \
+	service.c table.c version.c)
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 	install -D -m 0755 $(B)/lbadm $(DESTDIR)$(SBINDIR)/lbadm
 	install -D -m 0644 userspace/lbadm/lbadm.8 $(DESTDIR)$(MANDIR)/man8/lbadm.8
+	install -D -m 0644 userspace/lbadm/lbadm.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/lbadm
 
 uninstall:
 	rm -f /lib/modules/$(KVER)/updates/kmod/nflb.ko $(DESTDIR)$(SBINDIR)/lbadm \
-		$(DESTDIR)$(MANDIR)/man8/lbadm.8
+		$(DESTDIR)$(MANDIR)/man8/lbadm.8 $(DESTDIR)$(BASHCOMPDIR)/lbadm
 	depmod -a $(KVER)
 
 # Host unit tests (no kernel needed); KTAP on stdout.

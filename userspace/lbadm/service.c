@@ -9,6 +9,16 @@
  *
  * "snat" only when set; with -s, every counter after "conns": pkts-in,
  * pkts-out, bytes-in, bytes-out, drops.
+ *
+ * With -j, an array of service objects, every counter in a "stats" object
+ * and the backends in a "backends" list:
+ *
+ *   [{"proto":"tcp","vip":"192.0.2.10","port":80,"table-size":65537,
+ *     "hash":"5tuple","seed":0,"snat":true,"stats":{"conns":300,...},
+ *     "backends":[{"addr":"10.0.1.1","port":80,"weight":1,"state":"up",
+ *                  "slots":21846,"stats":{"conns":100,...}}]}]
+ *
+ * A field is one pr_*() call; text and JSON come from the same calls.
  */
 
 #include <errno.h>
@@ -26,22 +36,28 @@ static const char *enum_name(const char *name, unsigned int val, char *buf,
 	return buf;
 }
 
+/*
+ * Counters: text, on the object's line ("conns" always, the others with
+ * -s); JSON, in a "stats" object, all of them.
+ */
 static void print_stats(const struct nflb_stats *st)
 {
+	bool all = lbadm_stats || lbadm_json;
+
+	pr_nest_begin("stats");
 	if (NFLB_HAS(st, NFLB_STATS_A_CONNS))
 		pr_u64("conns", st->conns);
-	if (!lbadm_stats)
-		return;
-	if (NFLB_HAS(st, NFLB_STATS_A_PKTS_IN))
+	if (all && NFLB_HAS(st, NFLB_STATS_A_PKTS_IN))
 		pr_u64("pkts-in", st->pkts_in);
-	if (NFLB_HAS(st, NFLB_STATS_A_PKTS_OUT))
+	if (all && NFLB_HAS(st, NFLB_STATS_A_PKTS_OUT))
 		pr_u64("pkts-out", st->pkts_out);
-	if (NFLB_HAS(st, NFLB_STATS_A_BYTES_IN))
+	if (all && NFLB_HAS(st, NFLB_STATS_A_BYTES_IN))
 		pr_u64("bytes-in", st->bytes_in);
-	if (NFLB_HAS(st, NFLB_STATS_A_BYTES_OUT))
+	if (all && NFLB_HAS(st, NFLB_STATS_A_BYTES_OUT))
 		pr_u64("bytes-out", st->bytes_out);
-	if (NFLB_HAS(st, NFLB_STATS_A_DROPS))
+	if (all && NFLB_HAS(st, NFLB_STATS_A_DROPS))
 		pr_u64("drops", st->drops);
+	pr_nest_end();
 }
 
 static void print_backend(const struct nflb_backend *be)
@@ -82,9 +98,12 @@ static int print_service(const struct nflb_service *svc, void *data)
 		pr_u64("seed", svc->seed);
 	pr_flag("snat", svc->snat);
 	print_stats(&svc->stats);
-	pr_end();
+	/* Text: the backends' lines follow the service's. */
+	pr_list_begin("backends");
 	for (i = 0; i < svc->n_backends; i++)
 		print_backend(&svc->backends[i]);
+	pr_list_end();
+	pr_end();
 	return 0;
 }
 
@@ -94,7 +113,7 @@ int cmd_service(int argc, char **argv)
 	struct lbadm_perr e;
 	struct lbadm_req req;
 	struct nflb_nl *nl;
-	int ret;
+	int ret, out = 0;
 
 	/* "lbadm service" alone: show, as ip(8) does. */
 	if (argc == 1) {
@@ -112,8 +131,11 @@ int cmd_service(int argc, char **argv)
 		return lbadm_table(&req);
 
 	nl = lbadm_open();
-	if (!nl)
+	if (!nl) {
+		if (req.op == LBADM_OP_SHOW)
+			pr_flush();
 		return 1;
+	}
 	switch (req.op) {
 	case LBADM_OP_ADD:
 		ret = nflb_service_add(nl, &req.svc);
@@ -136,9 +158,11 @@ int cmd_service(int argc, char **argv)
 		nflb_nl_set_error(nl, EINVAL, "unsupported command");
 		break;
 	}
-	fflush(stdout);
+	/* What was shown before a failure, then why it failed. */
+	if (req.op == LBADM_OP_SHOW)
+		out = pr_flush();
 	if (ret < 0)
 		lbadm_nl_err(nl, lbadm_describe(&req, what, sizeof(what)));
 	nflb_nl_close(nl);
-	return ret < 0 ? 1 : 0;
+	return ret < 0 || out < 0 ? 1 : 0;
 }

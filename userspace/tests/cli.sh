@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 50
+ktap_plan 62
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -45,6 +45,45 @@ check "help lists service table" grep -qF \
 	'lbadm service table tcp|udp VIP:PORT [digest]' <<< "$usage"
 check "help lists flush" grep -qx '  lbadm flush' <<< "$usage"
 check "-s is a global option" sh -c "'$lbadm' -s help >/dev/null"
+check "help mentions -j" grep -q -- '-j, --json' <<< "$usage"
+check "help mentions -p" grep -q -- '-p, --pretty' <<< "$usage"
+check_fail "an unknown option is an error" "$lbadm" -x help
+
+# "lbadm COMMAND help": the command's lines of "lbadm help", exit 0.
+for cmd in service backend flush version; do
+	out=$("$lbadm" $cmd help)
+	rc=$?
+	want=$(grep "^  lbadm $cmd\( \|\$\)" <<< "$usage")
+	[ "$rc" = 0 ] && [ -n "$out" ] && [ "$out" = "$want" ]
+	ktap_result "lbadm $cmd help prints the $cmd lines of lbadm help" $?
+done
+
+# -j without a kernel (no nflb module here): an error on stderr, exit 1,
+# and still a valid JSON document on stdout.
+json_fails() {	# json_fails WANT_STDOUT ARGS...
+	local want=$1 out err rc
+	shift
+	err=$(mktemp)
+	out=$("$lbadm" "$@" 2> "$err")
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$out" = "$want" ] && grep -q '^lbadm: ' "$err"; then
+		rm -f "$err"
+		return 0
+	fi
+	echo "lbadm $* -> exit $rc, stdout '$out', stderr '$(cat "$err")'"
+	rm -f "$err"
+	return 1
+}
+check "-j service show without a kernel: [] and exit 1" \
+	json_fails '[]' -j service show
+check "--json service table without a kernel: [] and exit 1" \
+	json_fails '[]' --json service table tcp $vip digest
+check "-p service show without a kernel: [] and exit 1" \
+	json_fails '[]' -p service show
+check "-j version without a kernel: lbadm's version alone" \
+	json_fails "[{\"lbadm\":\"$version\"}]" -j version
+check "-p version is indented JSON" json_fails \
+	"$(printf '[\n  {\n    "lbadm": "%s"\n  }\n]' "$version")" -p version
 
 bad "port 70000 is named" \
 	'lbadm: invalid port "70000" in "10.0.0.1:70000" (0-65535)' \
