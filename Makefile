@@ -65,6 +65,11 @@ $(B)/userspace/tests/%: $(B)/userspace/tests/%.o $(B)/libnflbnl.a
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
 
 $(B)/userspace/tests/%.o: USER_CFLAGS += -Iuserspace/tests
+# monitor_test links in lbadm's monitor and output code.
+$(B)/userspace/tests/monitor_test: $(B)/userspace/tests/monitor_test.o \
+		$(B)/userspace/lbadm/monitor.o $(B)/userspace/lbadm/print.o $(B)/libnflbnl.a
+	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
+$(B)/userspace/tests/monitor_test.o: USER_CFLAGS += -Iuserspace/lbadm
 # parse_test compiles in lbadm's parser (#include): rebuild it on changes.
 $(B)/userspace/tests/parse_test.o: userspace/lbadm/parse.c
 # print_test compiles in lbadm's output path and the commands using it.

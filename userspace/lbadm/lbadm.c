@@ -31,6 +31,8 @@ static const struct lbadm_cmd lbadm_cmds[] = {
 	  "backend set tcp|udp VIP:PORT ADDR[:PORT] [weight W] [state up|drain|down]\n"
 	  "backend del tcp|udp VIP:PORT ADDR[:PORT] [flush]" },
 	{ "flush", cmd_flush, "flush" },
+	{ "stats", cmd_stats, "stats zero [tcp|udp VIP:PORT]" },
+	{ "monitor", cmd_monitor, "monitor" },
 	{ "version", cmd_version, "version" },
 	{ "help", cmd_help, "help" },
 };
@@ -82,7 +84,7 @@ static void usage(FILE *f)
 	fputs("Usage: lbadm [OPTIONS] COMMAND [ARGS...]\n"
 	      "       lbadm COMMAND help\n"
 	      "Options:\n"
-	      "  -s, --stats    show every statistics counter\n"
+	      "  -s, --stats    show every statistics counter and the rates\n"
 	      "  -j, --json     print JSON instead of text\n"
 	      "  -p, --pretty   print indented JSON (implies -j)\n"
 	      "  -h, --help     show this help\n"

@@ -19,6 +19,8 @@
  *                  "slots":21846,"stats":{"conns":100,...}}]}]
  *
  * A field is one pr_*() call; text and JSON come from the same calls.
+ * Rates per second (kernel estimator) follow the counters: rate-conns,
+ * rate-pkts-in, rate-pkts-out, rate-bytes-in, rate-bytes-out.
  */
 
 #include <errno.h>
@@ -57,6 +59,16 @@ static void print_stats(const struct nflb_stats *st)
 		pr_u64("bytes-out", st->bytes_out);
 	if (all && NFLB_HAS(st, NFLB_STATS_A_DROPS))
 		pr_u64("drops", st->drops);
+	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_CONNS))
+		pr_u64("rate-conns", st->rate_conns);
+	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_PKTS_IN))
+		pr_u64("rate-pkts-in", st->rate_pkts_in);
+	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_PKTS_OUT))
+		pr_u64("rate-pkts-out", st->rate_pkts_out);
+	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_BYTES_IN))
+		pr_u64("rate-bytes-in", st->rate_bytes_in);
+	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_BYTES_OUT))
+		pr_u64("rate-bytes-out", st->rate_bytes_out);
 	pr_nest_end();
 }
 

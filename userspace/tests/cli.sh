@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 62
+ktap_plan 72
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -84,6 +84,9 @@ check "-j version without a kernel: lbadm's version alone" \
 	json_fails "[{\"lbadm\":\"$version\"}]" -j version
 check "-p version is indented JSON" json_fails \
 	"$(printf '[\n  {\n    "lbadm": "%s"\n  }\n]' "$version")" -p version
+check "-j is a global option" sh -c "'$lbadm' -j help >/dev/null"
+check "help lists stats zero" grep -qx '  lbadm stats zero \[tcp|udp VIP:PORT\]' <<< "$usage"
+check "help lists monitor" grep -qx '  lbadm monitor' <<< "$usage"
 
 bad "port 70000 is named" \
 	'lbadm: invalid port "70000" in "10.0.0.1:70000" (0-65535)' \
@@ -145,6 +148,15 @@ bad "backend set without options" 'nothing to change for backend set' \
 	backend set tcp '[2001:db8::10]:80' '[2001:db8::1]:80'
 bad "backend without a command" 'backend: missing command (add, set, del)' backend
 bad "flush takes no argument" 'flush: unexpected argument "all"' flush all
+bad "stats without a command" 'stats: missing command (zero)' stats
+bad "unknown stats command" 'unknown stats command "reset" (zero)' stats reset
+bad "stats zero: bad protocol" 'invalid protocol "sctp" (tcp or udp)' \
+	stats zero sctp $vip
+bad "stats zero: missing VIP" 'missing VIP:PORT for stats zero' stats zero udp
+bad "stats zero: bad VIP" 'invalid address "abc" in "abc:80"' stats zero tcp abc:80
+bad "stats zero: extra argument" 'unexpected argument "all" for stats zero' \
+	stats zero tcp $vip all
+bad "monitor takes no argument" 'monitor: unexpected argument "tcp"' monitor tcp
 
 # The manual page renders without warnings, and its SYNOPSIS holds every
 # command form of "lbadm help", whole lines, so that the two cannot drift.
