@@ -20,6 +20,10 @@ USER_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
 	$(shell pkg-config --cflags libmnl jansson 2>/dev/null)
 USER_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl) \
 	$(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+# lbadm reads conntrack's flows (flow show, service show -s).
+NFCT_CFLAGS := $(shell pkg-config --cflags libnetfilter_conntrack 2>/dev/null)
+NFCT_LIBS := $(shell pkg-config --libs libnetfilter_conntrack 2>/dev/null || \
+	echo -lnetfilter_conntrack -lnfnetlink)
 
 LIB_SRCS := $(wildcard userspace/lib/*.c)
 LBADM_SRCS := $(wildcard userspace/lbadm/*.c)
@@ -54,8 +58,10 @@ $(B)/%.o: %.c $(HDRS)
 $(B)/libnflbnl.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
+$(B)/userspace/lbadm/%.o: USER_CFLAGS += $(NFCT_CFLAGS)
+
 $(B)/lbadm: $(LBADM_OBJS) $(B)/libnflbnl.a
-	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS) $(NFCT_LIBS)
 
 $(B)/nflb-%: selftests/tools/nflb-%.c
 	@mkdir -p $(@D)
@@ -74,7 +80,9 @@ $(B)/userspace/tests/monitor_test.o: USER_CFLAGS += -Iuserspace/lbadm
 $(B)/userspace/tests/parse_test.o: userspace/lbadm/parse.c
 # print_test compiles in lbadm's output path and the commands using it.
 $(B)/userspace/tests/print_test.o: $(addprefix userspace/lbadm/,print.c parse.c \
-	service.c table.c version.c)
+	service.c table.c version.c ctindex.c)
+# flow_test: the flow index and matching rules, and flow show's arguments.
+$(B)/userspace/tests/flow_test.o: userspace/lbadm/ctindex.c userspace/lbadm/parse.c
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock INSTALL_MOD_DIR=updates modules_install

@@ -30,6 +30,8 @@ static const struct lbadm_cmd lbadm_cmds[] = {
 	  "backend add tcp|udp VIP:PORT ADDR[:PORT] [weight W] [state up|drain|down]\n"
 	  "backend set tcp|udp VIP:PORT ADDR[:PORT] [weight W] [state up|drain|down]\n"
 	  "backend del tcp|udp VIP:PORT ADDR[:PORT] [flush]" },
+	{ "flow", cmd_flow,
+	  "flow show [tcp|udp VIP:PORT] [backend ADDR[:PORT]]" },
 	{ "flush", cmd_flush, "flush" },
 	{ "stats", cmd_stats, "stats zero [tcp|udp VIP:PORT]" },
 	{ "monitor", cmd_monitor, "monitor" },

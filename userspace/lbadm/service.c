@@ -7,8 +7,9 @@
  *   tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 snat conns 300
  *     backend 10.0.1.1:80 weight 1 state up slots 21846 conns 100
  *
- * "snat" only when set; with -s, every counter after "conns": pkts-in,
- * pkts-out, bytes-in, bytes-out, drops.
+ * "snat" only when set; with -s, "flows" (conntrack's live flows) before
+ * "conns" and every counter after it: pkts-in, pkts-out, bytes-in,
+ * bytes-out, drops.
  *
  * With -j, an array of service objects, every counter in a "stats" object
  * and the backends in a "backends" list:
@@ -26,7 +27,11 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "ctflows.h"
 #include "lbadm.h"
+
+/* -s: conntrack's flows, counted per service and backend. */
+static struct lbadm_flowcount *flowcount;
 
 /* An enum value by name, or its number if this lbadm does not know it. */
 static const char *enum_name(const char *name, unsigned int val, char *buf,
@@ -72,7 +77,8 @@ static void print_stats(const struct nflb_stats *st)
 	pr_nest_end();
 }
 
-static void print_backend(const struct nflb_backend *be)
+static void print_backend(const struct nflb_service *svc,
+			  const struct nflb_backend *be)
 {
 	char num[16];
 
@@ -87,6 +93,8 @@ static void print_backend(const struct nflb_backend *be)
 					  num, sizeof(num)));
 	if (NFLB_HAS(be, NFLB_BE_A_SLOTS))
 		pr_u64("slots", be->slots);
+	if (flowcount)
+		pr_u64("flows", lbadm_flowcount_backend(flowcount, svc, be));
 	print_stats(&be->stats);
 	pr_end();
 }
@@ -109,11 +117,13 @@ static int print_service(const struct nflb_service *svc, void *data)
 	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
 		pr_u64("seed", svc->seed);
 	pr_flag("snat", svc->snat);
+	if (flowcount)
+		pr_u64("flows", lbadm_flowcount_service(flowcount, svc));
 	print_stats(&svc->stats);
 	/* Text: the backends' lines follow the service's. */
 	pr_list_begin("backends");
 	for (i = 0; i < svc->n_backends; i++)
-		print_backend(&svc->backends[i]);
+		print_backend(svc, &svc->backends[i]);
 	pr_list_end();
 	pr_end();
 	return 0;
@@ -142,6 +152,11 @@ int cmd_service(int argc, char **argv)
 	if (req.op == LBADM_OP_TABLE)
 		return lbadm_table(&req);
 
+	if (req.op == LBADM_OP_SHOW && lbadm_stats) {
+		flowcount = lbadm_flowcount_load();
+		if (!flowcount)
+			return 1;
+	}
 	nl = lbadm_open();
 	if (!nl) {
 		if (req.op == LBADM_OP_SHOW)
@@ -176,5 +191,6 @@ int cmd_service(int argc, char **argv)
 	if (ret < 0)
 		lbadm_nl_err(nl, lbadm_describe(&req, what, sizeof(what)));
 	nflb_nl_close(nl);
+	lbadm_flowcount_free(flowcount);
 	return ret < 0 || out < 0 ? 1 : 0;
 }

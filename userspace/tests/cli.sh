@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 72
+ktap_plan 77
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -44,6 +44,8 @@ check "help lists the backend commands" grep -qF \
 check "help lists service table" grep -qF \
 	'lbadm service table tcp|udp VIP:PORT [digest]' <<< "$usage"
 check "help lists flush" grep -qx '  lbadm flush' <<< "$usage"
+check "help lists flow show" grep -qxF \
+	'  lbadm flow show [tcp|udp VIP:PORT] [backend ADDR[:PORT]]' <<< "$usage"
 check "-s is a global option" sh -c "'$lbadm' -s help >/dev/null"
 check "help mentions -j" grep -q -- '-j, --json' <<< "$usage"
 check "help mentions -p" grep -q -- '-p, --pretty' <<< "$usage"
@@ -147,6 +149,12 @@ bad "backend del takes flush only" 'unknown option "weight" for backend del' \
 bad "backend set without options" 'nothing to change for backend set' \
 	backend set tcp '[2001:db8::10]:80' '[2001:db8::1]:80'
 bad "backend without a command" 'backend: missing command (add, set, del)' backend
+bad "unknown flow command" 'unknown flow command "list" (show)' flow list
+bad "flow show: bad protocol" 'invalid protocol "sctp" (tcp or udp)' \
+	flow show sctp $vip
+bad "flow show: missing VIP" 'missing VIP:PORT for flow show' flow show tcp
+bad "flow show: backend without address" \
+	'missing address after "backend" for flow show' flow show backend
 bad "flush takes no argument" 'flush: unexpected argument "all"' flush all
 bad "stats without a command" 'stats: missing command (zero)' stats
 bad "unknown stats command" 'unknown stats command "reset" (zero)' stats reset
