@@ -10,14 +10,20 @@ B := build
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
 USER_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-Iinclude/uapi -Iuserspace/lib -DLBADM_VERSION='"$(VERSION)"' \
-	$(shell pkg-config --cflags libmnl 2>/dev/null)
-USER_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+	$(shell pkg-config --cflags libmnl jansson 2>/dev/null)
+USER_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl) \
+	$(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+# lbadm reads conntrack's flows (flow show, service show -s).
+NFCT_CFLAGS := $(shell pkg-config --cflags libnetfilter_conntrack 2>/dev/null)
+NFCT_LIBS := $(shell pkg-config --libs libnetfilter_conntrack 2>/dev/null || \
+	echo -lnetfilter_conntrack -lnfnetlink)
 
 LIB_SRCS := $(wildcard userspace/lib/*.c)
 LBADM_SRCS := $(wildcard userspace/lbadm/*.c)
@@ -52,8 +58,10 @@ $(B)/%.o: %.c $(HDRS)
 $(B)/libnflbnl.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
+$(B)/userspace/lbadm/%.o: USER_CFLAGS += $(NFCT_CFLAGS)
+
 $(B)/lbadm: $(LBADM_OBJS) $(B)/libnflbnl.a
-	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS) $(NFCT_LIBS)
 
 # nflb-bulk drives the module through libnflbnl; the others use libc only.
 $(B)/nflb-bulk: selftests/tools/nflb-bulk.c $(B)/libnflbnl.a $(HDRS)
@@ -67,18 +75,30 @@ $(B)/userspace/tests/%: $(B)/userspace/tests/%.o $(B)/libnflbnl.a
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
 
 $(B)/userspace/tests/%.o: USER_CFLAGS += -Iuserspace/tests
+# monitor_test links in lbadm's monitor and output code.
+$(B)/userspace/tests/monitor_test: $(B)/userspace/tests/monitor_test.o \
+		$(B)/userspace/lbadm/monitor.o $(B)/userspace/lbadm/print.o $(B)/libnflbnl.a
+	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
+$(B)/userspace/tests/monitor_test.o: USER_CFLAGS += -Iuserspace/lbadm
 # parse_test compiles in lbadm's parser (#include): rebuild it on changes.
 $(B)/userspace/tests/parse_test.o: userspace/lbadm/parse.c
+# print_test compiles in lbadm's output path and the commands using it.
+$(B)/userspace/tests/print_test.o: $(addprefix userspace/lbadm/,print.c parse.c \
+	service.c table.c version.c ctindex.c)
+# flow_test: the flow index and matching rules, and flow show's arguments.
+$(B)/userspace/tests/flow_test.o: userspace/lbadm/ctindex.c userspace/lbadm/parse.c
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 	install -D -m 0755 $(B)/lbadm $(DESTDIR)$(SBINDIR)/lbadm
 	install -D -m 0644 userspace/lbadm/lbadm.8 $(DESTDIR)$(MANDIR)/man8/lbadm.8
+	install -D -m 0644 userspace/lbadm/lbadm.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/lbadm
 
 uninstall:
 	rm -f /lib/modules/$(KVER)/updates/kmod/nflb.ko $(DESTDIR)$(SBINDIR)/lbadm \
-		$(DESTDIR)$(MANDIR)/man8/lbadm.8
+		$(DESTDIR)$(MANDIR)/man8/lbadm.8 $(DESTDIR)$(BASHCOMPDIR)/lbadm
 	depmod -a $(KVER)
 
 # Host unit tests (no kernel needed); KTAP on stdout.

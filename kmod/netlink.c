@@ -18,6 +18,21 @@
 
 static struct genl_family nflb_genl_family;
 
+/* Multicast groups, by index in nflb_mcgrps[]. */
+enum nflb_mcgrp_index {
+	NFLB_MCGRP_EVENTS_INDEX,
+};
+
+static void nflb_notify_service(struct nflb_net *nn, u8 cmd,
+				const struct nflb_svc_key *key,
+				const struct nflb_service *svc);
+static void nflb_notify_service_new(struct nflb_net *nn,
+				    const struct nflb_service *svc);
+static void nflb_notify_backend(struct nflb_net *nn, u8 cmd,
+				const struct nflb_service *svc,
+				const struct nflb_backend *be);
+static void nflb_notify_flush(struct nflb_net *nn);
+
 static int nflb_fill_info(struct sk_buff *msg, struct nflb_net *nn)
 {
 	struct nlattr *nest;
@@ -297,6 +312,8 @@ static int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	mutex_lock(&nn->lock);
 	ret = nflb_service_add(nn, &key, &opts, info->extack);
+	if (!ret)
+		nflb_notify_service_new(nn, nflb_service_find(nn, &key));
 	mutex_unlock(&nn->lock);
 	return ret;
 }
@@ -317,6 +334,8 @@ static int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	ret = nflb_parse_svc_opts(tb, svc->key.proto, &opts, info->extack);
 	if (!ret)
 		ret = nflb_service_set(nn, svc, &opts, info->extack);
+	if (!ret)
+		nflb_notify_service(nn, NFLB_CMD_SERVICE_SET, &svc->key, svc);
 out:
 	mutex_unlock(&nn->lock);
 	return ret;
@@ -327,12 +346,16 @@ static int nflb_nl_service_del(struct sk_buff *skb, struct genl_info *info)
 	struct nflb_net *nn = nflb_net(genl_info_net(info));
 	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
 	struct nflb_service *svc;
+	struct nflb_svc_key key;
 	int ret;
 
 	mutex_lock(&nn->lock);
 	svc = nflb_req_svc(nn, info, tb, &ret);
-	if (svc)
+	if (svc) {
+		key = svc->key;		/* SVC is freed after a grace period */
 		nflb_service_del(nn, svc);
+		nflb_notify_service(nn, NFLB_CMD_SERVICE_DEL, &key, NULL);
+	}
 	mutex_unlock(&nn->lock);
 	return ret;
 }
@@ -343,17 +366,40 @@ static int nflb_nl_flush(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&nn->lock);
 	nflb_service_flush(nn);
+	nflb_notify_flush(nn);
 	mutex_unlock(&nn->lock);
 	return 0;
 }
 
+static int nflb_nl_stats_zero(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_service *svc;
+	int ret = 0;
+
+	mutex_lock(&nn->lock);
+	if (info->attrs[NFLB_A_SERVICE]) {
+		svc = nflb_req_svc(nn, info, tb, &ret);
+		if (svc)
+			nflb_service_stats_zero(nn, svc);
+	} else {
+		list_for_each_entry(svc, &nn->service_list, node)
+			nflb_service_stats_zero(nn, svc);
+	}
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
 static int nflb_put_stats(struct sk_buff *msg, int type,
-			  struct nflb_stats __percpu *pcpu)
+			  struct nflb_stats __percpu *pcpu,
+			  const struct nflb_stats_est *est)
 {
 	struct nflb_stats_sum sum;
+	u64 rate[NFLB_RATE_N];
 	struct nlattr *nest;
 
-	nflb_stats_read(pcpu, &sum);
+	nflb_stats_get(est, pcpu, &sum, rate);
 	nest = nla_nest_start(msg, type);
 	if (!nest)
 		return -EMSGSIZE;
@@ -362,7 +408,17 @@ static int nflb_put_stats(struct sk_buff *msg, int type,
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_PKTS_OUT, sum.pkts_out, NFLB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_BYTES_IN, sum.bytes_in, NFLB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_BYTES_OUT, sum.bytes_out, NFLB_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFLB_STATS_A_DROPS, sum.drops, NFLB_STATS_A_PAD)) {
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_DROPS, sum.drops, NFLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_CONNS,
+			      rate[NFLB_RATE_CONNS], NFLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_PKTS_IN,
+			      rate[NFLB_RATE_PKTS_IN], NFLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_PKTS_OUT,
+			      rate[NFLB_RATE_PKTS_OUT], NFLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_BYTES_IN,
+			      rate[NFLB_RATE_BYTES_IN], NFLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_BYTES_OUT,
+			      rate[NFLB_RATE_BYTES_OUT], NFLB_STATS_A_PAD)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -370,9 +426,16 @@ static int nflb_put_stats(struct sk_buff *msg, int type,
 	return 0;
 }
 
-/* A backend's identity (and, if FULL, its options and counters). */
+/* What nflb_put_backend() puts besides the backend's identity. */
+enum nflb_be_put {
+	NFLB_BE_PUT_KEY,	/* identity only */
+	NFLB_BE_PUT_OPTS,	/* and options (events) */
+	NFLB_BE_PUT_FULL,	/* and options, slots, counters (replies) */
+};
+
 static int nflb_put_backend(struct sk_buff *msg, const struct nflb_service *svc,
-			    const struct nflb_backend *be, u32 slots, bool full)
+			    const struct nflb_backend *be, u32 slots,
+			    enum nflb_be_put what)
 {
 	u16 family = svc->key.family;
 	struct nlattr *nest;
@@ -384,11 +447,13 @@ static int nflb_put_backend(struct sk_buff *msg, const struct nflb_service *svc,
 	    nla_put(msg, NFLB_BE_A_ADDR, nflb_addr_len(family), &be->addr) ||
 	    nla_put_u16(msg, NFLB_BE_A_PORT, ntohs(be->port)))
 		goto err;
-	if (full &&
+	if (what >= NFLB_BE_PUT_OPTS &&
 	    (nla_put_u32(msg, NFLB_BE_A_WEIGHT, be->weight) ||
-	     nla_put_u8(msg, NFLB_BE_A_STATE, be->state) ||
-	     nla_put_u32(msg, NFLB_BE_A_SLOTS, slots) ||
-	     nflb_put_stats(msg, NFLB_BE_A_STATS, be->stats)))
+	     nla_put_u8(msg, NFLB_BE_A_STATE, be->state)))
+		goto err;
+	if (what == NFLB_BE_PUT_FULL &&
+	    (nla_put_u32(msg, NFLB_BE_A_SLOTS, slots) ||
+	     nflb_put_stats(msg, NFLB_BE_A_STATS, be->stats, &be->est)))
 		goto err;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -459,7 +524,8 @@ static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 		goto err;
 	if (!*pos) {
 		if (nflb_put_svc_opts(msg, svc) ||
-		    nflb_put_stats(msg, NFLB_SVC_A_STATS, svc->stats))
+		    nflb_put_stats(msg, NFLB_SVC_A_STATS, svc->stats,
+				   &svc->est))
 			goto err;
 	} else if (nla_put_flag(msg, NFLB_SVC_A_CONT)) {
 		goto err;
@@ -474,7 +540,7 @@ static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 			continue;
 		i = nflb_table_index(t, svc->key.family, &be->addr, be->port);
 		if (nflb_put_backend(msg, svc, be, i < 0 ? 0 : t->slots_held[i],
-				     true)) {
+				     NFLB_BE_PUT_FULL)) {
 			more = true;
 			break;
 		}
@@ -497,6 +563,134 @@ err:
  * (netlink_dump() allocates up to 32 KiB); larger services: the dump.
  */
 #define NFLB_REPLY_MAX	(SKB_WITH_OVERHEAD(32768) - NLMSG_HDRLEN - GENL_HDRLEN)
+
+/*
+ * Events.  Sent from the request's process context under nn->lock, so
+ * that listeners see them in the order of the changes.  A failed event
+ * does not fail the change: listeners are told that they lost events
+ * (their sockets report ENOBUFS), as with a full receive buffer.
+ */
+static struct sk_buff *nflb_event_new(struct nflb_net *nn, u8 cmd,
+				      void **hdr)
+{
+	struct sk_buff *msg;
+
+	lockdep_assert_held(&nn->lock);
+	if (!genl_has_listeners(&nflb_genl_family, nn->net,
+				NFLB_MCGRP_EVENTS_INDEX))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto lost;
+	*hdr = genlmsg_put(msg, 0, 0, &nflb_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		goto lost;
+	}
+	return msg;
+lost:
+	genl_set_err(&nflb_genl_family, nn->net, 0, NFLB_MCGRP_EVENTS_INDEX,
+		     -ENOBUFS);
+	return NULL;
+}
+
+static void nflb_event_send(struct nflb_net *nn, struct sk_buff *msg,
+			    void *hdr, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		genl_set_err(&nflb_genl_family, nn->net, 0,
+			     NFLB_MCGRP_EVENTS_INDEX, -ENOBUFS);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	/* Delivery failures are reported on the listeners' sockets. */
+	genlmsg_multicast_netns(&nflb_genl_family, nn->net, msg, 0,
+				NFLB_MCGRP_EVENTS_INDEX, GFP_KERNEL);
+}
+
+/* NFLB_A_SERVICE: KEY, and the options of SVC if not NULL. */
+static int nflb_put_svc_event(struct sk_buff *msg,
+			      const struct nflb_svc_key *key,
+			      const struct nflb_service *svc)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, NFLB_A_SERVICE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nflb_put_svc_key(msg, key) ||
+	    (svc && nflb_put_svc_opts(msg, svc))) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/*
+ * SERVICE_NEW, SERVICE_SET (key and options of SVC) or SERVICE_DEL (KEY
+ * alone: SVC may be freed by now).
+ */
+static void nflb_notify_service(struct nflb_net *nn, u8 cmd,
+				const struct nflb_svc_key *key,
+				const struct nflb_service *svc)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nflb_event_new(nn, cmd, &hdr);
+	if (msg)
+		nflb_event_send(nn, msg, hdr,
+				nflb_put_svc_event(msg, key,
+						   cmd == NFLB_CMD_SERVICE_DEL ?
+						   NULL : svc));
+}
+
+/*
+ * BACKEND_NEW, BACKEND_SET (key and options) or BACKEND_DEL (key; BE is a
+ * copy of the deleted backend).
+ */
+static void nflb_notify_backend(struct nflb_net *nn, u8 cmd,
+				const struct nflb_service *svc,
+				const struct nflb_backend *be)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = nflb_event_new(nn, cmd, &hdr);
+	if (!msg)
+		return;
+	err = nflb_put_svc_event(msg, &svc->key, NULL);
+	if (!err)
+		err = nflb_put_backend(msg, svc, be, 0,
+				       cmd == NFLB_CMD_BACKEND_DEL ?
+				       NFLB_BE_PUT_KEY : NFLB_BE_PUT_OPTS);
+	nflb_event_send(nn, msg, hdr, err);
+}
+
+/* A new service, then one BACKEND_NEW per backend it was created with. */
+static void nflb_notify_service_new(struct nflb_net *nn,
+				    const struct nflb_service *svc)
+{
+	const struct nflb_backend *be;
+
+	lockdep_assert_held(&nn->lock);
+	nflb_notify_service(nn, NFLB_CMD_SERVICE_NEW, &svc->key, svc);
+	list_for_each_entry(be, &svc->backends, node)
+		nflb_notify_backend(nn, NFLB_CMD_BACKEND_NEW, svc, be);
+}
+
+static void nflb_notify_flush(struct nflb_net *nn)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nflb_event_new(nn, NFLB_CMD_FLUSH, &hdr);
+	if (msg)
+		nflb_event_send(nn, msg, hdr, 0);
+}
 
 static int nflb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
 {
@@ -687,6 +881,9 @@ static int nflb_nl_backend_new(struct sk_buff *skb, struct genl_info *info)
 		state = nla_get_u8(tb[NFLB_BE_A_STATE]);
 	ret = nflb_backend_add(nn, svc, &addr, port, weight, state,
 			       info->extack);
+	if (!ret)
+		nflb_notify_backend(nn, NFLB_CMD_BACKEND_NEW, svc,
+				    nflb_backend_find(svc, &addr, port));
 out:
 	mutex_unlock(&nn->lock);
 	return ret;
@@ -737,6 +934,8 @@ static int nflb_nl_backend_set(struct sk_buff *skb, struct genl_info *info)
 	state = tb[NFLB_BE_A_STATE] ? nla_get_u8(tb[NFLB_BE_A_STATE]) :
 				      be->state;
 	ret = nflb_backend_set(nn, svc, be, weight, state, info->extack);
+	if (!ret)
+		nflb_notify_backend(nn, NFLB_CMD_BACKEND_SET, svc, be);
 out:
 	mutex_unlock(&nn->lock);
 	return ret;
@@ -746,16 +945,21 @@ static int nflb_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nflb_net *nn = nflb_net(genl_info_net(info));
 	struct nlattr *tb[NFLB_BE_A_MAX + 1];
+	struct nflb_backend *be, gone;
 	struct nflb_service *svc;
-	struct nflb_backend *be;
 	int ret;
 
 	mutex_lock(&nn->lock);
 	be = nflb_req_be(nn, info, &svc, tb, &ret);
-	if (be)
-		ret = nflb_backend_del(nn, svc, be,
-				       nla_get_flag(info->attrs[NFLB_A_FLUSH]),
-				       info->extack);
+	if (!be)
+		goto out;
+	gone = *be;		/* BE is freed after a grace period */
+	ret = nflb_backend_del(nn, svc, be,
+			       nla_get_flag(info->attrs[NFLB_A_FLUSH]),
+			       info->extack);
+	if (!ret)
+		nflb_notify_backend(nn, NFLB_CMD_BACKEND_DEL, svc, &gone);
+out:
 	mutex_unlock(&nn->lock);
 	return ret;
 }
@@ -818,7 +1022,8 @@ static int nflb_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (!list)
 			goto out_cancel;
 		for (i = cb->args[3]; i < t->n; i++)
-			if (nflb_put_backend(skb, svc, t->be[i], 0, false))
+			if (nflb_put_backend(skb, svc, t->be[i], 0,
+					     NFLB_BE_PUT_KEY))
 				break;	/* the rest goes in the next message */
 		if (i == cb->args[3])
 			goto out_cancel;
@@ -933,6 +1138,21 @@ static const struct genl_ops nflb_genl_ops[] = {
 		.maxattr = NFLB_A_SERVICE,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = NFLB_CMD_STATS_ZERO,
+		.doit = nflb_nl_stats_zero,
+		.policy = nflb_svc_req_policy,
+		.maxattr = NFLB_A_SERVICE,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+/* Events tell the configuration: for CAP_NET_ADMIN, as requests are. */
+static const struct genl_multicast_group nflb_mcgrps[] = {
+	[NFLB_MCGRP_EVENTS_INDEX] = {
+		.name = NFLB_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 static struct genl_family nflb_genl_family __ro_after_init = {
@@ -943,6 +1163,8 @@ static struct genl_family nflb_genl_family __ro_after_init = {
 	.resv_start_op = 0,
 	.ops = nflb_genl_ops,
 	.n_ops = ARRAY_SIZE(nflb_genl_ops),
+	.mcgrps = nflb_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(nflb_mcgrps),
 	.module = THIS_MODULE,
 };
 

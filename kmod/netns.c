@@ -25,6 +25,7 @@ static int __net_init nflb_net_init(struct net *net)
 	nn->net = net;
 	mutex_init(&nn->lock);
 	INIT_LIST_HEAD(&nn->service_list);
+	nflb_est_init(nn);
 	ret = nflb_service_table_init(nn);
 	if (ret)
 		mutex_destroy(&nn->lock);
@@ -35,6 +36,8 @@ static void __net_exit nflb_net_exit(struct net *net)
 {
 	struct nflb_net *nn = nflb_net(net);
 
+	/* The estimator walks the services: stop it before they go. */
+	nflb_est_stop(nn);
 	mutex_lock(&nn->lock);
 	nflb_service_flush(nn);
 	mutex_unlock(&nn->lock);

@@ -4,6 +4,7 @@
 
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
 /* Per network namespace state; see nflb_net(). */
@@ -19,6 +20,8 @@ struct nflb_net {
 	unsigned int n_family[2];
 	/* Bumped on every change; lets a dump notice it was interrupted. */
 	u64 generation;
+	/* Rate estimator: runs while service_list is not empty. */
+	struct delayed_work est_work;
 };
 
 struct nflb_net *nflb_net(const struct net *net);

@@ -329,6 +329,9 @@ int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 		NL_SET_ERR_MSG(extack, "cannot insert the service");
 		goto err_hooks;
 	}
+	/* The first service starts the estimator. */
+	if (list_empty(&nn->service_list))
+		schedule_delayed_work(&nn->est_work, NFLB_RATE_INTERVAL * HZ);
 	list_add_tail(&svc->node, &nn->service_list);
 	nn->generation++;
 	return 0;
@@ -543,6 +546,46 @@ int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
 	}
 	call_rcu(&be->rcu, nflb_backend_free_rcu);
 	return 0;
+}
+
+void nflb_service_stats_zero(struct nflb_net *nn, struct nflb_service *svc)
+{
+	struct nflb_backend *be;
+
+	lockdep_assert_held(&nn->lock);
+	nflb_stats_zero(&svc->est, svc->stats);
+	list_for_each_entry(be, &svc->backends, node)
+		nflb_stats_zero(&be->est, be->stats);
+}
+
+static void nflb_est_work(struct work_struct *work)
+{
+	struct nflb_net *nn = container_of(to_delayed_work(work),
+					   struct nflb_net, est_work);
+	struct nflb_service *svc;
+	struct nflb_backend *be;
+
+	mutex_lock(&nn->lock);
+	list_for_each_entry(svc, &nn->service_list, node) {
+		nflb_stats_estimate(&svc->est, svc->stats, NFLB_RATE_INTERVAL);
+		list_for_each_entry(be, &svc->backends, node)
+			nflb_stats_estimate(&be->est, be->stats,
+					    NFLB_RATE_INTERVAL);
+	}
+	/* Idle without services; nflb_service_add() starts it again. */
+	if (!list_empty(&nn->service_list))
+		schedule_delayed_work(&nn->est_work, NFLB_RATE_INTERVAL * HZ);
+	mutex_unlock(&nn->lock);
+}
+
+void nflb_est_init(struct nflb_net *nn)
+{
+	INIT_DELAYED_WORK(&nn->est_work, nflb_est_work);
+}
+
+void nflb_est_stop(struct nflb_net *nn)
+{
+	cancel_delayed_work_sync(&nn->est_work);
 }
 
 static int nflb_be_key_cmp(const void *key, const void *elt)

@@ -36,6 +36,7 @@ struct nflb_backend {
 	u16 weight;
 	u8 state;			/* enum nflb_backend_state */
 	struct nflb_stats __percpu *stats;
+	struct nflb_stats_est est;	/* under nflb_net::lock */
 	struct rcu_head rcu;
 };
 
@@ -74,6 +75,7 @@ struct nflb_service {
 	unsigned int n_backends;
 	struct nflb_table __rcu *table;
 	struct nflb_stats __percpu *stats;
+	struct nflb_stats_est est;	/* under nflb_net::lock */
 	struct rcu_head rcu;
 };
 
@@ -119,6 +121,17 @@ int nflb_backend_set(struct nflb_net *nn, struct nflb_service *svc,
 int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
 		     struct nflb_backend *be, bool flush,
 		     struct netlink_ext_ack *extack);
+
+/* Zero the counters of SVC and its backends. */
+void nflb_service_stats_zero(struct nflb_net *nn, struct nflb_service *svc);
+
+/*
+ * The rate estimator of a netns: a delayed work every NFLB_RATE_INTERVAL
+ * seconds while the netns has services.  nflb_est_stop() before the
+ * services are freed.
+ */
+void nflb_est_init(struct nflb_net *nn);
+void nflb_est_stop(struct nflb_net *nn);
 
 /* Index in t->be[] (sorted by identity) of a backend, or -1. */
 int nflb_table_index(const struct nflb_table *t, u8 family,

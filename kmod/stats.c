@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Per-CPU counters: allocation and a consistent sum over CPUs. */
+/*
+ * Per-CPU counters: allocation, a consistent sum over CPUs, zeroing by a
+ * baseline, and the rate estimator's arithmetic.
+ */
+
+#include <linux/math64.h>
 
 #include "stats.h"
 
@@ -43,4 +48,65 @@ void nflb_stats_read(struct nflb_stats __percpu *pcpu,
 		sum->bytes_out += bout;
 		sum->drops += drops;
 	}
+}
+
+/* Counters since the last zeroing, and the rates per second (RATES[]). */
+void nflb_stats_get(const struct nflb_stats_est *est,
+		    struct nflb_stats __percpu *pcpu,
+		    struct nflb_stats_sum *sum, u64 *rates)
+{
+	int i;
+
+	nflb_stats_read(pcpu, sum);
+	sum->conns -= est->base.conns;
+	sum->pkts_in -= est->base.pkts_in;
+	sum->pkts_out -= est->base.pkts_out;
+	sum->bytes_in -= est->base.bytes_in;
+	sum->bytes_out -= est->base.bytes_out;
+	sum->drops -= est->base.drops;
+	/* Rounded to the nearest integer. */
+	for (i = 0; i < NFLB_RATE_N; i++)
+		rates[i] = (est->avg[i] + (1 << (NFLB_RATE_SHIFT - 1))) >>
+			   NFLB_RATE_SHIFT;
+}
+
+void nflb_stats_zero(struct nflb_stats_est *est,
+		     struct nflb_stats __percpu *pcpu)
+{
+	nflb_stats_read(pcpu, &est->base);
+}
+
+/* avg += (cur - avg) / 4, in fixed point; CUR is already scaled. */
+static u64 nflb_ewma(u64 avg, u64 cur)
+{
+	if (cur >= avg)
+		return avg + ((cur - avg) >> 2);
+	return avg - ((avg - cur) >> 2);
+}
+
+/*
+ * One estimator step, INTERVAL seconds after the previous one: the
+ * counters' growth per second, folded into the moving averages.  Raw sums
+ * only (zeroing moves the baseline, not these); u64 differences are right
+ * across a wrap.
+ */
+void nflb_stats_estimate(struct nflb_stats_est *est,
+			 struct nflb_stats __percpu *pcpu,
+			 unsigned int interval)
+{
+	u64 diff[NFLB_RATE_N];
+	struct nflb_stats_sum now;
+	int i;
+
+	nflb_stats_read(pcpu, &now);
+	diff[NFLB_RATE_CONNS] = now.conns - est->last.conns;
+	diff[NFLB_RATE_PKTS_IN] = now.pkts_in - est->last.pkts_in;
+	diff[NFLB_RATE_PKTS_OUT] = now.pkts_out - est->last.pkts_out;
+	diff[NFLB_RATE_BYTES_IN] = now.bytes_in - est->last.bytes_in;
+	diff[NFLB_RATE_BYTES_OUT] = now.bytes_out - est->last.bytes_out;
+	est->last = now;
+	for (i = 0; i < NFLB_RATE_N; i++)
+		est->avg[i] = nflb_ewma(est->avg[i],
+					div_u64(diff[i] << NFLB_RATE_SHIFT,
+						interval));
 }

@@ -21,6 +21,31 @@ struct nflb_stats_sum {
 	u64 conns, pkts_in, pkts_out, bytes_in, bytes_out, drops;
 };
 
+/* Rates kept by the estimator, in this order. */
+enum nflb_rate {
+	NFLB_RATE_CONNS,
+	NFLB_RATE_PKTS_IN,
+	NFLB_RATE_PKTS_OUT,
+	NFLB_RATE_BYTES_IN,
+	NFLB_RATE_BYTES_OUT,
+	NFLB_RATE_N,
+};
+
+/*
+ * What goes with the per-CPU counters of an object, under nflb_net::lock:
+ * the sums at the last zeroing (reported counters are the sums minus
+ * these; per-CPU counters cannot be reset under the writers' feet), and
+ * the estimator's state, which works on the raw sums so that zeroing does
+ * not disturb the rates.
+ */
+struct nflb_stats_est {
+	struct nflb_stats_sum base;	/* raw sums at the last zeroing */
+	struct nflb_stats_sum last;	/* raw sums at the last estimate */
+	u64 avg[NFLB_RATE_N];		/* per second, << NFLB_RATE_SHIFT */
+};
+
+#define NFLB_RATE_SHIFT	10		/* fixed point: small rates survive */
+
 enum nflb_stat {
 	NFLB_STAT_CONN,
 	NFLB_STAT_DROP,
@@ -65,5 +90,13 @@ static inline void nflb_stats_packet(struct nflb_stats __percpu *pcpu,
 struct nflb_stats __percpu *nflb_stats_alloc(void);
 void nflb_stats_read(struct nflb_stats __percpu *pcpu,
 		     struct nflb_stats_sum *sum);
+void nflb_stats_get(const struct nflb_stats_est *est,
+		    struct nflb_stats __percpu *pcpu,
+		    struct nflb_stats_sum *sum, u64 *rates);
+void nflb_stats_zero(struct nflb_stats_est *est,
+		     struct nflb_stats __percpu *pcpu);
+void nflb_stats_estimate(struct nflb_stats_est *est,
+			 struct nflb_stats __percpu *pcpu,
+			 unsigned int interval);
 
 #endif /* _NFLB_STATS_H */

@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Balancing, TCP and UDP, IPv4 and IPv6: 300 flows from distinct source
 # ports are all answered, each of 3 equal backends takes 70 to 130 of them,
-# `service show` counts them, and conntrack on the load balancer shows each
-# flow translated to the backend that answered it.
+# `service show` counts them (and says the same with -j and -p), and
+# conntrack on the load balancer shows each flow translated to the backend
+# that answered it.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd conntrack
 require_nflb
 
-ktap_plan 21
+ktap_plan 25
 
 setup "topology: client, load balancer, 3 backends" lb_topo
 
@@ -27,6 +28,67 @@ conns_counted() {
 			{ echo "b$i conns '$n', client saw $(count "$out" b$i)"; rc=1; }
 	done
 	return $rc
+}
+
+# json_same PROTO FAM OUT: "service show" with -j, and with -p, says what
+# the text of conns_counted said (OUT.show): every field of the service and
+# of each backend, and in JSON every counter even without -s; "service
+# table" with -j, with and without digest, the same table as its text.
+json_same() {
+	local proto=$1 fam=$2 out=$3 v
+	v=$(vip "$fam")
+	lbadm_in "$lb" -j service show "$proto" "$v" > "$out.json" || return 1
+	lbadm_in "$lb" -p service show "$proto" "$v" > "$out.pretty" || return 1
+	lbadm_in "$lb" service table "$proto" "$v" > "$out.table" || return 1
+	lbadm_in "$lb" -j service table "$proto" "$v" > "$out.tjson" || return 1
+	lbadm_in "$lb" service table "$proto" "$v" digest > "$out.digest" || return 1
+	lbadm_in "$lb" -j service table "$proto" "$v" digest > "$out.djson" || return 1
+	cat "$out.json"
+	python3 - "$out.show" "$out.json" "$out.pretty" "$out.table" "$out.tjson" \
+		"$out.digest" "$out.djson" <<'EOF'
+import json, sys
+
+def endpoint(addr, port):
+    return f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
+
+text = open(sys.argv[1]).read().splitlines()
+with open(sys.argv[2]) as f:
+    raw = f.read()
+doc = json.loads(raw)
+assert raw.count("\n") == 1 and raw.endswith("\n"), "-j is not one line"
+assert json.load(open(sys.argv[3])) == doc, "-p differs from -j"
+assert len(doc) == 1, f"{len(doc)} services"
+svc = doc[0]
+w = text[0].split()
+assert [svc["proto"], endpoint(svc["vip"], svc["port"])] == w[:2], w
+opts = dict(zip(w[2::2], w[3::2]))
+for k in ("table-size", "seed", "conns"):
+    v = svc["stats"][k] if k == "conns" else svc[k]
+    assert str(v) == opts[k], f"{k}: {v} != {opts[k]}"
+assert svc["hash"] == opts["hash"] and svc["snat"] is False
+counters = {"conns", "pkts-in", "pkts-out", "bytes-in", "bytes-out", "drops"}
+assert set(svc["stats"]) == counters, svc["stats"]
+bes = [l.split() for l in text[1:]]
+assert len(bes) == len(svc["backends"]) == 3
+for t, b in zip(bes, svc["backends"]):
+    assert t[1] == endpoint(b["addr"], b["port"]), (t, b)
+    kv = dict(zip(t[2::2], t[3::2]))
+    assert set(b["stats"]) == counters, b["stats"]
+    got = {"weight": b["weight"], "state": b["state"], "slots": b["slots"],
+           "conns": b["stats"]["conns"]}
+    assert {k: str(v) for k, v in got.items()} == kv, (kv, got)
+
+table = open(sys.argv[4]).read().splitlines()
+t = json.load(open(sys.argv[5]))[0]
+names = [endpoint(b["addr"], b["port"]) for b in t["backends"]]
+assert [b["index"] for b in t["backends"]] == list(range(len(names)))
+assert table[0] == f"# table-size {t['table-size']} backends {len(names)}"
+assert len(t["slots"]) == t["table-size"] == svc["table-size"]
+assert table[1:] == [f"{i} {names[s]}" for i, s in enumerate(t["slots"])]
+d = json.load(open(sys.argv[7]))[0]
+assert open(sys.argv[6]).read() == \
+    f"table-size {d['table-size']} digest {d['digest']}\n", d
+EOF
 }
 
 balanced() {	# balanced OUT: each backend answered 70..130 flows
@@ -54,6 +116,8 @@ for proto in tcp udp; do
 		check "$t: service show counts the flows" conns_counted "$proto" "$fam" "$out"
 		check "$t: conntrack shows each flow translated to its backend" \
 			ct_match "$lb" "$proto" "$fam" "$out"
+		# Last: it takes a while, long enough for conntrack entries to expire.
+		check "$t: service show -j and -p say the same" json_same "$proto" "$fam" "$out"
 		base=$((base + 1000))
 	done
 done

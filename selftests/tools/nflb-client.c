@@ -45,6 +45,9 @@
  *   -r, --ready FILE       long-lived: once every connection answered,
  *                          write the flow lines and counts to FILE
  *   -S, --status FILE      long-lived: write "rounds N" to FILE after each round
+ *   -R, --rounds N         long-lived: stop after N rounds (the first exchange,
+ *                          before round 1, not counted): each connection
+ *                          then sent exactly N + 1 lines
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -98,6 +101,7 @@ static int nsources;
 static bool udp, verbose, longlived;
 static int nflows = 1, concurrency = 50, timeout_ms = 3000, interval_ms = 100;
 static int sport_base = -1;
+static int max_rounds = -1;
 static const char *message = "hello";
 static char msgline[256];
 static size_t msglen;
@@ -107,7 +111,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: nflb-client [-u] [-n N] [-c C] [-t MS] [-s ADDR]... "
 		"[-b BASE] [-m TEXT] [-v]\n"
-		"                   [-L [-i MS] [-d S] [-f FILE] [-r FILE] [-S FILE]] "
+		"                   [-L [-i MS] [-d S] [-f FILE] [-r FILE] [-S FILE] [-R N]] "
 		"ADDR PORT\n");
 	exit(2);
 }
@@ -560,6 +564,8 @@ static int run_long(struct flow *flows, const char *until, int duration,
 		next = now_ms() + interval_ms;
 		if (until && !stat(until, &st))
 			break;
+		if (max_rounds >= 0 && rounds >= max_rounds)
+			break;
 		if (duration && now_ms() >= end) {
 			if (until) {
 				fprintf(stderr, "nflb-client: %d s passed before %s appeared\n",
@@ -606,6 +612,7 @@ int main(int argc, char **argv)
 		{ "until", required_argument, NULL, 'f' },
 		{ "ready", required_argument, NULL, 'r' },
 		{ "status", required_argument, NULL, 'S' },
+		{ "rounds", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -615,7 +622,7 @@ int main(int argc, char **argv)
 	struct flow *flows;
 	struct rlimit rl;
 
-	while ((c = getopt_long(argc, argv, "un:c:t:s:b:m:vLi:d:f:r:S:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "un:c:t:s:b:m:vLi:d:f:r:S:R:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'u':
 			udp = true;
@@ -661,6 +668,9 @@ int main(int argc, char **argv)
 		case 'S':
 			status = optarg;
 			break;
+		case 'R':
+			max_rounds = number(optarg, 0, 100000000);
+			break;
 		default:
 			usage();
 		}
@@ -688,7 +698,7 @@ int main(int argc, char **argv)
 	msglen = snprintf(msgline, sizeof(msgline), "%s\n", message);
 	if (duration < 0)
 		duration = until ? 600 : 10;
-	if (!longlived && (until || ready || status))
+	if (!longlived && (until || ready || status || max_rounds >= 0))
 		usage();
 
 	if (!getrlimit(RLIMIT_NOFILE, &rl)) {

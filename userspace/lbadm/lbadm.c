@@ -30,7 +30,11 @@ static const struct lbadm_cmd lbadm_cmds[] = {
 	  "backend add tcp|udp VIP:PORT ADDR[:PORT] [weight W] [state up|drain|down]\n"
 	  "backend set tcp|udp VIP:PORT ADDR[:PORT] [weight W] [state up|drain|down]\n"
 	  "backend del tcp|udp VIP:PORT ADDR[:PORT] [flush]" },
+	{ "flow", cmd_flow,
+	  "flow show [tcp|udp VIP:PORT] [backend ADDR[:PORT]]" },
 	{ "flush", cmd_flush, "flush" },
+	{ "stats", cmd_stats, "stats zero [tcp|udp VIP:PORT]" },
+	{ "monitor", cmd_monitor, "monitor" },
 	{ "version", cmd_version, "version" },
 	{ "help", cmd_help, "help" },
 };
@@ -64,23 +68,32 @@ void lbadm_nl_err(struct nflb_nl *nl, const char *what)
 	lbadm_err("%s: %s", what, nflb_nl_error(nl)->msg);
 }
 
-static void usage(FILE *f)
+/* The usage forms of CMD, one "  lbadm FORM" line each. */
+static void cmd_usage(FILE *f, const struct lbadm_cmd *cmd)
 {
 	const char *p, *nl;
+
+	for (p = cmd->usage; *p; p = *nl ? nl + 1 : nl) {
+		nl = strchrnul(p, '\n');
+		fprintf(f, "  lbadm %.*s\n", (int)(nl - p), p);
+	}
+}
+
+static void usage(FILE *f)
+{
 	size_t i;
 
 	fputs("Usage: lbadm [OPTIONS] COMMAND [ARGS...]\n"
+	      "       lbadm COMMAND help\n"
 	      "Options:\n"
-	      "  -s, --stats    show every statistics counter\n"
+	      "  -s, --stats    show every statistics counter and the rates\n"
+	      "  -j, --json     print JSON instead of text\n"
+	      "  -p, --pretty   print indented JSON (implies -j)\n"
 	      "  -h, --help     show this help\n"
 	      "  -V, --version  show lbadm's version\n"
 	      "Commands:\n", f);
-	for (i = 0; i < sizeof(lbadm_cmds) / sizeof(lbadm_cmds[0]); i++) {
-		for (p = lbadm_cmds[i].usage; *p; p = *nl ? nl + 1 : nl) {
-			nl = strchrnul(p, '\n');
-			fprintf(f, "  lbadm %.*s\n", (int)(nl - p), p);
-		}
-	}
+	for (i = 0; i < sizeof(lbadm_cmds) / sizeof(lbadm_cmds[0]); i++)
+		cmd_usage(f, &lbadm_cmds[i]);
 	fputs("VIP:PORT is 192.0.2.10:80 or [2001:db8::10]:80 (port 0: every port).\n"
 	      "A backend's port may be omitted (the service's is used); an IPv6\n"
 	      "backend without a port may omit the brackets.  Numbers are decimal\n"
@@ -102,6 +115,8 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "stats", no_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -109,10 +124,17 @@ int main(int argc, char **argv)
 	size_t i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+shV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+sjphV", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			lbadm_stats = true;
+			break;
+		case 'j':
+			lbadm_json = true;
+			break;
+		case 'p':
+			lbadm_json = true;
+			lbadm_pretty = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -131,9 +153,16 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	for (i = 0; i < sizeof(lbadm_cmds) / sizeof(lbadm_cmds[0]); i++)
-		if (strcmp(argv[0], lbadm_cmds[i].name) == 0)
-			return lbadm_cmds[i].fn(argc, argv);
+	for (i = 0; i < sizeof(lbadm_cmds) / sizeof(lbadm_cmds[0]); i++) {
+		if (strcmp(argv[0], lbadm_cmds[i].name) != 0)
+			continue;
+		/* "lbadm service help": that command's forms of "lbadm help". */
+		if (argc == 2 && strcmp(argv[1], "help") == 0) {
+			cmd_usage(stdout, &lbadm_cmds[i]);
+			return 0;
+		}
+		return lbadm_cmds[i].fn(argc, argv);
+	}
 	lbadm_err("unknown command \"%s\" (try \"lbadm help\")", argv[0]);
 	return 1;
 }

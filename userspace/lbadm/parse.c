@@ -557,6 +557,50 @@ int lbadm_parse_backend_args(int argc, char **argv, struct lbadm_req *req,
 	return 0;
 }
 
+/*
+ * flow show [tcp|udp VIP:PORT] [backend ADDR[:PORT]]: both filters are
+ * optional and may come in either order, each at most once.
+ */
+int lbadm_parse_flow_args(int argc, char **argv, struct lbadm_flow_req *req,
+			  struct lbadm_perr *e)
+{
+	const char *svc_arg = NULL, *be_arg = NULL;
+	int i;
+
+	memset(req, 0, sizeof(*req));
+	if (argc >= 1 && strcmp(argv[0], "show") != 0)
+		return perr(e, "unknown flow command \"%s\" (show)", argv[0]);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "backend") == 0) {
+			if (be_arg)
+				return perr(e, "option \"backend\" given twice for flow show");
+			if (i + 1 >= argc)
+				return perr(e, "missing address after \"backend\" for flow show");
+			be_arg = argv[++i];
+			if (lbadm_parse_backend_addr(be_arg, &req->be, e) < 0)
+				return -1;
+			req->has_be = true;
+			continue;
+		}
+		if (svc_arg)
+			return perr(e, "unexpected argument \"%s\" for flow show",
+				    argv[i]);
+		if (lbadm_parse_proto(argv[i], &req->svc.proto, e) < 0)
+			return -1;
+		if (i + 1 >= argc)
+			return perr(e, "missing VIP:PORT for flow show");
+		svc_arg = argv[++i];
+		if (lbadm_parse_vip(svc_arg, &req->svc, e) < 0)
+			return -1;
+		req->has_svc = true;
+	}
+	if (svc_arg && be_arg && req->be.family != req->svc.family)
+		return perr(e, "backend address family differs from the service's: \"%s\" is %s, \"%s\" is %s",
+			    be_arg, family_name(req->be.family), svc_arg,
+			    family_name(req->svc.family));
+	return 0;
+}
+
 char *lbadm_describe(const struct lbadm_req *req, char *buf, size_t len)
 {
 	char vip[NFLB_ADDRSTRLEN], be[NFLB_ADDRSTRLEN];

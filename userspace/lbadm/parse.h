@@ -67,6 +67,18 @@ int lbadm_parse_service_args(int argc, char **argv, struct lbadm_req *req,
 int lbadm_parse_backend_args(int argc, char **argv, struct lbadm_req *req,
 			     struct lbadm_perr *e);
 
+/* A parsed "flow show [tcp|udp VIP:PORT] [backend ADDR[:PORT]]". */
+struct lbadm_flow_req {
+	bool has_svc;			/* only this service's flows */
+	struct nflb_service svc;	/* key */
+	bool has_be;			/* only flows to this backend */
+	struct nflb_backend be;		/* address; port if PRESENT */
+};
+
+/* ARGV[0] is the operation ("show"); none means show.  0 or -1. */
+int lbadm_parse_flow_args(int argc, char **argv, struct lbadm_flow_req *req,
+			  struct lbadm_perr *e);
+
 /* "service add tcp 192.0.2.10:80", "backend del tcp ... 10.0.0.1:80". */
 char *lbadm_describe(const struct lbadm_req *req, char *buf, size_t len);
 

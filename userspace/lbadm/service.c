@@ -7,14 +7,32 @@
  *   tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 snat conns 300
  *     backend 10.0.1.1:80 weight 1 state up slots 21846 conns 100
  *
- * "snat" and the timeouts (after snat) only when set; with -s, every counter after "conns": pkts-in,
- * pkts-out, bytes-in, bytes-out, drops.
+ * "snat" and the timeouts (timeout-tcp, timeout-tcp-fin, timeout-udp)
+ * only when set; with -s, "flows" (conntrack's live flows) before
+ * "conns" and every counter after it: pkts-in, pkts-out, bytes-in,
+ * bytes-out, drops.
+ *
+ * With -j, an array of service objects, every counter in a "stats" object
+ * and the backends in a "backends" list:
+ *
+ *   [{"proto":"tcp","vip":"192.0.2.10","port":80,"table-size":65537,
+ *     "hash":"5tuple","seed":0,"snat":true,"stats":{"conns":300,...},
+ *     "backends":[{"addr":"10.0.1.1","port":80,"weight":1,"state":"up",
+ *                  "slots":21846,"stats":{"conns":100,...}}]}]
+ *
+ * A field is one pr_*() call; text and JSON come from the same calls.
+ * Rates per second (kernel estimator) follow the counters: rate-conns,
+ * rate-pkts-in, rate-pkts-out, rate-bytes-in, rate-bytes-out.
  */
 
 #include <errno.h>
 #include <stdio.h>
 
+#include "ctflows.h"
 #include "lbadm.h"
+
+/* -s: conntrack's flows, counted per service and backend. */
+static struct lbadm_flowcount *flowcount;
 
 /* An enum value by name, or its number if this lbadm does not know it. */
 static const char *enum_name(const char *name, unsigned int val, char *buf,
@@ -26,25 +44,42 @@ static const char *enum_name(const char *name, unsigned int val, char *buf,
 	return buf;
 }
 
+/*
+ * Counters: text, on the object's line ("conns" always, the others with
+ * -s); JSON, in a "stats" object, all of them.
+ */
 static void print_stats(const struct nflb_stats *st)
 {
+	bool all = lbadm_stats || lbadm_json;
+
+	pr_nest_begin("stats");
 	if (NFLB_HAS(st, NFLB_STATS_A_CONNS))
 		pr_u64("conns", st->conns);
-	if (!lbadm_stats)
-		return;
-	if (NFLB_HAS(st, NFLB_STATS_A_PKTS_IN))
+	if (all && NFLB_HAS(st, NFLB_STATS_A_PKTS_IN))
 		pr_u64("pkts-in", st->pkts_in);
-	if (NFLB_HAS(st, NFLB_STATS_A_PKTS_OUT))
+	if (all && NFLB_HAS(st, NFLB_STATS_A_PKTS_OUT))
 		pr_u64("pkts-out", st->pkts_out);
-	if (NFLB_HAS(st, NFLB_STATS_A_BYTES_IN))
+	if (all && NFLB_HAS(st, NFLB_STATS_A_BYTES_IN))
 		pr_u64("bytes-in", st->bytes_in);
-	if (NFLB_HAS(st, NFLB_STATS_A_BYTES_OUT))
+	if (all && NFLB_HAS(st, NFLB_STATS_A_BYTES_OUT))
 		pr_u64("bytes-out", st->bytes_out);
-	if (NFLB_HAS(st, NFLB_STATS_A_DROPS))
+	if (all && NFLB_HAS(st, NFLB_STATS_A_DROPS))
 		pr_u64("drops", st->drops);
+	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_CONNS))
+		pr_u64("rate-conns", st->rate_conns);
+	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_PKTS_IN))
+		pr_u64("rate-pkts-in", st->rate_pkts_in);
+	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_PKTS_OUT))
+		pr_u64("rate-pkts-out", st->rate_pkts_out);
+	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_BYTES_IN))
+		pr_u64("rate-bytes-in", st->rate_bytes_in);
+	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_BYTES_OUT))
+		pr_u64("rate-bytes-out", st->rate_bytes_out);
+	pr_nest_end();
 }
 
-static void print_backend(const struct nflb_backend *be)
+static void print_backend(const struct nflb_service *svc,
+			  const struct nflb_backend *be)
 {
 	char num[16];
 
@@ -59,6 +94,8 @@ static void print_backend(const struct nflb_backend *be)
 					  num, sizeof(num)));
 	if (NFLB_HAS(be, NFLB_BE_A_SLOTS))
 		pr_u64("slots", be->slots);
+	if (flowcount)
+		pr_u64("flows", lbadm_flowcount_backend(flowcount, svc, be));
 	print_stats(&be->stats);
 	pr_end();
 }
@@ -87,10 +124,15 @@ static int print_service(const struct nflb_service *svc, void *data)
 		pr_u64("timeout-tcp-fin", svc->timeout_tcp_fin);
 	if (svc->timeout_udp)
 		pr_u64("timeout-udp", svc->timeout_udp);
+	if (flowcount)
+		pr_u64("flows", lbadm_flowcount_service(flowcount, svc));
 	print_stats(&svc->stats);
-	pr_end();
+	/* Text: the backends' lines follow the service's. */
+	pr_list_begin("backends");
 	for (i = 0; i < svc->n_backends; i++)
-		print_backend(&svc->backends[i]);
+		print_backend(svc, &svc->backends[i]);
+	pr_list_end();
+	pr_end();
 	return 0;
 }
 
@@ -100,7 +142,7 @@ int cmd_service(int argc, char **argv)
 	struct lbadm_perr e;
 	struct lbadm_req req;
 	struct nflb_nl *nl;
-	int ret;
+	int ret, out = 0;
 
 	/* "lbadm service" alone: show, as ip(8) does. */
 	if (argc == 1) {
@@ -117,9 +159,17 @@ int cmd_service(int argc, char **argv)
 	if (req.op == LBADM_OP_TABLE)
 		return lbadm_table(&req);
 
+	if (req.op == LBADM_OP_SHOW && lbadm_stats) {
+		flowcount = lbadm_flowcount_load();
+		if (!flowcount)
+			return 1;
+	}
 	nl = lbadm_open();
-	if (!nl)
+	if (!nl) {
+		if (req.op == LBADM_OP_SHOW)
+			pr_flush();
 		return 1;
+	}
 	switch (req.op) {
 	case LBADM_OP_ADD:
 		ret = nflb_service_add(nl, &req.svc);
@@ -142,9 +192,12 @@ int cmd_service(int argc, char **argv)
 		nflb_nl_set_error(nl, EINVAL, "unsupported command");
 		break;
 	}
-	fflush(stdout);
+	/* What was shown before a failure, then why it failed. */
+	if (req.op == LBADM_OP_SHOW)
+		out = pr_flush();
 	if (ret < 0)
 		lbadm_nl_err(nl, lbadm_describe(&req, what, sizeof(what)));
 	nflb_nl_close(nl);
-	return ret < 0 ? 1 : 0;
+	lbadm_flowcount_free(flowcount);
+	return ret < 0 || out < 0 ? 1 : 0;
 }

@@ -17,6 +17,10 @@
  * of the exact text of the slot lines (each "SLOT ADDR:PORT\n"), i.e. of
  * the output without "digest" minus its header line.  Nodes with the same
  * seed, size and backends show the same digest.
+ *
+ * With -j: [{"table-size": M, "backends": [{"index", "addr", "port"}...],
+ * "slots": [backend index of each slot...]}], or with "digest"
+ * [{"table-size": M, "digest": "HHHHHHHHHHHHHHHH"}].
  */
 
 #include <inttypes.h>
@@ -26,55 +30,100 @@
 
 #include "lbadm.h"
 
+/* JSON: the table as backend objects and a list of slot indices. */
+static void print_table_json(const struct nflb_table *t)
+{
+	const struct nflb_backend *be;
+	uint32_t i;
+
+	pr_begin(0);
+	pr_u64("table-size", t->size);
+	pr_list_begin("backends");
+	for (i = 0; i < t->n_backends; i++) {
+		be = &t->backends[i];
+		pr_begin(0);
+		pr_u64("index", i);
+		pr_endpoint("addr", "port", be->family, &be->addr,
+			    NFLB_HAS(be, NFLB_BE_A_PORT), be->port);
+		pr_end();
+	}
+	pr_list_end();
+	pr_list_begin("slots");
+	for (i = 0; i < t->size; i++)
+		pr_u64("slot", t->slots[i]);
+	pr_list_end();
+	pr_end();
+}
+
+/* Print T (whole, or its digest); 0, or -1 when out of memory. */
+static int print_table(const struct nflb_table *t, bool digest)
+{
+	char line[32 + NFLB_ADDRSTRLEN], hex[17];
+	char (*names)[NFLB_ADDRSTRLEN] = NULL;
+	uint64_t hash = NFLB_FNV1A64_INIT;
+	uint32_t i;
+	int len;
+
+	if (lbadm_json && !digest) {
+		print_table_json(t);
+		return 0;
+	}
+	if (t->n_backends) {
+		names = calloc(t->n_backends, sizeof(*names));
+		if (!names) {
+			lbadm_err("out of memory");
+			return -1;
+		}
+	}
+	for (i = 0; i < t->n_backends; i++)
+		nflb_addr_format(t->backends[i].family, &t->backends[i].addr,
+				 NFLB_HAS(&t->backends[i], NFLB_BE_A_PORT),
+				 t->backends[i].port, names[i],
+				 sizeof(names[i]));
+	if (!digest)
+		pr_text("# table-size %" PRIu32 " backends %zu", t->size,
+			t->n_backends);
+	for (i = 0; i < t->size; i++) {
+		/* Indices were checked against n_backends by the library. */
+		len = snprintf(line, sizeof(line), "%" PRIu32 " %s\n", i,
+			       names[t->slots[i]]);
+		if (digest)
+			hash = nflb_fnv1a64(hash, line, len);
+		else
+			pr_text("%s", line);
+	}
+	free(names);
+	if (digest) {
+		snprintf(hex, sizeof(hex), "%016" PRIx64, hash);
+		pr_begin(0);
+		pr_u64("table-size", t->size);
+		pr_str("digest", hex);
+		pr_end();
+	}
+	return 0;
+}
+
 int lbadm_table(const struct lbadm_req *req)
 {
-	char what[256], line[32 + NFLB_ADDRSTRLEN];
-	uint64_t digest = NFLB_FNV1A64_INIT;
+	char what[256];
 	struct nflb_table t;
 	struct nflb_nl *nl;
-	char (*names)[NFLB_ADDRSTRLEN] = NULL;
-	uint32_t i;
-	int len, ret = 1;
+	int ret = 1;
 
 	nl = lbadm_open();
 	if (!nl)
-		return 1;
+		goto out_flush;
 	if (nflb_table_get(nl, &req->svc, &t) < 0) {
 		lbadm_nl_err(nl, lbadm_describe(req, what, sizeof(what)));
 		goto out;
 	}
-	if (t.n_backends) {
-		names = calloc(t.n_backends, sizeof(*names));
-		if (!names) {
-			lbadm_err("out of memory");
-			goto out_free;
-		}
-	}
-	for (i = 0; i < t.n_backends; i++)
-		nflb_addr_format(t.backends[i].family, &t.backends[i].addr,
-				 NFLB_HAS(&t.backends[i], NFLB_BE_A_PORT),
-				 t.backends[i].port, names[i],
-				 sizeof(names[i]));
-	if (!req->digest)
-		printf("# table-size %" PRIu32 " backends %zu\n", t.size,
-		       t.n_backends);
-	for (i = 0; i < t.size; i++) {
-		/* Indices were checked against n_backends by the library. */
-		len = snprintf(line, sizeof(line), "%" PRIu32 " %s\n", i,
-			       names[t.slots[i]]);
-		if (req->digest)
-			digest = nflb_fnv1a64(digest, line, len);
-		else
-			fputs(line, stdout);
-	}
-	if (req->digest)
-		printf("table-size %" PRIu32 " digest %016" PRIx64 "\n", t.size,
-		       digest);
-	ret = 0;
-	free(names);
-out_free:
+	if (print_table(&t, req->digest) == 0)
+		ret = 0;
 	nflb_table_free(&t);
 out:
 	nflb_nl_close(nl);
+out_flush:
+	if (pr_flush() < 0)
+		ret = 1;
 	return ret;
 }

@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* lbadm version: this tool's version and the kernel module's. */
+/*
+ * lbadm version: this tool's version and the kernel module's.
+ *
+ *   lbadm 0.1.0
+ *   nflb module 0.1.0 (genl family nflb version 1)
+ *
+ * With -j: [{"lbadm": "0.1.0", "module": "0.1.0", "genl-family": "nflb",
+ * "genl-version": 1}], only "lbadm" if the module cannot be asked.
+ */
 
 #include <stdio.h>
 
@@ -16,11 +24,15 @@ int cmd_version(int argc, char **argv)
 		lbadm_err("version: unexpected argument \"%s\"", argv[1]);
 		return 1;
 	}
-	printf("lbadm %s\n", LBADM_VERSION);
+	/* JSON: one object, ended below; text: a line now, then one more. */
+	pr_begin(0);
+	pr_str("lbadm", LBADM_VERSION);
+	if (!lbadm_json)
+		pr_end();
 	fflush(stdout);
 	nl = lbadm_open();
 	if (!nl)
-		return 1;
+		goto out_flush;
 	if (nflb_get_info(nl, &info) < 0) {
 		lbadm_nl_err(nl, "cannot query the nflb module");
 		goto out;
@@ -28,10 +40,22 @@ int cmd_version(int argc, char **argv)
 	if (!info.version[0])	/* only the numeric code was sent */
 		nflb_version_format(info.version_code, info.version,
 				    sizeof(info.version));
-	printf("nflb module %s (genl family %s version %u)\n", info.version,
-	       NFLB_GENL_NAME, nflb_nl_family_version(nl));
+	if (lbadm_json) {
+		pr_str("module", info.version);
+		pr_str("genl-family", NFLB_GENL_NAME);
+		pr_u64("genl-version", nflb_nl_family_version(nl));
+	} else {
+		pr_text("nflb module %s (genl family %s version %u)",
+			info.version, NFLB_GENL_NAME,
+			nflb_nl_family_version(nl));
+	}
 	ret = 0;
 out:
 	nflb_nl_close(nl);
+out_flush:
+	if (lbadm_json)
+		pr_end();
+	if (pr_flush() < 0)
+		ret = 1;
 	return ret;
 }

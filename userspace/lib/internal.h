@@ -20,8 +20,26 @@ int nflb_backend_list_parse(const struct nlattr *list,
 int nflb_backend_list_append(const struct nlattr *list,
 			     struct nflb_backend **bes, size_t *n,
 			     const char **why);
+/* Parse one NFLB_A_BACKEND nest into *BE.  -1 (*WHY set) if malformed. */
+int nflb_backend_parse(const struct nlattr *attr, struct nflb_backend *be,
+		       const char **why);
 
 /* After a failed talk: turn EPROTO plus WHY into a readable error; -1. */
 int nflb_reply_error(struct nflb_nl *nl, const char *why);
+
+/* The socket's parts, for the files that talk to it in their own way. */
+uint32_t nflb_nl_events_group(const struct nflb_nl *nl);	/* 0: none */
+struct mnl_socket *nflb_nl_socket(const struct nflb_nl *nl);
+uint16_t nflb_nl_family_id(const struct nflb_nl *nl);
+char *nflb_nl_buf(struct nflb_nl *nl, size_t *len);
+
+/*
+ * An event message (genl command CMD) handed to CB, as
+ * nflb_events_listen() does: 0 if not an event of the family or if CB
+ * returned 0, CB's non-zero value, or -1 with errno (EPROTO, *WHY set) if
+ * malformed.
+ */
+int nflb_event_dispatch(const struct nlmsghdr *nlh, nflb_event_cb cb,
+			void *data, const char **why);
 
 #endif /* NFLBNL_INTERNAL_H */

@@ -15,6 +15,7 @@
 #include <linux/netlink.h>
 
 #include "nflbnl.h"
+#include "internal.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -26,6 +27,7 @@ struct nflb_nl {
 	uint32_t seq;
 	uint16_t family_id;
 	unsigned int family_version;
+	uint32_t events_group;		/* 0: the kernel has no such group */
 	struct nflb_nl_err err;
 	char buf[1 << 16];
 };
@@ -226,7 +228,49 @@ struct nlmsghdr *nflb_nl_msg(struct nflb_nl *nl, uint8_t cmd, uint16_t flags)
 struct family_reply {
 	uint16_t id;
 	unsigned int version;
+	uint32_t events_group;
 };
+
+/* One CTRL_ATTR_MCAST_GRP_* nest: the events group's id, if it is. */
+struct mcgrp {
+	const char *name;
+	uint32_t id;
+};
+
+static int mcgrp_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct mcgrp *g = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_MCAST_GRP_NAME:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			g->name = mnl_attr_get_str(attr);
+		break;
+	case CTRL_ATTR_MCAST_GRP_ID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			g->id = mnl_attr_get_u32(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static void parse_mcast_groups(const struct nlattr *list,
+			       struct family_reply *fr)
+{
+	const struct nlattr *grp;
+
+	if (mnl_attr_validate(list, MNL_TYPE_NESTED) < 0)
+		return;
+	mnl_attr_for_each_nested(grp, list) {
+		struct mcgrp g = { 0 };
+
+		if (mnl_attr_validate(grp, MNL_TYPE_NESTED) < 0 ||
+		    mnl_attr_parse_nested(grp, mcgrp_attr_cb, &g) < 0)
+			continue;
+		if (g.name && g.id && strcmp(g.name, NFLB_MCGRP_EVENTS) == 0)
+			fr->events_group = g.id;
+	}
+}
 
 static int family_attr_cb(const struct nlattr *attr, void *data)
 {
@@ -240,6 +284,9 @@ static int family_attr_cb(const struct nlattr *attr, void *data)
 	case CTRL_ATTR_VERSION:
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
 			fr->version = mnl_attr_get_u32(attr);
+		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		parse_mcast_groups(attr, fr);
 		break;
 	}
 	return MNL_CB_OK;
@@ -295,6 +342,7 @@ struct nflb_nl *nflb_nl_open(struct nflb_nl_err *err)
 	}
 	nl->family_id = fr.id;
 	nl->family_version = fr.version;
+	nl->events_group = fr.events_group;
 	return nl;
 
 err_close:
@@ -315,6 +363,27 @@ void nflb_nl_close(struct nflb_nl *nl)
 unsigned int nflb_nl_family_version(const struct nflb_nl *nl)
 {
 	return nl->family_version;
+}
+
+uint32_t nflb_nl_events_group(const struct nflb_nl *nl)
+{
+	return nl->events_group;
+}
+
+struct mnl_socket *nflb_nl_socket(const struct nflb_nl *nl)
+{
+	return nl->sock;
+}
+
+uint16_t nflb_nl_family_id(const struct nflb_nl *nl)
+{
+	return nl->family_id;
+}
+
+char *nflb_nl_buf(struct nflb_nl *nl, size_t *len)
+{
+	*len = sizeof(nl->buf);
+	return nl->buf;
 }
 
 void nflb_version_format(uint32_t code, char *buf, size_t len)

@@ -133,6 +133,21 @@ static int stats_attr_cb(const struct nlattr *attr, void *data)
 	case NFLB_STATS_A_DROPS:
 		v = &st->drops;
 		break;
+	case NFLB_STATS_A_RATE_CONNS:
+		v = &st->rate_conns;
+		break;
+	case NFLB_STATS_A_RATE_PKTS_IN:
+		v = &st->rate_pkts_in;
+		break;
+	case NFLB_STATS_A_RATE_PKTS_OUT:
+		v = &st->rate_pkts_out;
+		break;
+	case NFLB_STATS_A_RATE_BYTES_IN:
+		v = &st->rate_bytes_in;
+		break;
+	case NFLB_STATS_A_RATE_BYTES_OUT:
+		v = &st->rate_bytes_out;
+		break;
 	default:
 		return MNL_CB_OK;	/* padding, or newer kernel */
 	}
@@ -210,8 +225,8 @@ static int backend_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static int parse_backend(const struct nlattr *attr, struct nflb_backend *be,
-			 const char **why)
+int nflb_backend_parse(const struct nlattr *attr, struct nflb_backend *be,
+		       const char **why)
 {
 	struct be_ctx ctx = { .be = be };
 
@@ -260,7 +275,7 @@ static int backend_list_add(const struct nlattr *list,
 			v = nv;
 			*bes = v;
 		}
-		if (parse_backend(attr, &v[cnt], why) < 0) {
+		if (nflb_backend_parse(attr, &v[cnt], why) < 0) {
 			errno = EPROTO;
 			goto err;
 		}
@@ -661,4 +676,13 @@ int nflb_backend_del(struct nflb_nl *nl, const struct nflb_service *svc,
 int nflb_flush(struct nflb_nl *nl)
 {
 	return simple(nl, nflb_nl_msg(nl, NFLB_CMD_FLUSH, 0));
+}
+
+int nflb_stats_zero(struct nflb_nl *nl, const struct nflb_service *key)
+{
+	struct nlmsghdr *nlh = nflb_nl_msg(nl, NFLB_CMD_STATS_ZERO, 0);
+
+	if (key)
+		nflb_service_msg(nlh, NFLB_CMD_STATS_ZERO, key);
+	return simple(nl, nlh);
 }

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 50
+ktap_plan 77
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -44,7 +44,51 @@ check "help lists the backend commands" grep -qF \
 check "help lists service table" grep -qF \
 	'lbadm service table tcp|udp VIP:PORT [digest]' <<< "$usage"
 check "help lists flush" grep -qx '  lbadm flush' <<< "$usage"
+check "help lists flow show" grep -qxF \
+	'  lbadm flow show [tcp|udp VIP:PORT] [backend ADDR[:PORT]]' <<< "$usage"
 check "-s is a global option" sh -c "'$lbadm' -s help >/dev/null"
+check "help mentions -j" grep -q -- '-j, --json' <<< "$usage"
+check "help mentions -p" grep -q -- '-p, --pretty' <<< "$usage"
+check_fail "an unknown option is an error" "$lbadm" -x help
+
+# "lbadm COMMAND help": the command's lines of "lbadm help", exit 0.
+for cmd in service backend flush version; do
+	out=$("$lbadm" $cmd help)
+	rc=$?
+	want=$(grep "^  lbadm $cmd\( \|\$\)" <<< "$usage")
+	[ "$rc" = 0 ] && [ -n "$out" ] && [ "$out" = "$want" ]
+	ktap_result "lbadm $cmd help prints the $cmd lines of lbadm help" $?
+done
+
+# -j without a kernel (no nflb module here): an error on stderr, exit 1,
+# and still a valid JSON document on stdout.
+json_fails() {	# json_fails WANT_STDOUT ARGS...
+	local want=$1 out err rc
+	shift
+	err=$(mktemp)
+	out=$("$lbadm" "$@" 2> "$err")
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$out" = "$want" ] && grep -q '^lbadm: ' "$err"; then
+		rm -f "$err"
+		return 0
+	fi
+	echo "lbadm $* -> exit $rc, stdout '$out', stderr '$(cat "$err")'"
+	rm -f "$err"
+	return 1
+}
+check "-j service show without a kernel: [] and exit 1" \
+	json_fails '[]' -j service show
+check "--json service table without a kernel: [] and exit 1" \
+	json_fails '[]' --json service table tcp $vip digest
+check "-p service show without a kernel: [] and exit 1" \
+	json_fails '[]' -p service show
+check "-j version without a kernel: lbadm's version alone" \
+	json_fails "[{\"lbadm\":\"$version\"}]" -j version
+check "-p version is indented JSON" json_fails \
+	"$(printf '[\n  {\n    "lbadm": "%s"\n  }\n]' "$version")" -p version
+check "-j is a global option" sh -c "'$lbadm' -j help >/dev/null"
+check "help lists stats zero" grep -qx '  lbadm stats zero \[tcp|udp VIP:PORT\]' <<< "$usage"
+check "help lists monitor" grep -qx '  lbadm monitor' <<< "$usage"
 
 bad "port 70000 is named" \
 	'lbadm: invalid port "70000" in "10.0.0.1:70000" (0-65535)' \
@@ -105,7 +149,22 @@ bad "backend del takes flush only" 'unknown option "weight" for backend del' \
 bad "backend set without options" 'nothing to change for backend set' \
 	backend set tcp '[2001:db8::10]:80' '[2001:db8::1]:80'
 bad "backend without a command" 'backend: missing command (add, set, del)' backend
+bad "unknown flow command" 'unknown flow command "list" (show)' flow list
+bad "flow show: bad protocol" 'invalid protocol "sctp" (tcp or udp)' \
+	flow show sctp $vip
+bad "flow show: missing VIP" 'missing VIP:PORT for flow show' flow show tcp
+bad "flow show: backend without address" \
+	'missing address after "backend" for flow show' flow show backend
 bad "flush takes no argument" 'flush: unexpected argument "all"' flush all
+bad "stats without a command" 'stats: missing command (zero)' stats
+bad "unknown stats command" 'unknown stats command "reset" (zero)' stats reset
+bad "stats zero: bad protocol" 'invalid protocol "sctp" (tcp or udp)' \
+	stats zero sctp $vip
+bad "stats zero: missing VIP" 'missing VIP:PORT for stats zero' stats zero udp
+bad "stats zero: bad VIP" 'invalid address "abc" in "abc:80"' stats zero tcp abc:80
+bad "stats zero: extra argument" 'unexpected argument "all" for stats zero' \
+	stats zero tcp $vip all
+bad "monitor takes no argument" 'monitor: unexpected argument "tcp"' monitor tcp
 
 # The manual page renders without warnings, and its SYNOPSIS holds every
 # command form of "lbadm help", whole lines, so that the two cannot drift.

@@ -1,0 +1,211 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# lbadm flow show and the flow counts of service show -s, read from
+# conntrack: long-lived TCP connections (IPv4 and IPv6) are listed exactly,
+# each with the backend that answers it, ESTABLISHED and a timeout, then
+# TIME_WAIT once closed; the backend filter keeps only its backend's; UDP
+# flows show REPLIED (answered) or UNREPLIED (no server); -s counts the live
+# flows of every service and backend; bad arguments and a missing service
+# fail with a message; without CAP_NET_ADMIN the conntrack error is clear.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd setpriv
+require_nflb
+
+ktap_plan 27
+
+setup "topology: client, load balancer, 3 backends" lb_topo
+services() {
+	lb_service "$lb" tcp 4 3 && lb_service "$lb" tcp 6 3 &&
+		lb_service "$lb" udp 4 3 &&
+		lbadm_in "$lb" service add udp "$(vip 4 81)" &&
+		lbadm_in "$lb" backend add udp "$(vip 4 81)" "$(be 4 1 81)"
+}
+setup "services tcp IPv4, tcp IPv6, udp IPv4 (port 80 and 81)" services
+
+# long FAM N: N long-lived TCP connections to the VIP, kept until
+# $TMPD/stop-FAM exists; their flow lines ("flow I SRC SPORT bX") in
+# $TMPD/ready-FAM.
+long() {
+	local r=$TMPD/ready-$1
+	bg_run "$c" "$TMPD/long-$1.out" nflb-client -L -n "$2" -i 1000 -t 5000 \
+		-f "$TMPD/stop-$1" -r "$r" "$(vip_addr "$1")" 80
+	printf -v "long_pid$1" %s "$BG_PID"
+	wait_for 60 test -e "$r" || { cat "$TMPD/long-$1.out"; return 1; }
+	cat "$r"
+	[ "$(stat_of "$r" failed)" = 0 ]
+}
+setup "6 long-lived IPv4 connections established" long 4 6
+setup "2 long-lived IPv6 connections established" long 6 2
+
+# expect_flows OUT FAM STATE [BACKEND]: the flow show output in OUT has,
+# for each connection in nflb-client's flow lines ($TMPD/ready-FAM; only
+# those answered by BACKEND if given), one line with its client port, its
+# backend, STATE and a timeout > 0, and nothing else.
+expect_flows() {
+	local out=$1 fam=$2 state=$3 only=${4:-} client vip n=0 line
+	local _i _src sport name want
+	client=192.0.2.1 vip=$(vip 4)
+	[ "$fam" = 6 ] && { client='[2001:db8:1::1]'; vip=$(vip 6); }
+	while read -r _ _i _src sport name; do
+		[ -n "$only" ] && [ "$name" != "$only" ] && continue
+		want="tcp client $client:$sport vip $vip backend $(be "$fam" "${name#b}") state $state timeout "
+		line=$(grep -F -- "$want" "$out") ||
+			{ echo "no line \"$want...\""; return 1; }
+		[ "${line#"$want"}" -gt 0 ] 2>/dev/null ||
+			{ echo "timeout not > 0: $line"; return 1; }
+		n=$((n + 1))
+	done < <(grep '^flow ' "$TMPD/ready-$fam")
+	[ "$(grep -c . "$out")" = "$n" ] ||
+		{ echo "$(grep -c . "$out") lines, want $n"; return 1; }
+}
+
+show() {	# show OUT ARGS...: lbadm flow show ARGS into OUT, printed
+	local out=$1
+	shift
+	lbadm_in "$lb" flow show "$@" > "$out" || return 1
+	cat "$out"
+}
+
+listed() {	# listed FAM STATE: flow show of the FAM service
+	show "$TMPD/fs$1" tcp "$(vip "$1")" && expect_flows "$TMPD/fs$1" "$1" "$2"
+}
+check "flow show tcp IPv4 lists the 6 connections, ESTABLISHED" listed 4 ESTABLISHED
+check "flow show tcp IPv6 lists the 2 connections, ESTABLISHED" listed 6 ESTABLISHED
+
+ordered() {	# by backend, then client port
+	awk '{ split($7, b, ":"); split($3, p, ":")
+		k = sprintf("%s %05d", b[1], p[2])
+		if (k < last) { print "out of order: " $0; bad = 1 }
+		last = k }
+		END { exit bad }' "$TMPD/fs4"
+}
+check "flows ordered by backend, then client" ordered
+
+# The backend of the first IPv4 connection.
+read -r _ _ _ _ own < <(grep '^flow ' "$TMPD/ready-4")
+x=${own#b}
+diag "first connection on $own"
+
+per_backend() {	# each backend's filter: its flows (maybe none) only
+	local i
+	for i in 1 2 3; do
+		show "$TMPD/fb$i" backend "$(be_addr 4 "$i")" &&
+			expect_flows "$TMPD/fb$i" 4 ESTABLISHED "b$i" || return 1
+	done
+}
+check "backend filter: each backend's flows only" per_backend
+with_service() {
+	show "$TMPD/fb" tcp "$(vip 4)" backend "$(be 4 "$x")" &&
+		expect_flows "$TMPD/fb" 4 ESTABLISHED "$own"
+}
+check "backend filter with port and service: $own's flows" with_service
+other_port() {
+	show "$TMPD/fp" backend "$(be 4 "$x" 81)" && [ ! -s "$TMPD/fp" ]
+}
+check "backend filter on another port: nothing" other_port
+
+# counted FAM: service show -s gives each backend as many flows as it
+# answers connections, and the service their sum.
+counted() {
+	local fam=$1 out=$TMPD/ss$1 i n want total=0 rc=0
+	lbadm_in "$lb" -s service show tcp "$(vip "$fam")" > "$out" || return 1
+	cat "$out"
+	for i in 1 2 3; do
+		want=$(grep -c "^flow .* b$i\$" "$TMPD/ready-$fam")
+		n=$(be_key "$out" "$(be "$fam" $i)" flows)
+		[ "$n" = "$want" ] || { echo "b$i flows '$n', want $want"; rc=1; }
+		total=$((total + want))
+	done
+	n=$(svc_key "$out" flows)
+	[ "$n" = "$total" ] || { echo "service flows '$n', want $total"; rc=1; }
+	return $rc
+}
+check "service show -s: IPv4 flows per backend and service" counted 4
+check "service show -s: IPv6 flows per backend and service" counted 6
+flows_first() {	# "flows" is the first counter, before "conns"
+	local w
+	read -r -a w < "$TMPD/ss4"
+	[[ " ${w[*]} " == *" flows "*" conns "* ]]
+}
+check "service show -s: flows comes before conns" flows_first
+no_s() {
+	lbadm_in "$lb" service show tcp "$(vip 4)" > "$TMPD/plain" &&
+		! grep -q ' flows ' "$TMPD/plain"
+}
+check "service show without -s: no flows" no_s
+
+# UDP: an answered flow, and one to a port nobody serves.
+udp_flow() {
+	ip netns exec "$c" nflb-client -u -n 1 -b 20000 -v "$VIP4" 80 > "$TMPD/u80" &&
+		cat "$TMPD/u80" && all_answered "$TMPD/u80" 1
+}
+check "UDP flow answered" udp_flow
+udp_listed() {
+	local name want line
+	name=$(awk '/^flow / { print $5 }' "$TMPD/u80")
+	show "$TMPD/fu" udp "$(vip 4)" || return 1
+	want="udp client 192.0.2.1:20001 vip $(vip 4) backend $(be 4 "${name#b}") state "
+	line=$(grep -F -- "$want" "$TMPD/fu") || { echo "no line \"$want...\""; return 1; }
+	[ "$(grep -c . "$TMPD/fu")" = 1 ] || return 1
+	[[ $line =~ state\ (REPLIED|ASSURED)\ timeout\ [1-9][0-9]*$ ]]
+}
+check "flow show udp: the flow, REPLIED, timeout > 0" udp_listed
+udp_unreplied() {
+	ip netns exec "$c" nflb-client -u -n 1 -t 300 -b 21000 "$VIP4" 81 > /dev/null
+	show "$TMPD/fu81" udp "$(vip 4 81)" || return 1
+	[ "$(grep -c . "$TMPD/fu81")" = 1 ] &&
+		grep -qE "^udp client 192\.0\.2\.1:21001 vip $VIP4:81 backend $(be 4 1 81) state UNREPLIED timeout [1-9][0-9]*$" "$TMPD/fu81"
+}
+check "flow show udp: no answer, UNREPLIED" udp_unreplied
+
+everything() {	# all services, IPv4 before IPv6, TCP before UDP
+	show "$TMPD/all" || return 1
+	[ "$(grep -c . "$TMPD/all")" = 10 ] || { echo "want 10 lines"; return 1; }
+	[ "$(awk '{ print $1, ($3 ~ /^\[/) ? 6 : 4, $5 }' "$TMPD/all" | uniq | paste -sd,)" = \
+		"tcp 4 $VIP4:80,udp 4 $VIP4:80,udp 4 $VIP4:81,tcp 6 [$VIP6]:80" ]
+}
+check "flow show: every service's flows, in service order" everything
+
+# rejects PATTERN ARGS...: lbadm flow show ARGS fails with a message.
+rejects() {
+	local pat=$1 err rc
+	shift
+	err=$(lbadm_in "$lb" "$@" 2>&1 > /dev/null)
+	rc=$?
+	echo "lbadm $*: exit $rc: $err"
+	[ "$rc" = 1 ] && [[ $err == "lbadm: "* ]] && grep -qE -- "$pat" <<< "$err"
+}
+check "missing service is named" rejects 'no service tcp 203\.0\.113\.99:80' \
+	flow show tcp 203.0.113.99:80
+check "service of another protocol is missing" rejects "no service udp \\[$VIP6\\]:80" \
+	flow show udp "$(vip 6)"
+check "bad protocol" rejects 'invalid protocol "sctp"' flow show sctp "$(vip 4)"
+check "bad backend address" rejects 'invalid address "198.51.100.x"' \
+	flow show backend 198.51.100.x
+check "family mismatch" rejects 'family differs' \
+	flow show tcp "$(vip 4)" backend 2001:db8:2::1
+unprivileged() {
+	local err rc
+	err=$(ip netns exec "$lb" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		lbadm -s service show 2>&1 >/dev/null)
+	rc=$?
+	echo "exit $rc: $err"
+	[ "$rc" = 1 ] && grep -q "conntrack table: Operation not permitted" <<< "$err"
+}
+check "without CAP_NET_ADMIN: a clear conntrack error" unprivileged
+
+# Close the IPv4 connections: conntrack keeps them, now in TIME_WAIT.
+touch "$TMPD/stop-4"
+bg_wait "$long_pid4"
+rc=$?
+diag "$(cat "$TMPD/long-4.out")"
+check "IPv4 clients ended without an error" test "$rc" = 0
+closed() {
+	wait_for 20 listed 4 TIME_WAIT
+	listed 4 TIME_WAIT
+}
+check "closed IPv4 connections: listed in TIME_WAIT" closed
+check "service show -s still counts them" counted 4
+
+ktap_finish

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lbadm monitor: one line per change event, written as the lbadm command
+ * that would make the change:
+ *
+ *   service add tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0
+ *   backend set tcp 192.0.2.10:80 10.0.0.1:80 weight 3 state up
+ *   backend del tcp 192.0.2.10:80 10.0.0.1:80
+ *   flush
+ *
+ * With -j, one JSON object per line: "event" ("service-add", ...) and the
+ * fields of `service show -j`.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lbadm.h"
+#include "monitor.h"
+
+/* Text words and JSON "event" value of an event's command. */
+static const struct {
+	const char *group, *op, *event;
+} event_names[] = {
+	[NFLB_CMD_SERVICE_NEW] = { "service", "add", "service-add" },
+	[NFLB_CMD_SERVICE_SET] = { "service", "set", "service-set" },
+	[NFLB_CMD_SERVICE_DEL] = { "service", "del", "service-del" },
+	[NFLB_CMD_BACKEND_NEW] = { "backend", "add", "backend-add" },
+	[NFLB_CMD_BACKEND_SET] = { "backend", "set", "backend-set" },
+	[NFLB_CMD_BACKEND_DEL] = { "backend", "del", "backend-del" },
+	[NFLB_CMD_FLUSH] = { "flush", NULL, "flush" },
+};
+
+static const char *name_or_num(const char *name, unsigned int val, char *buf,
+			       size_t len)
+{
+	if (name)
+		return name;
+	snprintf(buf, len, "%u", val);
+	return buf;
+}
+
+static void print_service_opts(uint8_t cmd, const struct nflb_service *svc)
+{
+	char num[16];
+
+	if (NFLB_HAS(svc, NFLB_SVC_A_TABLE_SIZE))
+		pr_u64("table-size", svc->table_size);
+	if (NFLB_HAS(svc, NFLB_SVC_A_HASH))
+		pr_str("hash", name_or_num(nflb_hash_name(svc->hash), svc->hash,
+					   num, sizeof(num)));
+	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
+		pr_u64("seed", svc->seed);
+	if (NFLB_HAS(svc, NFLB_SVC_A_SNAT)) {
+		pr_flag("snat", svc->snat);
+		/* A set that turns snat off says so, as the command would. */
+		if (!svc->snat && cmd == NFLB_CMD_SERVICE_SET)
+			pr_label("no-snat");
+	}
+}
+
+static void print_backend(uint8_t cmd, const struct nflb_service *svc,
+			  const struct nflb_backend *be)
+{
+	char num[16];
+
+	pr_nest_begin("backend");
+	/* Backends of an all-ports service have no port of their own. */
+	pr_endpoint("addr", "port", be->family, &be->addr,
+		    NFLB_HAS(be, NFLB_BE_A_PORT) && svc->port, be->port);
+	if (cmd != NFLB_CMD_BACKEND_DEL) {
+		if (NFLB_HAS(be, NFLB_BE_A_WEIGHT))
+			pr_u64("weight", be->weight);
+		if (NFLB_HAS(be, NFLB_BE_A_STATE))
+			pr_str("state", name_or_num(nflb_state_name(be->state),
+						    be->state, num,
+						    sizeof(num)));
+	}
+	pr_nest_end();
+}
+
+/* One event: one line of text, or one JSON object. */
+void lbadm_print_event(uint8_t cmd, const struct nflb_service *svc,
+		       const struct nflb_backend *be)
+{
+	char num[16];
+
+	if (cmd >= sizeof(event_names) / sizeof(event_names[0]) ||
+	    !event_names[cmd].event)
+		return;
+	pr_begin(0);
+	if (lbadm_json) {
+		pr_str("event", event_names[cmd].event);
+	} else {
+		pr_label(event_names[cmd].group);
+		if (event_names[cmd].op)
+			pr_label(event_names[cmd].op);
+	}
+	if (svc) {
+		pr_value("proto", name_or_num(nflb_proto_name(svc->proto),
+					      svc->proto, num, sizeof(num)));
+		pr_endpoint("vip", "port", svc->family, &svc->addr, true,
+			    svc->port);
+		if (cmd == NFLB_CMD_SERVICE_NEW || cmd == NFLB_CMD_SERVICE_SET)
+			print_service_opts(cmd, svc);
+		if (be)
+			print_backend(cmd, svc, be);
+	}
+	pr_end();
+}
+
+static int print_event(uint8_t cmd, const struct nflb_service *svc,
+		       const struct nflb_backend *be, void *data)
+{
+	(void)data;
+	lbadm_print_event(cmd, svc, be);
+	/* Nobody reads any more (a closed pipe): stop. */
+	return ferror(stdout) ? 1 : 0;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	struct nflb_nl *nl;
+	int ret;
+
+	if (argc > 1) {
+		lbadm_err("monitor: unexpected argument \"%s\"", argv[1]);
+		return 1;
+	}
+	nl = lbadm_open();
+	if (!nl)
+		return 1;
+	if (nflb_events_subscribe(nl) < 0) {
+		lbadm_nl_err(nl, "monitor");
+		nflb_nl_close(nl);
+		return 1;
+	}
+	pr_stream();
+	for (;;) {
+		ret = nflb_events_listen(nl, print_event, NULL);
+		if (ret < 0 && nflb_nl_error(nl)->error == ENOBUFS) {
+			/* The socket's buffer overflowed: go on. */
+			fflush(stdout);
+			lbadm_err("events lost");
+			continue;
+		}
+		break;
+	}
+	if (ret < 0)
+		lbadm_nl_err(nl, "monitor");
+	else if (ret > 0)
+		lbadm_err("monitor: cannot write the output: %s",
+			  strerror(errno));
+	pr_flush();
+	nflb_nl_close(nl);
+	return ret != 0 ? 1 : 0;
+}

@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# lbadm's bash completion, without a kernel: a fake lbadm on PATH answers
+# "service show" with canned text (and "help" with the real lbadm's), the
+# completion function runs on COMP_WORDS split as bash splits them (at
+# ":"), and COMPREPLY is compared with what it must offer.
+. "$(dirname "$0")/../../selftests/lib.sh"
+trap - EXIT
+
+ktap_plan 24
+
+real=$NFLB_TOP/build/lbadm
+fake=$(mktemp -d)
+trap 'rm -rf "$fake"' EXIT
+cat > "$fake/lbadm" <<EOS
+#!/bin/bash
+case "\$*" in
+help) exec "$real" help ;;
+"service show")
+	cat <<'EOT'
+tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 conns 3
+  backend 10.0.1.1:80 weight 1 state up slots 32768 conns 1
+  backend 10.0.1.2:8080 weight 1 state up slots 32769 conns 2
+tcp 192.0.2.11:443 table-size 251 hash source seed 0 snat conns 0
+udp [2001:db8::53]:53 table-size 251 hash 5tuple seed 0 conns 0
+  backend [2001:db8:1::1]:53 weight 1 state drain slots 0 conns 0
+EOT
+	;;
+"service show tcp 192.0.2.10:80")
+	cat <<'EOT'
+tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 conns 3
+  backend 10.0.1.1:80 weight 1 state up slots 32768 conns 1
+  backend 10.0.1.2:8080 weight 1 state up slots 32769 conns 2
+EOT
+	;;
+"service show udp [2001:db8::53]:53")
+	echo "udp [2001:db8::53]:53 table-size 251 hash 5tuple seed 0 conns 0"
+	echo "  backend [2001:db8:1::1]:53 weight 1 state drain slots 0 conns 0"
+	;;
+*) echo "lbadm: no such service" >&2; exit 1 ;;
+esac
+EOS
+chmod +x "$fake/lbadm"
+PATH=$fake:$PATH
+
+. "$NFLB_TOP/userspace/lbadm/lbadm.bash-completion"
+
+# offers DESCRIPTION LINE WANT: complete LINE (the cursor at its end; a
+# trailing space starts a new word) and compare the sorted offers with WANT.
+offers() {
+	local desc=$1 line=$2 want=$3 w seg got
+	local -a parts
+	COMP_WORDS=()
+	read -r -a parts <<< "$line"
+	for w in "${parts[@]}"; do
+		# bash makes a word of each run of ":" and of what is between.
+		while [ -n "$w" ]; do
+			if [[ $w == :* ]]; then
+				seg=${w%%[!:]*}
+			else
+				seg=${w%%:*}
+			fi
+			COMP_WORDS+=("$seg")
+			w=${w#"$seg"}
+		done
+	done
+	[[ $line == *" " ]] && COMP_WORDS+=("")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE=$line
+	COMP_POINT=${#line}
+	_lbadm lbadm "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	got=$(printf '%s\n' "${COMPREPLY[@]}" | sort | paste -sd' ')
+	if [ "$got" = "$want" ]; then
+		ktap_result "$desc" 0
+	else
+		diag "'$line': offered '$got', want '$want'"
+		ktap_result "$desc" 1
+	fi
+}
+
+offers "commands" "lbadm " "backend flow flush help monitor service stats version"
+offers "commands after global options" "lbadm -j -s se" "service"
+offers "global options" "lbadm -" \
+	"--help --json --pretty --stats --version -V -h -j -p -s"
+offers "long options" "lbadm --p" "--pretty"
+offers "service operations" "lbadm service " "add del help set show table"
+offers "backend operations" "lbadm backend s" "set"
+offers "protocols" "lbadm service show " "tcp udp"
+offers "tcp services" "lbadm service show tcp " "192.0.2.10:80 192.0.2.11:443"
+offers "udp services" "lbadm -p service del udp " "[2001:db8::53]:53"
+offers "a service by prefix" "lbadm service table tcp 192.0.2.1" \
+	"192.0.2.10:80 192.0.2.11:443"
+# After a ":" bash replaces only what follows it.
+offers "a service after its colon" "lbadm service set tcp 192.0.2.11:" "443"
+offers "no VIP offered to service add" "lbadm service add tcp " ""
+offers "backends of the service" "lbadm backend del tcp 192.0.2.10:80 " \
+	"10.0.1.1:80 10.0.1.2:8080"
+offers "IPv6 backends" "lbadm backend set udp [2001:db8::53]:53 [2001:db8:1::" \
+	"1]:53"
+offers "no backend offered to backend add" "lbadm backend add tcp 192.0.2.10:80 " ""
+offers "service options" "lbadm service add tcp 192.0.2.20:80 " \
+	"hash no-snat seed snat table-size"
+offers "options given once, snat excludes no-snat" \
+	"lbadm service set tcp 192.0.2.10:80 snat hash source " "seed table-size"
+offers "hash values" "lbadm service add tcp 192.0.2.20:80 hash " "5tuple source"
+offers "no value offered for a number" "lbadm service add tcp 192.0.2.20:80 seed " ""
+offers "service table option" "lbadm service table tcp 192.0.2.10:80 " "digest"
+offers "backend options" "lbadm backend add tcp 192.0.2.10:80 10.0.1.9 " \
+	"state weight"
+offers "states" "lbadm backend set tcp 192.0.2.10:80 10.0.1.1:80 state " \
+	"down drain up"
+offers "backend del option" "lbadm backend del tcp 192.0.2.10:80 10.0.1.1:80 " "flush"
+offers "nothing after flush" "lbadm flush " ""
+
+ktap_finish

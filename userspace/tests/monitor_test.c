@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of `lbadm monitor`'s lines: lbadm_print_event() through
+ * lbadm's output API (monitor.c and print.c linked in), in text and in
+ * JSON lines, on stdout captured in a temporary file.
+ */
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "ktap.h"
+#include "lbadm.h"
+#include "monitor.h"
+
+/* What lbadm.c provides to the files linked in. */
+bool lbadm_stats;
+
+void lbadm_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+struct nflb_nl *lbadm_open(void)
+{
+	return NULL;
+}
+
+void lbadm_nl_err(struct nflb_nl *nl, const char *what)
+{
+	(void)nl;
+	(void)what;
+}
+
+static char out[4096];
+
+/* Run lbadm_print_event() with stdout in a file; its output in OUT. */
+static const char *capture(uint8_t cmd, const struct nflb_service *svc,
+			   const struct nflb_backend *be)
+{
+	FILE *tmp = tmpfile();
+	size_t n;
+	int saved;
+
+	out[0] = '\0';
+	if (!tmp)
+		return out;
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	dup2(fileno(tmp), STDOUT_FILENO);
+	lbadm_print_event(cmd, svc, be);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	rewind(tmp);
+	n = fread(out, 1, sizeof(out) - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	return out;
+}
+
+static struct nflb_service svc4(uint8_t proto, const char *vip, uint16_t port)
+{
+	struct nflb_service s = { .family = AF_INET, .proto = proto, .port = port };
+
+	inet_pton(AF_INET, vip, &s.addr);
+	s.table_size = 65537;
+	s.present = NFLB_BIT(NFLB_SVC_A_FAMILY) | NFLB_BIT(NFLB_SVC_A_PROTO) |
+		    NFLB_BIT(NFLB_SVC_A_ADDR) | NFLB_BIT(NFLB_SVC_A_PORT) |
+		    NFLB_BIT(NFLB_SVC_A_TABLE_SIZE) | NFLB_BIT(NFLB_SVC_A_HASH) |
+		    NFLB_BIT(NFLB_SVC_A_SEED) | NFLB_BIT(NFLB_SVC_A_SNAT);
+	return s;
+}
+
+static struct nflb_backend be_of(uint16_t family, const char *addr,
+				 uint16_t port, uint32_t weight, uint8_t state)
+{
+	struct nflb_backend b = { .family = family, .port = port,
+				  .weight = weight, .state = state };
+
+	inet_pton(family, addr, &b.addr);
+	b.present = NFLB_BIT(NFLB_BE_A_FAMILY) | NFLB_BIT(NFLB_BE_A_ADDR) |
+		    NFLB_BIT(NFLB_BE_A_PORT) | NFLB_BIT(NFLB_BE_A_WEIGHT) |
+		    NFLB_BIT(NFLB_BE_A_STATE);
+	return b;
+}
+
+static void text_service(void)
+{
+	struct nflb_service s = svc4(IPPROTO_TCP, "192.0.2.10", 80);
+
+	lbadm_json = false;
+	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_SERVICE_NEW, &s, NULL),
+			    "service add tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0\n"));
+	s.snat = 1;
+	s.seed = 18446744073709551615ULL;
+	s.hash = NFLB_HASH_SOURCE;
+	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_SERVICE_NEW, &s, NULL),
+			    "service add tcp 192.0.2.10:80 table-size 65537 hash source seed 18446744073709551615 snat\n"));
+	s.snat = 0;
+	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_SERVICE_SET, &s, NULL),
+			    "service set tcp 192.0.2.10:80 table-size 65537 hash source seed 18446744073709551615 no-snat\n"));
+	s.present = NFLB_BIT(NFLB_SVC_A_PORT);	/* a deletion: key only */
+	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_SERVICE_DEL, &s, NULL),
+			    "service del tcp 192.0.2.10:80\n"));
+	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_FLUSH, NULL, NULL), "flush\n"));
+}
+
+static void text_backend(void)
+{
+	struct nflb_service s = svc4(IPPROTO_TCP, "192.0.2.10", 80);
+	struct nflb_backend b = be_of(AF_INET, "10.0.0.1", 80, 1, NFLB_BACKEND_UP);
+	struct nflb_service s6 = s;
+	struct nflb_backend b6;
+
+	lbadm_json = false;
+	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_BACKEND_NEW, &s, &b),
+			    "backend add tcp 192.0.2.10:80 10.0.0.1:80 weight 1 state up\n"));
+	b.weight = 3;
+	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_BACKEND_SET, &s, &b),
+			    "backend set tcp 192.0.2.10:80 10.0.0.1:80 weight 3 state up\n"));
+	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_BACKEND_DEL, &s, &b),
+			    "backend del tcp 192.0.2.10:80 10.0.0.1:80\n"));
+	/* All-ports service: backends without a port. */
+	s.port = 0;
+	b.port = 0;
+	b.state = NFLB_BACKEND_DOWN;
+	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_BACKEND_NEW, &s, &b),
+			    "backend add tcp 192.0.2.10:0 10.0.0.1 weight 3 state down\n"));
+	/* IPv6, in brackets. */
+	s6.family = AF_INET6;
+	s6.proto = IPPROTO_UDP;
+	s6.port = 53;
+	inet_pton(AF_INET6, "2001:db8::10", &s6.addr);
+	b6 = be_of(AF_INET6, "2001:db8:1::1", 5353, 2, NFLB_BACKEND_DRAIN);
+	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_BACKEND_NEW, &s6, &b6),
+			    "backend add udp [2001:db8::10]:53 [2001:db8:1::1]:5353 weight 2 state drain\n"));
+}
+
+/* OUT as one JSON object on one line. */
+static json_t *json_line(void)
+{
+	size_t n = strlen(out);
+
+	if (!n || out[n - 1] != '\n' || strchr(out, '\n') != out + n - 1)
+		return NULL;
+	return json_loads(out, 0, NULL);
+}
+
+static void json_events(void)
+{
+	struct nflb_service s = svc4(IPPROTO_TCP, "192.0.2.10", 80);
+	struct nflb_backend b = be_of(AF_INET, "10.0.0.1", 80, 3, NFLB_BACKEND_UP);
+	json_t *j, *want;
+
+	lbadm_json = true;
+	pr_stream();
+	capture(NFLB_CMD_BACKEND_SET, &s, &b);
+	j = json_line();
+	want = json_pack("{s:s, s:s, s:s, s:i, s:{s:s, s:i, s:i, s:s}}",
+			 "event", "backend-set", "proto", "tcp",
+			 "vip", "192.0.2.10", "port", 80, "backend",
+			 "addr", "10.0.0.1", "port", 80, "weight", 3,
+			 "state", "up");
+	KTAP_EXPECT(j && json_equal(j, want));
+	json_decref(j);
+	json_decref(want);
+
+	s.snat = 1;
+	capture(NFLB_CMD_SERVICE_NEW, &s, NULL);
+	j = json_line();
+	want = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:b}",
+			 "event", "service-add", "proto", "tcp",
+			 "vip", "192.0.2.10", "port", 80, "table-size", 65537,
+			 "hash", "5tuple", "seed", 0, "snat", 1);
+	KTAP_EXPECT(j && json_equal(j, want));
+	json_decref(j);
+	json_decref(want);
+
+	capture(NFLB_CMD_FLUSH, NULL, NULL);
+	j = json_line();
+	want = json_pack("{s:s}", "event", "flush");
+	KTAP_EXPECT(j && json_equal(j, want));
+	json_decref(j);
+	json_decref(want);
+	lbadm_json = false;
+}
+
+static const struct ktap_case cases[] = {
+	KTAP_CASE(text_service),
+	KTAP_CASE(text_backend),
+	KTAP_CASE(json_events),
+};
+
+KTAP_MAIN("lbadm_monitor", cases)
