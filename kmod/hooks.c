@@ -253,15 +253,22 @@ static unsigned int nflb_af_index(u8 family)
 	return family == AF_INET ? 0 : 1;
 }
 
+/*
+ * Hooks stay registered from the first service of a family in a netns
+ * until the netns goes (or the module is unloaded), not only while
+ * services exist: nf_nat translates a flow's later packets only while a
+ * NAT lookup function of the netns is registered, so unregistering with
+ * the last service would cut the flows it leaves in conntrack.
+ */
 int nflb_hooks_get(struct nflb_net *nn, u8 family,
 		   struct netlink_ext_ack *extack)
 {
-	unsigned int *users = &nn->n_family[nflb_af_index(family)];
 	const struct nflb_af *af = &nflb_afs[nflb_af_index(family)];
+	bool *hooked = &nn->hooked[nflb_af_index(family)];
 	int i, ret;
 
 	lockdep_assert_held(&nn->lock);
-	if ((*users)++)
+	if (*hooked)
 		return 0;
 
 	ret = nf_ct_netns_get(nn->net, af->pf);
@@ -275,7 +282,8 @@ int nflb_hooks_get(struct nflb_net *nn, u8 family,
 	ret = nf_register_net_hooks(nn->net, af->count, 2);
 	if (ret)
 		goto err_nat;
-	return 0;
+	*hooked = true;
+	return 1;
 
 err_nat:
 	while (i--)
@@ -283,21 +291,21 @@ err_nat:
 	nf_ct_netns_put(nn->net, af->pf);
 err_ct:
 	NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
-	(*users)--;
 	return ret;
 }
 
 void nflb_hooks_put(struct nflb_net *nn, u8 family)
 {
-	unsigned int *users = &nn->n_family[nflb_af_index(family)];
 	const struct nflb_af *af = &nflb_afs[nflb_af_index(family)];
+	bool *hooked = &nn->hooked[nflb_af_index(family)];
 	int i;
 
 	lockdep_assert_held(&nn->lock);
-	if (--(*users))
+	if (!*hooked)
 		return;
 	nf_unregister_net_hooks(nn->net, af->count, 2);
 	for (i = 0; i < ARRAY_SIZE(nflb_nat_ops4); i++)
 		af->nat_unregister(nn->net, &af->nat[i]);
 	nf_ct_netns_put(nn->net, af->pf);
+	*hooked = false;
 }

@@ -7,8 +7,10 @@
 #include "netns.h"
 
 /*
- * Hooks of a netns for one family, registered while it has services of
- * that family: reference counted under nflb_net::lock.
+ * Hooks of a netns for one family, under nflb_net::lock.  nflb_hooks_get()
+ * registers them if they are not yet (returns 1 then, 0 if they were, or
+ * an error); they stay until nflb_hooks_put(): at netns exit, or to undo
+ * a get that returned 1 for a request that then failed.
  */
 int nflb_hooks_get(struct nflb_net *nn, u8 family,
 		   struct netlink_ext_ack *extack);

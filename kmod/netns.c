@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per network namespace state, through pernet_operations and net_generic.
- * Netfilter hooks are registered only while the netns has services of a
- * family (see hooks.c), so an idle netns costs a small allocation only.
+ * Netfilter hooks are registered from the first service of a family on
+ * (see hooks.c), so a netns that never had one costs a small allocation.
  */
 
 #include <net/netns/generic.h>
 
+#include "hooks.h"
 #include "netns.h"
 #include "service.h"
 
@@ -40,6 +41,8 @@ static void __net_exit nflb_net_exit(struct net *net)
 	nflb_est_stop(nn);
 	mutex_lock(&nn->lock);
 	nflb_service_flush(nn);
+	nflb_hooks_put(nn, AF_INET);
+	nflb_hooks_put(nn, AF_INET6);
 	mutex_unlock(&nn->lock);
 	nflb_service_table_destroy(nn);
 	mutex_destroy(&nn->lock);

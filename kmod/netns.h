@@ -16,8 +16,8 @@ struct nflb_net {
 	struct rhashtable services;
 	/* The same services, in creation order, for dumps (under lock). */
 	struct list_head service_list;
-	/* Services per family; hooks are registered while non-zero. */
-	unsigned int n_family[2];
+	/* Hooks registered, per family (IPv4, IPv6): see hooks.c. */
+	bool hooked[2];
 	/* Bumped on every change; lets a dump notice it was interrupted. */
 	u64 generation;
 	/* Rate estimator: runs while service_list is not empty. */

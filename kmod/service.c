@@ -281,6 +281,7 @@ int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 {
 	struct nflb_service *svc;
 	struct nflb_table *t;
+	bool hooked;
 	int ret;
 
 	lockdep_assert_held(&nn->lock);
@@ -321,8 +322,9 @@ int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 	RCU_INIT_POINTER(svc->table, t);
 
 	ret = nflb_hooks_get(nn, key->family, extack);
-	if (ret)
+	if (ret < 0)
 		goto err_free;
+	hooked = ret;
 	ret = rhashtable_insert_fast(&nn->services, &svc->rhnode,
 				     nflb_svc_params);
 	if (ret) {
@@ -337,7 +339,8 @@ int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 	return 0;
 
 err_hooks:
-	nflb_hooks_put(nn, key->family);
+	if (hooked)
+		nflb_hooks_put(nn, key->family);
 err_free:
 	nflb_service_free(svc);
 	return ret;
@@ -383,7 +386,6 @@ void nflb_service_del(struct nflb_net *nn, struct nflb_service *svc)
 	rhashtable_remove_fast(&nn->services, &svc->rhnode, nflb_svc_params);
 	list_del(&svc->node);
 	nn->generation++;
-	nflb_hooks_put(nn, svc->key.family);
 	call_rcu(&svc->rcu, nflb_service_free_rcu);
 }
 

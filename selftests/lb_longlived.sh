@@ -3,12 +3,13 @@
 # A long-lived TCP connection keeps exchanging data with the same backend
 # while, one after another, a backend is added, a different one deleted,
 # weights change, and its own backend is set to drain; after the drain no
-# new flow reaches that backend, and service show gives it no slots.
+# new flow reaches that backend, and service show gives it no slots.  It
+# still goes on when its service, the last one, is deleted.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_nflb
 
-ktap_plan 18
+ktap_plan 20
 
 setup "topology: client, load balancer, 4 backends" lb_topo -n 4
 setup "service with backends b1, b2, b3" lb_service "$lb" tcp 4 3
@@ -67,6 +68,9 @@ check "service show: $own draining, no slots" drained
 check "connection goes on after the drain" wait_rounds "$st" 3
 check "no new flow reaches the draining $own" none_on "$own"
 check "connection still going after the new flows" wait_rounds "$st" 3
+# The last service goes: its flow is still translated (the hooks stay).
+check "service del: the namespace's last service" lbadm_in "$lb" service del tcp "$(vip 4)"
+check "connection goes on after its service is deleted" wait_rounds "$st" 3
 
 touch "$TMPD/stop"
 bg_wait "$long"

@@ -69,7 +69,10 @@
  *                          built once.  EEXIST if the service exists.
  *   NFLB_CMD_SERVICE_SET   NFLB_A_SERVICE (key + options to change).
  *   NFLB_CMD_SERVICE_DEL   NFLB_A_SERVICE (key).  Its flows live on in
- *                          conntrack until they end.
+ *                          conntrack until they end (the module's hooks
+ *                          stay registered in the netns from its first
+ *                          service until the netns goes or the module is
+ *                          unloaded, so nf_nat keeps translating them).
  *   NFLB_CMD_SERVICE_GET   doit: NFLB_A_SERVICE (key); dump: every service,
  *                          or the one named by an NFLB_A_SERVICE key.
  *                          Reply: NFLB_A_SERVICE with key, options,
