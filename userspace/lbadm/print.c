@@ -186,6 +186,9 @@ void pr_end(void)
 	if (pr_line_open)
 		putchar('\n');
 	pr_line_open = false;
+	/* Streamed (monitor): each line as soon as it is complete. */
+	if (pr_streaming && fflush(stdout) == EOF)
+		pr_fail(errno ? errno : EIO);
 }
 
 void pr_nest_begin(const char *key)
