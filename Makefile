@@ -36,7 +36,7 @@ HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h)
 TOOLS := $(patsubst selftests/tools/%.c,$(B)/%,$(wildcard selftests/tools/*.c))
 
 .PHONY: all kmod kmod-test userspace install uninstall unit kunit selftests \
-	check style demo deps test-kernel clean
+	check style demo deps test-kernel clean bench-restore
 
 all: kmod userspace
 
@@ -71,6 +71,10 @@ $(B)/nflb-%: selftests/tools/nflb-%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE $(CFLAGS) -o $@ $<
 
+# The one tool that talks netlink: through libnflbnl and lbadm's parser.
+$(B)/nflb-svcnew: selftests/tools/nflb-svcnew.c $(B)/userspace/lbadm/parse.o $(B)/libnflbnl.a
+	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $^ $(USER_LIBS)
+
 $(B)/userspace/tests/%: $(B)/userspace/tests/%.o $(B)/libnflbnl.a
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
 
@@ -80,6 +84,10 @@ $(B)/userspace/tests/monitor_test: $(B)/userspace/tests/monitor_test.o \
 		$(B)/userspace/lbadm/monitor.o $(B)/userspace/lbadm/print.o $(B)/libnflbnl.a
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
 $(B)/userspace/tests/monitor_test.o: USER_CFLAGS += -Iuserspace/lbadm
+# restore_test links lbadm's parser and configuration model (pure code).
+$(B)/userspace/tests/restore_test: $(B)/userspace/tests/restore_test.o \
+		$(B)/userspace/lbadm/conf.o $(B)/userspace/lbadm/parse.o $(B)/libnflbnl.a
+	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
 # parse_test compiles in lbadm's parser (#include): rebuild it on changes.
 $(B)/userspace/tests/parse_test.o: userspace/lbadm/parse.c
 # print_test compiles in lbadm's output path and the commands using it.
@@ -119,6 +127,10 @@ style:
 
 demo:
 	scripts/demo
+
+# Benchmark, not a test (not part of check): lbadm restore vs ipvsadm-restore.
+bench-restore:
+	scripts/bench-restore
 
 deps:
 	scripts/deps

@@ -6,10 +6,13 @@
 
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/mm.h>
+#include <linux/sort.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <uapi/linux/nflb.h>
 
+#include "maglev.h"
 #include "netlink.h"
 #include "netns.h"
 #include "service.h"
@@ -90,6 +93,16 @@ static struct netlink_range_validation nflb_timeout_range = {
 };
 
 /* Requests: what each command may carry; replies only are rejected. */
+static const struct nla_policy nflb_be_policy[NFLB_BE_A_MAX + 1] = {
+	[NFLB_BE_A_FAMILY] = { .type = NLA_U16 },
+	[NFLB_BE_A_ADDR] = NLA_POLICY_MIN_LEN(sizeof(__be32)),
+	[NFLB_BE_A_PORT] = { .type = NLA_U16 },
+	[NFLB_BE_A_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_weight_range),
+	[NFLB_BE_A_STATE] = NLA_POLICY_MAX(NLA_U8, NFLB_BACKEND_STATE_MAX),
+	[NFLB_BE_A_SLOTS] = { .type = NLA_REJECT },
+	[NFLB_BE_A_STATS] = { .type = NLA_REJECT },
+};
+
 static const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 	[NFLB_SVC_A_FAMILY] = { .type = NLA_U16 },
 	[NFLB_SVC_A_PROTO] = { .type = NLA_U8 },
@@ -101,7 +114,8 @@ static const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 	[NFLB_SVC_A_SEED] = { .type = NLA_U64 },
 	[NFLB_SVC_A_SNAT] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NFLB_SVC_A_STATS] = { .type = NLA_REJECT },
-	[NFLB_SVC_A_BACKENDS] = { .type = NLA_REJECT },
+	/* SERVICE_NEW only (nflb_parse_svc() rejects it elsewhere). */
+	[NFLB_SVC_A_BACKENDS] = NLA_POLICY_NESTED_ARRAY(nflb_be_policy),
 	[NFLB_SVC_A_PAD] = { .type = NLA_REJECT },
 	[NFLB_SVC_A_TIMEOUT_TCP] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_timeout_range),
@@ -110,16 +124,6 @@ static const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 	[NFLB_SVC_A_TIMEOUT_UDP] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_timeout_range),
 	[NFLB_SVC_A_CONT] = { .type = NLA_REJECT },
-};
-
-static const struct nla_policy nflb_be_policy[NFLB_BE_A_MAX + 1] = {
-	[NFLB_BE_A_FAMILY] = { .type = NLA_U16 },
-	[NFLB_BE_A_ADDR] = NLA_POLICY_MIN_LEN(sizeof(__be32)),
-	[NFLB_BE_A_PORT] = { .type = NLA_U16 },
-	[NFLB_BE_A_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_weight_range),
-	[NFLB_BE_A_STATE] = NLA_POLICY_MAX(NLA_U8, NFLB_BACKEND_STATE_MAX),
-	[NFLB_BE_A_SLOTS] = { .type = NLA_REJECT },
-	[NFLB_BE_A_STATS] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy nflb_svc_req_policy[NFLB_A_SERVICE + 1] = {
@@ -276,6 +280,76 @@ static int nflb_parse_svc_opts(struct nlattr **tb, u8 proto,
 	return nflb_parse_svc_timeouts(tb, proto, opts, extack);
 }
 
+/*
+ * A backend nest NEST of service KEY: its key in SPEC, its attributes in TB
+ * (options are the caller's).  The same rules for BACKEND_* requests and
+ * the backends of SERVICE_NEW.
+ */
+static int nflb_parse_be_nest(const struct nlattr *nest,
+			      const struct nflb_svc_key *key,
+			      struct nlattr **tb, struct nflb_be_spec *spec,
+			      struct netlink_ext_ack *extack)
+{
+	u16 family;
+	int ret;
+
+	ret = nla_parse_nested(tb, NFLB_BE_A_MAX, nest, nflb_be_policy, extack);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, NFLB_BE_A_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, NFLB_BE_A_ADDR)) {
+		NL_SET_ERR_MSG(extack, "backend needs a family and an address");
+		return -EINVAL;
+	}
+	ret = nflb_parse_family(tb[NFLB_BE_A_FAMILY], &family, extack);
+	if (ret)
+		return ret;
+	if (family != key->family) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFLB_BE_A_FAMILY],
+				    "backend address family differs from the service's");
+		return -EAFNOSUPPORT;
+	}
+	ret = nflb_parse_addr(tb[NFLB_BE_A_ADDR], family, &spec->addr, extack);
+	if (ret)
+		return ret;
+	spec->port = key->port;
+	if (tb[NFLB_BE_A_PORT]) {
+		spec->port = htons(nla_get_u16(tb[NFLB_BE_A_PORT]));
+		if (!key->port && spec->port) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFLB_BE_A_PORT],
+					    "backends of an all-ports service take no port");
+			return -EINVAL;
+		}
+		if (key->port && !spec->port) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NFLB_BE_A_PORT],
+					    "backend port 0 is only for all-ports services");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Common to backend commands: service, backend key, options. */
+static int nflb_parse_be(struct genl_info *info, struct nflb_service *svc,
+			 struct nlattr **tb, union nf_inet_addr *addr,
+			 __be16 *port)
+{
+	struct nflb_be_spec spec;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, NFLB_A_BACKEND)) {
+		NL_SET_ERR_MSG(info->extack, "backend missing");
+		return -EINVAL;
+	}
+	ret = nflb_parse_be_nest(info->attrs[NFLB_A_BACKEND], &svc->key, tb,
+				 &spec, info->extack);
+	if (ret)
+		return ret;
+	*addr = spec.addr;
+	*port = spec.port;
+	return 0;
+}
+
 /* The service of the request, which must exist. */
 static struct nflb_service *nflb_req_svc(struct nflb_net *nn,
 					 struct genl_info *info,
@@ -287,6 +361,12 @@ static struct nflb_service *nflb_req_svc(struct nflb_net *nn,
 	*err = nflb_parse_svc(info, tb, &key);
 	if (*err)
 		return NULL;
+	if (tb[NFLB_SVC_A_BACKENDS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[NFLB_SVC_A_BACKENDS],
+				    "backends are only given when adding a service");
+		*err = -EINVAL;
+		return NULL;
+	}
 	svc = nflb_service_find(nn, &key);
 	if (!svc) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFLB_A_SERVICE],
@@ -296,13 +376,90 @@ static struct nflb_service *nflb_req_svc(struct nflb_net *nn,
 	return svc;
 }
 
+/* Sort order of backend specs: identity (address, port). */
+static int nflb_be_spec_cmp(const void *a, const void *b)
+{
+	const struct nflb_be_spec *x = a, *y = b;
+	int d = memcmp(&x->addr, &y->addr, sizeof(x->addr));
+
+	if (d)
+		return d;
+	return (int)ntohs(x->port) - (int)ntohs(y->port);
+}
+
+/*
+ * The backends of a SERVICE_NEW (NFLB_SVC_A_BACKENDS): each checked as
+ * BACKEND_NEW checks one, duplicates rejected.  Returns the number of
+ * backends with *SPECS (kvfree it) set, or a negative error.
+ */
+static int nflb_parse_svc_backends(const struct nlattr *list,
+				   const struct nflb_svc_key *key,
+				   struct nflb_be_spec **specs,
+				   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NFLB_BE_A_MAX + 1];
+	const struct nlattr *attr;
+	struct nflb_be_spec *v;
+	int rem, n = 0, i, ret;
+
+	nla_for_each_nested(attr, list, rem)
+		n++;
+	if (n > NFLB_MAGLEV_MAX_BACKENDS) {
+		NL_SET_ERR_MSG_ATTR(extack, list,
+				    "too many backends for one service");
+		return -ENOSPC;
+	}
+	*specs = NULL;
+	if (!n)
+		return 0;
+	v = kvmalloc_array(n, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	i = 0;
+	nla_for_each_nested(attr, list, rem) {
+		if (nla_type(attr) != NFLB_A_BACKEND) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "backend list holds something else than a backend");
+			ret = -EINVAL;
+			goto err;
+		}
+		memset(&v[i], 0, sizeof(v[i]));
+		ret = nflb_parse_be_nest(attr, key, tb, &v[i], extack);
+		if (ret)
+			goto err;
+		v[i].weight = tb[NFLB_BE_A_WEIGHT] ?
+			      nla_get_u32(tb[NFLB_BE_A_WEIGHT]) : 1;
+		v[i].state = tb[NFLB_BE_A_STATE] ?
+			     nla_get_u8(tb[NFLB_BE_A_STATE]) : NFLB_BACKEND_UP;
+		v[i].attr = attr;
+		i++;
+	}
+	sort(v, n, sizeof(*v), nflb_be_spec_cmp, NULL);
+	for (i = 1; i < n; i++) {
+		if (nflb_be_spec_cmp(&v[i - 1], &v[i]))
+			continue;
+		/* Name the later one of the request. */
+		attr = v[i].attr > v[i - 1].attr ? v[i].attr : v[i - 1].attr;
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "backend given twice in the service's backend list");
+		ret = -EEXIST;
+		goto err;
+	}
+	*specs = v;
+	return n;
+err:
+	kvfree(v);
+	return ret;
+}
+
 static int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nflb_net *nn = nflb_net(genl_info_net(info));
 	struct nflb_svc_opts opts = { .table_size = NFLB_TABLE_DEFAULT };
 	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_be_spec *specs = NULL;
 	struct nflb_svc_key key;
-	int ret;
+	int ret, n = 0;
 
 	ret = nflb_parse_svc(info, tb, &key);
 	if (ret)
@@ -310,11 +467,18 @@ static int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	ret = nflb_parse_svc_opts(tb, key.proto, &opts, info->extack);
 	if (ret)
 		return ret;
+	if (tb[NFLB_SVC_A_BACKENDS]) {
+		n = nflb_parse_svc_backends(tb[NFLB_SVC_A_BACKENDS], &key,
+					    &specs, info->extack);
+		if (n < 0)
+			return n;
+	}
 	mutex_lock(&nn->lock);
-	ret = nflb_service_add(nn, &key, &opts, info->extack);
+	ret = nflb_service_add(nn, &key, &opts, specs, n, info->extack);
 	if (!ret)
 		nflb_notify_service_new(nn, nflb_service_find(nn, &key));
 	mutex_unlock(&nn->lock);
+	kvfree(specs);
 	return ret;
 }
 
@@ -804,56 +968,6 @@ static int nflb_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb
 out:
 	mutex_unlock(&nn->lock);
 	return ret < 0 ? ret : skb->len;
-}
-
-/* Common to backend commands: service, backend key, options. */
-static int nflb_parse_be(struct genl_info *info, struct nflb_service *svc,
-			 struct nlattr **tb, union nf_inet_addr *addr,
-			 __be16 *port)
-{
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr *nest = info->attrs[NFLB_A_BACKEND];
-	u16 family;
-	int ret;
-
-	if (GENL_REQ_ATTR_CHECK(info, NFLB_A_BACKEND)) {
-		NL_SET_ERR_MSG(extack, "backend missing");
-		return -EINVAL;
-	}
-	ret = nla_parse_nested(tb, NFLB_BE_A_MAX, nest, nflb_be_policy, extack);
-	if (ret)
-		return ret;
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, NFLB_BE_A_FAMILY) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, NFLB_BE_A_ADDR)) {
-		NL_SET_ERR_MSG(extack, "backend needs a family and an address");
-		return -EINVAL;
-	}
-	ret = nflb_parse_family(tb[NFLB_BE_A_FAMILY], &family, extack);
-	if (ret)
-		return ret;
-	if (family != svc->key.family) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NFLB_BE_A_FAMILY],
-				    "backend address family differs from the service's");
-		return -EAFNOSUPPORT;
-	}
-	ret = nflb_parse_addr(tb[NFLB_BE_A_ADDR], family, addr, extack);
-	if (ret)
-		return ret;
-	*port = svc->key.port;
-	if (tb[NFLB_BE_A_PORT]) {
-		*port = htons(nla_get_u16(tb[NFLB_BE_A_PORT]));
-		if (!svc->key.port && *port) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[NFLB_BE_A_PORT],
-					    "backends of an all-ports service take no port");
-			return -EINVAL;
-		}
-		if (svc->key.port && !*port) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[NFLB_BE_A_PORT],
-					    "backend port 0 is only for all-ports services");
-			return -EINVAL;
-		}
-	}
-	return 0;
 }
 
 static int nflb_nl_backend_new(struct sk_buff *skb, struct genl_info *info)

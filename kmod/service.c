@@ -275,19 +275,51 @@ static void nflb_service_free_rcu(struct rcu_head *head)
 	nflb_service_free(container_of(head, struct nflb_service, rcu));
 }
 
+static struct nflb_backend *nflb_backend_alloc(const union nf_inet_addr *addr,
+					       __be16 port, u16 weight,
+					       u8 state)
+{
+	struct nflb_backend *be;
+
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	if (!be)
+		return NULL;
+	be->stats = nflb_stats_alloc();
+	if (!be->stats) {
+		kfree(be);
+		return NULL;
+	}
+	be->addr = *addr;
+	be->port = port;
+	be->weight = weight;
+	be->state = state;
+	return be;
+}
+
+/*
+ * A new service with the backends BES (distinct, checked by the caller),
+ * its table built once.  All or nothing: on error nothing was created.
+ */
 int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 		     const struct nflb_svc_opts *opts,
+		     const struct nflb_be_spec *bes, unsigned int n_bes,
 		     struct netlink_ext_ack *extack)
 {
 	struct nflb_service *svc;
+	struct nflb_backend *be;
 	struct nflb_table *t;
 	bool hooked;
+	unsigned int i;
 	int ret;
 
 	lockdep_assert_held(&nn->lock);
 	if (nflb_service_find(nn, key)) {
 		NL_SET_ERR_MSG(extack, "service already exists");
 		return -EEXIST;
+	}
+	if (n_bes > NFLB_MAGLEV_MAX_BACKENDS) {
+		NL_SET_ERR_MSG(extack, "too many backends for one service");
+		return -ENOSPC;
 	}
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
 	if (!svc)
@@ -313,6 +345,16 @@ int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 			goto err_free;
 		}
 		RCU_INIT_POINTER(svc->ct_timeout, to);
+	}
+	for (i = 0; i < n_bes; i++) {
+		be = nflb_backend_alloc(&bes[i].addr, bes[i].port,
+					bes[i].weight, bes[i].state);
+		if (!be) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		list_add_tail(&be->node, &svc->backends);
+		svc->n_backends++;
 	}
 	t = nflb_table_build(nn, svc, opts, extack);
 	if (IS_ERR(t)) {
@@ -342,6 +384,7 @@ err_hooks:
 	if (hooked)
 		nflb_hooks_put(nn, key->family);
 err_free:
+	/* Never published: no reader can see it, free it now. */
 	nflb_service_free(svc);
 	return ret;
 }
@@ -440,18 +483,9 @@ int nflb_backend_add(struct nflb_net *nn, struct nflb_service *svc,
 		NL_SET_ERR_MSG(extack, "too many backends for one service");
 		return -ENOSPC;
 	}
-	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	be = nflb_backend_alloc(addr, port, weight, state);
 	if (!be)
 		return -ENOMEM;
-	be->stats = nflb_stats_alloc();
-	if (!be->stats) {
-		kfree(be);
-		return -ENOMEM;
-	}
-	be->addr = *addr;
-	be->port = port;
-	be->weight = weight;
-	be->state = state;
 	list_add_tail(&be->node, &svc->backends);
 	svc->n_backends++;
 

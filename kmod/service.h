@@ -79,6 +79,15 @@ struct nflb_service {
 	struct rcu_head rcu;
 };
 
+/* A backend to create: key and options, checked by the netlink layer. */
+struct nflb_be_spec {
+	union nf_inet_addr addr;
+	__be16 port;
+	u16 weight;
+	u8 state;
+	const struct nlattr *attr;	/* of the request, for messages */
+};
+
 struct nflb_svc_opts {
 	u32 table_size;
 	u64 seed;
@@ -102,6 +111,7 @@ struct nflb_service *nflb_service_find(struct nflb_net *nn,
 				       const struct nflb_svc_key *key);
 int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 		     const struct nflb_svc_opts *opts,
+		     const struct nflb_be_spec *bes, unsigned int n_bes,
 		     struct netlink_ext_ack *extack);
 int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 		     const struct nflb_svc_opts *opts,

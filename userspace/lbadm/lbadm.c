@@ -35,6 +35,8 @@ static const struct lbadm_cmd lbadm_cmds[] = {
 	{ "flush", cmd_flush, "flush" },
 	{ "stats", cmd_stats, "stats zero [tcp|udp VIP:PORT]" },
 	{ "monitor", cmd_monitor, "monitor" },
+	{ "save", cmd_save, "save" },
+	{ "restore", cmd_restore, "restore [FILE|-]" },
 	{ "version", cmd_version, "version" },
 	{ "help", cmd_help, "help" },
 };
@@ -89,6 +91,8 @@ static void usage(FILE *f)
 	      "  -s, --stats    show every statistics counter and the rates\n"
 	      "  -j, --json     print JSON instead of text\n"
 	      "  -p, --pretty   print indented JSON (implies -j)\n"
+	      "  -f, --batch, -batch FILE\n"
+	      "                 restore FILE (lbadm restore FILE)\n"
 	      "  -h, --help     show this help\n"
 	      "  -V, --version  show lbadm's version\n"
 	      "Commands:\n", f);
@@ -117,14 +121,23 @@ int main(int argc, char **argv)
 		{ "stats", no_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "batch", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *batch = NULL;
 	size_t i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+sjphV", opts, NULL)) != -1) {
+	/* ip(8)'s "-batch FILE": a long option with one dash. */
+	for (i = 1; i < (size_t)argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-batch") == 0)
+			argv[i] = "--batch";
+		else if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	while ((c = getopt_long(argc, argv, "+sjpf:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			lbadm_stats = true;
@@ -135,6 +148,9 @@ int main(int argc, char **argv)
 		case 'p':
 			lbadm_json = true;
 			lbadm_pretty = true;
+			break;
+		case 'f':
+			batch = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -149,6 +165,16 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (batch) {
+		char *restore[] = { "restore", (char *)batch, NULL };
+
+		if (argc > 0) {
+			lbadm_err("unexpected argument \"%s\" after -f FILE",
+				  argv[0]);
+			return 1;
+		}
+		return cmd_restore(2, restore);
+	}
 	if (argc == 0) {
 		usage(stderr);
 		return 1;

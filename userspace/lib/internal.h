@@ -5,6 +5,25 @@
 
 #include "nflbnl.h"
 
+/* An open channel: the socket, its sequence numbers, the last error. */
+struct nflb_nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	uint16_t family_id;
+	unsigned int family_version;
+	uint32_t events_group;		/* 0: the kernel has no such group */
+	struct nflb_nl_err err;
+	char buf[1 << 16];
+};
+
+/*
+ * Largest NFLB_A_BACKEND nest a request carries (IPv6 key, port, weight,
+ * state), and room for everything else of a SERVICE_NEW.
+ */
+#define NFLB_BE_NEST_MAX	64
+#define NFLB_SVC_MSG_BASE	512
+
 /* The first top-level attribute TYPE of a genl message, or NULL. */
 const struct nlattr *nflb_msg_find(const struct nlmsghdr *nlh, uint16_t type);
 

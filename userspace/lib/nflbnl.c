@@ -21,17 +21,6 @@
 #define NETLINK_EXT_ACK 11
 #endif
 
-struct nflb_nl {
-	struct mnl_socket *sock;
-	uint32_t portid;
-	uint32_t seq;
-	uint16_t family_id;
-	unsigned int family_version;
-	uint32_t events_group;		/* 0: the kernel has no such group */
-	struct nflb_nl_err err;
-	char buf[1 << 16];
-};
-
 static void set_err(struct nflb_nl_err *err, int error, const char *msg)
 {
 	err->error = error;

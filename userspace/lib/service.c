@@ -49,44 +49,59 @@ static void put_service_opts(struct nlmsghdr *nlh,
 		mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_UDP, svc->timeout_udp);
 }
 
-static void put_service(struct nlmsghdr *nlh, const struct nflb_service *svc,
-			bool opts)
+static void put_backend(struct nlmsghdr *nlh, uint8_t cmd,
+			const struct nflb_backend *be)
 {
-	struct nlattr *nest = mnl_attr_nest_start(nlh, NFLB_A_SERVICE);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFLB_A_BACKEND);
 
-	put_service_key(nlh, svc);
-	if (opts)
-		put_service_opts(nlh, svc);
-	mnl_attr_nest_end(nlh, nest);
-}
-
-void nflb_service_msg(struct nlmsghdr *nlh, uint8_t cmd,
-		      const struct nflb_service *svc)
-{
-	put_service(nlh, svc, cmd == NFLB_CMD_SERVICE_NEW ||
-			      cmd == NFLB_CMD_SERVICE_SET);
-}
-
-void nflb_backend_msg(struct nlmsghdr *nlh, uint8_t cmd,
-		      const struct nflb_service *svc,
-		      const struct nflb_backend *be, bool flush)
-{
-	struct nlattr *nest;
-
-	put_service(nlh, svc, false);
-	nest = mnl_attr_nest_start(nlh, NFLB_A_BACKEND);
 	mnl_attr_put_u16(nlh, NFLB_BE_A_FAMILY, be->family);
 	mnl_attr_put(nlh, NFLB_BE_A_ADDR, nflb_addr_len(be->family),
 		     &be->addr);
 	if (NFLB_HAS(be, NFLB_BE_A_PORT))
 		mnl_attr_put_u16(nlh, NFLB_BE_A_PORT, be->port);
-	if (cmd == NFLB_CMD_BACKEND_NEW || cmd == NFLB_CMD_BACKEND_SET) {
+	if (cmd == NFLB_CMD_BACKEND_NEW || cmd == NFLB_CMD_BACKEND_SET ||
+	    cmd == NFLB_CMD_SERVICE_NEW) {
 		if (NFLB_HAS(be, NFLB_BE_A_WEIGHT))
 			mnl_attr_put_u32(nlh, NFLB_BE_A_WEIGHT, be->weight);
 		if (NFLB_HAS(be, NFLB_BE_A_STATE))
 			mnl_attr_put_u8(nlh, NFLB_BE_A_STATE, be->state);
 	}
 	mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_service(struct nlmsghdr *nlh, uint8_t cmd,
+			const struct nflb_service *svc, bool opts)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NFLB_A_SERVICE);
+	struct nlattr *list;
+	size_t i;
+
+	put_service_key(nlh, svc);
+	if (opts)
+		put_service_opts(nlh, svc);
+	/* Backends created with the service, its table built once. */
+	if (cmd == NFLB_CMD_SERVICE_NEW && svc->n_backends) {
+		list = mnl_attr_nest_start(nlh, NFLB_SVC_A_BACKENDS);
+		for (i = 0; i < svc->n_backends; i++)
+			put_backend(nlh, cmd, &svc->backends[i]);
+		mnl_attr_nest_end(nlh, list);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+void nflb_service_msg(struct nlmsghdr *nlh, uint8_t cmd,
+		      const struct nflb_service *svc)
+{
+	put_service(nlh, cmd, svc, cmd == NFLB_CMD_SERVICE_NEW ||
+				   cmd == NFLB_CMD_SERVICE_SET);
+}
+
+void nflb_backend_msg(struct nlmsghdr *nlh, uint8_t cmd,
+		      const struct nflb_service *svc,
+		      const struct nflb_backend *be, bool flush)
+{
+	put_service(nlh, cmd, svc, false);
+	put_backend(nlh, cmd, be);
 	if (cmd == NFLB_CMD_BACKEND_DEL && flush)
 		mnl_attr_put(nlh, NFLB_A_FLUSH, 0, NULL);
 }
@@ -486,7 +501,16 @@ static int simple(struct nflb_nl *nl, struct nlmsghdr *nlh)
 
 int nflb_service_add(struct nflb_nl *nl, const struct nflb_service *svc)
 {
-	struct nlmsghdr *nlh = nflb_nl_msg(nl, NFLB_CMD_SERVICE_NEW, 0);
+	struct nlmsghdr *nlh;
+
+	/* The request is built in nl->buf: it must fit. */
+	if (svc->n_backends >
+	    (sizeof(nl->buf) - NFLB_SVC_MSG_BASE) / NFLB_BE_NEST_MAX) {
+		nflb_nl_set_error(nl, EMSGSIZE,
+				  "too many backends for one request: add the rest one by one");
+		return -1;
+	}
+	nlh = nflb_nl_msg(nl, NFLB_CMD_SERVICE_NEW, 0);
 
 	nflb_service_msg(nlh, NFLB_CMD_SERVICE_NEW, svc);
 	return simple(nl, nlh);

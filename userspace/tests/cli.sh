@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 77
+ktap_plan 86
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -165,6 +165,31 @@ bad "stats zero: bad VIP" 'invalid address "abc" in "abc:80"' stats zero tcp abc
 bad "stats zero: extra argument" 'unexpected argument "all" for stats zero' \
 	stats zero tcp $vip all
 bad "monitor takes no argument" 'monitor: unexpected argument "tcp"' monitor tcp
+
+# save and restore: arguments, and a restore file's syntax errors are
+# reported by line even without the module.
+check "help lists save" grep -qx '  lbadm save' <<< "$usage"
+check "help lists restore" grep -qxF '  lbadm restore [FILE|-]' <<< "$usage"
+bad "save takes no argument" 'save: unexpected argument "x"' save x
+bad "restore takes one file" 'restore: unexpected argument "b"' restore a b
+bad "restore of a missing file" 'restore: cannot open /nonexistent/nflb.conf' \
+	restore /nonexistent/nflb.conf
+bad "-f of a missing file" 'restore: cannot open /nonexistent/nflb.conf' \
+	-f /nonexistent/nflb.conf
+bad "-batch of a missing file" 'restore: cannot open /nonexistent/nflb.conf' \
+	-batch /nonexistent/nflb.conf
+bad "-f takes no command" 'unexpected argument "flush" after -f FILE' \
+	-f /nonexistent/nflb.conf flush
+restore_lines() {
+	local out
+	out=$(printf 'service add tcp 192.0.2.1:80\n\n  # c\nservice show\nbackend add tcp 192.0.2.1:80 10.0.0.1 weight x\n' |
+		"$lbadm" restore - 2>&1)
+	echo "$out"
+	grep -qF '<stdin>:4: "service show" does not change the configuration' <<< "$out" &&
+		grep -qF '<stdin>:5: invalid weight "x"' <<< "$out" &&
+		grep -qF 'lbadm: restore: 2 errors in <stdin>, nothing changed' <<< "$out"
+}
+check "restore names each bad line" restore_lines
 
 # The manual page renders without warnings, and its SYNOPSIS holds every
 # command form of "lbadm help", whole lines, so that the two cannot drift.

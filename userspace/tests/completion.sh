@@ -78,7 +78,7 @@ offers() {
 	fi
 }
 
-offers "commands" "lbadm " "backend flow flush help monitor service stats version"
+offers "commands" "lbadm " "backend flow flush help monitor restore save service stats version"
 offers "commands after global options" "lbadm -j -s se" "service"
 offers "global options" "lbadm -" \
 	"--help --json --pretty --stats --version -V -h -j -p -s"

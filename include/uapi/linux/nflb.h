@@ -66,7 +66,13 @@
  *   NFLB_CMD_SERVICE_NEW   NFLB_A_SERVICE (key + options), optionally with
  *                          NFLB_SVC_A_BACKENDS: NFLB_A_BACKEND nests (key +
  *                          options) created with the service, the table
- *                          built once.  EEXIST if the service exists.
+ *                          built once.  Each backend is checked as
+ *                          BACKEND_NEW checks one; a backend given twice is
+ *                          rejected (EEXIST, the extack names the second).
+ *                          All or nothing: on any error neither the service
+ *                          nor any backend is created.  EEXIST if the
+ *                          service exists.  Other commands reject
+ *                          NFLB_SVC_A_BACKENDS.
  *   NFLB_CMD_SERVICE_SET   NFLB_A_SERVICE (key + options to change).
  *   NFLB_CMD_SERVICE_DEL   NFLB_A_SERVICE (key).  Its flows live on in
  *                          conntrack until they end (the module's hooks

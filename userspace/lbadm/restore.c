@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lbadm restore [FILE|-] (also lbadm -f FILE, --batch FILE, -batch FILE).
+ *
+ * The whole file is checked before anything changes: every line is parsed
+ * with lbadm's own parsers, then applied in order to a model of the
+ * kernel's configuration (dumped first).  Any error: every one is reported
+ * as FILE:LINE: message, and nothing is sent.  Otherwise the requests go
+ * in batches (a "service add" and the "backend add" lines after it become
+ * one SERVICE_NEW, the table built once).  If the kernel still rejects a
+ * request (what the model cannot foresee: memory, a change made meanwhile
+ * by someone else), the configuration dumped at the start is put back:
+ * FLUSH and every service re-created with its backends, in one batch.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "lbadm.h"
+
+/* The whole of F, NUL-terminated; NULL on error (errno). */
+static char *read_all(FILE *f)
+{
+	size_t len = 0, cap = 1 << 16, n;
+	char *buf = malloc(cap), *p;
+
+	if (!buf)
+		return NULL;
+	for (;;) {
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+		if (cap - len - 1 == 0) {
+			p = realloc(buf, 2 * cap);
+			if (!p)
+				goto err;
+			buf = p;
+			cap *= 2;
+		}
+	}
+	if (ferror(f)) {
+		errno = EIO;
+		goto err;
+	}
+	if (memchr(buf, '\0', len)) {
+		errno = EINVAL;
+		goto err;
+	}
+	buf[len] = '\0';
+	return buf;
+err:
+	free(buf);
+	return NULL;
+}
+
+/* Send PLAN in batches.  0, or -1 with *LINE the failed request's tag. */
+static int send_plan(struct nflb_nl *nl, const struct lbadm_plan *plan,
+		     uint32_t *line)
+{
+	struct nflb_batch *b;
+	struct nlmsghdr *nlh;
+	size_t i;
+
+	*line = 0;
+	b = nflb_batch_begin(nl);
+	if (!b)
+		return -1;
+	for (i = 0; i < plan->n; i++) {
+		nlh = nflb_batch_msg(b, plan->rops[i].cmd,
+				     plan->rops[i].lineno);
+		if (!nlh)
+			break;	/* the error comes from nflb_batch_end() */
+		lbadm_rop_put(nlh, &plan->rops[i]);
+	}
+	return nflb_batch_end(b, line);
+}
+
+static int copy_conf(struct lbadm_conf *dst, const struct lbadm_conf *src)
+{
+	size_t i;
+
+	lbadm_conf_init(dst);
+	for (i = 0; i < src->n; i++)
+		if (src->live[i] && lbadm_conf_add(dst, &src->svcs[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* Put ORIG back after a failed restore. */
+static int rollback(struct nflb_nl *nl, struct lbadm_conf *orig)
+{
+	struct lbadm_plan plan;
+	uint32_t line;
+	int ret;
+
+	if (lbadm_plan_conf(orig, LBADM_BACKENDS_PER_MSG, &plan) < 0) {
+		nflb_nl_set_error(nl, ENOMEM, NULL);
+		return -1;
+	}
+	ret = send_plan(nl, &plan, &line);
+	lbadm_plan_free(&plan);
+	return ret;
+}
+
+static void print_errors(const char *name, struct lbadm_errors *errs,
+			 int nerr)
+{
+	size_t i;
+
+	lbadm_errors_sort(errs);
+	for (i = 0; i < errs->n; i++)
+		fprintf(stderr, "%s\n", errs->v[i].msg);
+	lbadm_err("restore: %d error%s in %s, nothing changed", nerr,
+		  nerr == 1 ? "" : "s", name);
+}
+
+static int restore(const char *name, const char *text)
+{
+	struct lbadm_errors errs = { 0 };
+	struct lbadm_conf orig, model;
+	struct lbadm_script script;
+	struct lbadm_plan plan = { 0 };
+	struct lbadm_limits lim;
+	struct nflb_info info;
+	struct nflb_nl *nl;
+	int nerr, ret = 1;
+	uint32_t line;
+
+	nerr = lbadm_script_parse(name, text, &script, &errs);
+	if (nerr < 0) {
+		lbadm_err("restore: out of memory");
+		goto out_script;
+	}
+	nl = lbadm_open();
+	if (!nl) {
+		/* What could be checked without the kernel still is. */
+		if (nerr)
+			print_errors(name, &errs, nerr);
+		goto out_script;
+	}
+	if (nflb_get_info(nl, &info) < 0) {
+		lbadm_nl_err(nl, "restore: cannot query the nflb module");
+		goto out_nl;
+	}
+	lim.table_min = info.table_min;
+	lim.table_max = info.table_max;
+	if (lbadm_conf_dump(nl, &orig) < 0) {
+		lbadm_nl_err(nl, "restore: cannot read the configuration");
+		goto out_nl;
+	}
+	if (copy_conf(&model, &orig) < 0) {
+		lbadm_err("restore: out of memory");
+		goto out_model;
+	}
+	ret = lbadm_script_check(name, &script, &model, &lim, &errs);
+	if (ret < 0) {
+		ret = 1;
+		lbadm_err("restore: out of memory");
+		goto out_model;
+	}
+	nerr += ret;
+	ret = 1;
+	if (nerr) {
+		print_errors(name, &errs, nerr);
+		goto out_model;
+	}
+	if (lbadm_plan_script(&script, LBADM_BACKENDS_PER_MSG, &plan) < 0) {
+		lbadm_err("restore: out of memory");
+		goto out_model;
+	}
+	if (send_plan(nl, &plan, &line) == 0) {
+		ret = 0;
+		goto out_plan;
+	}
+	if (line)
+		fprintf(stderr, "%s:%u: %s\n", name, line,
+			nflb_nl_error(nl)->msg);
+	else
+		lbadm_nl_err(nl, "restore");
+	if (rollback(nl, &orig) < 0)
+		lbadm_nl_err(nl, "restore: rollback failed, the configuration is partly restored");
+	else
+		lbadm_err("restore: the configuration was put back as it was");
+out_plan:
+	lbadm_plan_free(&plan);
+out_model:
+	lbadm_conf_free(&model);
+	lbadm_conf_free(&orig);
+out_nl:
+	nflb_nl_close(nl);
+out_script:
+	lbadm_script_free(&script);
+	lbadm_errors_free(&errs);
+	return ret;
+}
+
+int cmd_restore(int argc, char **argv)
+{
+	const char *path = argc > 1 ? argv[1] : "-";
+	const char *name = path;
+	char *text;
+	FILE *f;
+	int ret;
+
+	if (argc > 2) {
+		lbadm_err("restore: unexpected argument \"%s\"", argv[2]);
+		return 1;
+	}
+	if (strcmp(path, "-") == 0) {
+		f = stdin;
+		name = "<stdin>";
+	} else {
+		f = fopen(path, "r");
+		if (!f) {
+			lbadm_err("restore: cannot open %s: %m", path);
+			return 1;
+		}
+	}
+	text = read_all(f);
+	if (!text)
+		lbadm_err("restore: cannot read %s: %s", name,
+			  errno == EINVAL ? "not a text file (NUL byte)" :
+			  strerror(errno));
+	if (f != stdin)
+		fclose(f);
+	if (!text)
+		return 1;
+	ret = restore(name, text);
+	free(text);
+	return ret;
+}

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of lbadm save and restore without a kernel: the restore
+ * file's parser and its check against a model (errors with line numbers),
+ * the requests planned from it (coalesced SERVICE_NEW, built into a buffer
+ * and parsed back), and the save format of a synthetic configuration.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/genetlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ktap.h"
+#include "nflbnl.h"
+#include "../lbadm/conf.h"
+
+static const struct lbadm_limits lim = { 251, 131071 };
+
+static struct nflb_service svc4(const char *addr, uint8_t proto,
+				uint16_t port)
+{
+	struct nflb_service s;
+
+	memset(&s, 0, sizeof(s));
+	s.family = AF_INET;
+	s.proto = proto;
+	s.port = port;
+	inet_pton(AF_INET, addr, &s.addr);
+	return s;
+}
+
+static struct nflb_backend be4(const char *addr, uint16_t port,
+			       uint32_t weight, uint8_t state)
+{
+	struct nflb_backend b;
+
+	memset(&b, 0, sizeof(b));
+	b.family = AF_INET;
+	inet_pton(AF_INET, addr, &b.addr);
+	b.port = port;
+	b.weight = weight;
+	b.state = state;
+	b.present = NFLB_BIT(NFLB_BE_A_PORT) | NFLB_BIT(NFLB_BE_A_WEIGHT) |
+		    NFLB_BIT(NFLB_BE_A_STATE) | NFLB_BIT(NFLB_BE_A_SLOTS);
+	return b;
+}
+
+/* Is MSG among the errors, exactly? */
+static bool has_error(const struct lbadm_errors *e, const char *msg)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->v[i].msg, msg) == 0)
+			return true;
+	for (i = 0; i < e->n; i++)
+		printf("    # error: %s\n", e->v[i].msg);
+	return false;
+}
+
+/* Parse and check TEXT against MODEL; the number of errors. */
+static int run(const char *text, struct lbadm_conf *model,
+	       struct lbadm_script *s, struct lbadm_errors *e)
+{
+	int n, m;
+
+	memset(e, 0, sizeof(*e));
+	n = lbadm_script_parse("f", text, s, e);
+	if (n < 0)
+		return -1;
+	m = lbadm_script_check("f", s, model, &lim, e);
+	if (m < 0)
+		return -1;
+	lbadm_errors_sort(e);
+	return n + m;
+}
+
+static void test_syntax_errors(void)
+{
+	struct lbadm_conf model;
+	struct lbadm_script s;
+	struct lbadm_errors e;
+	const char *text =
+		"# a comment\n"
+		"\n"
+		"service add tcp 192.0.2.10:80 table-size x\n"
+		"frobnicate all\n"
+		"service show\n"
+		"flush now\n"
+		"   service add udp 192.0.2.10:53   # trailing comment\n"
+		"backend add udp 192.0.2.10:53 10.0.0.1 weight 70000\n"
+		"backend add udp 192.0.2.10:53 10.0.0.2:53 weight 2";
+
+	lbadm_conf_init(&model);
+	KTAP_EXPECT(run(text, &model, &s, &e) == 5);
+	KTAP_EXPECT(e.n == 5);
+	KTAP_EXPECT(has_error(&e, "f:3: invalid table-size \"x\" (a positive integer, a prime such as 65537)"));
+	KTAP_EXPECT(has_error(&e, "f:4: unknown command \"frobnicate\" (service, backend or flush)"));
+	KTAP_EXPECT(has_error(&e, "f:5: \"service show\" does not change the configuration: only add, set and del in a restore file"));
+	KTAP_EXPECT(has_error(&e, "f:6: flush: unexpected argument \"now\""));
+	KTAP_EXPECT(has_error(&e, "f:8: invalid weight \"70000\" (0-65535)"));
+	/* In line order. */
+	KTAP_EXPECT(e.n == 5 && e.v[0].line == 3 && e.v[4].line == 8);
+	/* The good lines were kept, with their numbers. */
+	KTAP_EXPECT(s.n == 2 && s.lines[0].lineno == 7 &&
+		    s.lines[1].lineno == 9);
+	KTAP_EXPECT(s.lines[1].req.be.weight == 2);
+	lbadm_script_free(&s);
+	lbadm_errors_free(&e);
+	lbadm_conf_free(&model);
+}
+
+static void test_model_errors(void)
+{
+	struct nflb_service k = svc4("192.0.2.10", IPPROTO_TCP, 80);
+	struct nflb_backend b = be4("10.0.0.1", 80, 1, NFLB_BACKEND_UP);
+	struct lbadm_conf model;
+	struct lbadm_script s;
+	struct lbadm_errors e;
+	const char *text =
+		"service add tcp 192.0.2.10:80\n"			/* 1: exists */
+		"backend add tcp 192.0.2.99:80 10.0.0.1\n"		/* 2: no svc */
+		"backend del tcp 192.0.2.10:80 10.0.0.2\n"		/* 3: no be */
+		"backend add tcp 192.0.2.10:80 10.0.0.1:80\n"		/* 4: exists */
+		"service add tcp 192.0.2.20:80\n"			/* 5 */
+		"service del tcp 192.0.2.20:80\n"			/* 6 */
+		"service add tcp 192.0.2.20:80 table-size 251\n"	/* 7: fine */
+		"service set tcp 192.0.2.30:80 seed 1\n"		/* 8: no svc */
+		"service add tcp 192.0.2.40:80 table-size 65536\n"	/* 9: prime */
+		"backend set tcp 192.0.2.10:80 10.0.0.1 weight 5\n";	/* 10 */
+
+	lbadm_conf_init(&model);
+	k.n_backends = 1;
+	k.backends = &b;
+	KTAP_EXPECT(lbadm_conf_add(&model, &k) == 0);
+	KTAP_EXPECT(run(text, &model, &s, &e) == 6);
+	KTAP_EXPECT(has_error(&e, "f:1: service add tcp 192.0.2.10:80: service already exists"));
+	KTAP_EXPECT(has_error(&e, "f:2: backend add tcp 192.0.2.99:80 10.0.0.1: no such service"));
+	KTAP_EXPECT(has_error(&e, "f:3: backend del tcp 192.0.2.10:80 10.0.0.2: no such backend"));
+	KTAP_EXPECT(has_error(&e, "f:4: backend add tcp 192.0.2.10:80 10.0.0.1:80: backend already exists"));
+	KTAP_EXPECT(has_error(&e, "f:8: service set tcp 192.0.2.30:80: no such service"));
+	KTAP_EXPECT(has_error(&e, "f:9: service add tcp 192.0.2.40:80: table-size 65536 is not a prime in 251..131071"));
+	/* The model is what the script leaves. */
+	k = svc4("192.0.2.20", IPPROTO_TCP, 80);
+	KTAP_EXPECT(lbadm_conf_find(&model, &k) &&
+		    lbadm_conf_find(&model, &k)->table_size == 251);
+	k = svc4("192.0.2.10", IPPROTO_TCP, 80);
+	KTAP_EXPECT(lbadm_conf_find(&model, &k) &&
+		    lbadm_conf_find(&model, &k)->backends[0].weight == 5);
+	lbadm_script_free(&s);
+	lbadm_errors_free(&e);
+	lbadm_conf_free(&model);
+}
+
+static void test_flush_in_the_middle(void)
+{
+	struct nflb_service k = svc4("192.0.2.10", IPPROTO_TCP, 80);
+	struct lbadm_conf model;
+	struct lbadm_script s;
+	struct lbadm_errors e;
+	const char *text =
+		"backend add tcp 192.0.2.10:80 10.0.0.1\n"
+		"flush\n"
+		"backend add tcp 192.0.2.10:80 10.0.0.2\n"	/* 3: gone */
+		"service add tcp 192.0.2.10:80\n"		/* fine again */
+		"backend add tcp 192.0.2.10:80 10.0.0.1\n"	/* fine again */
+		"backend del tcp 192.0.2.10:80 10.0.0.1\n"
+		"backend del tcp 192.0.2.10:80 10.0.0.1\n";	/* 7: gone */
+
+	lbadm_conf_init(&model);
+	KTAP_EXPECT(lbadm_conf_add(&model, &k) == 0);
+	KTAP_EXPECT(run(text, &model, &s, &e) == 2);
+	KTAP_EXPECT(has_error(&e, "f:3: backend add tcp 192.0.2.10:80 10.0.0.2: no such service"));
+	KTAP_EXPECT(has_error(&e, "f:7: backend del tcp 192.0.2.10:80 10.0.0.1: no such backend"));
+	KTAP_EXPECT(lbadm_conf_find(&model, &k) &&
+		    lbadm_conf_find(&model, &k)->n_backends == 0);
+	lbadm_script_free(&s);
+	lbadm_errors_free(&e);
+	lbadm_conf_free(&model);
+}
+
+/* Build ROP into a buffer, as a batch would send it. */
+static struct nlmsghdr *build(char *buf, const struct lbadm_rop *rop)
+{
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, 1 << 16);
+	nlh = nflb_msg_put_header(buf, 0x42, rop->cmd, 0);
+	lbadm_rop_put(nlh, rop);
+	return nlh;
+}
+
+static void test_coalescing(void)
+{
+	static char buf[1 << 16];
+	struct lbadm_conf model;
+	struct lbadm_script s;
+	struct lbadm_errors e;
+	struct lbadm_plan p;
+	struct nflb_service got;
+	const struct genlmsghdr *g;
+	const char *why;
+	const char *text =
+		"service add tcp 192.0.2.10:80 seed 7\n"
+		"backend add tcp 192.0.2.10:80 10.0.0.1\n"
+		"backend add tcp 192.0.2.10:80 10.0.0.2:8080 weight 3\n"
+		"backend add tcp 192.0.2.10:80 10.0.0.3 state drain\n"
+		"service set tcp 192.0.2.10:80 hash source\n"
+		"backend add tcp 192.0.2.10:80 10.0.0.4\n";
+
+	lbadm_conf_init(&model);
+	KTAP_EXPECT(run(text, &model, &s, &e) == 0);
+	KTAP_EXPECT(lbadm_plan_script(&s, LBADM_BACKENDS_PER_MSG, &p) == 0);
+	/* SERVICE_NEW with 3 backends, SERVICE_SET, BACKEND_NEW. */
+	KTAP_EXPECT(p.n == 3);
+	KTAP_EXPECT(p.rops[0].cmd == NFLB_CMD_SERVICE_NEW &&
+		    p.rops[0].lineno == 1 && p.rops[0].svc.n_backends == 3);
+	KTAP_EXPECT(p.rops[1].cmd == NFLB_CMD_SERVICE_SET &&
+		    p.rops[1].lineno == 5);
+	KTAP_EXPECT(p.rops[2].cmd == NFLB_CMD_BACKEND_NEW &&
+		    p.rops[2].lineno == 6);
+
+	/* The SERVICE_NEW as built, parsed back. */
+	g = mnl_nlmsg_get_payload(build(buf, &p.rops[0]));
+	KTAP_EXPECT(g->cmd == NFLB_CMD_SERVICE_NEW);
+	KTAP_EXPECT(nflb_service_parse((struct nlmsghdr *)buf, &got, &why) == 1);
+	KTAP_EXPECT(got.seed == 7 && NFLB_HAS(&got, NFLB_SVC_A_SEED));
+	KTAP_EXPECT(got.port == 80 && got.proto == IPPROTO_TCP);
+	KTAP_EXPECT(got.n_backends == 3);
+	if (got.n_backends == 3) {
+		struct nflb_backend b1 = be4("10.0.0.1", 0, 0, 0);
+		struct nflb_backend b2 = be4("10.0.0.2", 0, 0, 0);
+
+		KTAP_EXPECT(!memcmp(&got.backends[0].addr, &b1.addr, 4));
+		KTAP_EXPECT(!NFLB_HAS(&got.backends[0], NFLB_BE_A_PORT));
+		KTAP_EXPECT(!memcmp(&got.backends[1].addr, &b2.addr, 4));
+		KTAP_EXPECT(got.backends[1].port == 8080 &&
+			    got.backends[1].weight == 3);
+		KTAP_EXPECT(got.backends[2].state == NFLB_BACKEND_DRAIN &&
+			    NFLB_HAS(&got.backends[2], NFLB_BE_A_STATE) &&
+			    !NFLB_HAS(&got.backends[2], NFLB_BE_A_WEIGHT));
+	}
+	nflb_service_free(&got);
+	lbadm_plan_free(&p);
+
+	/* At most 2 per SERVICE_NEW: the third goes alone, its line kept. */
+	KTAP_EXPECT(lbadm_plan_script(&s, 2, &p) == 0);
+	KTAP_EXPECT(p.n == 4);
+	KTAP_EXPECT(p.rops[0].svc.n_backends == 2);
+	KTAP_EXPECT(p.rops[1].cmd == NFLB_CMD_BACKEND_NEW &&
+		    p.rops[1].lineno == 4 &&
+		    p.rops[1].be.state == NFLB_BACKEND_DRAIN);
+	build(buf, &p.rops[1]);
+	KTAP_EXPECT(nflb_service_parse((struct nlmsghdr *)buf, &got, &why) == 1);
+	KTAP_EXPECT(got.n_backends == 0);	/* the backend is NFLB_A_BACKEND */
+	nflb_service_free(&got);
+	lbadm_plan_free(&p);
+	lbadm_script_free(&s);
+	lbadm_errors_free(&e);
+	lbadm_conf_free(&model);
+}
+
+/* A request fits NFLB_BATCH_MSG_MAX even with IPv6 backends. */
+static void test_largest_request(void)
+{
+	static char buf[1 << 17];
+	struct nflb_service svc;
+	struct nflb_backend *bes;
+	struct nlmsghdr *nlh;
+	size_t i;
+
+	memset(&svc, 0, sizeof(svc));
+	svc.family = AF_INET6;
+	svc.proto = IPPROTO_TCP;
+	svc.port = 80;
+	memset(&svc.addr, 0x20, 16);
+	svc.present = 0xffff & ~NFLB_BIT(NFLB_SVC_A_BACKENDS);
+	bes = calloc(LBADM_BACKENDS_PER_MSG, sizeof(*bes));
+	for (i = 0; bes && i < LBADM_BACKENDS_PER_MSG; i++) {
+		bes[i].family = AF_INET6;
+		memset(&bes[i].addr, 0xff, 16);
+		bes[i].present = NFLB_BIT(NFLB_BE_A_PORT) |
+				 NFLB_BIT(NFLB_BE_A_WEIGHT) |
+				 NFLB_BIT(NFLB_BE_A_STATE);
+	}
+	svc.backends = bes;
+	svc.n_backends = bes ? LBADM_BACKENDS_PER_MSG : 0;
+	nlh = nflb_msg_put_header(buf, 0x42, NFLB_CMD_SERVICE_NEW, 0);
+	nflb_service_msg(nlh, NFLB_CMD_SERVICE_NEW, &svc);
+	KTAP_EXPECT(bes != NULL);
+	KTAP_EXPECT(nlh->nlmsg_len <= NFLB_BATCH_MSG_MAX);
+	free(bes);
+}
+
+static const char *saved =
+	"service add tcp 192.0.2.10:80 table-size 251 hash source seed 42 snat\n"
+	"backend add tcp 192.0.2.10:80 10.0.0.1:80 weight 2 state drain\n"
+	"backend add tcp 192.0.2.10:80 10.0.0.1:81 weight 1 state up\n"
+	"backend add tcp 192.0.2.10:80 10.0.0.9:80 weight 0 state down\n"
+	"service add tcp 192.0.2.10:443 table-size 65537 hash 5tuple seed 0\n"
+	"service add tcp 192.0.2.11:0 table-size 65537 hash 5tuple seed 0\n"
+	"backend add tcp 192.0.2.11:0 10.0.0.5 weight 1 state up\n"
+	"service add udp 192.0.2.9:53 table-size 65537 hash 5tuple seed 0\n"
+	"service add tcp [2001:db8::1]:80 table-size 65537 hash 5tuple seed 18446744073709551615\n"
+	"backend add tcp [2001:db8::1]:80 [2001:db8:2::1]:80 weight 1 state up\n";
+
+static void opts(struct nflb_service *s, uint32_t size, uint8_t hash,
+		 uint64_t seed, uint8_t snat)
+{
+	s->table_size = size;
+	s->hash = hash;
+	s->seed = seed;
+	s->snat = snat;
+	s->present |= NFLB_BIT(NFLB_SVC_A_FAMILY) | NFLB_BIT(NFLB_SVC_A_PROTO) |
+		      NFLB_BIT(NFLB_SVC_A_ADDR) | NFLB_BIT(NFLB_SVC_A_PORT) |
+		      NFLB_BIT(NFLB_SVC_A_TABLE_SIZE) |
+		      NFLB_BIT(NFLB_SVC_A_HASH) | NFLB_BIT(NFLB_SVC_A_SEED) |
+		      NFLB_BIT(NFLB_SVC_A_SNAT) | NFLB_BIT(NFLB_SVC_A_STATS);
+}
+
+/* A configuration in scrambled order, as a dump could list it. */
+static void synthetic(struct lbadm_conf *c)
+{
+	struct nflb_backend bes[3];
+	struct nflb_service s;
+
+	lbadm_conf_init(c);
+	memset(&s, 0, sizeof(s));
+	s.family = AF_INET6;
+	s.proto = IPPROTO_TCP;
+	s.port = 80;
+	inet_pton(AF_INET6, "2001:db8::1", &s.addr);
+	opts(&s, 65537, 0, UINT64_MAX, 0);
+	bes[0] = be4("0.0.0.0", 80, 1, NFLB_BACKEND_UP);
+	bes[0].family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8:2::1", &bes[0].addr);
+	s.backends = bes;
+	s.n_backends = 1;
+	lbadm_conf_add(c, &s);
+
+	s = svc4("192.0.2.9", IPPROTO_UDP, 53);
+	opts(&s, 65537, 0, 0, 0);
+	lbadm_conf_add(c, &s);
+
+	s = svc4("192.0.2.10", IPPROTO_TCP, 80);
+	opts(&s, 251, NFLB_HASH_SOURCE, 42, 1);
+	bes[0] = be4("10.0.0.9", 80, 0, NFLB_BACKEND_DOWN);
+	bes[1] = be4("10.0.0.1", 81, 1, NFLB_BACKEND_UP);
+	bes[2] = be4("10.0.0.1", 80, 2, NFLB_BACKEND_DRAIN);
+	s.backends = bes;
+	s.n_backends = 3;
+	lbadm_conf_add(c, &s);
+
+	s = svc4("192.0.2.11", IPPROTO_TCP, 0);
+	opts(&s, 65537, 0, 0, 0);
+	bes[0] = be4("10.0.0.5", 0, 1, NFLB_BACKEND_UP);
+	s.backends = bes;
+	s.n_backends = 1;
+	lbadm_conf_add(c, &s);
+
+	s = svc4("192.0.2.10", IPPROTO_TCP, 443);
+	opts(&s, 65537, 0, 0, 0);
+	lbadm_conf_add(c, &s);
+}
+
+static char *save_text(struct lbadm_conf *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	if (lbadm_save_write(f, c) < 0)
+		printf("    # lbadm_save_write failed\n");
+	fclose(f);
+	return text;
+}
+
+static void test_save_format(void)
+{
+	struct lbadm_conf c, model;
+	struct lbadm_script s;
+	struct lbadm_errors e;
+	char *text, *again;
+
+	synthetic(&c);
+	text = save_text(&c);
+	KTAP_EXPECT(text && strcmp(text, saved) == 0);
+	if (text && strcmp(text, saved))
+		printf("    # got:\n%s", text);
+
+	/* What save writes, restore takes: into an empty model, the same. */
+	lbadm_conf_init(&model);
+	KTAP_EXPECT(text && run(text, &model, &s, &e) == 0);
+	again = save_text(&model);
+	KTAP_EXPECT(again && text && strcmp(again, text) == 0);
+	free(again);
+	free(text);
+	lbadm_script_free(&s);
+	lbadm_errors_free(&e);
+	lbadm_conf_free(&model);
+	lbadm_conf_free(&c);
+}
+
+static void test_rollback_plan(void)
+{
+	struct lbadm_conf c;
+	struct lbadm_plan p;
+
+	synthetic(&c);
+	KTAP_EXPECT(lbadm_plan_conf(&c, 2, &p) == 0);
+	/* FLUSH, 5 services sorted, the third backend of one alone. */
+	KTAP_EXPECT(p.n == 7);
+	KTAP_EXPECT(p.n == 7 && p.rops[0].cmd == NFLB_CMD_FLUSH);
+	KTAP_EXPECT(p.n == 7 && p.rops[1].cmd == NFLB_CMD_SERVICE_NEW &&
+		    p.rops[1].svc.port == 80 &&
+		    p.rops[1].svc.n_backends == 2 &&
+		    p.rops[1].svc.backends[0].port == 80 &&
+		    p.rops[1].svc.backends[1].port == 81);
+	KTAP_EXPECT(p.n == 7 && p.rops[2].cmd == NFLB_CMD_BACKEND_NEW &&
+		    p.rops[2].be.state == NFLB_BACKEND_DOWN);
+	KTAP_EXPECT(p.n == 7 && p.rops[6].svc.family == AF_INET6);
+	lbadm_plan_free(&p);
+	lbadm_conf_free(&c);
+}
+
+/* Many services: the index finds each one, deleted ones are gone. */
+static void test_many_services(void)
+{
+	struct nflb_service s;
+	struct lbadm_conf c;
+	char addr[32];
+	bool ok = true;
+	int i;
+
+	lbadm_conf_init(&c);
+	for (i = 0; i < 20000; i++) {
+		snprintf(addr, sizeof(addr), "10.%d.%d.1", i / 256, i % 256);
+		s = svc4(addr, IPPROTO_TCP, 80);
+		ok &= lbadm_conf_add(&c, &s) == 0;
+	}
+	KTAP_EXPECT(ok);
+	for (i = 0; i < 20000; i++) {
+		snprintf(addr, sizeof(addr), "10.%d.%d.1", i / 256, i % 256);
+		s = svc4(addr, IPPROTO_TCP, 80);
+		ok &= lbadm_conf_find(&c, &s) != NULL;
+		s.port = 81;
+		ok &= lbadm_conf_find(&c, &s) == NULL;
+	}
+	KTAP_EXPECT(ok);
+	lbadm_conf_free(&c);
+}
+
+static const struct ktap_case cases[] = {
+	KTAP_CASE(test_syntax_errors),
+	KTAP_CASE(test_model_errors),
+	KTAP_CASE(test_flush_in_the_middle),
+	KTAP_CASE(test_coalescing),
+	KTAP_CASE(test_largest_request),
+	KTAP_CASE(test_save_format),
+	KTAP_CASE(test_rollback_plan),
+	KTAP_CASE(test_many_services),
+};
+
+KTAP_MAIN("restore", cases)
