@@ -74,7 +74,9 @@ for k in ("table-size", "seed", "conns"):
     v = svc["stats"][k] if k == "conns" else svc[k]
     assert str(v) == opts[k], f"{k}: {v} != {opts[k]}"
 assert svc["hash"] == opts["hash"] and svc["snat"] is False
-counters = {"conns", "pkts-in", "pkts-out", "bytes-in", "bytes-out", "drops"}
+counters = {"conns", "pkts-in", "pkts-out", "bytes-in", "bytes-out", "drops",
+            "rate-conns", "rate-pkts-in", "rate-pkts-out", "rate-bytes-in",
+            "rate-bytes-out"}
 assert set(svc["stats"]) == counters, svc["stats"]
 bes = [l.split() for l in text[1:]]
 assert len(bes) == len(svc["backends"]) == 3
