@@ -7,9 +7,10 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 24
+ktap_plan 33
 
 real=$NFLB_TOP/build/lbadm
+dir=$(cd "$(dirname "$0")" && pwd)
 fake=$(mktemp -d)
 trap 'rm -rf "$fake"' EXIT
 cat > "$fake/lbadm" <<EOS
@@ -81,7 +82,7 @@ offers() {
 offers "commands" "lbadm " "backend flow flush help monitor restore save service stats version"
 offers "commands after global options" "lbadm -j -s se" "service"
 offers "global options" "lbadm -" \
-	"--help --json --pretty --stats --version -V -h -j -p -s"
+	"--batch --help --json --pretty --stats --version -V -batch -f -h -j -p -s"
 offers "long options" "lbadm --p" "--pretty"
 offers "service operations" "lbadm service " "add del help set show table"
 offers "backend operations" "lbadm backend s" "set"
@@ -99,9 +100,10 @@ offers "IPv6 backends" "lbadm backend set udp [2001:db8::53]:53 [2001:db8:1::" \
 	"1]:53"
 offers "no backend offered to backend add" "lbadm backend add tcp 192.0.2.10:80 " ""
 offers "service options" "lbadm service add tcp 192.0.2.20:80 " \
-	"hash no-snat seed snat table-size"
+	"hash no-snat seed snat table-size timeout-tcp timeout-tcp-fin timeout-udp"
 offers "options given once, snat excludes no-snat" \
-	"lbadm service set tcp 192.0.2.10:80 snat hash source " "seed table-size"
+	"lbadm service set tcp 192.0.2.10:80 snat hash source timeout-tcp 60 " \
+	"seed table-size timeout-tcp-fin timeout-udp"
 offers "hash values" "lbadm service add tcp 192.0.2.20:80 hash " "5tuple source"
 offers "no value offered for a number" "lbadm service add tcp 192.0.2.20:80 seed " ""
 offers "service table option" "lbadm service table tcp 192.0.2.10:80 " "digest"
@@ -111,5 +113,15 @@ offers "states" "lbadm backend set tcp 192.0.2.10:80 10.0.1.1:80 state " \
 	"down drain up"
 offers "backend del option" "lbadm backend del tcp 192.0.2.10:80 10.0.1.1:80 " "flush"
 offers "nothing after flush" "lbadm flush " ""
+offers "no value offered for a timeout" "lbadm service set tcp 192.0.2.10:80 timeout-udp " ""
+offers "stats operation" "lbadm stats " "help zero"
+offers "stats zero: a protocol" "lbadm stats zero " "tcp udp"
+offers "stats zero: a service" "lbadm stats zero tcp " "192.0.2.10:80 192.0.2.11:443"
+offers "flow show: a service or a backend" "lbadm flow show " "backend tcp udp"
+offers "flow show: a backend after the service" "lbadm flow show tcp 192.0.2.10:80 " "backend"
+offers "flow show backend: the backends" "lbadm -j flow show backend 10.0.1." \
+	"10.0.1.1:80 10.0.1.2:8080"
+offers "restore: a file" "lbadm restore $dir/completion.s" "$dir/completion.sh"
+offers "-f: a file" "lbadm -f $dir/completion.s" "$dir/completion.sh"
 
 ktap_finish
