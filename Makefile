@@ -63,10 +63,6 @@ $(B)/userspace/lbadm/%.o: USER_CFLAGS += $(NFCT_CFLAGS)
 $(B)/lbadm: $(LBADM_OBJS) $(B)/libnflbnl.a
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS) $(NFCT_LIBS)
 
-# nflb-bulk drives the module through libnflbnl; the others use libc only.
-$(B)/nflb-bulk: selftests/tools/nflb-bulk.c $(B)/libnflbnl.a $(HDRS)
-	$(CC) $(USER_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libnflbnl.a $(USER_LIBS)
-
 $(B)/nflb-%: selftests/tools/nflb-%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE $(CFLAGS) -o $@ $<

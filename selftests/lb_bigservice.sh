@@ -12,7 +12,7 @@ require_nflb
 ktap_plan 10
 
 N=1000
-M=10007		# a prime above 10 x N: quick to rebuild 1000 times
+M=10007		# a prime above 10 x N
 BIG="[2001:db8:ff::10]:80"
 ns_create lb
 
@@ -20,16 +20,20 @@ ns_create lb
 be_big() { printf '[2001:db8:3::%x]:80' "$1"; }
 
 services() {
-	lbadm_in "$lb" service add tcp 203.0.113.1:80 &&
-		lbadm_in "$lb" backend add tcp 203.0.113.1:80 198.51.100.1 &&
-		lbadm_in "$lb" backend add tcp 203.0.113.1:80 198.51.100.2 &&
-		lbadm_in "$lb" service add tcp "$BIG" table-size "$M" || return 1
-	# One process for the N requests (nflb-bulk, through libnflbnl as
-	# lbadm): a process start per backend is too slow under emulation.
-	ip netns exec "$lb" nflb-bulk tcp 2001:db8:ff::10 80 2001:db8:3::1 "$N" ||
-		return 1
-	lbadm_in "$lb" service add udp 203.0.113.3:53 &&
-		lbadm_in "$lb" backend add udp 203.0.113.3:53 198.51.100.3
+	local i
+	{
+		echo "service add tcp 203.0.113.1:80"
+		echo "backend add tcp 203.0.113.1:80 198.51.100.1"
+		echo "backend add tcp 203.0.113.1:80 198.51.100.2"
+		echo "service add tcp $BIG table-size $M"
+		for ((i = 1; i <= N; i++)); do
+			echo "backend add tcp $BIG $(be_big "$i")"
+		done
+		echo "service add udp 203.0.113.3:53"
+		echo "backend add udp 203.0.113.3:53 198.51.100.3"
+	} > "$TMPD/conf"
+	# One restore: the big service and its backends in one request.
+	lbadm_in "$lb" restore "$TMPD/conf"
 }
 setup "services of 2, $N and 1 backends" services
 
