@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "ktap.h"
+#include "nlbuild.h"
 #include "nflbnl.h"
 #include "internal.h"
 
@@ -20,15 +21,6 @@ static struct nlmsghdr *event(uint8_t cmd)
 {
 	memset(buf, 0, sizeof(buf));
 	return nflb_msg_put_header(buf, 0x42, cmd, 0);
-}
-
-/* A u64 as the kernel puts it: nla_put_u64_64bit, a PAD first if needed. */
-static void put_u64_pad(struct nlmsghdr *nlh, uint16_t type, uint64_t v,
-			uint16_t pad)
-{
-	if ((nlh->nlmsg_len + MNL_ATTR_HDRLEN) % 8)
-		mnl_attr_put(nlh, pad, 0, NULL);
-	mnl_attr_put_u64(nlh, type, v);
 }
 
 static void put_svc(struct nlmsghdr *nlh, uint8_t proto, const char *vip,
