@@ -25,8 +25,18 @@ NFCT_CFLAGS := $(shell pkg-config --cflags libnetfilter_conntrack 2>/dev/null)
 NFCT_LIBS := $(shell pkg-config --libs libnetfilter_conntrack 2>/dev/null || \
 	echo -lnetfilter_conntrack -lnfnetlink)
 
+# lbhealthd: libconfig (file), libcurl (http checks), libsystemd (sd-event
+# loop, sd_notify).
+HC_CFLAGS := $(shell pkg-config --cflags libconfig libcurl libsystemd 2>/dev/null)
+HC_LIBS := $(shell pkg-config --libs libconfig libcurl libsystemd 2>/dev/null || \
+	echo -lconfig -lcurl -lsystemd)
+
 LIB_SRCS := $(wildcard userspace/lib/*.c)
 LBADM_SRCS := $(wildcard userspace/lbadm/*.c)
+HC_SRCS := $(wildcard userspace/lbhealthd/*.c)
+HC_OBJS := $(HC_SRCS:%.c=$(B)/%.o)
+# Everything of lbhealthd but main(): what its unit tests link.
+HC_CORE_OBJS := $(filter-out $(B)/userspace/lbhealthd/main.o,$(HC_OBJS))
 UNIT_SRCS := $(wildcard userspace/tests/*_test.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 LBADM_OBJS := $(LBADM_SRCS:%.c=$(B)/%.o)
@@ -63,6 +73,11 @@ $(B)/userspace/lbadm/%.o: USER_CFLAGS += $(NFCT_CFLAGS)
 $(B)/lbadm: $(LBADM_OBJS) $(B)/libnflbnl.a
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS) $(NFCT_LIBS)
 
+$(B)/userspace/lbhealthd/%.o: USER_CFLAGS += $(HC_CFLAGS)
+
+$(B)/lbhealthd: $(HC_OBJS) $(B)/libnflbnl.a
+	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS) $(HC_LIBS)
+
 $(B)/nflb-%: selftests/tools/nflb-%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE $(CFLAGS) -o $@ $<
@@ -84,6 +99,11 @@ $(B)/userspace/tests/monitor_test.o: USER_CFLAGS += -Iuserspace/lbadm
 $(B)/userspace/tests/restore_test: $(B)/userspace/tests/restore_test.o \
 		$(B)/userspace/lbadm/conf.o $(B)/userspace/lbadm/parse.o $(B)/libnflbnl.a
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
+# lbhealthd's unit tests (hc_*_test) link its code but main().
+$(B)/userspace/tests/hc_%_test.o: USER_CFLAGS += -Iuserspace/lbhealthd $(HC_CFLAGS)
+$(B)/userspace/tests/hc_%_test: $(B)/userspace/tests/hc_%_test.o $(HC_CORE_OBJS) \
+		$(B)/libnflbnl.a
+	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS) $(HC_LIBS)
 # parse_test compiles in lbadm's parser (#include): rebuild it on changes.
 $(B)/userspace/tests/parse_test.o: userspace/lbadm/parse.c
 # print_test compiles in lbadm's output path and the commands using it.

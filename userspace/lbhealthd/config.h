@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lbhealthd's configuration: the file (libconfig syntax, documented in
+ * lbhealthd.conf(5)) read into plain structures, every value checked.
+ */
+#ifndef LBHEALTHD_CONFIG_H
+#define LBHEALTHD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nflbnl.h"
+
+#define HC_DEFAULT_CONFIG	"/etc/nflb/lbhealthd.conf"
+#define HC_DEFAULT_SOCKET	"/run/nflb/lbhealthd.sock"
+
+enum hc_check_type {
+	HC_CHECK_TCP,
+	HC_CHECK_HTTP,
+	HC_CHECK_HTTPS,
+	HC_CHECK_UDP,
+	HC_CHECK_EXEC,
+};
+
+/* One accepted HTTP status range, inclusive ("200", "200-299"). */
+struct hc_status_range {
+	uint16_t lo, hi;
+};
+
+#define HC_MAX_STATUS_RANGES	16
+#define HC_MAX_PAYLOAD		1024
+
+struct hc_check {
+	enum hc_check_type type;
+	uint32_t interval_ms;		/* between the starts of two runs */
+	uint32_t timeout_ms;		/* one run; < interval_ms */
+	uint32_t rise;			/* consecutive successes to go up */
+	uint32_t fall;			/* consecutive failures to go down */
+	bool initial_up;		/* state before the first verdict */
+	uint16_t port;			/* probe this port; 0: the backend's */
+	/* http, https */
+	char *path;			/* "/" by default */
+	char *host;			/* Host header; NULL: the address */
+	size_t n_status;		/* >= 1; default 200-299 */
+	struct hc_status_range status[HC_MAX_STATUS_RANGES];
+	char *expect_body;		/* substring of the body, or NULL */
+	bool tls_verify;		/* https: verify the certificate */
+	/* udp */
+	uint8_t payload[HC_MAX_PAYLOAD];
+	size_t payload_len;		/* may be 0: an empty datagram */
+	uint8_t expect[HC_MAX_PAYLOAD];
+	size_t expect_len;
+	bool has_expect;		/* reply must start with EXPECT */
+	/* exec */
+	char *command;			/* run with /bin/sh -c */
+};
+
+enum hc_on_failure {
+	HC_FAIL_DOWN,			/* state down */
+	HC_FAIL_DRAIN,			/* weight 0, state up */
+};
+
+struct hc_backend_conf {
+	struct nflb_backend be;		/* family, addr, port, weight (all set) */
+	unsigned int line;		/* where it was declared */
+};
+
+struct hc_service_conf {
+	char *name;			/* label for logs; default "tcp VIP:PORT" */
+	/*
+	 * Key and options as sent to the kernel (present bits set for every
+	 * option: unset options carry the kernel's defaults, so that the
+	 * configuration is complete and comparable).  svc.n_backends is 0.
+	 */
+	struct nflb_service svc;
+	struct hc_check check;
+	enum hc_on_failure on_failure;
+	uint32_t quorum;		/* default 1 */
+	bool has_sorry;
+	struct nflb_backend sorry;	/* family, addr, port, weight */
+	size_t n_backends;
+	struct hc_backend_conf *backends;
+	unsigned int line;
+};
+
+struct hc_config {
+	char *path;
+	char *socket_path;		/* HC_DEFAULT_SOCKET unless set */
+	bool withdraw_on_exit;		/* delete our services at exit */
+	size_t n_services;
+	struct hc_service_conf *services;
+};
+
+/*
+ * Errors are reported one per call of an hc_errfn, already formatted as
+ * "FILE:LINE: KEY: what is wrong" (KEY the setting's path, as
+ * "services.[0].check.interval"; LINE 0 when the file cannot be read).
+ */
+typedef void (*hc_errfn)(const char *msg, void *data);
+
+/*
+ * Read and check PATH.  Returns 0 with *CFG filled (free it with
+ * hc_config_free()), or the number of errors (> 0) with each reported
+ * through ERR and *CFG left empty.  Every error of the file is reported,
+ * not only the first (a syntax error stops parsing: it is the only one).
+ */
+int hc_config_load(const char *path, struct hc_config *cfg, hc_errfn err,
+		   void *data);
+void hc_config_free(struct hc_config *cfg);
+
+/* "tcp", "http", ...; parse back: -1 if unknown. */
+const char *hc_check_type_name(enum hc_check_type type);
+
+/* True if CODE is within one of CHECK's status ranges. */
+bool hc_status_match(const struct hc_check *check, long code);
+
+/*
+ * Service and backend identity: same key (proto, family, VIP, port;
+ * family, address, port).
+ */
+bool hc_service_same_key(const struct nflb_service *a,
+			 const struct nflb_service *b);
+bool hc_backend_same_key(const struct nflb_backend *a,
+			 const struct nflb_backend *b);
+/* Two checks that would probe the same way (every field equal). */
+bool hc_check_equal(const struct hc_check *a, const struct hc_check *b);
+
+#endif /* LBHEALTHD_CONFIG_H */
