@@ -43,7 +43,12 @@ struct hc_target {
 	const struct nflb_service *svc;
 };
 
-/* One prober per loop: owns the curl multi handle and its loop hooks. */
+/*
+ * One prober per loop: owns the curl multi handle and its loop hooks.
+ * The caller must block SIGCHLD (sigprocmask(), before creating the loop
+ * and any thread): exec probes watch their child with an sd-event child
+ * source, which requires it (hc_probe_start() fails with EBUSY otherwise).
+ */
 struct hc_prober *hc_prober_new(sd_event *ev);
 void hc_prober_free(struct hc_prober *p);	/* cancels running probes */
 

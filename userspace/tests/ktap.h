@@ -15,6 +15,8 @@ struct ktap_case {
 };
 
 static int ktap_case_failed;
+/* Set by a case that cannot run here: reported "ok N name # SKIP why". */
+static const char *ktap_case_skip;
 
 #define KTAP_EXPECT(cond)						\
 	do {								\
@@ -35,9 +37,13 @@ static inline int ktap_run(const char *suite, const struct ktap_case *cases,
 	printf("    KTAP version 1\n    # Subtest: %s\n    1..%zu\n", suite, n);
 	for (i = 0; i < n; i++) {
 		ktap_case_failed = 0;
+		ktap_case_skip = NULL;
 		cases[i].fn();
-		printf("    %s %zu %s\n", ktap_case_failed ? "not ok" : "ok",
+		printf("    %s %zu %s", ktap_case_failed ? "not ok" : "ok",
 		       i + 1, cases[i].name);
+		if (ktap_case_skip && !ktap_case_failed)
+			printf(" # SKIP %s", ktap_case_skip);
+		printf("\n");
 		failed |= ktap_case_failed;
 	}
 	printf("%s 1 %s\n", failed ? "not ok" : "ok", suite);
