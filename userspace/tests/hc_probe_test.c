@@ -1,0 +1,1141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of lbhealthd's probes (probe.c): real servers on 127.0.0.1
+ * and ::1 (ephemeral ports), most of them driven by the same sd-event
+ * loop as the probes, openssl s_server as a child for https.
+ */
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ktap.h"
+#include "probe.h"
+
+static sd_event *ev;
+static struct hc_prober *prober;
+static bool in_start;		/* inside hc_probe_start(): DONE must not run */
+static char tmpdir[] = "/tmp/hc_probe_test.XXXXXX";
+
+/* What DONE saw for one probe. */
+struct rec {
+	int calls;
+	bool from_start;
+	struct hc_result res;
+};
+
+static void on_done(const struct hc_result *res, void *data)
+{
+	struct rec *r = data;
+
+	r->calls++;
+	r->from_start |= in_start;
+	r->res = *res;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Run the loop until *COUNTER reaches WANT or MAX_MS passed. */
+static void run_until(const int *counter, int want, int max_ms)
+{
+	uint64_t end = now_ms() + max_ms;
+
+	while ((!counter || *counter < want) && now_ms() < end)
+		sd_event_run(ev, 10 * 1000);
+}
+
+static void run_for(int ms)
+{
+	run_until(NULL, 0, ms);
+}
+
+static struct hc_check check_of(enum hc_check_type type, uint32_t timeout_ms)
+{
+	struct hc_check c = {
+		.type = type,
+		.interval_ms = 2000,
+		.timeout_ms = timeout_ms,
+		.rise = 2,
+		.fall = 3,
+		.path = "/",
+		.n_status = 1,
+		.status = { { 200, 299 } },
+	};
+	return c;
+}
+
+static struct hc_target target_of(const char *addr, uint16_t port)
+{
+	struct hc_target t = { .port = port };
+
+	t.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	inet_pton(t.family, addr, &t.addr);
+	return t;
+}
+
+static struct hc_probe *start(const struct hc_check *c,
+			      const struct hc_target *t, struct rec *r)
+{
+	struct hc_probe *probe;
+
+	memset(r, 0, sizeof(*r));
+	in_start = true;
+	probe = hc_probe_start(prober, c, t, on_done, r);
+	in_start = false;
+	return probe;
+}
+
+/* One run, to its end; false if it did not start or never ended. */
+static bool probe_once(const struct hc_check *c, const struct hc_target *t,
+		       struct rec *r)
+{
+	if (!start(c, t, r))
+		return false;
+	run_until(&r->calls, 1, 3000);
+	return r->calls == 1 && !r->from_start;
+}
+
+#define EXPECT_RESULT(r, want_ok, want_reason)				\
+	do {								\
+		KTAP_EXPECT((r).res.ok == (want_ok));			\
+		KTAP_EXPECT(!strcmp((r).res.reason, (want_reason)));	\
+		if (strcmp((r).res.reason, (want_reason)))		\
+			printf("    # reason: \"%s\"\n", (r).res.reason); \
+	} while (0)
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;	/* the directory's own */
+}
+
+static uint16_t sock_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+/* A socket bound to ADDR:0 (a fresh port), listening if BACKLOG >= 0. */
+static int bound_socket(const char *addr, int type, int backlog)
+{
+	struct hc_target t = target_of(addr, 0);
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int fd;
+
+	if (t.family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr = t.addr.v4;
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = t.addr.v6;
+		len = sizeof(*sin6);
+	}
+	fd = socket(t.family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
+	    (backlog >= 0 && listen(fd, backlog) < 0)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A UDP port nobody listens on (bound, then closed: ICMP unreachable). */
+static uint16_t closed_udp_port(const char *addr)
+{
+	int fd = bound_socket(addr, SOCK_DGRAM, -1);
+	uint16_t port = sock_port(fd);
+
+	close(fd);
+	return port;
+}
+
+/* A tiny HTTP server on the loop. */
+
+struct http_conn {
+	struct http_srv *srv;
+	int fd;
+	sd_event_source *src;
+	char in[4096];
+	size_t in_len;
+	char *out;
+	size_t out_len, out_off;
+	struct http_conn *next;
+};
+
+struct http_srv {
+	int fd;
+	uint16_t port;
+	sd_event_source *src;
+	int status;
+	const char *body;
+	size_t body_len;
+	bool silent;			/* never answers */
+	int requests;
+	char host[256];			/* Host header of the last request */
+	char line[256];			/* request line of the last request */
+	struct http_conn *conns;
+};
+
+static int http_conn_io(sd_event_source *s, int fd, uint32_t revents,
+			void *userdata);
+
+static void http_conn_close(struct http_conn *c)
+{
+	struct http_conn **pp;
+
+	for (pp = &c->srv->conns; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	sd_event_source_disable_unref(c->src);
+	close(c->fd);
+	free(c->out);
+	free(c);
+}
+
+static void http_answer(struct http_conn *c)
+{
+	struct http_srv *srv = c->srv;
+	const char *h = strcasestr(c->in, "\r\nHost: ");
+	size_t hlen;
+	FILE *f;
+
+	srv->requests++;
+	snprintf(srv->line, sizeof(srv->line), "%.*s",
+		 (int)strcspn(c->in, "\r\n"), c->in);
+	srv->host[0] = '\0';
+	if (h) {
+		h += strlen("\r\nHost: ");
+		hlen = strcspn(h, "\r\n");
+		snprintf(srv->host, sizeof(srv->host), "%.*s", (int)hlen, h);
+	}
+	if (srv->silent)
+		return;
+	f = open_memstream(&c->out, &c->out_len);
+	fprintf(f, "HTTP/1.1 %d Whatever\r\nContent-Length: %zu\r\n"
+		"Connection: close\r\n\r\n", srv->status, srv->body_len);
+	fwrite(srv->body, 1, srv->body_len, f);
+	fclose(f);
+	sd_event_source_set_io_events(c->src, EPOLLOUT);
+}
+
+static int http_conn_io(sd_event_source *s, int fd, uint32_t revents,
+			void *userdata)
+{
+	struct http_conn *c = userdata;
+	ssize_t n;
+
+	(void)s;
+	(void)revents;
+	if (c->out) {
+		n = send(fd, c->out + c->out_off, c->out_len - c->out_off,
+			 MSG_NOSIGNAL);
+		if (n > 0)
+			c->out_off += n;
+		if ((n < 0 && errno != EAGAIN) || c->out_off == c->out_len)
+			http_conn_close(c);
+		return 0;
+	}
+	n = read(fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len);
+	if (n <= 0) {
+		if (n == 0 || errno != EAGAIN)
+			http_conn_close(c);
+		return 0;
+	}
+	c->in_len += n;
+	c->in[c->in_len] = '\0';
+	if (strstr(c->in, "\r\n\r\n"))
+		http_answer(c);
+	return 0;
+}
+
+static int http_accept(sd_event_source *s, int fd, uint32_t revents,
+		       void *userdata)
+{
+	struct http_srv *srv = userdata;
+	struct http_conn *c;
+	int cfd;
+
+	(void)s;
+	(void)revents;
+	cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (cfd < 0)
+		return 0;
+	c = calloc(1, sizeof(*c));
+	c->srv = srv;
+	c->fd = cfd;
+	sd_event_add_io(ev, &c->src, cfd, EPOLLIN, http_conn_io, c);
+	c->next = srv->conns;
+	srv->conns = c;
+	return 0;
+}
+
+static void http_srv_start(struct http_srv *srv, const char *addr, int status,
+			   const char *body)
+{
+	memset(srv, 0, sizeof(*srv));
+	srv->status = status;
+	srv->body = body;
+	srv->body_len = strlen(body);
+	srv->fd = bound_socket(addr, SOCK_STREAM, 64);
+	srv->port = sock_port(srv->fd);
+	sd_event_add_io(ev, &srv->src, srv->fd, EPOLLIN, http_accept, srv);
+}
+
+static void http_srv_stop(struct http_srv *srv)
+{
+	while (srv->conns)
+		http_conn_close(srv->conns);
+	sd_event_source_disable_unref(srv->src);
+	close(srv->fd);
+}
+
+/* A UDP server on the loop: answers REPLY to every datagram (if set). */
+
+struct udp_srv {
+	int fd;
+	uint16_t port;
+	sd_event_source *src;
+	const char *reply;
+	char got[64];
+	int datagrams;
+};
+
+static int udp_srv_io(sd_event_source *s, int fd, uint32_t revents,
+		      void *userdata)
+{
+	struct udp_srv *srv = userdata;
+	struct sockaddr_storage from;
+	socklen_t len = sizeof(from);
+	ssize_t n;
+
+	(void)s;
+	(void)revents;
+	n = recvfrom(fd, srv->got, sizeof(srv->got) - 1, 0,
+		     (struct sockaddr *)&from, &len);
+	if (n < 0)
+		return 0;
+	srv->got[n] = '\0';
+	srv->datagrams++;
+	if (srv->reply)
+		sendto(fd, srv->reply, strlen(srv->reply), 0,
+		       (struct sockaddr *)&from, len);
+	return 0;
+}
+
+static void udp_srv_start(struct udp_srv *srv, const char *addr,
+			  const char *reply)
+{
+	memset(srv, 0, sizeof(*srv));
+	srv->reply = reply;
+	srv->fd = bound_socket(addr, SOCK_DGRAM, -1);
+	srv->port = sock_port(srv->fd);
+	sd_event_add_io(ev, &srv->src, srv->fd, EPOLLIN, udp_srv_io, srv);
+}
+
+static void udp_srv_stop(struct udp_srv *srv)
+{
+	sd_event_source_disable_unref(srv->src);
+	close(srv->fd);
+}
+
+/*
+ * A TCP listener whose accept queue is full: new SYNs are dropped, a
+ * connect() to it hangs (the retransmission comes after 1 s).
+ */
+struct full_listener {
+	int fd, filler[2];
+	uint16_t port;
+};
+
+static bool full_listener_start(struct full_listener *fl)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct pollfd pfd;
+	int i;
+
+	fl->fd = bound_socket("127.0.0.1", SOCK_STREAM, 0);
+	fl->port = sock_port(fl->fd);
+	sin.sin_port = htons(fl->port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < 2; i++) {
+		fl->filler[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
+				       SOCK_CLOEXEC, 0);
+		connect(fl->filler[i], (struct sockaddr *)&sin, sizeof(sin));
+	}
+	/* The first one is established (it fills the queue of 1). */
+	pfd.fd = fl->filler[0];
+	pfd.events = POLLOUT;
+	return poll(&pfd, 1, 1000) == 1;
+}
+
+static void full_listener_stop(struct full_listener *fl)
+{
+	close(fl->filler[0]);
+	close(fl->filler[1]);
+	close(fl->fd);
+}
+
+/* The tests */
+
+static void tcp_up_refused(void)
+{
+	struct hc_check c = check_of(HC_CHECK_TCP, 1000);
+	int lfd = bound_socket("127.0.0.1", SOCK_STREAM, 16);
+	int lfd6 = bound_socket("::1", SOCK_STREAM, 16);
+	int nolisten = bound_socket("127.0.0.1", SOCK_STREAM, -1);
+	struct hc_target t = target_of("127.0.0.1", sock_port(lfd));
+	struct hc_target t6 = target_of("::1", sock_port(lfd6));
+	struct hc_target tr = target_of("127.0.0.1", sock_port(nolisten));
+	struct rec r;
+
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "connected");
+	KTAP_EXPECT(r.res.duration_ms < 1000);
+	KTAP_EXPECT(probe_once(&c, &t6, &r));
+	EXPECT_RESULT(r, true, "connected");
+	KTAP_EXPECT(probe_once(&c, &tr, &r));
+	EXPECT_RESULT(r, false, "connection refused");
+
+	/* check.port overrides the target's port. */
+	c.port = sock_port(lfd);
+	KTAP_EXPECT(probe_once(&c, &tr, &r));
+	EXPECT_RESULT(r, true, "connected");
+	KTAP_EXPECT(hc_prober_running(prober) == 0);
+	close(lfd);
+	close(lfd6);
+	close(nolisten);
+}
+
+static void tcp_timeout(void)
+{
+	struct hc_check c = check_of(HC_CHECK_TCP, 300);
+	struct full_listener fl;
+	struct hc_target t;
+	struct rec r;
+
+	KTAP_EXPECT(full_listener_start(&fl));
+	t = target_of("127.0.0.1", fl.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "connect timeout");
+	KTAP_EXPECT(r.res.duration_ms >= 290 && r.res.duration_ms < 1000);
+	full_listener_stop(&fl);
+}
+
+/* A failure known inside connect() is still delivered from the loop. */
+static void never_from_start(void)
+{
+	struct hc_check c = check_of(HC_CHECK_TCP, 300);
+	struct hc_check u = check_of(HC_CHECK_UDP, 300);
+	struct hc_target t = target_of("255.255.255.255", 80);
+	struct hc_probe *probe;
+	sigset_t chld;
+	struct rec r;
+
+	probe = start(&c, &t, &r);
+	KTAP_EXPECT(probe && r.calls == 0);
+	KTAP_EXPECT(hc_prober_running(prober) == 1);
+	run_until(&r.calls, 1, 1000);
+	KTAP_EXPECT(r.calls == 1 && !r.from_start);
+	KTAP_EXPECT(!r.res.ok && r.res.reason[0]);
+	/* udp to the broadcast address without SO_BROADCAST: EACCES */
+	probe = start(&u, &t, &r);
+	KTAP_EXPECT(probe && r.calls == 0);
+	run_until(&r.calls, 1, 1000);
+	KTAP_EXPECT(r.calls == 1 && !r.from_start);
+	EXPECT_RESULT(r, false, strerror(EACCES));
+	/* Nothing can start: NULL and errno, DONE never called. */
+	t.family = AF_UNIX;
+	KTAP_EXPECT(!start(&c, &t, &r) && errno == EAFNOSUPPORT);
+	c.type = HC_CHECK_EXEC;
+	c.command = NULL;
+	t = target_of("127.0.0.1", 80);
+	KTAP_EXPECT(!start(&c, &t, &r) && errno == EINVAL);
+	/* exec needs SIGCHLD blocked (sd_event_add_child()) */
+	c.command = "true";
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_UNBLOCK, &chld, NULL);
+	KTAP_EXPECT(!start(&c, &t, &r) && errno == EBUSY);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	run_for(20);
+	KTAP_EXPECT(r.calls == 0);
+	KTAP_EXPECT(hc_prober_running(prober) == 0);
+}
+
+static void http_status(void)
+{
+	struct hc_check c = check_of(HC_CHECK_HTTP, 1000);
+	struct http_srv ok, bad, redirect;
+	struct hc_target t;
+	struct rec r;
+	char want_host[64];
+
+	http_srv_start(&ok, "127.0.0.1", 200, "fine\n");
+	http_srv_start(&bad, "127.0.0.1", 503, "busy\n");
+	http_srv_start(&redirect, "127.0.0.1", 302, "");
+
+	t = target_of("127.0.0.1", ok.port);
+	c.path = "/health?x=1";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 200");
+	KTAP_EXPECT(ok.requests == 1);
+	KTAP_EXPECT(!strcmp(ok.line, "GET /health?x=1 HTTP/1.1"));
+	/* Default Host: the address (and port). */
+	snprintf(want_host, sizeof(want_host), "127.0.0.1:%u", ok.port);
+	KTAP_EXPECT(!strcmp(ok.host, want_host));
+
+	t = target_of("127.0.0.1", bad.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "HTTP 503");
+
+	/* A redirect is not followed, its status is judged. */
+	t = target_of("127.0.0.1", redirect.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "HTTP 302");
+	c.n_status = 2;
+	c.status[0] = (struct hc_status_range){ 200, 204 };
+	c.status[1] = (struct hc_status_range){ 301, 302 };
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 302");
+	/* 503 accepted when listed */
+	c.status[1] = (struct hc_status_range){ 503, 503 };
+	t = target_of("127.0.0.1", bad.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 503");
+	c.n_status = 1;
+	c.status[0] = (struct hc_status_range){ 200, 200 };
+	t = target_of("127.0.0.1", ok.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 200");
+	KTAP_EXPECT(ok.requests == 2);
+	KTAP_EXPECT(redirect.requests == 2);
+
+	http_srv_stop(&ok);
+	http_srv_stop(&bad);
+	http_srv_stop(&redirect);
+}
+
+static void http_body_host_v6(void)
+{
+	struct hc_check c = check_of(HC_CHECK_HTTP, 1000);
+	struct http_srv srv, big;
+	struct hc_target t;
+	struct rec r;
+	size_t big_len = 200 * 1024;
+	char *body = malloc(big_len + 1);
+
+	http_srv_start(&srv, "::1", 200, "status: all systems OK\n");
+	t = target_of("::1", srv.port);
+	c.expect_body = "systems OK";
+	c.host = "www.example.com";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 200");
+	KTAP_EXPECT(!strcmp(srv.host, "www.example.com"));
+	c.expect_body = "READY";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "body mismatch (HTTP 200)");
+	/* A status mismatch is reported first. */
+	srv.status = 500;
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "HTTP 500");
+	KTAP_EXPECT(srv.requests == 3);
+	http_srv_stop(&srv);
+
+	/* Only the first 64 KiB of a body count; more ends the transfer. */
+	memset(body, 'x', big_len);
+	memcpy(body + 100, "EARLY", 5);
+	memcpy(body + 100 * 1024, "LATE", 4);
+	body[big_len] = '\0';
+	http_srv_start(&big, "127.0.0.1", 200, body);
+	t = target_of("127.0.0.1", big.port);
+	c.host = NULL;
+	c.expect_body = "EARLY";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 200");
+	c.expect_body = "LATE";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "body mismatch (HTTP 200)");
+	/* Without expect-body, a big body is fine too. */
+	c.expect_body = NULL;
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 200");
+	http_srv_stop(&big);
+	free(body);
+}
+
+static void http_transport_errors(void)
+{
+	struct hc_check c = check_of(HC_CHECK_HTTP, 300);
+	int nolisten = bound_socket("127.0.0.1", SOCK_STREAM, -1);
+	struct http_srv silent;
+	struct full_listener fl;
+	struct hc_target t;
+	struct rec r;
+
+	t = target_of("127.0.0.1", sock_port(nolisten));
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "connection refused");
+	close(nolisten);
+
+	/* Accepts, reads the request, never answers. */
+	http_srv_start(&silent, "127.0.0.1", 200, "");
+	silent.silent = true;
+	t = target_of("127.0.0.1", silent.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "response timeout");
+	KTAP_EXPECT(r.res.duration_ms >= 290 && r.res.duration_ms < 1000);
+	KTAP_EXPECT(silent.requests == 1);
+	http_srv_stop(&silent);
+
+	KTAP_EXPECT(full_listener_start(&fl));
+	t = target_of("127.0.0.1", fl.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "connect timeout");
+	full_listener_stop(&fl);
+}
+
+/* openssl s_server -www on a fresh port, or 0 if not available. */
+static pid_t s_server(uint16_t *port)
+{
+	char cert[128], key[128], cmd[512], line[256];
+	int pipefd[2], status;
+	FILE *f;
+	pid_t pid;
+
+	if (access("/usr/bin/openssl", X_OK))
+		return 0;
+	snprintf(cert, sizeof(cert), "%s/cert.pem", tmpdir);
+	snprintf(key, sizeof(key), "%s/key.pem", tmpdir);
+	snprintf(cmd, sizeof(cmd),
+		 "openssl req -x509 -newkey ec -pkeyopt "
+		 "ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost "
+		 "-days 1 -keyout %s -out %s >/dev/null 2>&1", key, cert);
+	status = system(cmd);
+	if (status != 0)
+		return -1;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		int null = open("/dev/null", O_RDWR);
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		dup2(null, 0);
+		dup2(pipefd[1], 1);
+		dup2(null, 2);
+		execlp("openssl", "openssl", "s_server", "-www", "-accept",
+		       "127.0.0.1:0", "-cert", cert, "-key", key, NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	f = fdopen(pipefd[0], "r");
+	*port = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int p;
+
+		if (sscanf(line, "ACCEPT 127.0.0.1:%u", &p) == 1) {
+			*port = p;
+			break;
+		}
+	}
+	fclose(f);
+	return pid;
+}
+
+static void https(void)
+{
+	struct hc_check c = check_of(HC_CHECK_HTTPS, 2000);
+	struct hc_target t;
+	struct rec r;
+	uint16_t port;
+	pid_t pid = s_server(&port);
+
+	if (pid == 0) {
+		ktap_case_skip = "no openssl binary";
+		return;
+	}
+	KTAP_EXPECT(pid > 0 && port);
+	if (pid <= 0 || !port)
+		goto out;
+	t = target_of("127.0.0.1", port);
+	c.expect_body = "s_server";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 200");
+	c.expect_body = "not in the page";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "body mismatch (HTTP 200)");
+	/* A self-signed certificate does not pass verification. */
+	c.expect_body = NULL;
+	c.tls_verify = true;
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	KTAP_EXPECT(!r.res.ok && r.res.reason[0]);
+	KTAP_EXPECT(strncmp(r.res.reason, "HTTP", 4));
+	printf("    # verification failure: %s\n", r.res.reason);
+	/* Plain http to a TLS server: not an HTTP answer. */
+	c.type = HC_CHECK_HTTP;
+	c.tls_verify = false;
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	KTAP_EXPECT(!r.res.ok);
+out:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+static void udp(void)
+{
+	struct hc_check c = check_of(HC_CHECK_UDP, 300);
+	struct udp_srv pong, pang, mute, pong6;
+	struct hc_target t;
+	struct rec r;
+
+	udp_srv_start(&pong, "127.0.0.1", "pong\n");
+	udp_srv_start(&pang, "127.0.0.1", "pang\n");
+	udp_srv_start(&mute, "127.0.0.1", NULL);
+	udp_srv_start(&pong6, "::1", "pong\n");
+	memcpy(c.payload, "ping\n", 5);
+	c.payload_len = 5;
+	memcpy(c.expect, "pong", 4);
+	c.expect_len = 4;
+	c.has_expect = true;
+
+	t = target_of("127.0.0.1", pong.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "reply");
+	KTAP_EXPECT(!strcmp(pong.got, "ping\n"));
+	t = target_of("::1", pong6.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "reply");
+	t = target_of("127.0.0.1", pang.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "reply mismatch");
+	/* Any reply does without expect; an empty payload is a datagram. */
+	c.has_expect = false;
+	c.payload_len = 0;
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "reply");
+	KTAP_EXPECT(pang.datagrams == 2 && !strcmp(pang.got, ""));
+	t = target_of("127.0.0.1", mute.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "no reply");
+	KTAP_EXPECT(r.res.duration_ms >= 290 && r.res.duration_ms < 1000);
+	KTAP_EXPECT(mute.datagrams == 1);
+	t = target_of("127.0.0.1", closed_udp_port("127.0.0.1"));
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "port unreachable");
+	t = target_of("::1", closed_udp_port("::1"));
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "port unreachable");
+
+	udp_srv_stop(&pong);
+	udp_srv_stop(&pang);
+	udp_srv_stop(&mute);
+	udp_srv_stop(&pong6);
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[16384];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	buf[0] = '\0';
+	if (!f)
+		return buf;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Gone: no such process, or a zombie left to init. */
+static bool process_gone(pid_t pid)
+{
+	char path[64], *s;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	s = slurp(path);
+	if (!s[0])
+		return true;
+	s = strrchr(s, ')');
+	return s && s[1] == ' ' && s[2] == 'Z';
+}
+
+static pid_t read_pid(const char *path, int line)
+{
+	char *s = slurp(path);
+
+	while (line-- > 0 && s)
+		s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL;
+	return s ? atoi(s) : 0;
+}
+
+static void exec_status(void)
+{
+	struct hc_check c = check_of(HC_CHECK_EXEC, 1000);
+	struct hc_target t = target_of("127.0.0.1", 80);
+	struct rec r;
+
+	c.command = "true";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "exit 0");
+	c.command = "echo noise; echo more noise >&2; exit 3";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "exit 3");
+	c.command = "kill -TERM $$";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "signal 15");
+	c.command = "/nonexistent/check";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "exit 127");
+	/* stdin is /dev/null: read gets EOF at once */
+	c.command = "read x; test $? -ne 0";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "exit 0");
+}
+
+static void exec_timeout(void)
+{
+	struct hc_check c = check_of(HC_CHECK_EXEC, 300);
+	struct hc_target t = target_of("127.0.0.1", 80);
+	char path[64], cmd[512];
+	pid_t sh, bg;
+	struct rec r;
+
+	snprintf(path, sizeof(path), "%s/pids", tmpdir);
+	/* The shell and a background child: the whole group dies. */
+	snprintf(cmd, sizeof(cmd),
+		 "sleep 10 & echo $$ $! > %s.tmp; mv %s.tmp %s; wait",
+		 path, path, path);
+	c.command = cmd;
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "killed at timeout");
+	KTAP_EXPECT(r.res.duration_ms >= 290 && r.res.duration_ms < 1000);
+	sh = read_pid(path, 0);
+	bg = atoi(strchr(slurp(path), ' ') ? strchr(slurp(path), ' ') : "0");
+	KTAP_EXPECT(sh > 0 && bg > 0);
+	/* Our child is reaped, not a zombie. */
+	KTAP_EXPECT(sh > 0 && kill(sh, 0) < 0 && errno == ESRCH);
+	run_for(50);
+	KTAP_EXPECT(bg > 0 && process_gone(bg));
+}
+
+static void exec_env(void)
+{
+	struct hc_check c = check_of(HC_CHECK_EXEC, 1500);
+	struct nflb_service svc = { .family = AF_INET6, .proto = IPPROTO_UDP,
+				    .port = 53 };
+	struct hc_target t = target_of("10.0.1.1", 80);
+	char path[64], cmd[512], fddir[64], *env;
+	struct hc_probe *probe;
+	struct dirent *de;
+	int i, nfd = 0;
+	struct rec r;
+	pid_t pid;
+	DIR *d;
+
+	inet_pton(AF_INET6, "2001:db8::100", &svc.addr);
+	t.svc = &svc;
+	snprintf(path, sizeof(path), "%s/env", tmpdir);
+	snprintf(cmd, sizeof(cmd), "env > %s", path);
+	c.command = cmd;
+	c.port = 8080;
+	setenv("HC_PROBE_TEST_INHERITED", "yes", 1);
+	setenv("NFLB_BACKEND_ADDR", "stale", 1);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "exit 0");
+	unsetenv("NFLB_BACKEND_ADDR");
+	env = slurp(path);
+	KTAP_EXPECT(strstr(env, "\nNFLB_BACKEND_ADDR=10.0.1.1\n") ||
+		    !strncmp(env, "NFLB_BACKEND_ADDR=10.0.1.1\n", 27));
+	KTAP_EXPECT(!strstr(env, "stale"));
+	KTAP_EXPECT(strstr(env, "NFLB_BACKEND_PORT=8080\n"));
+	KTAP_EXPECT(strstr(env, "NFLB_SERVICE_PROTO=udp\n"));
+	KTAP_EXPECT(strstr(env, "NFLB_SERVICE_ADDR=2001:db8::100\n"));
+	KTAP_EXPECT(strstr(env, "NFLB_SERVICE_PORT=53\n"));
+	KTAP_EXPECT(strstr(env, "NFLB_CHECK_TIMEOUT=1.5\n"));
+	KTAP_EXPECT(strstr(env, "HC_PROBE_TEST_INHERITED=yes\n"));
+
+	/* The command's descriptors: 0, 1, 2, all /dev/null, nothing else. */
+	snprintf(path, sizeof(path), "%s/fdpid", tmpdir);
+	snprintf(cmd, sizeof(cmd),
+		 "echo $$ > %s.tmp; mv %s.tmp %s; exec sleep 10",
+		 path, path, path);
+	probe = start(&c, &t, &r);
+	KTAP_EXPECT(probe);
+	for (i = 0; i < 100 && access(path, F_OK); i++)
+		run_for(10);
+	pid = read_pid(path, 0);
+	KTAP_EXPECT(pid > 0);
+	snprintf(fddir, sizeof(fddir), "/proc/%d/fd", pid);
+	d = opendir(fddir);
+	KTAP_EXPECT(d);
+	while (d && (de = readdir(d))) {
+		char link[320], target[64] = "";
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", fddir, de->d_name);
+		KTAP_EXPECT(readlink(link, target, sizeof(target) - 1) > 0);
+		KTAP_EXPECT(!strcmp(target, "/dev/null"));
+		KTAP_EXPECT(atoi(de->d_name) <= 2);
+		nfd++;
+	}
+	if (d)
+		closedir(d);
+	KTAP_EXPECT(nfd == 3);
+	hc_probe_cancel(probe);
+	run_for(50);
+	KTAP_EXPECT(r.calls == 0);
+	KTAP_EXPECT(pid > 0 && kill(pid, 0) < 0 && errno == ESRCH);
+
+	/* No service: its variables are not set; whole seconds print so. */
+	t.svc = NULL;
+	c.port = 0;
+	c.timeout_ms = 2000;
+	snprintf(cmd, sizeof(cmd),
+		 "test \"$NFLB_BACKEND_PORT\" = 80 -a "
+		 "\"$NFLB_CHECK_TIMEOUT\" = 2 -a -z \"${NFLB_SERVICE_ADDR+x}\"");
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "exit 0");
+	t = target_of("::1", 443);
+	snprintf(cmd, sizeof(cmd), "test \"$NFLB_BACKEND_ADDR\" = ::1");
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "exit 0");
+	unsetenv("HC_PROBE_TEST_INHERITED");
+}
+
+/* One round of every kind, so that the loop's own descriptors exist. */
+static void warm_up(void)
+{
+	struct hc_check tc = check_of(HC_CHECK_TCP, 300);
+	struct hc_check ec = check_of(HC_CHECK_EXEC, 300);
+	struct hc_check hc = check_of(HC_CHECK_HTTP, 300);
+	struct hc_target t = target_of("127.0.0.1", 1);
+	struct rec r;
+
+	ec.command = "true";
+	probe_once(&tc, &t, &r);
+	probe_once(&ec, &t, &r);
+	probe_once(&hc, &t, &r);
+}
+
+static void cancel(void)
+{
+	struct hc_check tc = check_of(HC_CHECK_TCP, 2000);
+	struct hc_check hc = check_of(HC_CHECK_HTTP, 2000);
+	struct hc_check uc = check_of(HC_CHECK_UDP, 2000);
+	struct hc_check ec = check_of(HC_CHECK_EXEC, 2000);
+	struct hc_check rc = check_of(HC_CHECK_TCP, 2000);
+	struct hc_target tt, ht, ut, et = target_of("127.0.0.1", 80);
+	struct hc_target rt = target_of("255.255.255.255", 80);
+	struct hc_probe *probes[5];
+	struct rec r[5];
+	struct full_listener fl;
+	struct http_srv silent;
+	struct udp_srv mute;
+	char path[64], cmd[512];
+	int fds, i;
+	pid_t sh;
+
+	warm_up();
+	KTAP_EXPECT(full_listener_start(&fl));
+	http_srv_start(&silent, "127.0.0.1", 200, "");
+	silent.silent = true;
+	udp_srv_start(&mute, "127.0.0.1", NULL);
+	tt = target_of("127.0.0.1", fl.port);
+	ht = target_of("127.0.0.1", silent.port);
+	ut = target_of("127.0.0.1", mute.port);
+	snprintf(path, sizeof(path), "%s/cancelpid", tmpdir);
+	snprintf(cmd, sizeof(cmd), "echo $$ > %s.tmp; mv %s.tmp %s; exec sleep 10",
+		 path, path, path);
+	ec.command = cmd;
+	fds = count_fds();
+
+	probes[0] = start(&tc, &tt, &r[0]);
+	probes[1] = start(&hc, &ht, &r[1]);
+	probes[2] = start(&uc, &ut, &r[2]);
+	probes[3] = start(&ec, &et, &r[3]);
+	for (i = 0; i < 4; i++)
+		KTAP_EXPECT(probes[i]);
+	/* Until the http request is in and the command has started. */
+	for (i = 0; i < 100 && (!silent.requests || access(path, F_OK)); i++)
+		run_for(10);
+	KTAP_EXPECT(silent.requests == 1);
+	sh = read_pid(path, 0);
+	KTAP_EXPECT(sh > 0 && kill(sh, 0) == 0);
+	KTAP_EXPECT(count_fds() > fds);
+	KTAP_EXPECT(hc_prober_running(prober) == 4);
+	/* Failed inside connect(): the result is pending when cancelled. */
+	probes[4] = start(&rc, &rt, &r[4]);
+	KTAP_EXPECT(probes[4]);
+	KTAP_EXPECT(hc_prober_running(prober) == 5);
+	for (i = 0; i < 5; i++)
+		hc_probe_cancel(probes[i]);
+	KTAP_EXPECT(hc_prober_running(prober) == 0);
+	run_for(200);
+	for (i = 0; i < 5; i++)
+		KTAP_EXPECT(r[i].calls == 0);
+	/* The command is killed and reaped from the loop. */
+	KTAP_EXPECT(sh > 0 && kill(sh, 0) < 0 && errno == ESRCH);
+	http_srv_stop(&silent);
+	silent.fd = bound_socket("127.0.0.1", SOCK_STREAM, 0);	/* same count */
+	KTAP_EXPECT(count_fds() == fds);
+	if (count_fds() != fds)
+		printf("    # fds: %d, before: %d\n", count_fds(), fds);
+	close(silent.fd);
+	udp_srv_stop(&mute);
+	full_listener_stop(&fl);
+}
+
+/* hc_prober_free() cancels what runs: children killed, DONE never called. */
+static void prober_free_cancels(void)
+{
+	struct hc_check ec = check_of(HC_CHECK_EXEC, 2000);
+	struct hc_check hc = check_of(HC_CHECK_HTTP, 2000);
+	struct hc_target et = target_of("127.0.0.1", 80), ht;
+	struct http_srv silent;
+	char path[64], cmd[512];
+	struct rec r[2];
+	pid_t sh;
+	int i;
+
+	http_srv_start(&silent, "127.0.0.1", 200, "");
+	silent.silent = true;
+	ht = target_of("127.0.0.1", silent.port);
+	snprintf(path, sizeof(path), "%s/freepid", tmpdir);
+	snprintf(cmd, sizeof(cmd), "echo $$ > %s.tmp; mv %s.tmp %s; exec sleep 10",
+		 path, path, path);
+	ec.command = cmd;
+	KTAP_EXPECT(start(&ec, &et, &r[0]));
+	KTAP_EXPECT(start(&hc, &ht, &r[1]));
+	for (i = 0; i < 100 && (!silent.requests || access(path, F_OK)); i++)
+		run_for(10);
+	sh = read_pid(path, 0);
+	KTAP_EXPECT(sh > 0 && kill(sh, 0) == 0);
+	hc_prober_free(prober);
+	KTAP_EXPECT(sh > 0 && kill(sh, 0) < 0 && errno == ESRCH);
+	prober = hc_prober_new(ev);
+	KTAP_EXPECT(prober);
+	run_for(50);
+	KTAP_EXPECT(r[0].calls == 0 && r[1].calls == 0);
+	http_srv_stop(&silent);
+}
+
+static void many_tcp(void)
+{
+	enum { N = 100 };
+	struct hc_check c = check_of(HC_CHECK_TCP, 2000);
+	int lfd = bound_socket("127.0.0.1", SOCK_STREAM, 256);
+	struct hc_target t = target_of("127.0.0.1", sock_port(lfd));
+	static struct rec r[N];
+	int i, ok = 0, calls = 0;
+	uint64_t t0 = now_ms();
+
+	for (i = 0; i < N; i++)
+		KTAP_EXPECT(start(&c, &t, &r[i]));
+	KTAP_EXPECT(hc_prober_running(prober) == N);
+	while (hc_prober_running(prober) && now_ms() < t0 + 3000)
+		sd_event_run(ev, 10 * 1000);
+	for (i = 0; i < N; i++) {
+		calls += r[i].calls;
+		ok += r[i].res.ok && !strcmp(r[i].res.reason, "connected") &&
+		      !r[i].from_start;
+	}
+	KTAP_EXPECT(calls == N);
+	KTAP_EXPECT(ok == N);
+	printf("    # %d tcp probes in %llu ms\n", N,
+	       (unsigned long long)(now_ms() - t0));
+	close(lfd);
+}
+
+static const struct ktap_case cases[] = {
+	KTAP_CASE(tcp_up_refused),
+	KTAP_CASE(tcp_timeout),
+	KTAP_CASE(never_from_start),
+	KTAP_CASE(http_status),
+	KTAP_CASE(http_body_host_v6),
+	KTAP_CASE(http_transport_errors),
+	KTAP_CASE(https),
+	KTAP_CASE(udp),
+	KTAP_CASE(exec_status),
+	KTAP_CASE(exec_timeout),
+	KTAP_CASE(exec_env),
+	KTAP_CASE(cancel),
+	KTAP_CASE(prober_free_cancels),
+	KTAP_CASE(many_tcp),
+};
+
+int main(void)
+{
+	sigset_t chld;
+	char cmd[128];
+	int ret;
+
+	/* As the daemon must: SIGCHLD blocked before the loop exists. */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (!mkdtemp(tmpdir) || sd_event_new(&ev) < 0 ||
+	    !(prober = hc_prober_new(ev))) {
+		printf("KTAP version 1\n1..0 # SKIP cannot set up: %s\n",
+		       strerror(errno));
+		return EXIT_FAILURE;
+	}
+	ret = ktap_run("hc_probe", cases, sizeof(cases) / sizeof(cases[0]));
+	hc_prober_free(prober);
+	sd_event_unref(ev);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		ret = EXIT_FAILURE;
+	return ret;
+}
