@@ -41,6 +41,11 @@ struct hc_plan {
  */
 int hc_plan_service(struct hc_plan *plan, const struct nflb_service *want,
 		    const struct nflb_service *have);
+/*
+ * Requests have a size limit: a SVC_ADD with more than MAX backends keeps
+ * the first MAX, the others follow as BE_ADD at the end of the plan.
+ */
+int hc_plan_split(struct hc_plan *plan, size_t max);
 void hc_plan_free(struct hc_plan *plan);	/* frees SVC_ADD backends too */
 
 /* "service add tcp 10.0.0.1:80" style description of OP, for logs. */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The daemon: one sd-event loop running every backend's checks, feeding
+ * the rise/fall machines, and keeping the kernel's services in line with
+ * the file and the verdicts.
+ */
+#ifndef LBHEALTHD_DAEMON_H
+#define LBHEALTHD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <systemd/sd-event.h>
+
+#include "config.h"
+#include "health.h"
+#include "probe.h"
+
+struct hc_daemon;
+struct hc_svc;
+
+struct hc_backend {
+	struct hc_svc *svc;
+	const struct hc_backend_conf *conf;
+	struct hc_target target;
+	struct hc_health health;
+	sd_event_source *timer;
+	struct hc_probe *probe;
+	uint64_t started;		/* CLOCK_MONOTONIC usec of the last run */
+	uint64_t since;			/* CLOCK_REALTIME usec of the verdict */
+	bool has_last;
+	struct hc_result last;
+	uint64_t last_at;		/* CLOCK_REALTIME usec */
+};
+
+struct hc_svc {
+	struct hc_daemon *d;
+	const struct hc_service_conf *conf;
+	size_t n_backends;
+	struct hc_backend *backends;
+	bool quorum_ok;
+	bool dirty;			/* kernel must be brought in line */
+};
+
+struct hc_daemon {
+	sd_event *ev;
+	struct hc_prober *prober;
+	struct nflb_nl *nl;
+	struct hc_config cfg;
+	const char *config_path;
+	const char *socket_opt;		/* -s, overrides the file */
+	bool withdraw;			/* -w */
+	bool notify;			/* under systemd */
+	size_t n_svcs;
+	struct hc_svc *svcs;
+	sd_event_source *reconcile_timer;
+	sd_event_source *status_src;
+	char *status_path;
+	uint64_t reconcile_usec;
+};
+
+/* Set up from the loaded CFG (taken over) and run until SIGTERM/SIGINT. */
+int hc_daemon_run(struct hc_daemon *d);
+
+/* Status socket (status.c). */
+int hc_status_listen(struct hc_daemon *d, const char *path);
+void hc_status_close(struct hc_daemon *d);
+/* The client side: `lbhealthd status [-j]`.  Returns the exit status. */
+int hc_status_query(const char *path, bool json);
+
+#endif /* LBHEALTHD_DAEMON_H */

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Logging: stderr in the foreground (the journal under systemd), else syslog. */
+#ifndef LBHEALTHD_LOG_H
+#define LBHEALTHD_LOG_H
+
+#include <stdbool.h>
+#include <syslog.h>
+
+void hc_log_init(bool use_syslog, bool verbose);
+void hc_log(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* LBHEALTHD_LOG_H */

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lbhealthd: health checks for nflb's backends.  See lbhealthd(8).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: lbhealthd [-c FILE] [-f] [-t] [-s SOCKET] [-w] [-v]\n"
+		"       lbhealthd [-s SOCKET] status [-j]\n"
+		"\n"
+		"  -c, --config FILE   configuration (default " HC_DEFAULT_CONFIG ")\n"
+		"  -f, --foreground    stay in the foreground, log to stderr\n"
+		"  -t, --test          check the configuration and exit\n"
+		"  -s, --socket PATH   status socket (default " HC_DEFAULT_SOCKET ")\n"
+		"  -w, --withdraw      delete the services it owns when it exits\n"
+		"  -v, --verbose       log every check result\n"
+		"  -j, --json          status: print JSON\n"
+		"  -V, --version       print the version\n"
+		"  -h, --help          this help\n");
+}
+
+static void print_err(const char *msg, void *data)
+{
+	(void)data;
+	fprintf(stderr, "%s\n", msg);
+}
+
+static void log_err(const char *msg, void *data)
+{
+	(void)data;
+	hc_log(LOG_ERR, "%s", msg);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "test", no_argument, NULL, 't' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "withdraw", no_argument, NULL, 'w' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hc_daemon d = { .config_path = HC_DEFAULT_CONFIG };
+	bool foreground = false, test = false, verbose = false, json = false;
+	char *abs;
+	int c, errors;
+
+	while ((c = getopt_long(argc, argv, "c:fts:wvjVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			d.config_path = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 't':
+			test = true;
+			break;
+		case 's':
+			d.socket_opt = optarg;
+			break;
+		case 'w':
+			d.withdraw = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'V':
+			printf("lbhealthd %s\n", LBADM_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		if (strcmp(argv[optind], "status")) {
+			fprintf(stderr, "lbhealthd: unknown command \"%s\"\n",
+				argv[optind]);
+			usage(stderr);
+			return 2;
+		}
+		if (optind + 1 < argc) {
+			fprintf(stderr,
+				"lbhealthd: status: unexpected argument \"%s\"\n",
+				argv[optind + 1]);
+			return 2;
+		}
+		return hc_status_query(d.socket_opt ? d.socket_opt :
+				       HC_DEFAULT_SOCKET, json);
+	}
+	if (json) {
+		fprintf(stderr, "lbhealthd: -j is an option of status\n");
+		return 2;
+	}
+	if (test) {
+		errors = hc_config_load(d.config_path, &d.cfg, print_err, NULL);
+		if (errors) {
+			fprintf(stderr, "%s: %d error%s\n", d.config_path,
+				errors, errors == 1 ? "" : "s");
+			return 1;
+		}
+		printf("%s: ok (%zu service%s)\n", d.config_path,
+		       d.cfg.n_services, d.cfg.n_services == 1 ? "" : "s");
+		hc_config_free(&d.cfg);
+		return 0;
+	}
+
+	d.notify = getenv("NOTIFY_SOCKET") != NULL;
+	hc_log_init(!foreground, verbose);
+	errors = hc_config_load(d.config_path, &d.cfg, foreground ? print_err :
+				log_err, NULL);
+	if (errors) {
+		if (foreground)
+			fprintf(stderr, "%s: %d error%s\n", d.config_path,
+				errors, errors == 1 ? "" : "s");
+		else
+			hc_log(LOG_ERR, "%s: %d error%s", d.config_path,
+			       errors, errors == 1 ? "" : "s");
+		return 1;
+	}
+	/* Reloads read the same file after daemon() moved to "/". */
+	abs = realpath(d.config_path, NULL);
+	if (abs)
+		d.config_path = abs;
+	if (!foreground && daemon(0, 0) < 0) {
+		perror("lbhealthd: daemon");
+		return 1;
+	}
+	c = hc_daemon_run(&d);
+	hc_config_free(&d.cfg);
+	free(abs);
+	return c < 0 ? 1 : 0;
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Plans: compare what the kernel has with what lbhealthd wants, service by
+ * service, and list the fewest requests that close the gap.  Nothing that
+ * already matches gets a request, which is what keeps a reload or a
+ * reconcile from disturbing anything (a request for an unchanged backend
+ * would be harmless to its flows, but it would still rebuild the table).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+static struct hc_op *plan_push(struct hc_plan *plan, enum hc_op_kind kind,
+			       const struct nflb_service *svc)
+{
+	struct hc_op *op;
+
+	if (plan->n == plan->cap) {
+		size_t cap = plan->cap ? plan->cap * 2 : 16;
+		struct hc_op *ops = realloc(plan->ops, cap * sizeof(*ops));
+
+		if (!ops)
+			return NULL;
+		plan->ops = ops;
+		plan->cap = cap;
+	}
+	op = &plan->ops[plan->n++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->svc = *svc;
+	op->svc.backends = NULL;
+	op->svc.n_backends = 0;
+	memset(&op->svc.stats, 0, sizeof(op->svc.stats));
+	op->svc.present &= ~NFLB_BIT(NFLB_SVC_A_STATS);
+	return op;
+}
+
+static bool backend_same_key(const struct nflb_backend *a,
+			     const struct nflb_backend *b)
+{
+	uint16_t pa = NFLB_HAS(a, NFLB_BE_A_PORT) ? a->port : 0;
+	uint16_t pb = NFLB_HAS(b, NFLB_BE_A_PORT) ? b->port : 0;
+
+	return a->family == b->family && pa == pb &&
+	       !memcmp(&a->addr, &b->addr, nflb_addr_len(a->family));
+}
+
+static const struct nflb_backend *
+find_backend(const struct nflb_service *svc, const struct nflb_backend *be)
+{
+	size_t i;
+
+	for (i = 0; i < svc->n_backends; i++)
+		if (backend_same_key(&svc->backends[i], be))
+			return &svc->backends[i];
+	return NULL;
+}
+
+/*
+ * Options wanted and different from the kernel's.  The kernel reports
+ * every option but timeouts, which it leaves out when they are 0 (the
+ * conntrack default): there, absent means 0.
+ */
+static bool options_differ(const struct nflb_service *want,
+			   const struct nflb_service *have)
+{
+#define DIFF(attr, field) \
+	(NFLB_HAS(want, attr) && NFLB_HAS(have, attr) && \
+	 want->field != have->field)
+#define DIFF_TIMEOUT(attr, field) \
+	(NFLB_HAS(want, attr) && \
+	 want->field != (NFLB_HAS(have, attr) ? have->field : 0))
+	return DIFF(NFLB_SVC_A_TABLE_SIZE, table_size) ||
+	       DIFF(NFLB_SVC_A_HASH, hash) ||
+	       DIFF(NFLB_SVC_A_SEED, seed) ||
+	       DIFF(NFLB_SVC_A_SNAT, snat) ||
+	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_TCP, timeout_tcp) ||
+	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_TCP_FIN, timeout_tcp_fin) ||
+	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_UDP, timeout_udp);
+#undef DIFF_TIMEOUT
+#undef DIFF
+}
+
+static bool backend_differs(const struct nflb_backend *want,
+			    const struct nflb_backend *have)
+{
+	return (NFLB_HAS(want, NFLB_BE_A_WEIGHT) &&
+		want->weight != have->weight) ||
+	       (NFLB_HAS(want, NFLB_BE_A_STATE) &&
+		want->state != have->state);
+}
+
+static int plan_add(struct hc_plan *plan, const struct nflb_service *want)
+{
+	struct hc_op *op = plan_push(plan, HC_OP_SVC_ADD, want);
+	size_t size;
+
+	if (!op)
+		return -1;
+	if (!want->n_backends)
+		return 0;
+	size = want->n_backends * sizeof(*want->backends);
+	op->svc.backends = malloc(size);
+	if (!op->svc.backends) {
+		plan->n--;
+		return -1;
+	}
+	memcpy(op->svc.backends, want->backends, size);
+	op->svc.n_backends = want->n_backends;
+	return 0;
+}
+
+int hc_plan_service(struct hc_plan *plan, const struct nflb_service *want,
+		    const struct nflb_service *have)
+{
+	const struct nflb_backend *be, *other;
+	struct hc_op *op;
+	size_t i;
+
+	if (!want && !have)
+		return 0;
+	if (!want)
+		return plan_push(plan, HC_OP_SVC_DEL, have) ? 0 : -1;
+	if (!have)
+		return plan_add(plan, want);
+
+	if (options_differ(want, have) &&
+	    !plan_push(plan, HC_OP_SVC_SET, want))
+		return -1;
+	/* Deletions first: a table never holds both the old and new set. */
+	for (i = 0; i < have->n_backends; i++) {
+		be = &have->backends[i];
+		if (find_backend(want, be))
+			continue;
+		op = plan_push(plan, HC_OP_BE_DEL, want);
+		if (!op)
+			return -1;
+		op->be = *be;
+	}
+	for (i = 0; i < want->n_backends; i++) {
+		be = &want->backends[i];
+		other = find_backend(have, be);
+		if (other && !backend_differs(be, other))
+			continue;
+		op = plan_push(plan, other ? HC_OP_BE_SET : HC_OP_BE_ADD,
+			       want);
+		if (!op)
+			return -1;
+		op->be = *be;
+	}
+	return 0;
+}
+
+int hc_plan_split(struct hc_plan *plan, size_t max)
+{
+	size_t i, j, n = plan->n;
+	struct nflb_service svc;
+	struct hc_op *op;
+
+	for (i = 0; i < n; i++) {
+		/* plan_push() may move plan->ops: work on a copy. */
+		svc = plan->ops[i].svc;
+		if (plan->ops[i].kind != HC_OP_SVC_ADD || svc.n_backends <= max)
+			continue;
+		for (j = max; j < svc.n_backends; j++) {
+			op = plan_push(plan, HC_OP_BE_ADD, &svc);
+			if (!op)
+				return -1;
+			op->be = svc.backends[j];
+		}
+		plan->ops[i].svc.n_backends = max;
+	}
+	return 0;
+}
+
+void hc_plan_free(struct hc_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n; i++)
+		free(plan->ops[i].svc.backends);
+	free(plan->ops);
+	memset(plan, 0, sizeof(*plan));
+}
+
+void hc_op_describe(const struct hc_op *op, char *buf, size_t len)
+{
+	static const char *const what[] = {
+		[HC_OP_SVC_ADD] = "service add",
+		[HC_OP_SVC_SET] = "service set",
+		[HC_OP_SVC_DEL] = "service del",
+		[HC_OP_BE_ADD] = "backend add",
+		[HC_OP_BE_SET] = "backend set",
+		[HC_OP_BE_DEL] = "backend del",
+	};
+	char svc[NFLB_ADDRSTRLEN], be[NFLB_ADDRSTRLEN];
+	const char *state;
+
+	nflb_addr_format(op->svc.family, &op->svc.addr, true, op->svc.port,
+			 svc, sizeof(svc));
+	if (op->kind < HC_OP_BE_ADD) {
+		snprintf(buf, len, "%s %s %s", what[op->kind],
+			 nflb_proto_name(op->svc.proto), svc);
+		return;
+	}
+	nflb_addr_format(op->be.family, &op->be.addr,
+			 NFLB_HAS(&op->be, NFLB_BE_A_PORT), op->be.port, be,
+			 sizeof(be));
+	if (op->kind == HC_OP_BE_DEL) {
+		snprintf(buf, len, "%s %s %s %s", what[op->kind],
+			 nflb_proto_name(op->svc.proto), svc, be);
+		return;
+	}
+	state = nflb_state_name(op->be.state);
+	snprintf(buf, len, "%s %s %s %s weight %u state %s", what[op->kind],
+		 nflb_proto_name(op->svc.proto), svc, be, op->be.weight,
+		 state ? state : "?");
+}

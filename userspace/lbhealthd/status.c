@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The status socket: a local stream socket where `lbhealthd status` asks
+ * for every backend's check state.  The daemon always answers in JSON (one
+ * document, then it closes the connection); the client prints it as a
+ * table or passes it on with -j.  Requests are one line: "status".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "daemon.h"
+#include "log.h"
+
+#define REQUEST_MAX	64
+
+static int sockaddr_fill(struct sockaddr_un *sun, const char *path)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun->sun_path, path);
+	return 0;
+}
+
+static json_t *backend_json(const struct hc_backend *be, uint64_t now)
+{
+	const struct nflb_backend *b = &be->conf->be;
+	char addr[NFLB_ADDRSTRLEN];
+	json_t *o, *last = json_null();
+
+	nflb_addr_format(b->family, &b->addr, false, 0, addr, sizeof(addr));
+	if (be->has_last)
+		last = json_pack("{s:b, s:s, s:I, s:I}", "ok", be->last.ok,
+				 "reason", be->last.reason, "duration-ms",
+				 (json_int_t)be->last.duration_ms, "at",
+				 (json_int_t)(be->last_at / 1000000));
+	o = json_pack("{s:s, s:i, s:i, s:s, s:s, s:I, s:I, s:I, s:o}",
+		      "address", addr, "port", b->port, "weight", b->weight,
+		      "check", hc_check_type_name(be->svc->conf->check.type),
+		      "state", be->health.up ? "up" : "down",
+		      "since", (json_int_t)(be->since / 1000000),
+		      "for", (json_int_t)((now - be->since) / 1000000),
+		      "runs", (json_int_t)be->health.runs, "last", last);
+	return o;
+}
+
+static json_t *status_json(const struct hc_daemon *d)
+{
+	struct timespec ts;
+	json_t *root, *svcs, *bes, *o;
+	char addr[NFLB_ADDRSTRLEN];
+	uint64_t now;
+	size_t i, j, up;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	svcs = json_array();
+	for (i = 0; i < d->n_svcs; i++) {
+		const struct hc_svc *s = &d->svcs[i];
+		const struct nflb_service *k = &s->conf->svc;
+
+		bes = json_array();
+		for (j = 0, up = 0; j < s->n_backends; j++) {
+			json_array_append_new(bes,
+					      backend_json(&s->backends[j], now));
+			up += s->backends[j].health.up;
+		}
+		nflb_addr_format(k->family, &k->addr, false, 0, addr,
+				 sizeof(addr));
+		o = json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:b, s:o}",
+			      "name", s->conf->name,
+			      "protocol", nflb_proto_name(k->proto),
+			      "address", addr, "port", k->port,
+			      "healthy", (json_int_t)up,
+			      "quorum", s->conf->quorum,
+			      "quorum-ok", s->quorum_ok, "backends", bes);
+		json_array_append_new(svcs, o);
+	}
+	root = json_pack("{s:s, s:I, s:o}", "config", d->config_path,
+			 "pid", (json_int_t)getpid(), "services", svcs);
+	return root;
+}
+
+static int status_accept_cb(sd_event_source *src, int fd, uint32_t revents,
+			    void *data)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+	struct hc_daemon *d = data;
+	char req[REQUEST_MAX + 1];
+	char *out = NULL;
+	json_t *root;
+	ssize_t n;
+	size_t off, len;
+	int c;
+
+	(void)src;
+	(void)revents;
+	c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return 0;
+	/* A local client; never let one hold the loop for long. */
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	n = recv(c, req, REQUEST_MAX, 0);
+	if (n <= 0)
+		goto out;
+	req[n] = 0;
+	req[strcspn(req, "\r\n")] = 0;
+	if (strcmp(req, "status")) {
+		static const char err[] = "{\"error\": \"unknown request\"}\n";
+
+		send(c, err, sizeof(err) - 1, MSG_NOSIGNAL);
+		goto out;
+	}
+	root = status_json(d);
+	out = root ? json_dumps(root, JSON_COMPACT) : NULL;
+	json_decref(root);
+	if (!out)
+		goto out;
+	len = strlen(out);
+	out[len++] = '\n';	/* json_dumps' NUL makes room */
+	for (off = 0; off < len; off += n) {
+		n = send(c, out + off, len - off, MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+	}
+out:
+	free(out);
+	close(c);
+	return 0;
+}
+
+int hc_status_listen(struct hc_daemon *d, const char *path)
+{
+	struct sockaddr_un sun;
+	char *dir;
+	int fd;
+
+	if (sockaddr_fill(&sun, path) < 0) {
+		hc_log(LOG_ERR, "status socket %s: path too long", path);
+		return -1;
+	}
+	dir = strdup(path);
+	if (dir) {
+		mkdir(dirname(dir), 0755);
+		free(dir);
+	}
+	/* Replace a socket left by a daemon that died, not a live one's. */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		close(fd);
+		hc_log(LOG_ERR,
+		       "status socket %s: another lbhealthd is running", path);
+		return -1;
+	}
+	close(fd);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		goto fail;
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    chmod(path, 0660) < 0 || listen(fd, 16) < 0 ||
+	    sd_event_add_io(d->ev, &d->status_src, fd, EPOLLIN,
+			    status_accept_cb, d) < 0)
+		goto fail;
+	sd_event_source_set_io_fd_own(d->status_src, 1);
+	d->status_path = strdup(path);
+	return 0;
+fail:
+	hc_log(LOG_ERR, "status socket %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+void hc_status_close(struct hc_daemon *d)
+{
+	d->status_src = sd_event_source_disable_unref(d->status_src);
+	if (d->status_path)
+		unlink(d->status_path);
+	free(d->status_path);
+	d->status_path = NULL;
+}
+
+/* The client */
+
+static void format_age(json_int_t s, char *buf, size_t len)
+{
+	if (s < 120)
+		snprintf(buf, len, "%llds", (long long)s);
+	else if (s < 7200)
+		snprintf(buf, len, "%lldm", (long long)s / 60);
+	else if (s < 172800)
+		snprintf(buf, len, "%lldh", (long long)s / 3600);
+	else
+		snprintf(buf, len, "%lldd", (long long)s / 86400);
+}
+
+static int print_table(json_t *root)
+{
+	json_t *svcs = json_object_get(root, "services"), *s, *b, *last;
+	char svc[NFLB_ADDRSTRLEN + 64], be[NFLB_ADDRSTRLEN + 8], age[32];
+	size_t i, j;
+
+	printf("%-24s %-22s %-6s %-5s %-5s %-6s %s\n", "SERVICE", "BACKEND",
+	       "CHECK", "STATE", "FOR", "LAST", "REASON");
+	json_array_foreach(svcs, i, s) {
+		snprintf(svc, sizeof(svc), "%s",
+			 json_string_value(json_object_get(s, "name")));
+		json_array_foreach(json_object_get(s, "backends"), j, b) {
+			const char *addr = json_string_value(
+				json_object_get(b, "address"));
+			json_int_t port = json_integer_value(
+				json_object_get(b, "port"));
+
+			snprintf(be, sizeof(be), strchr(addr, ':') ?
+				 "[%s]:%lld" : "%s:%lld", addr,
+				 (long long)port);
+			format_age(json_integer_value(json_object_get(b, "for")),
+				   age, sizeof(age));
+			last = json_object_get(b, "last");
+			printf("%-24s %-22s %-6s %-5s %-5s %-6s %s\n", svc, be,
+			       json_string_value(json_object_get(b, "check")),
+			       json_string_value(json_object_get(b, "state")),
+			       age,
+			       json_is_object(last) ?
+			       (json_is_true(json_object_get(last, "ok")) ?
+				"ok" : "failed") : "-",
+			       json_is_object(last) ?
+			       json_string_value(json_object_get(last,
+								 "reason")) :
+			       "not checked yet");
+		}
+		if (!json_is_true(json_object_get(s, "quorum-ok")))
+			printf("%-24s quorum lost: %lld healthy, quorum %lld\n",
+			       svc,
+			       (long long)json_integer_value(
+				       json_object_get(s, "healthy")),
+			       (long long)json_integer_value(
+				       json_object_get(s, "quorum")));
+	}
+	return 0;
+}
+
+int hc_status_query(const char *path, bool json)
+{
+	static const char req[] = "status\n";
+	struct sockaddr_un sun;
+	json_error_t jerr;
+	json_t *root;
+	FILE *f;
+	int fd;
+
+	if (sockaddr_fill(&sun, path) < 0) {
+		fprintf(stderr, "lbhealthd: status socket %s: path too long\n",
+			path);
+		return 1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		fprintf(stderr,
+			"lbhealthd: cannot reach the daemon at %s: %s (is lbhealthd running?)\n",
+			path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) < 0) {
+		fprintf(stderr, "lbhealthd: %s: %s\n", path, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	f = fdopen(fd, "r");
+	root = f ? json_loadf(f, 0, &jerr) : NULL;
+	if (f)
+		fclose(f);
+	else
+		close(fd);
+	if (!root) {
+		fprintf(stderr, "lbhealthd: %s: bad answer from the daemon: %s\n",
+			path, f ? jerr.text : strerror(errno));
+		return 1;
+	}
+	if (json_object_get(root, "error")) {
+		fprintf(stderr, "lbhealthd: daemon: %s\n",
+			json_string_value(json_object_get(root, "error")));
+		json_decref(root);
+		return 1;
+	}
+	if (json)
+		json_dumpf(root, stdout, JSON_INDENT(2));
+	else
+		print_table(root);
+	if (json)
+		putchar('\n');
+	json_decref(root);
+	return 0;
+}

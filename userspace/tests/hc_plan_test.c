@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lbhealthd's plans: the requests that take the kernel from what it has to
+ * what is wanted, which is also what a reload sends.  Unchanged objects
+ * must get no request at all.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ktap.h"
+#include "plan.h"
+#include "want.h"
+
+static struct nflb_backend be(unsigned int host, uint32_t weight,
+			      uint8_t state)
+{
+	struct nflb_backend b;
+
+	memset(&b, 0, sizeof(b));
+	b.family = AF_INET;
+	b.addr.v4.s_addr = htonl(0x0a000100 + host);
+	b.port = 80;
+	b.weight = weight;
+	b.state = state;
+	b.present = NFLB_BIT(NFLB_BE_A_PORT) | NFLB_BIT(NFLB_BE_A_WEIGHT) |
+		    NFLB_BIT(NFLB_BE_A_STATE);
+	return b;
+}
+
+static struct nflb_service svc(struct nflb_backend *bes, size_t n)
+{
+	struct nflb_service s;
+
+	memset(&s, 0, sizeof(s));
+	s.family = AF_INET;
+	s.proto = IPPROTO_TCP;
+	s.port = 80;
+	inet_pton(AF_INET, "10.0.0.100", &s.addr);
+	s.table_size = 65537;
+	s.hash = NFLB_HASH_5TUPLE;
+	s.present = NFLB_BIT(NFLB_SVC_A_TABLE_SIZE) |
+		    NFLB_BIT(NFLB_SVC_A_HASH) | NFLB_BIT(NFLB_SVC_A_SEED) |
+		    NFLB_BIT(NFLB_SVC_A_SNAT);
+	s.backends = bes;
+	s.n_backends = n;
+	return s;
+}
+
+/* The plan as one string: "+S -S ~S +B1 ~B2 -B3" (B: backend host). */
+static void plan_str(const struct hc_plan *p, char *buf, size_t len)
+{
+	static const char *const k[] = { "+S", "~S", "-S", "+B", "~B", "-B" };
+	size_t i, off = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < p->n && off < len; i++) {
+		const struct hc_op *op = &p->ops[i];
+
+		if (op->kind >= HC_OP_BE_ADD)
+			off += snprintf(buf + off, len - off, "%s%s%u",
+					i ? " " : "", k[op->kind],
+					ntohl(op->be.addr.v4.s_addr) & 0xff);
+		else
+			off += snprintf(buf + off, len - off, "%s%s",
+					i ? " " : "", k[op->kind]);
+	}
+}
+
+static void test_create_and_delete(void)
+{
+	struct nflb_backend b[2] = { be(1, 1, 0), be(2, 1, 0) };
+	struct nflb_service s = svc(b, 2);
+	struct hc_plan p = { 0 };
+	char str[128];
+
+	KTAP_EXPECT(hc_plan_service(&p, &s, NULL) == 0);
+	plan_str(&p, str, sizeof(str));
+	KTAP_EXPECT(!strcmp(str, "+S"));
+	KTAP_EXPECT(p.ops[0].svc.n_backends == 2);
+	/* The plan owns a copy of the backends. */
+	KTAP_EXPECT(p.ops[0].svc.backends != b);
+	hc_plan_free(&p);
+
+	KTAP_EXPECT(hc_plan_service(&p, NULL, &s) == 0);
+	plan_str(&p, str, sizeof(str));
+	KTAP_EXPECT(!strcmp(str, "-S"));
+	KTAP_EXPECT(p.ops[0].svc.n_backends == 0);
+	hc_plan_free(&p);
+
+	KTAP_EXPECT(hc_plan_service(&p, NULL, NULL) == 0 && p.n == 0);
+}
+
+static void test_unchanged_sends_nothing(void)
+{
+	struct nflb_backend w[3] = { be(1, 1, 0), be(2, 2, 0), be(3, 3, 2) };
+	/* The kernel lists them in another order, with replies' extras. */
+	struct nflb_backend h[3] = { be(3, 3, 2), be(1, 1, 0), be(2, 2, 0) };
+	struct nflb_service want = svc(w, 3), have = svc(h, 3);
+	struct hc_plan p = { 0 };
+
+	h[0].slots = 7;
+	NFLB_SET(&h[0], NFLB_BE_A_SLOTS);
+	have.stats.conns = 99;
+	NFLB_SET(&have, NFLB_SVC_A_STATS);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0);
+	KTAP_EXPECT(p.n == 0);
+	hc_plan_free(&p);
+}
+
+/* A reload adding one backend and changing one weight: two requests. */
+static void test_reload_diff(void)
+{
+	struct nflb_backend h[3] = { be(1, 1, 0), be(2, 1, 0), be(3, 1, 0) };
+	struct nflb_backend w[4] = { be(1, 1, 0), be(2, 5, 0), be(3, 1, 0),
+				     be(4, 1, 0) };
+	struct nflb_service want = svc(w, 4), have = svc(h, 3);
+	struct hc_plan p = { 0 };
+	char str[128];
+
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0);
+	plan_str(&p, str, sizeof(str));
+	KTAP_EXPECT(!strcmp(str, "~B2 +B4"));
+	KTAP_EXPECT(p.ops[0].be.weight == 5);
+	hc_plan_free(&p);
+}
+
+static void test_extra_and_state(void)
+{
+	struct nflb_backend h[3] = { be(1, 1, 0), be(2, 1, 0), be(9, 1, 0) };
+	struct nflb_backend w[2] = { be(1, 1, NFLB_BACKEND_DOWN), be(2, 1, 0) };
+	struct nflb_service want = svc(w, 2), have = svc(h, 3);
+	struct hc_plan p = { 0 };
+	char str[128];
+
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0);
+	plan_str(&p, str, sizeof(str));
+	/* Deletions before additions and changes. */
+	KTAP_EXPECT(!strcmp(str, "-B9 ~B1"));
+	KTAP_EXPECT(p.ops[1].be.state == NFLB_BACKEND_DOWN);
+	hc_plan_free(&p);
+}
+
+static void test_options(void)
+{
+	struct nflb_backend b[1] = { be(1, 1, 0) };
+	struct nflb_service want = svc(b, 1), have = svc(b, 1);
+	struct hc_plan p = { 0 };
+	char str[128];
+
+	want.seed = 42;
+	want.timeout_udp = 30;
+	NFLB_SET(&want, NFLB_SVC_A_TIMEOUT_UDP);
+	NFLB_SET(&have, NFLB_SVC_A_TIMEOUT_UDP);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0);
+	plan_str(&p, str, sizeof(str));
+	KTAP_EXPECT(!strcmp(str, "~S"));
+	KTAP_EXPECT(p.ops[0].svc.seed == 42 && p.ops[0].svc.timeout_udp == 30);
+	hc_plan_free(&p);
+
+	/*
+	 * The kernel leaves out timeouts that are 0: absent is 0, so a
+	 * timeout removed from the file is reset, and an unset one is not.
+	 */
+	want.seed = 0;
+	have.present &= ~NFLB_BIT(NFLB_SVC_A_TIMEOUT_UDP);
+	want.timeout_udp = 0;
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0 && p.n == 0);
+	hc_plan_free(&p);
+	want.timeout_udp = 7;
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0 && p.n == 1);
+	hc_plan_free(&p);
+	have.timeout_udp = 30;
+	NFLB_SET(&have, NFLB_SVC_A_TIMEOUT_UDP);
+	want.timeout_udp = 0;
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0 && p.n == 1 &&
+		    p.ops[0].kind == HC_OP_SVC_SET &&
+		    NFLB_HAS(&p.ops[0].svc, NFLB_SVC_A_TIMEOUT_UDP));
+	hc_plan_free(&p);
+	/* Options the kernel does report: absent is not a difference. */
+	have.present &= ~NFLB_BIT(NFLB_SVC_A_SEED);
+	want.timeout_udp = 30;
+	want.seed = 9;
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0 && p.n == 0);
+	hc_plan_free(&p);
+}
+
+/* All-ports services: backends without a port match the kernel's. */
+static void test_all_ports(void)
+{
+	struct nflb_backend w[1] = { be(1, 1, 0) }, h[1] = { be(1, 1, 0) };
+	struct nflb_service want = svc(w, 1), have = svc(h, 1);
+	struct hc_plan p = { 0 };
+
+	want.port = have.port = 0;
+	w[0].port = 0;
+	w[0].present &= ~NFLB_BIT(NFLB_BE_A_PORT);
+	h[0].port = 0;
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0 && p.n == 0);
+	hc_plan_free(&p);
+}
+
+static void test_split(void)
+{
+	struct nflb_backend b[5] = { be(1, 1, 0), be(2, 1, 0), be(3, 1, 0),
+				     be(4, 1, 0), be(5, 1, 0) };
+	struct nflb_service s = svc(b, 5), other = svc(b, 1);
+	struct hc_plan p = { 0 };
+	char str[128];
+
+	other.port = 443;
+	KTAP_EXPECT(hc_plan_service(&p, &s, NULL) == 0);
+	KTAP_EXPECT(hc_plan_service(&p, NULL, &other) == 0);
+	KTAP_EXPECT(hc_plan_split(&p, 2) == 0);
+	plan_str(&p, str, sizeof(str));
+	KTAP_EXPECT(!strcmp(str, "+S -S +B3 +B4 +B5"));
+	KTAP_EXPECT(p.ops[0].svc.n_backends == 2);
+	KTAP_EXPECT(p.ops[2].svc.port == 80 && p.ops[2].svc.backends == NULL);
+	hc_plan_free(&p);
+}
+
+static void test_describe(void)
+{
+	struct nflb_backend b[1] = { be(1, 2, NFLB_BACKEND_DOWN) };
+	struct nflb_service s = svc(b, 1), have = svc(NULL, 0);
+	struct hc_plan p = { 0 };
+	char buf[256];
+
+	KTAP_EXPECT(hc_plan_service(&p, &s, &have) == 0 && p.n == 1);
+	hc_op_describe(&p.ops[0], buf, sizeof(buf));
+	KTAP_EXPECT(!strcmp(buf, "backend add tcp 10.0.0.100:80 10.0.1.1:80 weight 2 state down"));
+	hc_plan_free(&p);
+	KTAP_EXPECT(hc_plan_service(&p, NULL, &s) == 0);
+	hc_op_describe(&p.ops[0], buf, sizeof(buf));
+	KTAP_EXPECT(!strcmp(buf, "service del tcp 10.0.0.100:80"));
+	hc_plan_free(&p);
+}
+
+static const struct ktap_case cases[] = {
+	KTAP_CASE(test_create_and_delete),
+	KTAP_CASE(test_unchanged_sends_nothing),
+	KTAP_CASE(test_reload_diff),
+	KTAP_CASE(test_extra_and_state),
+	KTAP_CASE(test_options),
+	KTAP_CASE(test_all_ports),
+	KTAP_CASE(test_split),
+	KTAP_CASE(test_describe),
+};
+
+KTAP_MAIN("hc_plan", cases)
