@@ -345,11 +345,24 @@ static void backend_name(const struct hc_backend *be, char *buf, size_t len)
 
 static int check_timer_cb(sd_event_source *src, uint64_t usec, void *data);
 
+/*
+ * Timers of checks may fire up to interval / 20 late: the loop then wakes
+ * once for many checks instead of once per check (with a thousand
+ * backends, most of the daemon's cost is wake-ups).  Runs are spread by a
+ * jitter of up to interval / 10, always early, so that the time between
+ * two runs never exceeds the interval and the fall x interval + timeout
+ * bound holds.
+ */
+static uint64_t check_slack(const struct hc_svc *s)
+{
+	return s->conf->check.interval_ms * USEC_PER_MSEC / 20;
+}
+
 static void arm_next(struct hc_backend *be)
 {
 	uint64_t interval = be->svc->conf->check.interval_ms * USEC_PER_MSEC;
-	uint64_t next = be->started + interval - interval / 10 +
-			random_usec(interval / 5 + 1);
+	uint64_t next = be->started + interval - check_slack(be->svc) -
+			random_usec(interval / 10);
 
 	sd_event_source_set_time(be->timer, next);
 	sd_event_source_set_enabled(be->timer, SD_EVENT_ONESHOT);
@@ -436,7 +449,7 @@ static int backend_start(struct hc_daemon *d, struct hc_backend *be,
 		be->last = old->last;
 		be->last_at = old->last_at;
 		be->started = old->started;
-		first = old->started + interval;
+		first = old->started + interval - check_slack(be->svc);
 		if (first < now)
 			first = now;
 	} else {
@@ -446,7 +459,7 @@ static int backend_start(struct hc_daemon *d, struct hc_backend *be,
 		first = now + random_usec(interval);
 	}
 	return sd_event_add_time(d->ev, &be->timer, CLOCK_MONOTONIC, first,
-				 USEC_PER_MSEC, check_timer_cb, be);
+				 check_slack(be->svc), check_timer_cb, be);
 }
 
 static void svcs_free(struct hc_svc *svcs, size_t n)
