@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# lbhealthd's life cycle on the host, without the nflb module: systemd's
+# notification protocol (READY, RELOADING, STOPPING), reloads good and bad,
+# the status socket, one daemon per socket, and the check loop itself
+# (a backend served by nflb-server on 127.0.0.1 goes down when the server
+# stops and up when it returns).  Kernel state is the VM selftests' job;
+# here every attempt to reach the module fails, which the daemon must
+# survive.
+. "$(dirname "$0")/../../selftests/lib.sh"
+trap - EXIT
+
+ktap_plan 18
+
+hc=$NFLB_TOP/build/lbhealthd
+server=$NFLB_TOP/build/nflb-server
+dir=$(mktemp -d)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+
+# log_has FILE PATTERN [TENTHS]: until FILE has a line matching PATTERN.
+log_has() {
+	local i
+	for ((i = 0; i < ${3:-50}; i++)); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+port=$((20000 + RANDOM % 20000))
+cat > "$dir/hc.conf" <<EOC
+services = ({
+  name = "web"; protocol = "tcp"; address = "192.0.2.10"; port = 80;
+  check = { type = "tcp"; interval = 0.3; timeout = 0.2; rise = 2; fall = 2; };
+  backends = ( { address = "127.0.0.1"; port = $port; } );
+});
+EOC
+
+# systemd's side of sd_notify(): a datagram socket, every message logged.
+socat -u UNIX-RECV:"$dir/notify" OPEN:"$dir/notified",creat,append &
+pids+=($!)
+for _ in $(seq 50); do [ -S "$dir/notify" ] && break; sleep 0.1; done
+
+"$server" -t -p "$port" -l 127.0.0.1 -r "$dir/ready" be >/dev/null 2>&1 &
+srv=$!
+pids+=($srv)
+for _ in $(seq 50); do [ -e "$dir/ready" ] && break; sleep 0.1; done
+
+NOTIFY_SOCKET=$dir/notify "$hc" -f -c "$dir/hc.conf" -s "$dir/sock" 2> "$dir/log" &
+daemon=$!
+pids+=($daemon)
+check "READY=1 is sent once running" log_has "$dir/notified" '^READY=1'
+check "the backend comes up (2 successes)" \
+	log_has "$dir/log" 'web: backend 127.0.0.1:[0-9]* up (connected) after 2 successes'
+out=$("$hc" -s "$dir/sock" status)
+check "status shows the backend up" grep -qE "^web +127\.0\.0\.1:$port +tcp +up .* ok +connected" <<< "$out"
+check "status -j is JSON with the verdict" sh -c \
+	"'$hc' -s '$dir/sock' status -j | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d[\"services\"][0][\"backends\"][0][\"state\"] != \"up\")'"
+
+kill "$srv"
+wait "$srv" 2>/dev/null
+check "a stopped server takes the backend down, with the reason" \
+	log_has "$dir/log" 'web: backend 127.0.0.1:[0-9]* down (connection refused) after 2 failures'
+check "status shows it down" sh -c "'$hc' -s '$dir/sock' status | grep -qE '^web .* down .* failed +connection refused'"
+"$server" -t -p "$port" -l 127.0.0.1 be >/dev/null 2>&1 &
+pids+=($!)
+# count_is FILE PATTERN N: within 5 s, exactly N lines of FILE match.
+count_is() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(grep -c -- "$2" "$1")" = "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "the server back brings it up" \
+	count_is "$dir/log" 'web: backend 127.0.0.1:[0-9]* up (connected) after 2 successes' 2
+sleep 1
+check "each transition is logged once" \
+	test "$(grep -c 'web: backend .* \(up\|down\) (' "$dir/log")" = 3
+
+check_fail "a second daemon on the same socket is refused" \
+	"$hc" -f -c "$dir/hc.conf" -s "$dir/sock"
+check "it says why" sh -c "'$hc' -f -c '$dir/hc.conf' -s '$dir/sock' 2>&1 | grep -q 'another lbhealthd is running'"
+
+: > "$dir/notified"
+cp "$dir/hc.conf" "$dir/good.conf"
+echo 'services = ( { protocol = "tcp" } );' > "$dir/hc.conf"
+kill -HUP "$daemon"
+check "a bad file on SIGHUP is rejected, its errors logged" \
+	log_has "$dir/log" 'reload failed (.*): the running configuration stays'
+check "the error is located" grep -qE "hc.conf:1: services.\[0\]" "$dir/log"
+# Datagrams carry no newline: the file holds them back to back.
+check "RELOADING=1 then READY=1 around a reload" \
+	sh -c "sleep 0.3; test \"\$(cat '$dir/notified')\" = RELOADING=1READY=1"
+check "the old configuration keeps running" sh -c "'$hc' -s '$dir/sock' status | grep -q '^web '"
+
+cp "$dir/good.conf" "$dir/hc.conf"
+sed -i 's/"web"/"www"/' "$dir/hc.conf"
+kill -HUP "$daemon"
+check "a good file on SIGHUP is applied" \
+	log_has "$dir/log" 'reloaded: 1 service'
+
+: > "$dir/notified"
+kill -TERM "$daemon"
+wait "$daemon"
+check "SIGTERM: exit 0" test $? = 0
+check "STOPPING=1 is sent and the socket removed" \
+	sh -c "grep -q STOPPING=1 '$dir/notified' && test ! -e '$dir/sock'"
+
+# The unit as `make install` writes it, checked by systemd itself.
+if command -v systemd-analyze >/dev/null; then
+	sed "s|@SBINDIR@|$NFLB_TOP/build|g" "$NFLB_TOP/userspace/lbhealthd/lbhealthd.service.in" \
+		> "$dir/lbhealthd.service"
+	check "systemd-analyze verify accepts lbhealthd.service" \
+		systemd-analyze verify --man=no "$dir/lbhealthd.service"
+else
+	ktap_result "systemd-analyze verify accepts lbhealthd.service (not installed)" 4
+fi
+ktap_finish
