@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,40 @@ static uint64_t random_usec(uint64_t max)
 	return max ? ((uint64_t)random() << 16 ^ (uint64_t)random()) % max : 0;
 }
 
+/*
+ * A failure that repeats every reconcile (the module cannot be loaded, the
+ * kernel keeps refusing a request) is logged when it starts or changes, not
+ * every second; the next success is logged too.
+ */
+static char failing[512];
+
+static void fail_log(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void fail_log(const char *fmt, ...)
+{
+	char msg[sizeof(failing)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!strcmp(msg, failing)) {
+		hc_log(LOG_DEBUG, "%s (again)", msg);
+		return;
+	}
+	snprintf(failing, sizeof(failing), "%s", msg);
+	hc_log(LOG_ERR, "%s", msg);
+}
+
+static void fail_clear(void)
+{
+	if (!failing[0])
+		return;
+	hc_log(LOG_NOTICE, "the kernel's services are in line again");
+	failing[0] = 0;
+}
+
 /* Netlink */
 
 static int nl_reopen(struct hc_daemon *d)
@@ -56,7 +91,7 @@ static int nl_reopen(struct hc_daemon *d)
 		nflb_nl_close(d->nl);
 	d->nl = nflb_nl_open(&err);
 	if (!d->nl) {
-		hc_log(LOG_ERR, "cannot talk to the nflb module: %s", err.msg);
+		fail_log("cannot talk to the nflb module: %s", err.msg);
 		return -1;
 	}
 	return 0;
@@ -151,7 +186,7 @@ static int have_dump(struct hc_daemon *d, struct have_list *h)
 		nflb_nl_close(d->nl);
 		d->nl = NULL;
 	}
-	hc_log(LOG_ERR, "cannot read the kernel's services");
+	fail_log("cannot read the kernel's services");
 	return -1;
 }
 
@@ -227,8 +262,8 @@ static int plan_send(struct hc_daemon *d, struct hc_plan *plan)
 			hc_op_describe(&plan->ops[failed], what, sizeof(what));
 		else
 			snprintf(what, sizeof(what), "a request");
-		hc_log(LOG_ERR, "kernel refused %s: %s", what,
-		       nflb_nl_error(d->nl)->msg);
+		fail_log("kernel refused %s: %s", what,
+			 nflb_nl_error(d->nl)->msg);
 	}
 	return ret;
 }
@@ -309,6 +344,8 @@ static int reconcile(struct hc_daemon *d, const struct nflb_service *gone,
 		s->dirty = false;
 	}
 	ret = plan_send(d, &plan);
+	if (ret == 0)
+		fail_clear();
 out:
 	if (ret < 0 && errno == ENOMEM)
 		hc_log(LOG_ERR, "out of memory");
