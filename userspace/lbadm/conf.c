@@ -486,20 +486,6 @@ static struct nflb_backend *be_find(struct nflb_service *svc,
 	return NULL;
 }
 
-static bool is_prime(uint32_t n)
-{
-	uint32_t d;
-
-	if (n < 2)
-		return false;
-	if (n % 2 == 0)
-		return n == 2;
-	for (d = 3; d <= n / d; d += 2)
-		if (n % d == 0)
-			return false;
-	return true;
-}
-
 static void apply_opts(struct nflb_service *dst,
 		       const struct nflb_service *src)
 {
@@ -543,7 +529,7 @@ static int check_service(const char *file, const struct lbadm_line *l,
 	if (NFLB_HAS(&r->svc, NFLB_SVC_A_TABLE_SIZE) &&
 	    (r->svc.table_size < lim->table_min ||
 	     r->svc.table_size > lim->table_max ||
-	     !is_prime(r->svc.table_size))) {
+	     !nflb_is_prime(r->svc.table_size))) {
 		lbadm_errors_add(err, file, l->lineno,
 				 "%s: table-size %u is not a prime in %u..%u",
 				 what, r->svc.table_size, lim->table_min,

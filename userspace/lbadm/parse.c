@@ -173,18 +173,6 @@ static int parse_endpoint(const char *s, const char *what, bool need_port,
 	return 0;
 }
 
-/* As the kernel wants: not 0.0.0.0/8, multicast, broadcast, :: */
-static bool is_unicast(uint16_t family, const union nflb_inaddr *a)
-{
-	uint32_t h;
-
-	if (family == AF_INET6)
-		return !IN6_IS_ADDR_UNSPECIFIED(&a->v6) &&
-		       !IN6_IS_ADDR_MULTICAST(&a->v6);
-	h = ntohl(a->v4.s_addr);
-	return (h >> 24) != 0 && !IN_MULTICAST(h) && h != INADDR_BROADCAST;
-}
-
 int lbadm_parse_vip(const char *s, struct nflb_service *svc,
 		    struct lbadm_perr *e)
 {
@@ -193,7 +181,7 @@ int lbadm_parse_vip(const char *s, struct nflb_service *svc,
 	if (parse_endpoint(s, "VIP:PORT", true, &svc->family, &svc->addr,
 			   &has_port, &svc->port, e) < 0)
 		return -1;
-	if (!is_unicast(svc->family, &svc->addr))
+	if (!nflb_addr_is_unicast(svc->family, &svc->addr))
 		return perr(e, "invalid address in \"%s\" (not a unicast address)",
 			    s);
 	return 0;
@@ -207,7 +195,7 @@ int lbadm_parse_backend_addr(const char *s, struct nflb_backend *be,
 	if (parse_endpoint(s, "backend address", false, &be->family,
 			   &be->addr, &has_port, &be->port, e) < 0)
 		return -1;
-	if (!is_unicast(be->family, &be->addr))
+	if (!nflb_addr_is_unicast(be->family, &be->addr))
 		return perr(e, "invalid address in \"%s\" (not a unicast address)",
 			    s);
 	if (has_port)

@@ -582,18 +582,6 @@ static int get_seed(struct hc_ctx *c, const config_setting_t *s,
 	return 0;
 }
 
-/* As the kernel wants: not 0.0.0.0/8, multicast, broadcast, ::, ff00::/8. */
-static bool is_unicast(uint16_t family, const union nflb_inaddr *a)
-{
-	uint32_t h;
-
-	if (family == AF_INET6)
-		return !IN6_IS_ADDR_UNSPECIFIED(&a->v6) &&
-		       !IN6_IS_ADDR_MULTICAST(&a->v6);
-	h = ntohl(a->v4.s_addr);
-	return (h >> 24) != 0 && !IN_MULTICAST(h) && h != INADDR_BROADCAST;
-}
-
 /* An IPv4 or IPv6 unicast address.  0, or -1 (reported). */
 static int get_addr(struct hc_ctx *c, const config_setting_t *s,
 		    const char *key, uint16_t *family,
@@ -614,7 +602,7 @@ static int get_addr(struct hc_ctx *c, const config_setting_t *s,
 		       v);
 		return -1;
 	}
-	if (!is_unicast(*family, addr)) {
+	if (!nflb_addr_is_unicast(*family, addr)) {
 		report(c, s, key, "\"%s\" is not a unicast address", v);
 		return -1;
 	}
@@ -626,21 +614,6 @@ static const char *family_name(uint16_t family)
 	return family == AF_INET6 ? "IPv6" : "IPv4";
 }
 
-/* The module's rule for table sizes (kmod/validate.c). */
-static bool is_prime(uint32_t n)
-{
-	uint32_t d;
-
-	if (n < 2)
-		return false;
-	if (n % 2 == 0)
-		return n == 2;
-	for (d = 3; d <= n / d; d += 2)
-		if (n % d == 0)
-			return false;
-	return true;
-}
-
 static int get_table_size(struct hc_ctx *c, const config_setting_t *s,
 			  const char *key, uint32_t *size)
 {
@@ -649,10 +622,10 @@ static int get_table_size(struct hc_ctx *c, const config_setting_t *s,
 
 	if (get_int(c, s, key, HC_TABLE_MIN, HC_TABLE_MAX, &v) < 0)
 		return -1;
-	if (!is_prime(v)) {
-		for (lo = v - 1; !is_prime(lo); lo--)
+	if (!nflb_is_prime(v)) {
+		for (lo = v - 1; !nflb_is_prime(lo); lo--)
 			;
-		for (hi = v + 1; !is_prime(hi); hi++)
+		for (hi = v + 1; !nflb_is_prime(hi); hi++)
 			;
 		if (lo < HC_TABLE_MIN)
 			report(c, s, key, "%lld is not a prime (nearest: %u)",

@@ -79,3 +79,28 @@ uint64_t nflb_fnv1a64(uint64_t hash, const void *buf, size_t len)
 	}
 	return hash;
 }
+
+bool nflb_addr_is_unicast(uint16_t family, const union nflb_inaddr *a)
+{
+	uint32_t h;
+
+	if (family == AF_INET6)
+		return !IN6_IS_ADDR_UNSPECIFIED(&a->v6) &&
+		       !IN6_IS_ADDR_MULTICAST(&a->v6);
+	h = ntohl(a->v4.s_addr);
+	return (h >> 24) != 0 && !IN_MULTICAST(h) && h != INADDR_BROADCAST;
+}
+
+bool nflb_is_prime(uint32_t n)
+{
+	uint32_t d;
+
+	if (n < 2)
+		return false;
+	if (n % 2 == 0)
+		return n == 2;
+	for (d = 3; d <= n / d; d += 2)
+		if (n % d == 0)
+			return false;
+	return true;
+}

@@ -291,6 +291,14 @@ size_t nflb_addr_len(uint16_t family);
 char *nflb_addr_format(uint16_t family, const union nflb_inaddr *addr,
 		       bool with_port, uint16_t port, char *buf, size_t len);
 
+/*
+ * The kernel's rules, checked before a request is sent: a service or
+ * backend address is unicast (not 0.0.0.0/8, multicast, broadcast, ::);
+ * a table size is a prime (within the bounds of NFLB_CMD_GET_INFO).
+ */
+bool nflb_addr_is_unicast(uint16_t family, const union nflb_inaddr *a);
+bool nflb_is_prime(uint32_t n);
+
 /* Names of enum values: "tcp", "5tuple", "up"...; NULL if unknown. */
 const char *nflb_proto_name(uint8_t proto);
 const char *nflb_hash_name(uint8_t hash);
