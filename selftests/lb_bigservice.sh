@@ -16,19 +16,25 @@ M=10007		# a prime above 10 x N
 BIG="[2001:db8:ff::10]:80"
 ns_create lb
 
-# Backend I (1..N) of the big service.
-be_big() { printf '[2001:db8:3::%x]:80' "$1"; }
+# be_bigs FORMAT: FORMAT printed for each backend I (1..N) of the big
+# service, [2001:db8:3::I in hex]:80 (bash's printf, no subshell per backend:
+# a thousand forks take many seconds under TCG).
+be_bigs() {
+	local i b
+	for ((i = 1; i <= N; i++)); do
+		printf -v b '[2001:db8:3::%x]:80' "$i"
+		# shellcheck disable=SC2059 # the format is the argument
+		printf "$1" "$b"
+	done
+}
 
 services() {
-	local i
 	{
 		echo "service add tcp 203.0.113.1:80"
 		echo "backend add tcp 203.0.113.1:80 198.51.100.1"
 		echo "backend add tcp 203.0.113.1:80 198.51.100.2"
 		echo "service add tcp $BIG table-size $M"
-		for ((i = 1; i <= N; i++)); do
-			echo "backend add tcp $BIG $(be_big "$i")"
-		done
+		be_bigs "backend add tcp $BIG %s\n"
 		echo "service add udp 203.0.113.3:53"
 		echo "backend add udp 203.0.113.3:53 198.51.100.3"
 	} > "$TMPD/conf"
@@ -45,16 +51,13 @@ lbadm_in "$lb" service table tcp "$BIG" > "$TMPD/table"
 block() {
 	awk -v key="$2" '/^[^ ]/ { on = ($1 " " $2 == key) } on' "$1"
 }
+be_bigs '  backend %s weight 1 state up\n' > "$TMPD/want"
 # backends_listed FILE: the big service's block holds every backend, once,
 # in the order they were added.
 backends_listed() {
-	local i
 	block "$1" "tcp $BIG" > "$1.big"
 	head -n 1 "$1.big"
 	echo "$(grep -c '^  backend ' "$1.big") backend lines"
-	for i in $(seq "$N"); do
-		echo "  backend $(be_big "$i") weight 1 state up"
-	done > "$TMPD/want"
 	grep '^  backend ' "$1.big" | cut -d' ' -f1-8 | diff - "$TMPD/want" | head -n 5
 	[ "${PIPESTATUS[2]}" = 0 ]
 }

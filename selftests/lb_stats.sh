@@ -3,8 +3,11 @@
 # Statistics: exact counters for 200 UDP datagrams over 10 flows, each way
 # (bytes are IP lengths: 20 + 8 + payload); backends sum to their service;
 # `stats zero` zeroes one service and not another, and counting goes on
-# from zero; the kernel's rates rise while traffic flows, are not reset by
-# zeroing, and fall back to 0 once it stops.
+# from zero; the kernel's rates rise while traffic flows, fall back once it
+# stops, and are not reset by zeroing.  The rates are measured on a service
+# of their own (UDP VIP:81), their traffic running while the counters of
+# the others are checked: the estimator moves every 2 s, time those checks
+# spend meanwhile.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_nflb
@@ -12,8 +15,12 @@ require_nflb
 ktap_plan 15
 
 setup "topology: client, load balancer, 2 backends" lb_topo -n 2
-services() { lb_service "$lb" udp 4 2 && lb_service "$lb" tcp 4 2; }
-setup "UDP and TCP services with 2 backends each" services
+services() {
+	lb_service "$lb" udp 4 2 && lb_service "$lb" tcp 4 2 &&
+		lbadm_in "$lb" service add udp "$(vip 4 81)" &&
+		lbadm_in "$lb" backend add udp "$(vip 4 81)" "$(be 4 1)"
+}
+setup "UDP and TCP services with 2 backends each, UDP VIP:81 with 1" services
 
 udp=(udp "$(vip 4)")
 show() {	# show OUT PROTO VIP: lbadm -s service show, saved in OUT
@@ -57,6 +64,15 @@ backends_sum() {
 	return $rc
 }
 
+# Rates: 4 flows to VIP:81, a datagram each every 200 ms: 20 per second
+# each way, from now until the rates have risen.
+rates=(udp "$(vip 4 81)")
+bg_run "$c" "$TMPD/steady" nflb-client -u -L -n 4 -i 200 -t 20000 \
+	-f "$TMPD/stop" -b 22000 "$VIP4" 81
+steady=$BG_PID
+rate() {	# rate KEY: the VIP:81 service's KEY with -s
+	show "$TMPD/r" "${rates[@]}" > /dev/null && svc_key "$TMPD/r" "$1"
+}
 # 10 flows, each 1 + 19 rounds: 200 requests "hello\n" (6 bytes, IP length
 # 34) and 200 answers "b1\n" or "b2\n" (3 bytes, IP length 31).  Distinct
 # source ports per run: no flow of one run is counted as one of another.
@@ -73,31 +89,6 @@ check "UDP counters exact: 10 conns, 200 pkts, 6800 and 6200 bytes" \
 	counters "$TMPD/s1" 10 200 6800 6200
 check "backends' counters add up to the service's" backends_sum "$TMPD/s1"
 
-check "stats zero udp VIP:80" lbadm_in "$lb" stats zero "${udp[@]}"
-show "$TMPD/s2" "${udp[@]}" > /dev/null
-zeroed() {	# every counter of the service and its backends is 0
-	cat "$1"
-	counters "$1" 0 0 0 0 && backends_sum "$1" &&
-		! grep -E ' (conns|pkts-in|pkts-out|bytes-in|bytes-out) [1-9]' "$1"
-}
-check "UDP counters zeroed, backends too" zeroed "$TMPD/s2"
-show "$TMPD/t2" tcp "$(vip 4)" > /dev/null
-check "TCP service untouched: conns 20" expect "$TMPD/t2" conns 20
-check_fail "stats zero of a missing service fails" \
-	lbadm_in "$lb" stats zero udp "$VIP4:81"
-
-check "5 more UDP flows, 20 datagrams each way" udp_run 5 3 21000
-show "$TMPD/s3" "${udp[@]}" > /dev/null
-check "counted from zero: 5 conns, 20 pkts, 680 and 620 bytes" \
-	counters "$TMPD/s3" 5 20 680 620
-
-# Rates: 4 flows, a datagram each every 200 ms: 20 per second each way.
-bg_run "$c" "$TMPD/steady" nflb-client -u -L -n 4 -i 200 -t 20000 \
-	-f "$TMPD/stop" -b 22000 "$VIP4" 80
-steady=$BG_PID
-rate() {	# rate KEY: the service's KEY with -s
-	show "$TMPD/r" "${udp[@]}" > /dev/null && svc_key "$TMPD/r" "$1"
-}
 rising() {
 	local p b
 	p=$(rate rate-pkts-in) b=$(svc_key "$TMPD/r" rate-bytes-in)
@@ -109,15 +100,29 @@ rates_up() {
 	cat "$TMPD/r"
 }
 check "rates rise to 5..40 pkts/s while a steady flow runs" rates_up
-zero_keeps_rates() {
-	lbadm_in "$lb" stats zero &&
-		show "$TMPD/z" "${udp[@]}" && [ "$(svc_key "$TMPD/z" rate-pkts-in)" -gt 0 ]
-}
-check "stats zero (all) keeps the rates" zero_keeps_rates
 touch "$TMPD/stop"
 bg_wait "$steady"
-# A quarter lost every 2 s: from 20 pkts/s under 5 in 5 intervals (going
-# on to 0 would take 13, time this test need not spend).
+
+check "stats zero udp VIP:80" lbadm_in "$lb" stats zero "${udp[@]}"
+show "$TMPD/s2" "${udp[@]}" > /dev/null
+zeroed() {	# every counter of the service and its backends is 0
+	cat "$1"
+	counters "$1" 0 0 0 0 && backends_sum "$1" &&
+		! grep -E ' (conns|pkts-in|pkts-out|bytes-in|bytes-out) [1-9]' "$1"
+}
+check "UDP counters zeroed, backends too" zeroed "$TMPD/s2"
+show "$TMPD/t2" tcp "$(vip 4)" > /dev/null
+check "TCP service untouched: conns 20" expect "$TMPD/t2" conns 20
+check_fail "stats zero of a missing service fails" \
+	lbadm_in "$lb" stats zero udp "$VIP4:82"
+
+check "5 more UDP flows, 20 datagrams each way" udp_run 5 3 21000
+show "$TMPD/s3" "${udp[@]}" > /dev/null
+check "counted from zero: 5 conns, 20 pkts, 680 and 620 bytes" \
+	counters "$TMPD/s3" 5 20 680 620
+
+# A quarter lost every 2 s: under 5 pkts/s within a few intervals (going on
+# to 0 would take many more, time this test need not spend).
 falling() {
 	local p
 	p=$(rate rate-pkts-in)
@@ -128,5 +133,13 @@ rates_down() {
 	cat "$TMPD/r"
 }
 check "rates fall under 5 pkts/s once the flow stops" rates_down
+
+# Once they have fallen, but not to 0: zeroing every service's counters
+# leaves the rates as they are.
+zero_keeps_rates() {
+	lbadm_in "$lb" stats zero &&
+		show "$TMPD/z" "${rates[@]}" && [ "$(svc_key "$TMPD/z" rate-pkts-in)" -gt 0 ]
+}
+check "stats zero (all) keeps the rates" zero_keeps_rates
 
 ktap_finish

@@ -3,7 +3,9 @@
 # Helpers for nflb selftests: KTAP output, checks, network namespaces that
 # are removed on exit, and waiting for a condition instead of sleeping; for
 # the data-path tests (lb_*.sh), a client / load balancer / backends
-# topology and readers of the traffic tools' output (selftests/tools).
+# topology and readers of the traffic tools' output (selftests/tools); for
+# lbhealthd's (hc_*.sh), the daemon with a timed log, and the backends'
+# state in the kernel, polled.
 #
 # A test sources this file, calls ktap_plan N, makes N checks and ends with
 # ktap_finish.  Exit status: 0 all passed, 1 a check failed, 4 skipped.
@@ -93,13 +95,19 @@ ktap_finish() {
 	exit $KSFT_FAIL
 }
 
+# nap SECONDS: sleep without starting a program (sleep(1) costs more than
+# a poll's condition under TCG): a read that times out on a pipe nobody
+# writes to.
+exec {__nap_fd}<> <(:)
+nap() { read -r -t "$1" -u "$__nap_fd" _; return 0; }
+
 # wait_for TIMEOUT_SECONDS COMMAND...: poll until COMMAND succeeds.
 wait_for() {
 	local deadline=$((SECONDS + $1))
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "$SECONDS" -ge "$deadline" ] && return 1
-		sleep 0.1
+		nap 0.1
 	done
 }
 
@@ -270,19 +278,28 @@ lb_topo() {
 		route add default via 192.0.2.254
 		route add default via 2001:db8:1::fe
 	EOF
+	# Every backend's server starts before any is waited for: under TCG a
+	# server takes a while to start, time the next backend's setup uses.
 	for i in $(seq "$n"); do
-		lb_backend_add "$i" "${tag#_}" || return 1
+		__backend_start "$i" "${tag#_}" || return 1
+	done
+	for i in $(seq "$n"); do
+		__backend_wait "$i" "${tag#_}" || return 1
 	done
 }
 
 # lb_backend_add I [TAG]: one more backend, bI, in the topology TAG; waits
 # until its server answers.
 lb_backend_add() {
-	local i=$1 tag=${2:+_$2} v ns lbns from gw4=$LB4 gw6=$LB6 args=()
+	__backend_start "$@" && __backend_wait "$@"
+}
+
+# __backend_start I [TAG]: bI's namespace, link and addresses; its server
+# started.
+__backend_start() {
+	local i=$1 tag=${2:+_$2} v ns lbns gw4=$LB4 gw6=$LB6
 	v=__topo_route$tag
 	[ "${!v}" = 1 ] || { gw4=198.51.100.253; gw6=2001:db8:2::fd; }
-	v=__topo_peer$tag
-	[ "${!v}" = 1 ] && args+=(--show-peer)
 	ns_create "b$i$tag" || return 1
 	v=b$i$tag; ns=${!v}
 	v=lb$tag; lbns=${!v}
@@ -296,22 +313,54 @@ lb_backend_add() {
 		route add default via $gw4
 		route add default via $gw6
 	EOF
-	bg_run "$ns" "$TMPD/b$i$tag.log" nflb-server "${args[@]}" -r "$TMPD/b$i$tag.ready" "b$i"
+	__backend_server "$i" "${2:-}"
+}
+
+# __backend_server I [TAG]: start bI's server (its pid in __server_bI[_TAG]).
+__backend_server() {
+	local i=$1 tag=${2:+_$2} v args=()
+	v=__topo_peer$tag
+	[ "${!v}" = 1 ] && args+=(--show-peer)
+	v=b$i$tag
+	[ ! -e "$TMPD/b$i$tag.ready" ] || rm -f "$TMPD/b$i$tag.ready"
+	bg_run "${!v}" "$TMPD/b$i$tag.log" nflb-server "${args[@]}" -r "$TMPD/b$i$tag.ready" "b$i"
+	printf -v "__server_b$i$tag" %s "$BG_PID"
+}
+
+# lb_server_stop I [TAG]: stop backend bI's server (its connections end).
+# lb_server_start I [TAG]: start it again, wait until it listens.
+lb_server_stop() {
+	local v=__server_b$1${2:+_$2}
+	bg_stop "${!v}"
+}
+lb_server_start() {
+	__backend_server "$@"
+	wait_for 10 test -e "$TMPD/b$1${2:+_$2}.ready"
+}
+
+# __backend_wait I [TAG]: wait until bI's server is up and answers (through
+# lb when the backend routes back to it, else from lb itself).
+__backend_wait() {
+	local i=$1 tag=${2:+_$2} v from
 	if ! wait_for 10 test -e "$TMPD/b$i$tag.ready"; then
 		echo "server b$i$tag did not start:" >&2
 		cat "$TMPD/b$i$tag.log" >&2
 		return 1
 	fi
-	# Through lb when the backend routes back to it, else from lb itself.
-	if [ "$gw4" = "$LB4" ]; then v=c$tag; else v=lb$tag; fi
+	v=__topo_route$tag
+	if [ "${!v}" = 1 ]; then v=c$tag; else v=lb$tag; fi
 	from=${!v}
 	wait_for 10 __answers "$from" "$(be_addr 4 "$i")" "b$i" &&
 		wait_for 10 __answers "$from" "$(be_addr 6 "$i")" "b$i" ||
 		{ echo "backend b$i$tag unreachable" >&2; return 1; }
 }
 
-__answers() {	# __answers NS ADDR NAME: one TCP flow to ADDR:80 answered by NAME
-	ip netns exec "$1" nflb-client -t 1000 "$2" 80 | grep -q "^$3[ ]"
+# __answers NS ADDR NAME: one TCP flow to ADDR:80 answered by NAME (its
+# output matched by bash, not grep: a program fewer to start).
+__answers() {
+	local out
+	out=$(ip netns exec "$1" nflb-client -t 1000 "$2" 80)
+	[[ $'\n'$out == *$'\n'"$3 "* ]]
 }
 
 # lb_client_addrs N [TAG]: the client gets N addresses per family:
@@ -470,4 +519,150 @@ ct_match() {
 			print flows " flows, " n " conntrack entries to the VIP, " bad + 0 " wrong"
 			exit bad > 0 || !flows
 		}' "$out.ct" "$out"
+}
+
+# ---------------------------------------------------------------------------
+# lbhealthd (hc_*.sh): the daemon in the load balancer's namespace, and the
+# kernel's view of the backends it manages.
+
+# hc_start NS CONF [ARGS...]: lbhealthd -f -c CONF -s $TMPD/hc.sock ARGS in
+# NS; HC_PID is its pid.  Its log (stderr) goes to $TMPD/hc.log, each line
+# prefixed with the time it was written, in ms since the epoch (now_ms):
+# transitions are timed from there, not from this test's polling.
+hc_start() {
+	local ns=$1 conf=$2
+	shift 2
+	: > "$TMPD/hc.log"
+	ip netns exec "$ns" lbhealthd -f -c "$conf" -s "$TMPD/hc.sock" "$@" \
+		> >(__stamp > "$TMPD/hc.log") 2>&1 &
+	HC_PID=$!
+	__bg_pids+=("$HC_PID")
+	HC_MARK=0
+}
+__stamp() {
+	local l t
+	while IFS= read -r l; do
+		t=${EPOCHREALTIME/[.,]/}
+		printf '%s %s\n' "$((t / 1000))" "$l"
+	done
+}
+
+# hc_mark: hc_logged looks at the lines logged after this point only.
+hc_mark() {
+	local lines
+	mapfile -t lines < "$TMPD/hc.log"
+	HC_MARK=${#lines[@]}
+}
+
+# hc_logged TEXT: HC_N is how many lines logged since hc_mark hold TEXT,
+# HC_AT the time of the first (ms since the epoch; 0 if none).
+hc_logged() {
+	local lines l i
+	mapfile -t lines < "$TMPD/hc.log"
+	HC_N=0 HC_AT=0
+	for ((i = HC_MARK; i < ${#lines[@]}; i++)); do
+		l=${lines[i]}
+		[[ $l == *"$1"* ]] || continue
+		[ "$HC_N" = 0 ] && HC_AT=${l%% *}
+		HC_N=$((HC_N + 1))
+	done
+	[ "$HC_N" -gt 0 ]
+}
+
+# hc_wait_log SECONDS TEXT: wait until a line holding TEXT is logged (after
+# hc_mark).
+hc_wait_log() { wait_for "$1" hc_logged "$2"; }
+
+# hc_status NS [ARGS...]: lbhealthd status through $TMPD/hc.sock.
+hc_status() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" lbhealthd -s "$TMPD/hc.sock" status "$@"
+}
+
+# ks_load NS: every service of NS into the associative array KS:
+# KS[PROTO VIP:PORT] is the service line; KS[PROTO VIP:PORT BACKEND] is
+# "STATE WEIGHT".  The dump is kept in $TMPD/ks.
+declare -A KS
+ks_load() {
+	local w=() svc='' i st wt
+	KS=()
+	lbadm_in "$1" service show > "$TMPD/ks" || return 1
+	while read -r -a w; do
+		[ ${#w[@]} -ge 2 ] || continue
+		if [ "${w[0]}" = backend ]; then
+			st='' wt=''
+			for ((i = 2; i < ${#w[@]} - 1; i++)); do
+				[ "${w[i]}" = state ] && st=${w[i + 1]}
+				[ "${w[i]}" = weight ] && wt=${w[i + 1]}
+			done
+			KS["$svc ${w[1]}"]="$st $wt"
+		else
+			svc="${w[0]} ${w[1]}"
+			KS["$svc"]="${w[*]}"
+		fi
+	done < "$TMPD/ks"
+}
+
+# ks_is COND: after ks_load, COND holds.  COND is "SVC|BACKEND|STATE[|WEIGHT]"
+# (SVC as "tcp 203.0.113.10:80"; STATE up, down, drain, or absent: no such
+# backend), or "SVC||absent" (no such service).
+ks_is() {
+	local svc be st wt got
+	IFS='|' read -r svc be st wt <<< "$1"
+	if [ -z "$be" ]; then
+		[ "$st" = absent ] && [ -z "${KS[$svc]+x}" ]
+		return
+	fi
+	if [ "$st" = absent ]; then
+		[ -z "${KS[$svc $be]+x}" ]
+		return
+	fi
+	got=${KS[$svc $be]-}
+	[ "${got% *}" = "$st" ] && { [ -z "$wt" ] || [ "${got#* }" = "$wt" ]; }
+}
+
+# now_ms: milliseconds since the epoch (no program started).
+now_ms() {
+	local t=${EPOCHREALTIME/[.,]/}
+	echo $((t / 1000))
+}
+
+# ks_wait NS T0 LIMIT COND...: poll the kernel (one service show a round)
+# until every COND (see ks_is) holds, at most LIMIT seconds after T0 (a
+# now_ms value).  KS_MS[I] is when COND I first held, in ms after T0 (-1:
+# never).  Fails, saying which did not, if LIMIT passed first.
+ks_wait() {
+	local ns=$1 t0=$2 secs=$3 limit=$(($3 * 1000)) c i left t
+	shift 3
+	KS_MS=()
+	for ((i = 0; i < $#; i++)); do KS_MS[i]=-1; done
+	while :; do
+		ks_load "$ns" || return 1
+		t=$(($(now_ms) - t0))
+		left=0 i=0
+		for c in "$@"; do
+			if [ "${KS_MS[i]}" = -1 ]; then
+				if ks_is "$c"; then KS_MS[i]=$t; else left=1; fi
+			fi
+			i=$((i + 1))
+		done
+		[ "$left" = 0 ] && return 0
+		if [ "$t" -ge "$limit" ]; then
+			i=0
+			for c in "$@"; do
+				[ "${KS_MS[i]}" = -1 ] && echo "not after ${secs}s: $c"
+				i=$((i + 1))
+			done
+			cat "$TMPD/ks"
+			return 1
+		fi
+		nap 0.1
+	done
+}
+
+# within MS BOUND_MS: MS <= BOUND_MS, saying both.
+within() {
+	echo "took $1 ms (bound $2 ms)"
+	[ "$1" -ge 0 ] && [ "$1" -le "$2" ]
 }

@@ -6,17 +6,27 @@
  * PEERADDR being the source address the server saw).  A TCP connection
  * stays open for as many lines as the client sends.
  *
+ * With -H PORT it also serves HTTP on TCP PORT, for health checks (only
+ * HTTP when none of -t, -u, -p is given): each request, read up to its
+ * blank line, gets one answer and the connection is closed.  The status
+ * comes from the --status FILE, read at every request so that a test can
+ * switch it at run time: "CODE [BODY]" (BODY to the end of the line,
+ * default NAME); 200 if FILE is absent or empty.
+ *
  * One thread, one epoll loop, non-blocking sockets: thousands of
  * concurrent connections are fine.  Runs in the foreground (tests start it
  * with &) and exits 0 on SIGTERM or SIGINT.
  *
- * Usage: nflb-server [-t] [-u] [-p PORT]... [-l ADDR]... [-P] [-r FILE] NAME
+ * Usage: nflb-server [-t] [-u] [-p PORT]... [-l ADDR]... [-P] [-r FILE]
+ *                    [-H PORT]... [-s FILE] NAME
  *   -t, --tcp        serve TCP (default: TCP and UDP)
  *   -u, --udp        serve UDP
  *   -p, --port P     port to listen on (default 80; repeatable)
  *   -l, --listen A   address to listen on (default 0.0.0.0 and ::; repeatable)
  *   -P, --show-peer  answer "NAME PEERADDR"
  *   -r, --ready F    create the file F once every socket listens
+ *   -H, --http P     serve HTTP on TCP port P too (repeatable)
+ *   -s, --status F   HTTP: the file holding "CODE [BODY]" (default 200 NAME)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,7 +47,7 @@
 #define MAX_LISTEN	16
 #define LINE_MAX_LEN	512
 
-enum kind { K_SIGNAL, K_TCP_LISTEN, K_UDP, K_CONN };
+enum kind { K_SIGNAL, K_TCP_LISTEN, K_UDP, K_CONN, K_HTTP_LISTEN, K_HTTP_CONN };
 
 struct ent {
 	enum kind kind;
@@ -48,6 +58,7 @@ struct ent {
 };
 
 static const char *name;
+static const char *status_file;
 static bool show_peer;
 static int epfd;
 
@@ -60,7 +71,7 @@ static void die(const char *what)
 static void usage(void)
 {
 	fprintf(stderr, "usage: nflb-server [-t] [-u] [-p PORT]... [-l ADDR]... "
-		"[-P] [-r FILE] NAME\n");
+		"[-P] [-r FILE] [-H PORT]... [-s FILE] NAME\n");
 	exit(2);
 }
 
@@ -107,7 +118,7 @@ static void ent_free(struct ent *e)
 	free(e);
 }
 
-static void open_listener(int type, const char *addr, int port)
+static void open_listener(int type, const char *addr, int port, bool http)
 {
 	struct sockaddr_storage ss = { 0 };
 	socklen_t len;
@@ -151,7 +162,10 @@ static void open_listener(int type, const char *addr, int port)
 	}
 	if (type == SOCK_STREAM && listen(fd, 4096))
 		die("listen");
-	ent_new(type == SOCK_STREAM ? K_TCP_LISTEN : K_UDP, fd);
+	if (http)
+		ent_new(K_HTTP_LISTEN, fd);
+	else
+		ent_new(type == SOCK_STREAM ? K_TCP_LISTEN : K_UDP, fd);
 }
 
 static void tcp_accept(struct ent *l)
@@ -175,7 +189,7 @@ static void tcp_accept(struct ent *l)
 			}
 			die("accept");
 		}
-		e = ent_new(K_CONN, fd);
+		e = ent_new(l->kind == K_HTTP_LISTEN ? K_HTTP_CONN : K_CONN, fd);
 		addr_str(&ss, e->peer, sizeof(e->peer));
 	}
 }
@@ -217,6 +231,70 @@ static void tcp_read(struct ent *e)
 			return;
 		}
 	}
+}
+
+static const char *reason(int code)
+{
+	switch (code) {
+	case 200: return "OK";
+	case 301: return "Moved Permanently";
+	case 404: return "Not Found";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Status";
+	}
+}
+
+/* The answer to an HTTP request, from the status file. */
+static int http_answer(char *out, size_t n)
+{
+	char line[LINE_MAX_LEN] = "", body[LINE_MAX_LEN];
+	int code = 200, off = 0;
+	FILE *f = status_file ? fopen(status_file, "re") : NULL;
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = 0;
+		fclose(f);
+	}
+	line[strcspn(line, "\r\n")] = 0;
+	if (sscanf(line, "%d %n", &code, &off) < 1 || code < 100 || code > 599)
+		code = 200, off = 0;
+	snprintf(body, sizeof(body), "%s\n", off && line[off] ? line + off : name);
+	return snprintf(out, n, "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n"
+			"Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+			code, reason(code), strlen(body), body);
+}
+
+/* Read a request up to its blank line, answer it and close. */
+static void http_read(struct ent *e)
+{
+	char out[3 * LINE_MAX_LEN];
+	ssize_t n;
+	int olen;
+
+	for (;;) {
+		n = read(e->fd, e->buf + e->len, sizeof(e->buf) - 1 - e->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			ent_free(e);
+			return;
+		}
+		e->len += n;
+		e->buf[e->len] = 0;
+		if (strstr(e->buf, "\r\n\r\n") || strstr(e->buf, "\n\n"))
+			break;
+		if (e->len == sizeof(e->buf) - 1) {	/* a request too long */
+			ent_free(e);
+			return;
+		}
+	}
+	olen = http_answer(out, sizeof(out));
+	send(e->fd, out, olen, MSG_NOSIGNAL);
+	ent_free(e);
 }
 
 static void udp_read(struct ent *e)
@@ -301,13 +379,15 @@ int main(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "show-peer", no_argument, NULL, 'P' },
 		{ "ready", required_argument, NULL, 'r' },
+		{ "http", required_argument, NULL, 'H' },
+		{ "status", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *addrs[MAX_LISTEN];
-	int ports[MAX_LISTEN];
-	int naddrs = 0, nports = 0, i, j, c, n, fd;
-	bool tcp = false, udp = false;
+	int ports[MAX_LISTEN], hports[MAX_LISTEN];
+	int naddrs = 0, nports = 0, nhports = 0, i, j, c, n, fd;
+	bool tcp = false, udp = false, lines;
 	const char *ready = NULL;
 	struct epoll_event evs[64];
 	struct rlimit rl;
@@ -315,7 +395,7 @@ int main(int argc, char **argv)
 	char *end;
 	long v;
 
-	while ((c = getopt_long(argc, argv, "tup:l:Pr:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "tup:l:Pr:H:s:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			tcp = true;
@@ -340,6 +420,15 @@ int main(int argc, char **argv)
 		case 'r':
 			ready = optarg;
 			break;
+		case 'H':
+			v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 65535 || nhports == MAX_LISTEN)
+				usage();
+			hports[nhports++] = v;
+			break;
+		case 's':
+			status_file = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -347,6 +436,8 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		usage();
 	name = argv[optind];
+	/* -H alone: HTTP only, no line-protocol listener. */
+	lines = !(nhports && !tcp && !udp && !nports);
 	if (!tcp && !udp)
 		tcp = udp = true;
 	if (!nports)
@@ -374,12 +465,14 @@ int main(int argc, char **argv)
 	ent_new(K_SIGNAL, fd);
 
 	for (i = 0; i < naddrs; i++) {
-		for (j = 0; j < nports; j++) {
+		for (j = 0; lines && j < nports; j++) {
 			if (tcp)
-				open_listener(SOCK_STREAM, addrs[i], ports[j]);
+				open_listener(SOCK_STREAM, addrs[i], ports[j], false);
 			if (udp)
-				open_listener(SOCK_DGRAM, addrs[i], ports[j]);
+				open_listener(SOCK_DGRAM, addrs[i], ports[j], false);
 		}
+		for (j = 0; j < nhports; j++)
+			open_listener(SOCK_STREAM, addrs[i], hports[j], true);
 	}
 	if (ready) {
 		fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -401,6 +494,7 @@ int main(int argc, char **argv)
 			case K_SIGNAL:
 				return 0;
 			case K_TCP_LISTEN:
+			case K_HTTP_LISTEN:
 				tcp_accept(e);
 				break;
 			case K_UDP:
@@ -408,6 +502,9 @@ int main(int argc, char **argv)
 				break;
 			case K_CONN:
 				tcp_read(e);
+				break;
+			case K_HTTP_CONN:
+				http_read(e);
 				break;
 			}
 		}

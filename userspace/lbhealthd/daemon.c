@@ -423,12 +423,14 @@ static void probe_done(const struct hc_result *res, void *data)
 		return;
 	be->since = be->last_at;
 	if (be->health.up)
-		hc_log(LOG_NOTICE, "%s: backend %s up (%s) after %u successes",
-		       be->svc->conf->name, name, res->reason, check->rise);
+		hc_log(LOG_NOTICE, "%s: backend %s up (%s) after %u success%s",
+		       be->svc->conf->name, name, res->reason, check->rise,
+		       check->rise == 1 ? "" : "es");
 	else
 		hc_log(LOG_WARNING,
-		       "%s: backend %s down (%s) after %u failures",
-		       be->svc->conf->name, name, res->reason, check->fall);
+		       "%s: backend %s down (%s) after %u failure%s",
+		       be->svc->conf->name, name, res->reason, check->fall,
+		       check->fall == 1 ? "" : "s");
 	be->svc->dirty = true;
 	reconcile_soon(be->svc->d);
 }
@@ -666,6 +668,47 @@ static int signal_cb(sd_event_source *src, const struct signalfd_siginfo *si,
 	return sd_event_exit(d->ev, 0);
 }
 
+/*
+ * A daemon started over services that already exist (a restart, a crash,
+ * an upgrade) takes the verdicts the kernel holds rather than the checks'
+ * initial state: restarting lbhealthd must not take healthy backends out
+ * for rise x interval.  Up in the kernel (at a non-zero weight, for
+ * on-failure drain) is up, down is down; a drained backend (an operator's,
+ * or quorum's) starts from the initial state.
+ */
+static void adopt_kernel_state(struct hc_daemon *d)
+{
+	struct have_list have = { .d = d };
+	const struct nflb_service *k;
+	const struct nflb_backend *kb;
+	size_t i, j, l;
+
+	if (have_dump(d, &have) < 0)
+		return;
+	for (i = 0; i < d->n_svcs; i++) {
+		struct hc_svc *s = &d->svcs[i];
+
+		k = have_find(&have, &s->conf->svc);
+		for (j = 0; k && j < s->n_backends; j++) {
+			struct hc_backend *be = &s->backends[j];
+
+			for (l = 0; l < k->n_backends; l++) {
+				kb = &k->backends[l];
+				if (!hc_backend_same_key(kb, &be->conf->be))
+					continue;
+				if (kb->state == NFLB_BACKEND_DOWN)
+					be->health.up = false;
+				else if (kb->state == NFLB_BACKEND_UP)
+					be->health.up =
+						s->conf->on_failure != HC_FAIL_DRAIN ||
+						kb->weight > 0;
+				break;
+			}
+		}
+	}
+	have_free(&have);
+}
+
 static void withdraw(struct hc_daemon *d)
 {
 	struct hc_plan plan = { 0 };
@@ -726,6 +769,7 @@ int hc_daemon_run(struct hc_daemon *d)
 			      now_usec(CLOCK_MONOTONIC) + d->reconcile_usec,
 			      USEC_PER_MSEC, reconcile_cb, d) < 0)
 		goto out;
+	adopt_kernel_state(d);
 	reconcile(d, NULL, 0);
 	hc_log(LOG_NOTICE, "running: %zu service%s from %s, status on %s",
 	       d->n_svcs, d->n_svcs == 1 ? "" : "s", d->config_path, sock);
