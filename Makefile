@@ -47,7 +47,7 @@ HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h)
 TOOLS := $(patsubst selftests/tools/%.c,$(B)/%,$(wildcard selftests/tools/*.c))
 
 .PHONY: all kmod kmod-test userspace install uninstall unit kunit selftests \
-	check style demo deps test-kernel clean bench-restore bench-health
+	check style demo deps test-kernel clean bench bench-health
 
 all: kmod userspace
 
@@ -158,9 +158,11 @@ style:
 demo:
 	scripts/demo
 
-# Benchmark, not a test (not part of check): lbadm restore vs ipvsadm-restore.
-bench-restore:
-	scripts/bench-restore
+# Benchmark, not a test (not part of check): nflb beside IPVS, nftables,
+# iptables and plain routing in one VM; BENCH_QUICK=1 for a short smoke run.
+# Tables in build/bench/results.md and results.json; see docs/benchmarks.md.
+bench:
+	scripts/bench
 
 # Benchmark: lbhealthd checking 1,000 backends every second (CPU, memory).
 bench-health:
