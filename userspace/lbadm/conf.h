@@ -125,9 +125,6 @@ struct lbadm_plan {
 	size_t n, cap;
 };
 
-/* Most backends one SERVICE_NEW carries within NFLB_BATCH_MSG_MAX. */
-#define LBADM_BACKENDS_PER_MSG	((NFLB_BATCH_MSG_MAX - 1024) / 64)
-
 void lbadm_plan_free(struct lbadm_plan *p);
 /*
  * The requests of S, in order: a "service add" and the "backend add" lines

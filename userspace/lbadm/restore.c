@@ -97,7 +97,7 @@ static int rollback(struct nflb_nl *nl, struct lbadm_conf *orig)
 	uint32_t line;
 	int ret;
 
-	if (lbadm_plan_conf(orig, LBADM_BACKENDS_PER_MSG, &plan) < 0) {
+	if (lbadm_plan_conf(orig, NFLB_BACKENDS_PER_MSG, &plan) < 0) {
 		nflb_nl_set_error(nl, ENOMEM, NULL);
 		return -1;
 	}
@@ -168,7 +168,7 @@ static int restore(const char *name, const char *text)
 		print_errors(name, &errs, nerr);
 		goto out_model;
 	}
-	if (lbadm_plan_script(&script, LBADM_BACKENDS_PER_MSG, &plan) < 0) {
+	if (lbadm_plan_script(&script, NFLB_BACKENDS_PER_MSG, &plan) < 0) {
 		lbadm_err("restore: out of memory");
 		goto out_model;
 	}

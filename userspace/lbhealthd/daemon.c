@@ -3,12 +3,12 @@
  * The daemon's loop.
  *
  * Every backend has a one-shot timer that starts a probe; the probe's
- * result feeds the backend's rise/fall machine; a changed verdict marks
- * the service dirty and schedules a reconcile.  A reconcile dumps the
- * kernel's services, computes for each service we own what it should be
- * (configuration + verdicts, want.c) and sends the difference (plan.c) in
- * one batch.  It also runs on a timer, so that a module reload or someone
- * else's change to a service we own is undone within one period.
+ * result feeds the backend's rise/fall machine; a changed verdict
+ * schedules a reconcile.  A reconcile dumps the kernel's services,
+ * computes for each service we own what it should be (configuration +
+ * verdicts, want.c) and sends the difference (plan.c) in one batch.  It
+ * also runs on a timer, so that a module reload or someone else's change
+ * to a service we own is undone within one period.
  */
 #include <errno.h>
 #include <signal.h>
@@ -31,7 +31,6 @@
 #define USEC_PER_SEC	1000000ULL
 #define RECONCILE_MAX	USEC_PER_SEC
 #define RECONCILE_MIN	(100 * USEC_PER_MSEC)
-#define BACKENDS_PER_MSG	((NFLB_BATCH_MSG_MAX - 1024) / 64)
 
 static uint64_t now_usec(clockid_t clock)
 {
@@ -190,31 +189,6 @@ static int have_dump(struct hc_daemon *d, struct have_list *h)
 	return -1;
 }
 
-static void put_op(struct nlmsghdr *nlh, const struct hc_op *op)
-{
-	static const uint8_t be_cmd[] = {
-		[HC_OP_BE_ADD] = NFLB_CMD_BACKEND_NEW,
-		[HC_OP_BE_SET] = NFLB_CMD_BACKEND_SET,
-		[HC_OP_BE_DEL] = NFLB_CMD_BACKEND_DEL,
-	};
-
-	switch (op->kind) {
-	case HC_OP_SVC_ADD:
-		nflb_service_msg(nlh, NFLB_CMD_SERVICE_NEW, &op->svc);
-		break;
-	case HC_OP_SVC_SET:
-		nflb_service_msg(nlh, NFLB_CMD_SERVICE_SET, &op->svc);
-		break;
-	case HC_OP_SVC_DEL:
-		nflb_service_msg(nlh, NFLB_CMD_SERVICE_DEL, &op->svc);
-		break;
-	default:
-		nflb_backend_msg(nlh, be_cmd[op->kind], &op->svc, &op->be,
-				 false);
-		break;
-	}
-}
-
 static uint8_t op_cmd(enum hc_op_kind kind)
 {
 	static const uint8_t cmd[] = {
@@ -229,6 +203,15 @@ static uint8_t op_cmd(enum hc_op_kind kind)
 	return cmd[kind];
 }
 
+static void put_op(struct nlmsghdr *nlh, const struct hc_op *op)
+{
+	if (op->kind < HC_OP_BE_ADD)
+		nflb_service_msg(nlh, op_cmd(op->kind), &op->svc);
+	else
+		nflb_backend_msg(nlh, op_cmd(op->kind), &op->svc, &op->be,
+				 false);
+}
+
 /* Send PLAN in one batch; log every change and every refusal. */
 static int plan_send(struct hc_daemon *d, struct hc_plan *plan)
 {
@@ -241,7 +224,7 @@ static int plan_send(struct hc_daemon *d, struct hc_plan *plan)
 
 	if (!plan->n)
 		return 0;
-	if (hc_plan_split(plan, BACKENDS_PER_MSG) < 0)
+	if (hc_plan_split(plan, NFLB_BACKENDS_PER_MSG) < 0)
 		return -1;
 	b = nflb_batch_begin(d->nl);
 	if (!b)
@@ -311,20 +294,17 @@ static void log_quorum(struct hc_svc *s, bool ok)
  * Bring the kernel in line with every service we own, and delete the
  * services of GONE (no longer in the file).
  */
-static int reconcile(struct hc_daemon *d, const struct nflb_service *gone,
-		     size_t n_gone)
+static int reconcile_have(struct hc_daemon *d, const struct have_list *have)
 {
-	struct have_list have = { .d = d, .extra = gone, .n_extra = n_gone };
 	struct hc_plan plan = { 0 };
 	struct nflb_service want;
 	bool *up, ok;
 	int ret = -1;
 	size_t i;
 
-	if (have_dump(d, &have) < 0)
-		return -1;
-	for (i = 0; i < n_gone; i++)
-		if (hc_plan_service(&plan, NULL, have_find(&have, &gone[i])) < 0)
+	for (i = 0; i < have->n_extra; i++)
+		if (hc_plan_service(&plan, NULL,
+				    have_find(have, &have->extra[i])) < 0)
 			goto out;
 	for (i = 0; i < d->n_svcs; i++) {
 		struct hc_svc *s = &d->svcs[i];
@@ -337,11 +317,10 @@ static int reconcile(struct hc_daemon *d, const struct nflb_service *gone,
 		free(up);
 		log_quorum(s, ok);
 		ret = hc_plan_service(&plan, &want,
-				      have_find(&have, &s->conf->svc));
+				      have_find(have, &s->conf->svc));
 		nflb_service_free(&want);
 		if (ret < 0)
 			goto out;
-		s->dirty = false;
 	}
 	ret = plan_send(d, &plan);
 	if (ret == 0)
@@ -350,6 +329,19 @@ out:
 	if (ret < 0 && errno == ENOMEM)
 		hc_log(LOG_ERR, "out of memory");
 	hc_plan_free(&plan);
+	return ret;
+}
+
+/* The same, from a fresh dump of the kernel's services. */
+static int reconcile(struct hc_daemon *d, const struct nflb_service *gone,
+		     size_t n_gone)
+{
+	struct have_list have = { .d = d, .extra = gone, .n_extra = n_gone };
+	int ret;
+
+	if (have_dump(d, &have) < 0)
+		return -1;
+	ret = reconcile_have(d, &have);
 	have_free(&have);
 	return ret;
 }
@@ -431,7 +423,6 @@ static void probe_done(const struct hc_result *res, void *data)
 		       "%s: backend %s down (%s) after %u failure%s",
 		       be->svc->conf->name, name, res->reason, check->fall,
 		       check->fall == 1 ? "" : "s");
-	be->svc->dirty = true;
 	reconcile_soon(be->svc->d);
 }
 
@@ -554,7 +545,6 @@ static int svcs_build(struct hc_daemon *d, const struct hc_config *cfg,
 		s->d = d;
 		s->conf = sc;
 		s->quorum_ok = true;
-		s->dirty = true;
 		s->backends = calloc(sc->n_backends + 1,
 				     sizeof(*s->backends));
 		if (!s->backends)
@@ -676,19 +666,17 @@ static int signal_cb(sd_event_source *src, const struct signalfd_siginfo *si,
  * on-failure drain) is up, down is down; a drained backend (an operator's,
  * or quorum's) starts from the initial state.
  */
-static void adopt_kernel_state(struct hc_daemon *d)
+static void adopt_kernel_state(struct hc_daemon *d,
+			       const struct have_list *have)
 {
-	struct have_list have = { .d = d };
 	const struct nflb_service *k;
 	const struct nflb_backend *kb;
 	size_t i, j, l;
 
-	if (have_dump(d, &have) < 0)
-		return;
 	for (i = 0; i < d->n_svcs; i++) {
 		struct hc_svc *s = &d->svcs[i];
 
-		k = have_find(&have, &s->conf->svc);
+		k = have_find(have, &s->conf->svc);
 		for (j = 0; k && j < s->n_backends; j++) {
 			struct hc_backend *be = &s->backends[j];
 
@@ -706,7 +694,6 @@ static void adopt_kernel_state(struct hc_daemon *d)
 			}
 		}
 	}
-	have_free(&have);
 }
 
 static void withdraw(struct hc_daemon *d)
@@ -726,6 +713,7 @@ static void withdraw(struct hc_daemon *d)
 
 int hc_daemon_run(struct hc_daemon *d)
 {
+	struct have_list first = { .d = d };
 	sd_event_source *sig[3] = { 0 };
 	static const int signals[] = { SIGHUP, SIGTERM, SIGINT };
 	const char *sock;
@@ -769,8 +757,12 @@ int hc_daemon_run(struct hc_daemon *d)
 			      now_usec(CLOCK_MONOTONIC) + d->reconcile_usec,
 			      USEC_PER_MSEC, reconcile_cb, d) < 0)
 		goto out;
-	adopt_kernel_state(d);
-	reconcile(d, NULL, 0);
+	/* One dump: the verdicts to adopt, then what to change. */
+	if (have_dump(d, &first) == 0) {
+		adopt_kernel_state(d, &first);
+		reconcile_have(d, &first);
+		have_free(&first);
+	}
 	hc_log(LOG_NOTICE, "running: %zu service%s from %s, status on %s",
 	       d->n_svcs, d->n_svcs == 1 ? "" : "s", d->config_path, sock);
 	if (d->notify)

@@ -39,7 +39,6 @@ struct hc_svc {
 	size_t n_backends;
 	struct hc_backend *backends;
 	bool quorum_ok;
-	bool dirty;			/* kernel must be brought in line */
 };
 
 struct hc_daemon {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "plan.h"
 
 static struct hc_op *plan_push(struct hc_plan *plan, enum hc_op_kind kind,
@@ -38,23 +39,13 @@ static struct hc_op *plan_push(struct hc_plan *plan, enum hc_op_kind kind,
 	return op;
 }
 
-static bool backend_same_key(const struct nflb_backend *a,
-			     const struct nflb_backend *b)
-{
-	uint16_t pa = NFLB_HAS(a, NFLB_BE_A_PORT) ? a->port : 0;
-	uint16_t pb = NFLB_HAS(b, NFLB_BE_A_PORT) ? b->port : 0;
-
-	return a->family == b->family && pa == pb &&
-	       !memcmp(&a->addr, &b->addr, nflb_addr_len(a->family));
-}
-
 static const struct nflb_backend *
 find_backend(const struct nflb_service *svc, const struct nflb_backend *be)
 {
 	size_t i;
 
 	for (i = 0; i < svc->n_backends; i++)
-		if (backend_same_key(&svc->backends[i], be))
+		if (hc_backend_same_key(&svc->backends[i], be))
 			return &svc->backends[i];
 	return NULL;
 }

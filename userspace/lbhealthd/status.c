@@ -304,12 +304,12 @@ int hc_status_query(const char *path, bool json)
 		json_decref(root);
 		return 1;
 	}
-	if (json)
+	if (json) {
 		json_dumpf(root, stdout, JSON_INDENT(2));
-	else
-		print_table(root);
-	if (json)
 		putchar('\n');
+	} else {
+		print_table(root);
+	}
 	json_decref(root);
 	return 0;
 }

@@ -274,6 +274,12 @@ int nflb_events_listen(struct nflb_nl *nl, nflb_event_cb cb, void *data);
  * fit in NFLB_BATCH_MSG_MAX bytes.
  */
 #define NFLB_BATCH_MSG_MAX	65536
+/*
+ * Most backends one SERVICE_NEW (NFLB_SVC_A_BACKENDS) carries within
+ * NFLB_BATCH_MSG_MAX: a backend nest takes at most 64 bytes, the service's
+ * key and options under 1 KiB.
+ */
+#define NFLB_BACKENDS_PER_MSG	((NFLB_BATCH_MSG_MAX - 1024) / 64)
 struct nflb_batch;
 struct nflb_batch *nflb_batch_begin(struct nflb_nl *nl);
 struct nlmsghdr *nflb_batch_msg(struct nflb_batch *b, uint8_t cmd,

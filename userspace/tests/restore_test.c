@@ -213,7 +213,7 @@ static void test_coalescing(void)
 
 	lbadm_conf_init(&model);
 	KTAP_EXPECT(run(text, &model, &s, &e) == 0);
-	KTAP_EXPECT(lbadm_plan_script(&s, LBADM_BACKENDS_PER_MSG, &p) == 0);
+	KTAP_EXPECT(lbadm_plan_script(&s, NFLB_BACKENDS_PER_MSG, &p) == 0);
 	/* SERVICE_NEW with 3 backends, SERVICE_SET, BACKEND_NEW. */
 	KTAP_EXPECT(p.n == 3);
 	KTAP_EXPECT(p.rops[0].cmd == NFLB_CMD_SERVICE_NEW &&
@@ -278,8 +278,8 @@ static void test_largest_request(void)
 	svc.port = 80;
 	memset(&svc.addr, 0x20, 16);
 	svc.present = 0xffff & ~NFLB_BIT(NFLB_SVC_A_BACKENDS);
-	bes = calloc(LBADM_BACKENDS_PER_MSG, sizeof(*bes));
-	for (i = 0; bes && i < LBADM_BACKENDS_PER_MSG; i++) {
+	bes = calloc(NFLB_BACKENDS_PER_MSG, sizeof(*bes));
+	for (i = 0; bes && i < NFLB_BACKENDS_PER_MSG; i++) {
 		bes[i].family = AF_INET6;
 		memset(&bes[i].addr, 0xff, 16);
 		bes[i].present = NFLB_BIT(NFLB_BE_A_PORT) |
@@ -287,7 +287,7 @@ static void test_largest_request(void)
 				 NFLB_BIT(NFLB_BE_A_STATE);
 	}
 	svc.backends = bes;
-	svc.n_backends = bes ? LBADM_BACKENDS_PER_MSG : 0;
+	svc.n_backends = bes ? NFLB_BACKENDS_PER_MSG : 0;
 	nlh = nflb_msg_put_header(buf, 0x42, NFLB_CMD_SERVICE_NEW, 0);
 	nflb_service_msg(nlh, NFLB_CMD_SERVICE_NEW, &svc);
 	KTAP_EXPECT(bes != NULL);
