@@ -194,27 +194,40 @@ static void tcp_accept(struct ent *l)
 	}
 }
 
+/*
+ * Append what the connection has (up to ROOM bytes) to its buffer: 1 when
+ * something came, 0 when nothing more for now, -1 when it closed or failed
+ * (E is freed then).
+ */
+static int ent_fill(struct ent *e, size_t room)
+{
+	ssize_t n;
+
+	do
+		n = read(e->fd, e->buf + e->len, room);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	if (n <= 0) {
+		ent_free(e);
+		return -1;
+	}
+	e->len += n;
+	return 1;
+}
+
 /* Answer each complete line; close on EOF, error or a client that does
  * not read its answers.
  */
 static void tcp_read(struct ent *e)
 {
 	char out[LINE_MAX_LEN];
-	ssize_t n;
 	char *nl;
 	int olen;
 
 	for (;;) {
-		n = read(e->fd, e->buf + e->len, sizeof(e->buf) - e->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
+		if (ent_fill(e, sizeof(e->buf) - e->len) <= 0)
 			return;
-		if (n <= 0) {
-			ent_free(e);
-			return;
-		}
-		e->len += n;
 		while ((nl = memchr(e->buf, '\n', e->len))) {
 			size_t used = nl - e->buf + 1;
 
@@ -270,20 +283,11 @@ static int http_answer(char *out, size_t n)
 static void http_read(struct ent *e)
 {
 	char out[3 * LINE_MAX_LEN];
-	ssize_t n;
 	int olen;
 
 	for (;;) {
-		n = read(e->fd, e->buf + e->len, sizeof(e->buf) - 1 - e->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
+		if (ent_fill(e, sizeof(e->buf) - 1 - e->len) <= 0)
 			return;
-		if (n <= 0) {
-			ent_free(e);
-			return;
-		}
-		e->len += n;
 		e->buf[e->len] = 0;
 		if (strstr(e->buf, "\r\n\r\n") || strstr(e->buf, "\n\n"))
 			break;

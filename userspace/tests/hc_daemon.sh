@@ -24,16 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# log_has FILE PATTERN [TENTHS]: until FILE has a line matching PATTERN.
-log_has() {
-	local i
-	for ((i = 0; i < ${3:-50}; i++)); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 port=$((20000 + RANDOM % 20000))
 cat > "$dir/hc.conf" <<EOC
 services = ({
@@ -56,9 +46,9 @@ for _ in $(seq 50); do [ -e "$dir/ready" ] && break; sleep 0.1; done
 NOTIFY_SOCKET=$dir/notify "$hc" -f -c "$dir/hc.conf" -s "$dir/sock" 2> "$dir/log" &
 daemon=$!
 pids+=($daemon)
-check "READY=1 is sent once running" log_has "$dir/notified" '^READY=1'
+check "READY=1 is sent once running" wait_for 6 grep -q -- '^READY=1' "$dir/notified"
 check "the backend comes up (2 successes)" \
-	log_has "$dir/log" 'web: backend 127.0.0.1:[0-9]* up (connected) after 2 successes'
+	wait_for 6 grep -q -- 'web: backend 127.0.0.1:[0-9]* up (connected) after 2 successes' "$dir/log"
 out=$("$hc" -s "$dir/sock" status)
 check "status shows the backend up" grep -qE "^web +127\.0\.0\.1:$port +tcp +up .* ok +connected" <<< "$out"
 check "status -j is JSON with the verdict" sh -c \
@@ -67,21 +57,14 @@ check "status -j is JSON with the verdict" sh -c \
 kill "$srv"
 wait "$srv" 2>/dev/null
 check "a stopped server takes the backend down, with the reason" \
-	log_has "$dir/log" 'web: backend 127.0.0.1:[0-9]* down (connection refused) after 2 failures'
+	wait_for 6 grep -q -- 'web: backend 127.0.0.1:[0-9]* down (connection refused) after 2 failures' "$dir/log"
 check "status shows it down" sh -c "'$hc' -s '$dir/sock' status | grep -qE '^web .* down .* failed +connection refused'"
 "$server" -t -p "$port" -l 127.0.0.1 be >/dev/null 2>&1 &
 pids+=($!)
-# count_is FILE PATTERN N: within 5 s, exactly N lines of FILE match.
-count_is() {
-	local i
-	for ((i = 0; i < 50; i++)); do
-		[ "$(grep -c -- "$2" "$1")" = "$3" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# count_eq FILE PATTERN N: exactly N lines of FILE match.
+count_eq() { [ "$(grep -c -- "$2" "$1")" = "$3" ]; }
 check "the server back brings it up" \
-	count_is "$dir/log" 'web: backend 127.0.0.1:[0-9]* up (connected) after 2 successes' 2
+	wait_for 6 count_eq "$dir/log" 'web: backend 127.0.0.1:[0-9]* up (connected) after 2 successes' 2
 sleep 1
 check "each transition is logged once" \
 	test "$(grep -c 'web: backend .* \(up\|down\) (' "$dir/log")" = 3
@@ -95,7 +78,7 @@ cp "$dir/hc.conf" "$dir/good.conf"
 echo 'services = ( { protocol = "tcp" } );' > "$dir/hc.conf"
 kill -HUP "$daemon"
 check "a bad file on SIGHUP is rejected, its errors logged" \
-	log_has "$dir/log" 'reload failed (.*): the running configuration stays'
+	wait_for 6 grep -q -- 'reload failed (.*): the running configuration stays' "$dir/log"
 check "the error is located" grep -qE "hc.conf:1: services.\[0\]" "$dir/log"
 # Datagrams carry no newline: the file holds them back to back.
 check "RELOADING=1 then READY=1 around a reload" \
@@ -106,7 +89,7 @@ cp "$dir/good.conf" "$dir/hc.conf"
 sed -i 's/"web"/"www"/' "$dir/hc.conf"
 kill -HUP "$daemon"
 check "a good file on SIGHUP is applied" \
-	log_has "$dir/log" 'reloaded: 1 service'
+	wait_for 6 grep -q -- 'reloaded: 1 service' "$dir/log"
 
 : > "$dir/notified"
 kill -TERM "$daemon"
