@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SERVICE_NEW, SERVICE_SET, SERVICE_DEL and SERVICE_GET (one service, or
+ * the dump of all).
+ */
+
+#include <linux/mm.h>
+#include <net/sock.h>
+
+#include "netns.h"
+#include "nl.h"
+#include "validate.h"
+
+/*
+ * One SERVICE_GET message for SVC, holding its backends from *POS on (in
+ * configuration order) as long as they fit; *POS advances past those sent.
+ * *POS 0: the head of the service (key, options, counters); otherwise a
+ * continuation (key and NFLB_SVC_A_CONT).  Returns 0 when the last backend
+ * went out, 1 when some are left for a continuation, or -EMSGSIZE with
+ * nothing added: when the message cannot make progress, or when WHOLE and
+ * the service does not fit.
+ */
+static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
+			     struct nflb_service *svc, u32 portid, u32 seq,
+			     int flags, u32 *pos, bool whole)
+{
+	const struct nflb_table *t;
+	struct nlattr *nest, *list;
+	struct nflb_backend *be;
+	u32 idx = 0, sent = 0;
+	bool more = false;
+	void *hdr;
+	int i;
+
+	lockdep_assert_held(&nn->lock);
+	hdr = genlmsg_put(msg, portid, seq, &nflb_genl_family, flags,
+			  NFLB_CMD_SERVICE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, NFLB_A_SERVICE);
+	if (!nest || nflb_put_svc_key(msg, &svc->key))
+		goto err;
+	if (!*pos) {
+		if (nflb_put_svc_opts(msg, svc) ||
+		    nflb_put_stats(msg, NFLB_SVC_A_STATS, svc->stats,
+				   &svc->est))
+			goto err;
+	} else if (nla_put_flag(msg, NFLB_SVC_A_CONT)) {
+		goto err;
+	}
+	list = nla_nest_start(msg, NFLB_SVC_A_BACKENDS);
+	if (!list)
+		goto err;
+	t = rcu_dereference_protected(svc->table, lockdep_is_held(&nn->lock));
+	/* In configuration order; the slots held come from the table. */
+	list_for_each_entry(be, &svc->backends, node) {
+		if (idx++ < *pos)
+			continue;
+		i = nflb_table_index(t, svc->key.family, &be->addr, be->port);
+		if (nflb_put_backend(msg, svc, be, i < 0 ? 0 : t->slots_held[i],
+				     NFLB_BE_PUT_FULL)) {
+			more = true;
+			break;
+		}
+		sent++;
+	}
+	if (more && (whole || !sent))
+		goto err;
+	nla_nest_end(msg, list);
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	*pos += sent;
+	return more;
+err:
+	genlmsg_cancel(msg, hdr);
+	return -EMSGSIZE;
+}
+
+/*
+ * A doit reply is one message of at most what a dump message holds
+ * (netlink_dump() allocates up to 32 KiB); larger services: the dump.
+ */
+#define NFLB_REPLY_MAX	(SKB_WITH_OVERHEAD(32768) - NLMSG_HDRLEN - GENL_HDRLEN)
+
+int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nflb_svc_opts opts = { .table_size = NFLB_TABLE_DEFAULT };
+	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_be_spec *specs = NULL;
+	struct nflb_svc_key key;
+	int ret, n = 0;
+
+	ret = nflb_parse_svc(info, tb, &key);
+	if (ret)
+		return ret;
+	ret = nflb_parse_svc_opts(tb, key.proto, &opts, info->extack);
+	if (ret)
+		return ret;
+	if (tb[NFLB_SVC_A_BACKENDS]) {
+		n = nflb_parse_svc_backends(tb[NFLB_SVC_A_BACKENDS], &key,
+					    &specs, info->extack);
+		if (n < 0)
+			return n;
+	}
+	mutex_lock(&nn->lock);
+	ret = nflb_service_add(nn, &key, &opts, specs, n, info->extack);
+	if (!ret)
+		nflb_notify_service_new(nn, nflb_service_find(nn, &key));
+	mutex_unlock(&nn->lock);
+	kvfree(specs);
+	return ret;
+}
+
+int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_service *svc;
+	struct nflb_svc_opts opts;
+	int ret;
+
+	mutex_lock(&nn->lock);
+	svc = nflb_req_svc(nn, info, tb, &ret);
+	if (!svc)
+		goto out;
+	nflb_svc_opts_get(svc, &opts);
+	ret = nflb_parse_svc_opts(tb, svc->key.proto, &opts, info->extack);
+	if (!ret)
+		ret = nflb_service_set(nn, svc, &opts, info->extack);
+	if (!ret)
+		nflb_notify_service(nn, NFLB_CMD_SERVICE_SET, &svc->key, svc);
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+int nflb_nl_service_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_service *svc;
+	struct nflb_svc_key key;
+	int ret;
+
+	mutex_lock(&nn->lock);
+	svc = nflb_req_svc(nn, info, tb, &ret);
+	if (svc) {
+		key = svc->key;		/* SVC is freed after a grace period */
+		nflb_service_del(nn, svc);
+		nflb_notify_service(nn, NFLB_CMD_SERVICE_DEL, &key, NULL);
+	}
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+int nflb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nflb_net *nn = nflb_net(genl_info_net(info));
+	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_service *svc;
+	struct sk_buff *msg;
+	u32 pos = 0;
+	int ret;
+
+	mutex_lock(&nn->lock);
+	svc = nflb_req_svc(nn, info, tb, &ret);
+	if (!svc)
+		goto out;
+	msg = genlmsg_new(NFLB_REPLY_MAX, GFP_KERNEL);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = nflb_fill_service(msg, nn, svc, info->snd_portid, info->snd_seq,
+				0, &pos, true);
+	if (ret) {
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFLB_A_SERVICE],
+				    "service too large for one message: use the dump (NLM_F_DUMP)");
+		goto out;
+	}
+	mutex_unlock(&nn->lock);
+	return genlmsg_reply(msg, info);
+out:
+	mutex_unlock(&nn->lock);
+	return ret;
+}
+
+/*
+ * Where a SERVICE_GET dump stands, over netlink_callback::ctx.  Between
+ * two calls services may come and go: a continuation is only sent when
+ * nothing changed in the netns since the previous part (same generation)
+ * and the service at IDX is still the one being sent; otherwise the
+ * service at IDX starts over whole, and nl_dump_check_consistent() marks
+ * the dump interrupted (NLM_F_DUMP_INTR).
+ */
+struct nflb_svc_dump {
+	u64 gen;			/* nn->generation of the last part */
+	long idx;			/* services sent whole */
+	u32 pos;			/* backends of service IDX sent */
+	struct nflb_svc_key key;	/* service IDX, when POS */
+};
+
+static_assert(sizeof(struct nflb_svc_dump) <=
+	      sizeof_field(struct netlink_callback, ctx));
+
+/* Service SVC at the dump's position: < 0, 0 (done) or 1 (skb full). */
+static int nflb_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct nflb_net *nn, struct nflb_service *svc)
+{
+	struct nflb_svc_dump *d = (struct nflb_svc_dump *)cb->ctx;
+	bool first = !skb->len;
+	int ret;
+
+	if (d->pos && (d->gen != nn->generation ||
+		       memcmp(&d->key, &svc->key, sizeof(d->key))))
+		d->pos = 0;	/* start it over */
+	/* Only a service opening a message is split over messages. */
+	ret = nflb_fill_service(skb, nn, svc, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, NLM_F_MULTI, &d->pos,
+				!first && !d->pos);
+	if (ret < 0)
+		return first ? ret : 1;
+	nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+	if (ret) {
+		d->gen = nn->generation;
+		d->key = svc->key;
+		return 1;
+	}
+	d->pos = 0;
+	d->idx++;
+	return 0;
+}
+
+/* Every service, or only the one an NFLB_A_SERVICE key names. */
+int nflb_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *dinfo = genl_dumpit_info(cb);
+	struct nflb_svc_dump *d = (struct nflb_svc_dump *)cb->ctx;
+	struct nflb_net *nn = nflb_net(sock_net(skb->sk));
+	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct genl_info info = {
+		.attrs = dinfo->attrs,
+		.extack = cb->extack,
+	};
+	struct nflb_service *svc;
+	long idx = 0;
+	int ret = 0;
+
+	mutex_lock(&nn->lock);
+	cb->seq = nn->generation;
+	if (dinfo->attrs[NFLB_A_SERVICE]) {
+		svc = nflb_req_svc(nn, &info, tb, &ret);
+		if (svc && !d->idx)
+			ret = nflb_dump_one(skb, cb, nn, svc);
+		goto out;
+	}
+	list_for_each_entry(svc, &nn->service_list, node) {
+		if (idx++ < d->idx)
+			continue;
+		ret = nflb_dump_one(skb, cb, nn, svc);
+		if (ret)
+			break;
+	}
+out:
+	mutex_unlock(&nn->lock);
+	return ret < 0 ? ret : skb->len;
+}
