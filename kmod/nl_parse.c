@@ -90,43 +90,57 @@ int nflb_parse_svc(struct genl_info *info, struct nlattr **tb,
 	return nflb_parse_addr(tb[NFLB_SVC_A_ADDR], family, &key->addr, extack);
 }
 
-/* Timeouts in TB over OPTS; each only for its protocol. */
+/* A timeout attribute, present and of the service's protocol, into VAL. */
+static int nflb_parse_timeout(const struct nlattr *attr, u32 *val,
+			      struct netlink_ext_ack *extack)
+{
+	if (!IS_ENABLED(CONFIG_NF_CONNTRACK_TIMEOUT)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "timeouts need a kernel with CONFIG_NF_CONNTRACK_TIMEOUT");
+		return -EOPNOTSUPP;
+	}
+	*val = nla_get_u32(attr);
+	return 0;
+}
+
+/* Timeouts in TB over OPTS; each only for its protocol, checked in turn. */
 static int nflb_parse_svc_timeouts(struct nlattr **tb, u8 proto,
 				   struct nflb_svc_opts *opts,
 				   struct netlink_ext_ack *extack)
 {
-	const struct {
-		int type;
-		u8 proto;
-		const char *wrong;
-		u32 *val;
-	} to[] = {
-		{ NFLB_SVC_A_TIMEOUT_TCP, IPPROTO_TCP,
-		  "TCP timeout on a UDP service", &opts->timeout_tcp },
-		{ NFLB_SVC_A_TIMEOUT_TCP_FIN, IPPROTO_TCP,
-		  "TCP FIN timeout on a UDP service", &opts->timeout_tcp_fin },
-		{ NFLB_SVC_A_TIMEOUT_UDP, IPPROTO_UDP,
-		  "UDP timeout on a TCP service", &opts->timeout_udp },
-	};
 	struct nlattr *attr;
-	int i;
+	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(to); i++) {
-		attr = tb[to[i].type];
-		if (!attr)
-			continue;
-		if (proto != to[i].proto) {
-			NL_SET_BAD_ATTR(extack, attr);
-			if (extack)
-				extack->_msg = to[i].wrong;
+	attr = tb[NFLB_SVC_A_TIMEOUT_TCP];
+	if (attr) {
+		if (proto != IPPROTO_TCP) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "TCP timeout on a UDP service");
 			return -EINVAL;
 		}
-		if (!IS_ENABLED(CONFIG_NF_CONNTRACK_TIMEOUT)) {
+		ret = nflb_parse_timeout(attr, &opts->timeout_tcp, extack);
+		if (ret)
+			return ret;
+	}
+	attr = tb[NFLB_SVC_A_TIMEOUT_TCP_FIN];
+	if (attr) {
+		if (proto != IPPROTO_TCP) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "timeouts need a kernel with CONFIG_NF_CONNTRACK_TIMEOUT");
-			return -EOPNOTSUPP;
+					    "TCP FIN timeout on a UDP service");
+			return -EINVAL;
 		}
-		*to[i].val = nla_get_u32(attr);
+		ret = nflb_parse_timeout(attr, &opts->timeout_tcp_fin, extack);
+		if (ret)
+			return ret;
+	}
+	attr = tb[NFLB_SVC_A_TIMEOUT_UDP];
+	if (attr) {
+		if (proto != IPPROTO_UDP) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "UDP timeout on a TCP service");
+			return -EINVAL;
+		}
+		return nflb_parse_timeout(attr, &opts->timeout_udp, extack);
 	}
 	return 0;
 }
@@ -137,17 +151,16 @@ int nflb_parse_svc_opts(struct nlattr **tb, u8 proto,
 			struct netlink_ext_ack *extack)
 {
 	struct nlattr *attr = tb[NFLB_SVC_A_TABLE_SIZE];
-	const char *why;
 	int ret;
 
 	if (attr) {
-		ret = nflb_table_size_check(nla_get_u32(attr), &why);
-		if (ret) {
-			NL_SET_BAD_ATTR(extack, attr);
-			if (extack)
-				extack->_msg = why;
+		ret = nflb_table_size_check(nla_get_u32(attr), NULL);
+		if (ret == -ERANGE)
+			NL_SET_ERR_MSG_ATTR(extack, attr, NFLB_TABLE_SIZE_RANGE_MSG);
+		else if (ret)
+			NL_SET_ERR_MSG_ATTR(extack, attr, NFLB_TABLE_SIZE_PRIME_MSG);
+		if (ret)
 			return ret;
-		}
 		opts->table_size = nla_get_u32(attr);
 	}
 	if (tb[NFLB_SVC_A_HASH])

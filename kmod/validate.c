@@ -27,17 +27,24 @@ bool nflb_is_prime(u32 n)
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_is_prime);
 
+/* 0, or -ERANGE or -EINVAL with the reason in *WHY (if WHY). */
 int nflb_table_size_check(u32 size, const char **why)
 {
+	const char *msg;
+	int ret;
+
 	if (size < NFLB_TABLE_MIN || size > NFLB_TABLE_MAX) {
-		*why = "Maglev table size out of range (251 to 131071)";
-		return -ERANGE;
+		msg = NFLB_TABLE_SIZE_RANGE_MSG;
+		ret = -ERANGE;
+	} else if (!nflb_is_prime(size)) {
+		msg = NFLB_TABLE_SIZE_PRIME_MSG;
+		ret = -EINVAL;
+	} else {
+		return 0;
 	}
-	if (!nflb_is_prime(size)) {
-		*why = "Maglev table size must be a prime";
-		return -EINVAL;
-	}
-	return 0;
+	if (why)
+		*why = msg;
+	return ret;
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_table_size_check);
 

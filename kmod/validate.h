@@ -9,6 +9,11 @@
 #define NFLB_TABLE_MAX		131071U
 #define NFLB_TABLE_DEFAULT	65537U
 
+/* Why nflb_table_size_check() rejects a size: -ERANGE, -EINVAL. */
+#define NFLB_TABLE_SIZE_RANGE_MSG \
+	"Maglev table size out of range (251 to 131071)"
+#define NFLB_TABLE_SIZE_PRIME_MSG "Maglev table size must be a prime"
+
 bool nflb_is_prime(u32 n);
 int nflb_table_size_check(u32 size, const char **why);
 u32 nflb_version_code(void);
