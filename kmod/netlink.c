@@ -14,21 +14,28 @@
 #include "netlink.h"
 #include "nl.h"
 
-/* Policy ranges are s16 unless given by pointer. */
-static struct netlink_range_validation nflb_weight_range = {
+/*
+ * Policy ranges are s16 unless given by pointer.  Ours are const: 6.1's
+ * struct nla_policy points to them without const (later kernels added it)
+ * but only ever reads them.
+ */
+static const struct netlink_range_validation nflb_weight_range = {
 	.max = U16_MAX,
 };
 
-static struct netlink_range_validation nflb_timeout_range = {
+static const struct netlink_range_validation nflb_timeout_range = {
 	.max = NFLB_TIMEOUT_MAX,
 };
+
+#define NFLB_POLICY_U32_RANGE(range) \
+	NLA_POLICY_FULL_RANGE(NLA_U32, (struct netlink_range_validation *)(range))
 
 /* Requests: what each command may carry; replies only are rejected. */
 const struct nla_policy nflb_be_policy[NFLB_BE_A_MAX + 1] = {
 	[NFLB_BE_A_FAMILY] = { .type = NLA_U16 },
 	[NFLB_BE_A_ADDR] = NLA_POLICY_MIN_LEN(sizeof(__be32)),
 	[NFLB_BE_A_PORT] = { .type = NLA_U16 },
-	[NFLB_BE_A_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_weight_range),
+	[NFLB_BE_A_WEIGHT] = NFLB_POLICY_U32_RANGE(&nflb_weight_range),
 	[NFLB_BE_A_STATE] = NLA_POLICY_MAX(NLA_U8, NFLB_BACKEND_STATE_MAX),
 	[NFLB_BE_A_SLOTS] = { .type = NLA_REJECT },
 	[NFLB_BE_A_STATS] = { .type = NLA_REJECT },
@@ -49,11 +56,11 @@ const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 	[NFLB_SVC_A_BACKENDS] = NLA_POLICY_NESTED_ARRAY(nflb_be_policy),
 	[NFLB_SVC_A_PAD] = { .type = NLA_REJECT },
 	[NFLB_SVC_A_TIMEOUT_TCP] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_timeout_range),
+		NFLB_POLICY_U32_RANGE(&nflb_timeout_range),
 	[NFLB_SVC_A_TIMEOUT_TCP_FIN] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_timeout_range),
+		NFLB_POLICY_U32_RANGE(&nflb_timeout_range),
 	[NFLB_SVC_A_TIMEOUT_UDP] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &nflb_timeout_range),
+		NFLB_POLICY_U32_RANGE(&nflb_timeout_range),
 	[NFLB_SVC_A_CONT] = { .type = NLA_REJECT },
 };
 
