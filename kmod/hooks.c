@@ -225,32 +225,55 @@ static const struct nf_hook_ops nflb_nat_ops6[] = {
 	NFLB_OPS(nflb_nat_src, NFPROTO_IPV6, NF_INET_POST_ROUTING, NF_IP6_PRI_NAT_SRC),
 };
 
-static const struct nf_hook_ops nflb_count_ops[] = {
+static const struct nf_hook_ops nflb_count_ops4[] = {
 	NFLB_OPS(nflb_count, NFPROTO_IPV4, NF_INET_POST_ROUTING, NF_IP_PRI_LAST),
 	NFLB_OPS(nflb_count, NFPROTO_IPV4, NF_INET_LOCAL_IN, NF_IP_PRI_LAST),
+};
+
+static const struct nf_hook_ops nflb_count_ops6[] = {
 	NFLB_OPS(nflb_count, NFPROTO_IPV6, NF_INET_POST_ROUTING, NF_IP6_PRI_LAST),
 	NFLB_OPS(nflb_count, NFPROTO_IPV6, NF_INET_LOCAL_IN, NF_IP6_PRI_LAST),
 };
 
+#define NFLB_NAT_OPS	ARRAY_SIZE(nflb_nat_ops4)
+#define NFLB_COUNT_OPS	ARRAY_SIZE(nflb_count_ops4)
+static_assert(ARRAY_SIZE(nflb_nat_ops6) == NFLB_NAT_OPS);
+static_assert(ARRAY_SIZE(nflb_count_ops6) == NFLB_COUNT_OPS);
+
 /* What a family registers, and where its users are counted. */
 struct nflb_af {
 	u8 pf;
-	const struct nf_hook_ops *nat;		/* ARRAY_SIZE(nflb_nat_ops4) */
-	const struct nf_hook_ops *count;	/* 2 */
+	const struct nf_hook_ops *nat;		/* NFLB_NAT_OPS */
+	const struct nf_hook_ops *count;	/* NFLB_COUNT_OPS */
 	int (*nat_register)(struct net *net, const struct nf_hook_ops *ops);
 	void (*nat_unregister)(struct net *net, const struct nf_hook_ops *ops);
 };
 
 static const struct nflb_af nflb_afs[] = {
-	{ NFPROTO_IPV4, nflb_nat_ops4, &nflb_count_ops[0],
-	  nf_nat_ipv4_register_fn, nf_nat_ipv4_unregister_fn },
-	{ NFPROTO_IPV6, nflb_nat_ops6, &nflb_count_ops[2],
-	  nf_nat_ipv6_register_fn, nf_nat_ipv6_unregister_fn },
+	{
+		.pf = NFPROTO_IPV4,
+		.nat = nflb_nat_ops4,
+		.count = nflb_count_ops4,
+		.nat_register = nf_nat_ipv4_register_fn,
+		.nat_unregister = nf_nat_ipv4_unregister_fn,
+	},
+	{
+		.pf = NFPROTO_IPV6,
+		.nat = nflb_nat_ops6,
+		.count = nflb_count_ops6,
+		.nat_register = nf_nat_ipv6_register_fn,
+		.nat_unregister = nf_nat_ipv6_unregister_fn,
+	},
 };
 
 static unsigned int nflb_af_index(u8 family)
 {
 	return family == AF_INET ? 0 : 1;
+}
+
+static const struct nflb_af *nflb_af(u8 family)
+{
+	return &nflb_afs[nflb_af_index(family)];
 }
 
 /*
@@ -263,7 +286,7 @@ static unsigned int nflb_af_index(u8 family)
 int nflb_hooks_get(struct nflb_net *nn, u8 family,
 		   struct netlink_ext_ack *extack)
 {
-	const struct nflb_af *af = &nflb_afs[nflb_af_index(family)];
+	const struct nflb_af *af = nflb_af(family);
 	bool *hooked = &nn->hooked[nflb_af_index(family)];
 	int i, ret;
 
@@ -274,12 +297,12 @@ int nflb_hooks_get(struct nflb_net *nn, u8 family,
 	ret = nf_ct_netns_get(nn->net, af->pf);
 	if (ret)
 		goto err_ct;
-	for (i = 0; i < ARRAY_SIZE(nflb_nat_ops4); i++) {
+	for (i = 0; i < NFLB_NAT_OPS; i++) {
 		ret = af->nat_register(nn->net, &af->nat[i]);
 		if (ret)
 			goto err_nat;
 	}
-	ret = nf_register_net_hooks(nn->net, af->count, 2);
+	ret = nf_register_net_hooks(nn->net, af->count, NFLB_COUNT_OPS);
 	if (ret)
 		goto err_nat;
 	*hooked = true;
@@ -296,15 +319,15 @@ err_ct:
 
 void nflb_hooks_put(struct nflb_net *nn, u8 family)
 {
-	const struct nflb_af *af = &nflb_afs[nflb_af_index(family)];
+	const struct nflb_af *af = nflb_af(family);
 	bool *hooked = &nn->hooked[nflb_af_index(family)];
 	int i;
 
 	lockdep_assert_held(&nn->lock);
 	if (!*hooked)
 		return;
-	nf_unregister_net_hooks(nn->net, af->count, 2);
-	for (i = 0; i < ARRAY_SIZE(nflb_nat_ops4); i++)
+	nf_unregister_net_hooks(nn->net, af->count, NFLB_COUNT_OPS);
+	for (i = 0; i < NFLB_NAT_OPS; i++)
 		af->nat_unregister(nn->net, &af->nat[i]);
 	nf_ct_netns_put(nn->net, af->pf);
 	*hooked = false;
