@@ -9,7 +9,9 @@
  *
  * A second pair of plain hooks only counts packets and bytes of our flows.
  * Nothing here allocates or takes a lock: the service hash and the tables
- * are read under RCU (netfilter hooks run inside rcu_read_lock()).
+ * are read under RCU (netfilter hooks run inside rcu_read_lock()).  This
+ * file reads services and knows nothing of how they are configured;
+ * netns.c registers and unregisters the hooks.
  */
 
 #include <linux/netfilter_ipv4.h>
@@ -240,7 +242,7 @@ static const struct nf_hook_ops nflb_count_ops6[] = {
 static_assert(ARRAY_SIZE(nflb_nat_ops6) == NFLB_NAT_OPS);
 static_assert(ARRAY_SIZE(nflb_count_ops6) == NFLB_COUNT_OPS);
 
-/* What a family registers, and where its users are counted. */
+/* What a family registers. */
 struct nflb_af {
 	u8 pf;
 	const struct nf_hook_ops *nat;		/* NFLB_NAT_OPS */
@@ -266,69 +268,43 @@ static const struct nflb_af nflb_afs[] = {
 	},
 };
 
-static unsigned int nflb_af_index(u8 family)
-{
-	return family == AF_INET ? 0 : 1;
-}
-
 static const struct nflb_af *nflb_af(u8 family)
 {
-	return &nflb_afs[nflb_af_index(family)];
+	return &nflb_afs[family == AF_INET ? 0 : 1];
 }
 
-/*
- * Hooks stay registered from the first service of a family in a netns
- * until the netns goes (or the module is unloaded), not only while
- * services exist: nf_nat translates a flow's later packets only while a
- * NAT lookup function of the netns is registered, so unregistering with
- * the last service would cut the flows it leaves in conntrack.
- */
-int nflb_hooks_get(struct nflb_net *nn, u8 family,
-		   struct netlink_ext_ack *extack)
+int nflb_hooks_register(struct net *net, u8 family)
 {
 	const struct nflb_af *af = nflb_af(family);
-	bool *hooked = &nn->hooked[nflb_af_index(family)];
 	int i, ret;
 
-	lockdep_assert_held(&nn->lock);
-	if (*hooked)
-		return 0;
-
-	ret = nf_ct_netns_get(nn->net, af->pf);
+	ret = nf_ct_netns_get(net, af->pf);
 	if (ret)
-		goto err_ct;
+		return ret;
 	for (i = 0; i < NFLB_NAT_OPS; i++) {
-		ret = af->nat_register(nn->net, &af->nat[i]);
+		ret = af->nat_register(net, &af->nat[i]);
 		if (ret)
 			goto err_nat;
 	}
-	ret = nf_register_net_hooks(nn->net, af->count, NFLB_COUNT_OPS);
+	ret = nf_register_net_hooks(net, af->count, NFLB_COUNT_OPS);
 	if (ret)
 		goto err_nat;
-	*hooked = true;
-	return 1;
+	return 0;
 
 err_nat:
 	while (i--)
-		af->nat_unregister(nn->net, &af->nat[i]);
-	nf_ct_netns_put(nn->net, af->pf);
-err_ct:
-	NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
+		af->nat_unregister(net, &af->nat[i]);
+	nf_ct_netns_put(net, af->pf);
 	return ret;
 }
 
-void nflb_hooks_put(struct nflb_net *nn, u8 family)
+void nflb_hooks_unregister(struct net *net, u8 family)
 {
 	const struct nflb_af *af = nflb_af(family);
-	bool *hooked = &nn->hooked[nflb_af_index(family)];
 	int i;
 
-	lockdep_assert_held(&nn->lock);
-	if (!*hooked)
-		return;
-	nf_unregister_net_hooks(nn->net, af->count, NFLB_COUNT_OPS);
+	nf_unregister_net_hooks(net, af->count, NFLB_COUNT_OPS);
 	for (i = 0; i < NFLB_NAT_OPS; i++)
-		af->nat_unregister(nn->net, &af->nat[i]);
-	nf_ct_netns_put(nn->net, af->pf);
-	*hooked = false;
+		af->nat_unregister(net, &af->nat[i]);
+	nf_ct_netns_put(net, af->pf);
 }

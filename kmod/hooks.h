@@ -2,18 +2,17 @@
 #ifndef _NFLB_HOOKS_H
 #define _NFLB_HOOKS_H
 
-#include <linux/netlink.h>
+#include <linux/types.h>
 
-#include "netns.h"
+struct net;
 
 /*
- * Hooks of a netns for one family, under nflb_net::lock.  nflb_hooks_get()
- * registers them if they are not yet (returns 1 then, 0 if they were, or
- * an error); they stay until nflb_hooks_put(): at netns exit, or to undo
- * a get that returned 1 for a request that then failed.
+ * The packet path's hooks of one family (AF_INET or AF_INET6) in NET, with
+ * the conntrack reference they need.  Only netns.c calls these: it decides
+ * when a netns is hooked (nflb_net_service_add()) and unhooked (at exit).
+ * All or nothing: on error nothing is left registered.
  */
-int nflb_hooks_get(struct nflb_net *nn, u8 family,
-		   struct netlink_ext_ack *extack);
-void nflb_hooks_put(struct nflb_net *nn, u8 family);
+int nflb_hooks_register(struct net *net, u8 family);
+void nflb_hooks_unregister(struct net *net, u8 family);
 
 #endif /* _NFLB_HOOKS_H */

@@ -1,21 +1,102 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per network namespace state, through pernet_operations and net_generic.
- * Netfilter hooks are registered from the first service of a family on
- * (see hooks.c), so a netns that never had one costs a small allocation.
+ * Per network namespace state, through pernet_operations and net_generic,
+ * and the one place that decides when a netns's netfilter hooks are
+ * registered: from its first service of a family on, so that a netns that
+ * never had one costs a small allocation.
+ *
+ * Calls go one way.  main.c starts the netlink layer (netlink.c, nl_*.c)
+ * and netns.c.  The netlink layer reads and changes services through
+ * service.c, and adds them through netns.c.  netns.c alone calls hooks.c
+ * (register, unregister) and tears services down at netns exit.  hooks.c,
+ * the packet path, only looks services up (service.c, under RCU);
+ * service.c builds tables with maglev.c and counts with stats.c.  All of
+ * them share struct nflb_net (netns.h), changed under nflb_net::lock.
  */
 
-#include <net/netns/generic.h>
+#include <linux/netlink.h>
 
 #include "hooks.h"
 #include "netns.h"
 #include "service.h"
 
-static unsigned int nflb_net_id __read_mostly;
+unsigned int nflb_net_id __read_mostly;
 
-struct nflb_net *nflb_net(const struct net *net)
+static bool *nflb_net_hooked(struct nflb_net *nn, u8 family)
 {
-	return net_generic(net, nflb_net_id);
+	return &nn->hooked[family == AF_INET ? 0 : 1];
+}
+
+/*
+ * Hooks stay registered from the first service of a family in a netns
+ * until the netns goes (or the module is unloaded), not only while
+ * services exist: nf_nat translates a flow's later packets only while a
+ * NAT lookup function of the netns is registered, so unregistering with
+ * the last service would cut the flows it leaves in conntrack.  Returns 1
+ * when this call registered them, 0 when they were, or an error.
+ */
+static int nflb_net_hook(struct nflb_net *nn, u8 family,
+			 struct netlink_ext_ack *extack)
+{
+	bool *hooked = nflb_net_hooked(nn, family);
+	int ret;
+
+	lockdep_assert_held(&nn->lock);
+	if (*hooked)
+		return 0;
+	ret = nflb_hooks_register(nn->net, family);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
+		return ret;
+	}
+	*hooked = true;
+	return 1;
+}
+
+static void nflb_net_unhook(struct nflb_net *nn, u8 family)
+{
+	bool *hooked = nflb_net_hooked(nn, family);
+
+	lockdep_assert_held(&nn->lock);
+	if (!*hooked)
+		return;
+	nflb_hooks_unregister(nn->net, family);
+	*hooked = false;
+}
+
+/*
+ * A new service with the backends BES, its family hooked first if it is
+ * the first of its family.  All or nothing: on error no service exists
+ * and the hooks are as they were.
+ */
+int nflb_net_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
+			 const struct nflb_svc_opts *opts,
+			 const struct nflb_be_spec *bes, unsigned int n_bes,
+			 struct netlink_ext_ack *extack)
+{
+	struct nflb_service *svc;
+	int hooked, ret;
+
+	lockdep_assert_held(&nn->lock);
+	svc = nflb_service_create(nn, key, opts, bes, n_bes, extack);
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+	hooked = nflb_net_hook(nn, key->family, extack);
+	if (hooked < 0) {
+		ret = hooked;
+		goto err_svc;
+	}
+	ret = nflb_service_insert(nn, svc, extack);
+	if (ret)
+		goto err_hook;
+	return 0;
+
+err_hook:
+	if (hooked)
+		nflb_net_unhook(nn, key->family);
+err_svc:
+	nflb_service_destroy(svc);
+	return ret;
 }
 
 static int __net_init nflb_net_init(struct net *net)
@@ -41,8 +122,8 @@ static void __net_exit nflb_net_exit(struct net *net)
 	nflb_est_stop(nn);
 	mutex_lock(&nn->lock);
 	nflb_service_flush(nn);
-	nflb_hooks_put(nn, AF_INET);
-	nflb_hooks_put(nn, AF_INET6);
+	nflb_net_unhook(nn, AF_INET);
+	nflb_net_unhook(nn, AF_INET6);
 	mutex_unlock(&nn->lock);
 	nflb_service_table_destroy(nn);
 	mutex_destroy(&nn->lock);

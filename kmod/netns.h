@@ -6,6 +6,12 @@
 #include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+struct netlink_ext_ack;
+struct nflb_be_spec;
+struct nflb_svc_key;
+struct nflb_svc_opts;
 
 /* Per network namespace state; see nflb_net(). */
 struct nflb_net {
@@ -16,7 +22,7 @@ struct nflb_net {
 	struct rhashtable services;
 	/* The same services, in creation order, for dumps (under lock). */
 	struct list_head service_list;
-	/* Hooks registered, per family (IPv4, IPv6): see hooks.c. */
+	/* Hooks registered, per family (IPv4, IPv6), under lock: netns.c. */
 	bool hooked[2];
 	/* Bumped on every change; lets a dump notice it was interrupted. */
 	u64 generation;
@@ -24,7 +30,18 @@ struct nflb_net {
 	struct delayed_work est_work;
 };
 
-struct nflb_net *nflb_net(const struct net *net);
+extern unsigned int nflb_net_id;
+
+static inline struct nflb_net *nflb_net(const struct net *net)
+{
+	return net_generic(net, nflb_net_id);
+}
+
+int nflb_net_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
+			 const struct nflb_svc_opts *opts,
+			 const struct nflb_be_spec *bes, unsigned int n_bes,
+			 struct netlink_ext_ack *extack);
+
 int nflb_netns_init(void);
 void nflb_netns_uninit(void);
 

@@ -104,7 +104,7 @@ int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 			return n;
 	}
 	mutex_lock(&nn->lock);
-	ret = nflb_service_add(nn, &key, &opts, specs, n, info->extack);
+	ret = nflb_net_service_add(nn, &key, &opts, specs, n, info->extack);
 	if (!ret)
 		nflb_notify_service_new(nn, nflb_service_find(nn, &key));
 	mutex_unlock(&nn->lock);

@@ -15,7 +15,6 @@
 #include <net/netfilter/nf_conntrack_tuple.h>
 #include <uapi/linux/nflb.h>
 
-#include "hooks.h"
 #include "maglev.h"
 #include "service.h"
 
@@ -298,32 +297,34 @@ static struct nflb_backend *nflb_backend_alloc(const union nf_inet_addr *addr,
 
 /*
  * A new service with the backends BES (distinct, checked by the caller),
- * its table built once.  All or nothing: on error nothing was created.
+ * its table built once, not yet visible: nflb_service_insert() publishes
+ * it, nflb_service_destroy() frees it instead.
  */
-int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
-		     const struct nflb_svc_opts *opts,
-		     const struct nflb_be_spec *bes, unsigned int n_bes,
-		     struct netlink_ext_ack *extack)
+struct nflb_service *nflb_service_create(struct nflb_net *nn,
+					 const struct nflb_svc_key *key,
+					 const struct nflb_svc_opts *opts,
+					 const struct nflb_be_spec *bes,
+					 unsigned int n_bes,
+					 struct netlink_ext_ack *extack)
 {
 	struct nflb_service *svc;
 	struct nflb_backend *be;
 	struct nflb_table *t;
-	bool hooked;
 	unsigned int i;
 	int ret;
 
 	lockdep_assert_held(&nn->lock);
 	if (nflb_service_find(nn, key)) {
 		NL_SET_ERR_MSG(extack, "service already exists");
-		return -EEXIST;
+		return ERR_PTR(-EEXIST);
 	}
 	if (n_bes > NFLB_MAGLEV_MAX_BACKENDS) {
 		NL_SET_ERR_MSG(extack, "too many backends for one service");
-		return -ENOSPC;
+		return ERR_PTR(-ENOSPC);
 	}
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
 	if (!svc)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	svc->key = *key;
 	svc->table_size = opts->table_size;
 	svc->seed = opts->seed;
@@ -362,16 +363,25 @@ int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 		goto err_free;
 	}
 	RCU_INIT_POINTER(svc->table, t);
+	return svc;
 
-	ret = nflb_hooks_get(nn, key->family, extack);
-	if (ret < 0)
-		goto err_free;
-	hooked = ret;
+err_free:
+	nflb_service_free(svc);
+	return ERR_PTR(ret);
+}
+
+/* Publish a created service; on error the caller still owns (destroys) it. */
+int nflb_service_insert(struct nflb_net *nn, struct nflb_service *svc,
+			struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	lockdep_assert_held(&nn->lock);
 	ret = rhashtable_insert_fast(&nn->services, &svc->rhnode,
 				     nflb_svc_params);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot insert the service");
-		goto err_hooks;
+		return ret;
 	}
 	/* The first service starts the estimator. */
 	if (list_empty(&nn->service_list))
@@ -379,14 +389,12 @@ int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 	list_add_tail(&svc->node, &nn->service_list);
 	nn->generation++;
 	return 0;
+}
 
-err_hooks:
-	if (hooked)
-		nflb_hooks_put(nn, key->family);
-err_free:
-	/* Never published: no reader can see it, free it now. */
+/* A service never inserted: no reader can see it, free it now. */
+void nflb_service_destroy(struct nflb_service *svc)
+{
 	nflb_service_free(svc);
-	return ret;
 }
 
 int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
@@ -608,7 +616,7 @@ static void nflb_est_work(struct work_struct *work)
 			nflb_stats_estimate(&be->est, be->stats,
 					    NFLB_RATE_INTERVAL);
 	}
-	/* Idle without services; nflb_service_add() starts it again. */
+	/* Idle without services; nflb_service_insert() starts it again. */
 	if (!list_empty(&nn->service_list))
 		schedule_delayed_work(&nn->est_work, NFLB_RATE_INTERVAL * HZ);
 	mutex_unlock(&nn->lock);

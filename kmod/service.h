@@ -109,10 +109,20 @@ struct nflb_service *nflb_service_lookup_rcu(struct nflb_net *nn, u8 family,
 					     __be16 port);
 struct nflb_service *nflb_service_find(struct nflb_net *nn,
 				       const struct nflb_svc_key *key);
-int nflb_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
-		     const struct nflb_svc_opts *opts,
-		     const struct nflb_be_spec *bes, unsigned int n_bes,
-		     struct netlink_ext_ack *extack);
+/*
+ * Adding a service takes two steps, so that netns.c can hook the family in
+ * between (nflb_net_service_add()): create (everything that can fail but
+ * publication), then insert, or destroy what was created.
+ */
+struct nflb_service *nflb_service_create(struct nflb_net *nn,
+					 const struct nflb_svc_key *key,
+					 const struct nflb_svc_opts *opts,
+					 const struct nflb_be_spec *bes,
+					 unsigned int n_bes,
+					 struct netlink_ext_ack *extack);
+int nflb_service_insert(struct nflb_net *nn, struct nflb_service *svc,
+			struct netlink_ext_ack *extack);
+void nflb_service_destroy(struct nflb_service *svc);
 int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 		     const struct nflb_svc_opts *opts,
 		     struct netlink_ext_ack *extack);
