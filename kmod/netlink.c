@@ -151,11 +151,23 @@ static const struct genl_ops nflb_genl_ops[] = {
 	},
 };
 
-/* Events tell the configuration: for CAP_NET_ADMIN, as requests are. */
+/*
+ * Events tell the configuration: for CAP_NET_ADMIN, as requests are.
+ * Since 5.12, genl_bind() checks the group's flags; 6.1.176 (stable
+ * backport of "genetlink: Use internal flags for multicast groups") renamed
+ * the flag it reads from GENL_UNS_ADMIN_PERM to GENL_MCAST_CAP_NET_ADMIN.
+ * Either way the check is the same: ns_capable(CAP_NET_ADMIN) at bind.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define NFLB_MCGRP_NET_ADMIN	GENL_MCAST_CAP_NET_ADMIN
+#else
+#define NFLB_MCGRP_NET_ADMIN	GENL_UNS_ADMIN_PERM
+#endif
+
 static const struct genl_multicast_group nflb_mcgrps[] = {
 	[NFLB_MCGRP_EVENTS_INDEX] = {
 		.name = NFLB_MCGRP_EVENTS,
-		.flags = GENL_MCAST_CAP_NET_ADMIN,
+		.flags = NFLB_MCGRP_NET_ADMIN,
 	},
 };
 
