@@ -15,6 +15,7 @@
 #include <net/netfilter/nf_conntrack_tuple.h>
 #include <uapi/linux/nflb.h>
 
+#include "kunit.h"
 #include "maglev.h"
 #include "service.h"
 
@@ -29,17 +30,20 @@ unsigned int nflb_addr_len(u16 family)
 {
 	return family == AF_INET ? sizeof(__be32) : sizeof(struct in6_addr);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_addr_len);
 
 int nflb_service_table_init(struct nflb_net *nn)
 {
 	return rhashtable_init(&nn->services, &nflb_svc_params);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_service_table_init);
 
 void nflb_service_table_destroy(struct nflb_net *nn)
 {
 	/* Empty by now: nflb_service_flush() ran. */
 	rhashtable_destroy(&nn->services);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_service_table_destroy);
 
 struct nflb_service *nflb_service_lookup_rcu(struct nflb_net *nn, u8 family,
 					     u8 proto,
@@ -61,6 +65,7 @@ struct nflb_service *nflb_service_lookup_rcu(struct nflb_net *nn, u8 family,
 	key.port = 0;
 	return rhashtable_lookup(&nn->services, &key, nflb_svc_params);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_service_lookup_rcu);
 
 struct nflb_service *nflb_service_find(struct nflb_net *nn,
 				       const struct nflb_svc_key *key)
@@ -68,6 +73,7 @@ struct nflb_service *nflb_service_find(struct nflb_net *nn,
 	lockdep_assert_held(&nn->lock);
 	return rhashtable_lookup_fast(&nn->services, key, nflb_svc_params);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_service_find);
 
 static int nflb_mbe_cmp(const void *a, const void *b)
 {
@@ -369,6 +375,7 @@ err_free:
 	nflb_service_free(svc);
 	return ERR_PTR(ret);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_service_create);
 
 /* Publish a created service; on error the caller still owns (destroys) it. */
 int nflb_service_insert(struct nflb_net *nn, struct nflb_service *svc,
@@ -390,12 +397,14 @@ int nflb_service_insert(struct nflb_net *nn, struct nflb_service *svc,
 	nn->generation++;
 	return 0;
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_service_insert);
 
 /* A service never inserted: no reader can see it, free it now. */
 void nflb_service_destroy(struct nflb_service *svc)
 {
 	nflb_service_free(svc);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_service_destroy);
 
 int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 		     const struct nflb_svc_opts *opts,
@@ -430,6 +439,7 @@ int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 	nflb_table_publish(nn, svc, t);
 	return 0;
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_service_set);
 
 void nflb_service_del(struct nflb_net *nn, struct nflb_service *svc)
 {
@@ -439,6 +449,7 @@ void nflb_service_del(struct nflb_net *nn, struct nflb_service *svc)
 	nn->generation++;
 	call_rcu(&svc->rcu, nflb_service_free_rcu);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_service_del);
 
 void nflb_service_flush(struct nflb_net *nn)
 {
@@ -448,6 +459,7 @@ void nflb_service_flush(struct nflb_net *nn)
 	list_for_each_entry_safe(svc, tmp, &nn->service_list, node)
 		nflb_service_del(nn, svc);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_service_flush);
 
 struct nflb_backend *nflb_backend_find(struct nflb_service *svc,
 				       const union nf_inet_addr *addr,
@@ -461,6 +473,7 @@ struct nflb_backend *nflb_backend_find(struct nflb_service *svc,
 			return be;
 	return NULL;
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_backend_find);
 
 void nflb_svc_opts_get(const struct nflb_service *svc,
 		       struct nflb_svc_opts *opts)
@@ -508,6 +521,7 @@ int nflb_backend_add(struct nflb_net *nn, struct nflb_service *svc,
 	nflb_table_publish(nn, svc, t);
 	return 0;
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_backend_add);
 
 int nflb_backend_set(struct nflb_net *nn, struct nflb_service *svc,
 		     struct nflb_backend *be, u16 weight, u8 state,
@@ -532,6 +546,7 @@ int nflb_backend_set(struct nflb_net *nn, struct nflb_service *svc,
 	nflb_table_publish(nn, svc, t);
 	return 0;
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_backend_set);
 
 struct nflb_flush_ctx {
 	const struct nflb_svc_key *key;
@@ -591,6 +606,7 @@ int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
 	call_rcu(&be->rcu, nflb_backend_free_rcu);
 	return 0;
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_backend_del);
 
 void nflb_service_stats_zero(struct nflb_net *nn, struct nflb_service *svc)
 {
@@ -626,11 +642,13 @@ void nflb_est_init(struct nflb_net *nn)
 {
 	INIT_DELAYED_WORK(&nn->est_work, nflb_est_work);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_est_init);
 
 void nflb_est_stop(struct nflb_net *nn)
 {
 	cancel_delayed_work_sync(&nn->est_work);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_est_stop);
 
 static int nflb_be_key_cmp(const void *key, const void *elt)
 {
@@ -652,3 +670,4 @@ int nflb_table_index(const struct nflb_table *t, u8 family,
 	found = bsearch(key, t->be, t->n, sizeof(*t->be), nflb_be_key_cmp);
 	return found ? found - t->be : -1;
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_table_index);
