@@ -11,6 +11,7 @@
 #include <linux/sort.h>
 #include <net/ipv6.h>
 
+#include "kunit.h"
 #include "maglev.h"
 #include "nl.h"
 #include "validate.h"
@@ -89,6 +90,7 @@ int nflb_parse_svc(struct genl_info *info, struct nlattr **tb,
 	key->port = htons(nla_get_u16(tb[NFLB_SVC_A_PORT]));
 	return nflb_parse_addr(tb[NFLB_SVC_A_ADDR], family, &key->addr, extack);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_parse_svc);
 
 /* A timeout attribute, present and of the service's protocol, into VAL. */
 static int nflb_parse_timeout(const struct nlattr *attr, u32 *val,
@@ -171,6 +173,7 @@ int nflb_parse_svc_opts(struct nlattr **tb, u8 proto,
 		opts->snat = nla_get_u8(tb[NFLB_SVC_A_SNAT]);
 	return nflb_parse_svc_timeouts(tb, proto, opts, extack);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_parse_svc_opts);
 
 /*
  * A backend nest NEST of service KEY: its key in SPEC, its attributes in TB
@@ -220,6 +223,7 @@ int nflb_parse_be_nest(const struct nlattr *nest,
 	}
 	return 0;
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_parse_be_nest);
 
 /* Common to backend commands: service, backend key, options. */
 int nflb_parse_be(struct genl_info *info, struct nflb_service *svc,
@@ -343,3 +347,4 @@ err:
 	kvfree(v);
 	return ret;
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_parse_svc_backends);
