@@ -23,7 +23,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_nflb
-[ -x "$NFLB_TOP/build/lbhealthd" ] || skip_all "build/lbhealthd not built"
+require_lbhealthd
 
 ktap_plan 28
 

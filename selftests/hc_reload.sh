@@ -16,7 +16,7 @@
 require_root
 require_cmd conntrack rmmod
 require_nflb
-[ -x "$NFLB_TOP/build/lbhealthd" ] || skip_all "build/lbhealthd not built"
+require_lbhealthd
 
 ktap_plan 25
 

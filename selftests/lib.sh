@@ -55,14 +55,11 @@ check() {
 
 # check_fail DESCRIPTION COMMAND...: passes if COMMAND fails.
 check_fail() {
-	local desc=$1 out rc
+	local desc=$1
 	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
-	if [ "$rc" = 0 ]; then rc=1; else rc=0; fi
-	ktap_result "$desc" "$rc"
+	check "$desc" __fails "$@"
 }
+__fails() { ! "$@"; }
 
 # setup DESCRIPTION COMMAND...: a check whose COMMAND runs in this shell
 # (so it can set variables and start background processes, as lb_topo
@@ -153,6 +150,10 @@ require_cmd() {
 # Load nflb (from the module tree scripts/vm prepared, or the system's).
 require_nflb() {
 	modprobe nflb || skip_all "cannot load the nflb module"
+}
+
+require_lbhealthd() {
+	[ -x "$NFLB_TOP/build/lbhealthd" ] || skip_all "build/lbhealthd not built"
 }
 
 # A scratch directory, removed when the test exits.
