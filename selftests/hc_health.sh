@@ -119,13 +119,8 @@ logged_once() {
 }
 
 # Long-lived connections to web (a round every 200 ms).
-bg_run "$c" "$TMPD/long.out" nflb-client -L -n 12 -i 200 -t 5000 \
-	-f "$TMPD/long.stop" -r "$TMPD/long.ready" -S "$TMPD/long.st" "$VIP4" 80
-long=$BG_PID
 long_up() {
-	wait_for 30 test -e "$TMPD/long.ready" || { cat "$TMPD/long.out"; return 1; }
-	grep -v '^flow ' "$TMPD/long.ready"
-	[ "$(stat_of "$TMPD/long.ready" failed)" = 0 ] &&
+	long_start long "$c" -n 12 -i 200 "$VIP4" 80 &&
 		[ "$(count "$TMPD/long.ready" b2)" -gt 0 ] &&
 		[ "$(count "$TMPD/long.ready" b3)" -gt 0 ]
 }
@@ -146,8 +141,7 @@ new_avoid() {
 check "60 new flows: all answered, none by b1" new_avoid
 check "long-lived connections go on (5 more rounds)" wait_rounds "$TMPD/long.st" 5
 # Waited for here: check's command substitution cannot wait for it.
-touch "$TMPD/long.stop"
-bg_wait "$long"
+long_stop long
 others_go_on() {
 	grep -v '^flow ' "$TMPD/long.out"
 	# Every connection to b2 and b3 is still alive, none lost.

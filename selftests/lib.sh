@@ -3,9 +3,10 @@
 # Helpers for nflb selftests: KTAP output, checks, network namespaces that
 # are removed on exit, and waiting for a condition instead of sleeping; for
 # the data-path tests (lb_*.sh), a client / load balancer / backends
-# topology and readers of the traffic tools' output (selftests/tools); for
-# lbhealthd's (hc_*.sh), the daemon with a timed log, and the backends'
-# state in the kernel, polled.
+# topology, readers of the traffic tools' output (selftests/tools), and
+# long-lived connections (lb_*.sh and hc_*.sh); for lbhealthd's (hc_*.sh),
+# the daemon with a timed log, and the backends' state in the kernel,
+# polled.
 #
 # A test sources this file, calls ktap_plan N, makes N checks and ends with
 # ktap_finish.  Exit status: 0 all passed, 1 a check failed, 4 skipped.
@@ -480,20 +481,6 @@ ct_flows() {
 			print src[1], sp[1], src[2], sp[2], dst[2], st }'
 }
 
-# wait_rounds FILE K: wait until a long-lived nflb-client (-S FILE) has
-# completed K more rounds than now.
-__rounds() {
-	local k v=0
-	[ -r "$1" ] && read -r k v < "$1"
-	echo "${v:-0}"
-}
-__rounds_reach() { [ "$(__rounds "$1")" -ge "$2" ]; }
-wait_rounds() {
-	local target=$(( $(__rounds "$1") + $2 ))
-	wait_for 30 __rounds_reach "$1" "$target" ||
-		{ echo "rounds stuck at $(__rounds "$1"), wanted $target"; return 1; }
-}
-
 # ct_match NS PROTO 4|6 FILE [REPLY_DST]: every flow of nflb-client's -v
 # output in FILE has a conntrack entry on the load balancer NS, from the
 # same source address and port to the VIP, translated to the backend that
@@ -520,6 +507,95 @@ ct_match() {
 			print flows " flows, " n " conntrack entries to the VIP, " bad + 0 " wrong"
 			exit bad > 0 || !flows
 		}' "$out.ct" "$out"
+}
+
+# ---------------------------------------------------------------------------
+# Long-lived connections: nflb-client -L in the background, known by a NAME
+# (a word).  Its files, $TMPD/NAME.*:
+#   .ready  once every connection answered: "flow I SRC SPORT ANSWER" for
+#           each, then the counts (count, stat_of and long_answer read it)
+#   .st     "rounds N", rewritten after each round (wait_rounds)
+#   .out    its output once ended: the connections alive per answer,
+#           "lost:ANSWER N", "failed N", "rounds N"
+#   .stop   made by long_stop: the client ends
+# long_stop must run in the shell that ran long_start: the test's own, or
+# setup's (the same), or one check's command (a subshell: start and stop it
+# there).
+
+declare -A __long_pid __long_rc
+
+# long_start NAME NS [OPTION...] ADDR PORT: start nflb-client -L -i 100
+# -t 5000 and then the OPTIONs (-u, -n N, -i MS, -b B...) in the netns NS,
+# and wait (60 s at most) until every connection has answered once.  Shows
+# the ready file's counts; fails, showing the client's output instead, if
+# it did not get there or a connection failed.
+long_start() {
+	local name=$1 ns=$2 f=$TMPD/$1 l
+	shift 2
+	rm -f "$f.ready" "$f.st" "$f.stop"
+	bg_run "$ns" "$f.out" nflb-client -L -i 100 -t 5000 \
+		-f "$f.stop" -r "$f.ready" -S "$f.st" "$@"
+	__long_pid[$name]=$BG_PID
+	if ! wait_for 60 __long_settled "$name" || [ ! -e "$f.ready" ]; then
+		echo "$name: not every connection answered:"
+		cat "$f.out"
+		return 1
+	fi
+	while IFS= read -r l; do
+		[[ $l == "flow "* ]] || echo "$name: $l"
+	done < "$f.ready"
+	[ "$(stat_of "$f.ready" failed)" = 0 ]
+}
+# Ready, or ended without.
+__long_settled() { [ -e "$TMPD/$1.ready" ] || ! kill -0 "${__long_pid[$1]}"; }
+
+# long_stop NAME...: end each (its stop file), then wait for each; fails if
+# any exited with an error.
+long_stop() {
+	local name rc=0
+	for name in "$@"; do
+		: > "$TMPD/$name.stop"
+	done
+	for name in "$@"; do
+		bg_wait "${__long_pid[$name]}"
+		__long_rc[$name]=$?
+		[ "${__long_rc[$name]}" = 0 ] || rc=1
+	done
+	return $rc
+}
+
+# long_ok NAME...: after long_stop, shows each one's exit status and
+# output; fails if any exited with an error.
+long_ok() {
+	local name rc=0
+	for name in "$@"; do
+		echo "$name: exit ${__long_rc[$name]-?}"
+		cat "$TMPD/$name.out"
+		[ "${__long_rc[$name]-}" = 0 ] || rc=1
+	done
+	return $rc
+}
+
+# long_answer NAME [I]: what connection I (1) answered first.
+long_answer() {
+	local w i a
+	while read -r w i _ _ a; do
+		[ "$w $i" = "flow ${2:-1}" ] && { echo "$a"; return; }
+	done < "$TMPD/$1.ready"
+}
+
+# wait_rounds FILE K: wait until a long-lived nflb-client (-S FILE) has
+# completed K more rounds than now.
+__rounds() {
+	local k v=0
+	[ -r "$1" ] && read -r k v < "$1"
+	echo "${v:-0}"
+}
+__rounds_reach() { [ "$(__rounds "$1")" -ge "$2" ]; }
+wait_rounds() {
+	local target=$(( $(__rounds "$1") + $2 ))
+	wait_for 30 __rounds_reach "$1" "$target" ||
+		{ echo "rounds stuck at $(__rounds "$1"), wanted $target"; return 1; }
 }
 
 # ---------------------------------------------------------------------------
