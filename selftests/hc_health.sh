@@ -133,11 +133,7 @@ lb_server_stop 1
 down1="web: backend $(b 1) down (connection refused) after 3 failures"
 check "web: b1 down within fall x interval + timeout (3 x 0.5 + 0.4 s)" \
 	transition "$t0" $((3 * 550 + 400)) "$down1" "$VIP80|$(b 1)|down"
-new_avoid() {
-	ip netns exec "$c" nflb-client -n 60 "$VIP4" 80 > "$TMPD/new1" || { cat "$TMPD/new1"; return 1; }
-	cat "$TMPD/new1"
-	all_answered "$TMPD/new1" 60 && [ "$(count "$TMPD/new1" b1)" = 0 ]
-}
+new_avoid() { vip_flows "$TMPD/new1" 60 && [ "$(count "$TMPD/new1" b1)" = 0 ]; }
 check "60 new flows: all answered, none by b1" new_avoid
 check "long-lived connections go on (5 more rounds)" wait_rounds "$TMPD/long.st" 5
 # Waited for here: check's command substitution cannot wait for it.
@@ -160,11 +156,7 @@ t0=$(ready_ms "$TMPD/b1.ready")
 up1="web: backend $(b 1) up (connected) after 2 successes"
 check "web: b1 up within rise x interval + timeout (2 x 0.5 + 0.4 s)" \
 	transition "$t0" $((2 * 550 + 400)) "$up1" "$VIP80|$(b 1)|up"
-new_back() {
-	ip netns exec "$c" nflb-client -n 60 "$VIP4" 80 > "$TMPD/new2" || { cat "$TMPD/new2"; return 1; }
-	cat "$TMPD/new2"
-	all_answered "$TMPD/new2" 60 && between "$(count "$TMPD/new2" b1)" 5 40
-}
+new_back() { vip_flows "$TMPD/new2" 60 && between "$(count "$TMPD/new2" b1)" 5 40; }
 check "60 new flows: b1 takes its share again (5..40)" new_back
 check "the recovery was logged once" logged_once "$up1"
 
@@ -207,14 +199,7 @@ check "job: exit status 0 brings b1 back within 1 x 2 + 1.5 s" \
 	transition "$t0" $((1 * 2200 + 1500)) "$up_job" "$JOB|$(b 1)|up"
 
 # 6. Quorum: both of sry's backends down, the sorry backend serves.
-sry_flows() {	# sry_flows OUT: 30 new flows to VIP:81
-	ip netns exec "$c" nflb-client -n 30 "$VIP4" 81 > "$1"
-	cat "$1"
-}
-before_sry() {
-	sry_flows "$TMPD/s0" && all_answered "$TMPD/s0" 30 &&
-		[ "$(count "$TMPD/s0" b3)" = 0 ]
-}
+before_sry() { vip_flows "$TMPD/s0" 30 81 && [ "$(count "$TMPD/s0" b3)" = 0 ]; }
 check "sry: flows go to q1, q2 (not the sorry backend)" before_sry
 hc_mark
 t0=$(now_ms)
@@ -224,10 +209,7 @@ lost="sry: quorum lost (0 of 2 healthy, quorum 1): sorry backend $(b 3) serves"
 check "sry: both down within 2 x 0.5 + 0.4 s, the sorry backend b3:80 added, up" \
 	transition "$t0" $((2 * 550 + 400)) "$lost" \
 	"$SRY|$(b 1 9000)|down" "$SRY|$(b 2 9000)|down" "$SRY|$(b 3)|up"
-sorry_serves() {
-	sry_flows "$TMPD/s1" && all_answered "$TMPD/s1" 30 &&
-		[ "$(count "$TMPD/s1" b3)" = 30 ]
-}
+sorry_serves() { vip_flows "$TMPD/s1" 30 81 && [ "$(count "$TMPD/s1" b3)" = 30 ]; }
 check "sry: all 30 new flows answered by the sorry backend" sorry_serves
 check "quorum loss logged once" logged_once "$lost"
 hc_mark
@@ -240,8 +222,7 @@ check "sry: backends up within 1 x 0.5 + 0.4 s, the sorry backend withdrawn" \
 	transition "$t0" $((1 * 550 + 400)) "$back" \
 	"$SRY|$(b 1 9000)|up" "$SRY|$(b 2 9000)|up" "$SRY|$(b 3)|absent"
 sorry_gone() {
-	sry_flows "$TMPD/s2" && all_answered "$TMPD/s2" 30 &&
-		[ "$(count "$TMPD/s2" b3)" = 0 ] &&
+	vip_flows "$TMPD/s2" 30 81 && [ "$(count "$TMPD/s2" b3)" = 0 ] &&
 		[ "$(count "$TMPD/s2" q1)" -gt 0 ] && [ "$(count "$TMPD/s2" q2)" -gt 0 ]
 }
 check "sry: new flows to q1 and q2 again" sorry_gone

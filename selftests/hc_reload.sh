@@ -190,11 +190,7 @@ module_back() {
 check "rmmod; modprobe: web back within a reconcile period" module_back
 not_ours() { ks_load "$lb" && ks_is "$OTHER||absent"; }
 check "the service it does not own is not recreated" not_ours
-new_flows() {
-	ip netns exec "$c" nflb-client -n 30 "$VIP4" 80 > "$TMPD/new" || { cat "$TMPD/new"; return 1; }
-	cat "$TMPD/new"
-	all_answered "$TMPD/new" 30 && [ "$(names "$TMPD/new")" = 3 ]
-}
+new_flows() { vip_flows "$TMPD/new" 30 && [ "$(names "$TMPD/new")" = 3 ]; }
 check "30 new flows answered by the 3 backends" new_flows
 
 # Exit: by default the services stay; with -w they are withdrawn.

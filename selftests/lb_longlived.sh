@@ -23,21 +23,14 @@ y=$((x % 3 + 1))
 z=$((y % 3 + 1))
 diag "long-lived connection on $own; will delete b$y, reweigh b$z"
 
-# flows N EXPECT...: N new flows, all answered; prints the counts.
-flows() {
-	ip netns exec "$c" nflb-client -n "$1" "$VIP4" 80 > "$TMPD/flows"
-	grep -v '^flow ' "$TMPD/flows"
-	all_answered "$TMPD/flows" "$1"
-}
-
 check "backend add b4" lbadm_in "$lb" backend add tcp "$(vip 4)" "$(be 4 4)"
 check "connection goes on after the add" wait_rounds "$st" 3
-new_on_b4() { flows 60 && [ "$(count "$TMPD/flows" b4)" -gt 0 ]; }
+new_on_b4() { vip_flows "$TMPD/flows" 60 && [ "$(count "$TMPD/flows" b4)" -gt 0 ]; }
 check "new flows reach b4" new_on_b4
 
 check "backend del b$y" lbadm_in "$lb" backend del tcp "$(vip 4)" "$(be 4 "$y")"
 check "connection goes on after the delete" wait_rounds "$st" 3
-none_on() { flows 60 && [ "$(count "$TMPD/flows" "$1")" = 0 ]; }
+none_on() { vip_flows "$TMPD/flows" 60 && [ "$(count "$TMPD/flows" "$1")" = 0 ]; }
 check "no new flow reaches the deleted b$y" none_on b$y
 
 reweigh() {

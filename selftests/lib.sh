@@ -509,6 +509,14 @@ ct_match() {
 		}' "$out.ct" "$out"
 }
 
+# vip_flows OUT N [PORT]: N new TCP flows from the client to VIP4:PORT (80);
+# nflb-client's output in OUT, shown; all answered.
+vip_flows() {
+	ip netns exec "$c" nflb-client -n "$2" "$VIP4" "${3:-80}" > "$1"
+	cat "$1"
+	all_answered "$1" "$2"
+}
+
 # ---------------------------------------------------------------------------
 # Long-lived connections: nflb-client -L in the background, known by a NAME
 # (a word).  Its files, $TMPD/NAME.*:
