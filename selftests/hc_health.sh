@@ -162,10 +162,17 @@ check "the recovery was logged once" logged_once "$up1"
 
 # 3. HTTP: api's b2 answers 503, then 200 again; exec: job's b1 fails,
 # then passes.  Both at once: they are independent.
-hc_mark
-t0=$(now_ms)
-echo "503" > "$TMPD/http.b2"
-touch "$TMPD/fail.$(be_addr 4 1)"
+# api_job HTTP EXIT: from t0 (now) on, b2's HTTP server answers HTTP and
+# the exec check of b1 exits EXIT (0 or 1).
+api_job() {
+	local fail
+	fail=$TMPD/fail.$(be_addr 4 1)
+	hc_mark
+	t0=$(now_ms)
+	echo "$1" > "$TMPD/http.b2"
+	if [ "$2" = 0 ]; then rm -f "$fail"; else : > "$fail"; fi
+}
+api_job 503 1
 down_api="api: backend $(b 2 8080) down (HTTP 503) after 2 failures"
 down_job="job: backend $(b 1) down (exit 1) after 1 failure"
 check "api: HTTP 503 takes b2 down within 2 x 1 + 0.8 s" \
@@ -187,16 +194,13 @@ status_says() {
 check "lbhealthd status: api's b2 down (HTTP 503), job's b1 down" status_says
 both_once() { logged_once "$down_api" && logged_once "$down_job"; }
 check "both transitions logged once" both_once
-hc_mark
-t0=$(now_ms)
-echo "200" > "$TMPD/http.b2"
-rm -f "$TMPD/fail.$(be_addr 4 1)"
-up_api="api: backend $(b 2 8080) up (HTTP 200) after 2 successes"
-up_job="job: backend $(b 1) up (exit 0) after 1 success"
+api_job 200 0
 check "api: HTTP 200 brings b2 back within 2 x 1 + 0.8 s" \
-	transition "$t0" $((2 * 1100 + 800)) "$up_api" "$API|$(b 2 8080)|up"
+	transition "$t0" $((2 * 1100 + 800)) "api: backend $(b 2 8080) up (HTTP 200) after 2 successes" \
+	"$API|$(b 2 8080)|up"
 check "job: exit status 0 brings b1 back within 1 x 2 + 1.5 s" \
-	transition "$t0" $((1 * 2200 + 1500)) "$up_job" "$JOB|$(b 1)|up"
+	transition "$t0" $((1 * 2200 + 1500)) "job: backend $(b 1) up (exit 0) after 1 success" \
+	"$JOB|$(b 1)|up"
 
 # 6. Quorum: both of sry's backends down, the sorry backend serves.
 before_sry() { vip_flows "$TMPD/s0" 30 81 && [ "$(count "$TMPD/s0" b3)" = 0 ]; }
