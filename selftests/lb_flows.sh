@@ -173,15 +173,9 @@ everything() {	# all services, IPv4 before IPv6, TCP before UDP
 }
 check "flow show: every service's flows, in service order" everything
 
-# rejects PATTERN ARGS...: lbadm flow show ARGS fails with a message.
-rejects() {
-	local pat=$1 err rc
-	shift
-	err=$(lbadm_in "$lb" "$@" 2>&1 > /dev/null)
-	rc=$?
-	echo "lbadm $*: exit $rc: $err"
-	[ "$rc" = 1 ] && [[ $err == "lbadm: "* ]] && grep -qE -- "$pat" <<< "$err"
-}
+# Bad arguments: rejected with a message naming them (rejects, lib.sh),
+# nothing changes.
+rejects_mark
 check "missing service is named" rejects 'no service tcp 203\.0\.113\.99:80' \
 	flow show tcp 203.0.113.99:80
 check "service of another protocol is missing" rejects "no service udp \\[$VIP6\\]:80" \

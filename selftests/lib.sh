@@ -3,10 +3,10 @@
 # Helpers for nflb selftests: KTAP output, checks, network namespaces that
 # are removed on exit, and waiting for a condition instead of sleeping; for
 # the data-path tests (lb_*.sh), a client / load balancer / backends
-# topology, readers of the traffic tools' output (selftests/tools), and
-# long-lived connections (lb_*.sh and hc_*.sh); for lbhealthd's (hc_*.sh),
-# the daemon with a timed log, and the backends' state in the kernel,
-# polled.
+# topology, readers of the traffic tools' output (selftests/tools), lbadm
+# requests that must fail, and long-lived connections (lb_*.sh and hc_*.sh);
+# for lbhealthd's (hc_*.sh), the daemon with a timed log, and the backends'
+# state in the kernel, polled.
 #
 # A test sources this file, calls ktap_plan N, makes N checks and ends with
 # ktap_finish.  Exit status: 0 all passed, 1 a check failed, 4 skipped.
@@ -392,6 +392,36 @@ lb_service() {
 	for i in $(seq "$n"); do
 		lbadm_in "$ns" backend add "$proto" "$(vip "$fam")" "$(be "$fam" "$i")" || return 1
 	done
+}
+
+# Requests that must fail, in the load balancer's netns $lb:
+# rejects_mark: save `lbadm service show` in $TMPD/before.
+# rejects [-i] PATTERN ARGS...: `lbadm ARGS` fails: exit status 1, one line
+# on stderr that starts with "lbadm: " and matches PATTERN (an extended
+# regex; with -i, in any case); and `lbadm service show` is as rejects_mark
+# saved it.  Matched by bash, not grep or cmp: every program started costs
+# a noticeable time under TCG, and tests run this many times.
+rejects_mark() { lbadm_in "$lb" service show > "$TMPD/before"; }
+rejects() {
+	local icase=0 pat err rc before after
+	[ "$1" = -i ] && { icase=1; shift; }
+	pat=$1
+	shift
+	err=$(lbadm_in "$lb" "$@" 2>&1 > /dev/null)
+	rc=$?
+	echo "lbadm $*: exit $rc: $err"
+	[ "$rc" = 1 ] || { echo "exit status $rc, want 1"; return 1; }
+	[[ $err == "lbadm: "* ]] || { echo "the message does not start with 'lbadm: '"; return 1; }
+	[[ $err != *$'\n'* ]] || { echo "not one line"; return 1; }
+	[ "$icase" = 1 ] && shopt -s nocasematch
+	[[ $err =~ $pat ]]
+	rc=$?
+	shopt -u nocasematch
+	[ "$rc" = 0 ] || { echo "the message does not say /$pat/"; return 1; }
+	IFS= read -r -d '' before < "$TMPD/before"
+	lbadm_in "$lb" service show > "$TMPD/after" || return 1
+	IFS= read -r -d '' after < "$TMPD/after"
+	[ "$after" = "$before" ] || { echo "service show changed:"; cat "$TMPD/after"; return 1; }
 }
 
 # nflb-client's output, in a file (pure bash: spawning is slow under TCG).
