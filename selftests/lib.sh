@@ -539,6 +539,15 @@ ct_match() {
 		}' "$out.ct" "$out"
 }
 
+# ct_keep_finished NS: conntrack in NS keeps finished flows 10 minutes
+# (TCP TIME_WAIT, by default 120 s; answered or unanswered UDP, 30 s), for
+# tests that read the entries of one-shot flows after sending them all:
+# sending takes a while on a loaded machine.
+ct_keep_finished() {
+	ip netns exec "$1" sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_time_wait=600 \
+		net.netfilter.nf_conntrack_udp_timeout=600
+}
+
 # vip_flows OUT N [PORT]: N new TCP flows from the client to VIP4:PORT (80);
 # nflb-client's output in OUT, shown; all answered.
 vip_flows() {
