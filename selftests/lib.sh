@@ -126,6 +126,7 @@ __lib_cleanup() {
 	local ns pid
 	for pid in "${__bg_pids[@]}"; do
 		kill "$pid" 2>/dev/null
+		kill -CONT "$pid" 2>/dev/null	# a paused one (long_pause)
 	done
 	for pid in "${__bg_pids[@]}"; do
 		wait "$pid" 2>/dev/null
@@ -565,9 +566,9 @@ vip_flows() {
 #   .out    its output once ended: the connections alive per answer,
 #           "lost:ANSWER N", "failed N", "rounds N"
 #   .stop   made by long_stop: the client ends
-# long_stop must run in the shell that ran long_start: the test's own, or
-# setup's (the same), or one check's command (a subshell: start and stop it
-# there).
+# long_stop, long_pause and long_resume must run in the shell that ran
+# long_start: the test's own, or setup's (the same), or one check's command
+# (a subshell: start and stop it there).
 
 declare -A __long_pid __long_rc
 
@@ -643,6 +644,26 @@ wait_rounds() {
 	local target=$(( $(__rounds "$1") + $2 ))
 	wait_for 30 __rounds_reach "$1" "$target" ||
 		{ echo "rounds stuck at $(__rounds "$1"), wanted $target"; return 1; }
+}
+
+# long_pause NAME, long_resume NAME: stop the client (SIGSTOP) and let it go
+# on.  Paused, it sends nothing while its kernel still acknowledges what
+# comes; once resumed it reads what came meanwhile.  (With -n above 1, a
+# pause longer than -t may time out a connection whose answer came late.)
+long_pause() { kill -STOP "${__long_pid[$1]}"; }
+long_resume() { kill -CONT "${__long_pid[$1]}"; }
+
+# tcp_acked NS...: in each netns, every established TCP socket has had all
+# it sent acknowledged (ss's Send-Q is 0): nothing is in flight.
+tcp_acked() {
+	local ns out q
+	for ns in "$@"; do
+		out=$(ip netns exec "$ns" ss -Htn state established) || return 1
+		while read -r _ q _; do
+			[ -z "$q" ] || [ "$q" = 0 ] ||
+				{ printf '%s: unacknowledged:\n%s\n' "$ns" "$out"; return 1; }
+		done <<< "$out"
+	done
 }
 
 # ---------------------------------------------------------------------------
