@@ -23,7 +23,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_nflb
-[ -x "$NFLB_TOP/build/lbhealthd" ] || skip_all "build/lbhealthd not built"
+require_lbhealthd
 
 ktap_plan 28
 
@@ -119,13 +119,8 @@ logged_once() {
 }
 
 # Long-lived connections to web (a round every 200 ms).
-bg_run "$c" "$TMPD/long.out" nflb-client -L -n 12 -i 200 -t 5000 \
-	-f "$TMPD/long.stop" -r "$TMPD/long.ready" -S "$TMPD/long.st" "$VIP4" 80
-long=$BG_PID
 long_up() {
-	wait_for 30 test -e "$TMPD/long.ready" || { cat "$TMPD/long.out"; return 1; }
-	grep -v '^flow ' "$TMPD/long.ready"
-	[ "$(stat_of "$TMPD/long.ready" failed)" = 0 ] &&
+	long_start long "$c" -n 12 -i 200 "$VIP4" 80 &&
 		[ "$(count "$TMPD/long.ready" b2)" -gt 0 ] &&
 		[ "$(count "$TMPD/long.ready" b3)" -gt 0 ]
 }
@@ -138,16 +133,11 @@ lb_server_stop 1
 down1="web: backend $(b 1) down (connection refused) after 3 failures"
 check "web: b1 down within fall x interval + timeout (3 x 0.5 + 0.4 s)" \
 	transition "$t0" $((3 * 550 + 400)) "$down1" "$VIP80|$(b 1)|down"
-new_avoid() {
-	ip netns exec "$c" nflb-client -n 60 "$VIP4" 80 > "$TMPD/new1" || { cat "$TMPD/new1"; return 1; }
-	cat "$TMPD/new1"
-	all_answered "$TMPD/new1" 60 && [ "$(count "$TMPD/new1" b1)" = 0 ]
-}
+new_avoid() { vip_flows "$TMPD/new1" 60 && [ "$(count "$TMPD/new1" b1)" = 0 ]; }
 check "60 new flows: all answered, none by b1" new_avoid
 check "long-lived connections go on (5 more rounds)" wait_rounds "$TMPD/long.st" 5
 # Waited for here: check's command substitution cannot wait for it.
-touch "$TMPD/long.stop"
-bg_wait "$long"
+long_stop long
 others_go_on() {
 	grep -v '^flow ' "$TMPD/long.out"
 	# Every connection to b2 and b3 is still alive, none lost.
@@ -166,20 +156,23 @@ t0=$(ready_ms "$TMPD/b1.ready")
 up1="web: backend $(b 1) up (connected) after 2 successes"
 check "web: b1 up within rise x interval + timeout (2 x 0.5 + 0.4 s)" \
 	transition "$t0" $((2 * 550 + 400)) "$up1" "$VIP80|$(b 1)|up"
-new_back() {
-	ip netns exec "$c" nflb-client -n 60 "$VIP4" 80 > "$TMPD/new2" || { cat "$TMPD/new2"; return 1; }
-	cat "$TMPD/new2"
-	all_answered "$TMPD/new2" 60 && between "$(count "$TMPD/new2" b1)" 5 40
-}
+new_back() { vip_flows "$TMPD/new2" 60 && between "$(count "$TMPD/new2" b1)" 5 40; }
 check "60 new flows: b1 takes its share again (5..40)" new_back
 check "the recovery was logged once" logged_once "$up1"
 
 # 3. HTTP: api's b2 answers 503, then 200 again; exec: job's b1 fails,
 # then passes.  Both at once: they are independent.
-hc_mark
-t0=$(now_ms)
-echo "503" > "$TMPD/http.b2"
-touch "$TMPD/fail.$(be_addr 4 1)"
+# api_job HTTP EXIT: from t0 (now) on, b2's HTTP server answers HTTP and
+# the exec check of b1 exits EXIT (0 or 1).
+api_job() {
+	local fail
+	fail=$TMPD/fail.$(be_addr 4 1)
+	hc_mark
+	t0=$(now_ms)
+	echo "$1" > "$TMPD/http.b2"
+	if [ "$2" = 0 ]; then rm -f "$fail"; else : > "$fail"; fi
+}
+api_job 503 1
 down_api="api: backend $(b 2 8080) down (HTTP 503) after 2 failures"
 down_job="job: backend $(b 1) down (exit 1) after 1 failure"
 check "api: HTTP 503 takes b2 down within 2 x 1 + 0.8 s" \
@@ -201,26 +194,16 @@ status_says() {
 check "lbhealthd status: api's b2 down (HTTP 503), job's b1 down" status_says
 both_once() { logged_once "$down_api" && logged_once "$down_job"; }
 check "both transitions logged once" both_once
-hc_mark
-t0=$(now_ms)
-echo "200" > "$TMPD/http.b2"
-rm -f "$TMPD/fail.$(be_addr 4 1)"
-up_api="api: backend $(b 2 8080) up (HTTP 200) after 2 successes"
-up_job="job: backend $(b 1) up (exit 0) after 1 success"
+api_job 200 0
 check "api: HTTP 200 brings b2 back within 2 x 1 + 0.8 s" \
-	transition "$t0" $((2 * 1100 + 800)) "$up_api" "$API|$(b 2 8080)|up"
+	transition "$t0" $((2 * 1100 + 800)) "api: backend $(b 2 8080) up (HTTP 200) after 2 successes" \
+	"$API|$(b 2 8080)|up"
 check "job: exit status 0 brings b1 back within 1 x 2 + 1.5 s" \
-	transition "$t0" $((1 * 2200 + 1500)) "$up_job" "$JOB|$(b 1)|up"
+	transition "$t0" $((1 * 2200 + 1500)) "job: backend $(b 1) up (exit 0) after 1 success" \
+	"$JOB|$(b 1)|up"
 
 # 6. Quorum: both of sry's backends down, the sorry backend serves.
-sry_flows() {	# sry_flows OUT: 30 new flows to VIP:81
-	ip netns exec "$c" nflb-client -n 30 "$VIP4" 81 > "$1"
-	cat "$1"
-}
-before_sry() {
-	sry_flows "$TMPD/s0" && all_answered "$TMPD/s0" 30 &&
-		[ "$(count "$TMPD/s0" b3)" = 0 ]
-}
+before_sry() { vip_flows "$TMPD/s0" 30 81 && [ "$(count "$TMPD/s0" b3)" = 0 ]; }
 check "sry: flows go to q1, q2 (not the sorry backend)" before_sry
 hc_mark
 t0=$(now_ms)
@@ -230,10 +213,7 @@ lost="sry: quorum lost (0 of 2 healthy, quorum 1): sorry backend $(b 3) serves"
 check "sry: both down within 2 x 0.5 + 0.4 s, the sorry backend b3:80 added, up" \
 	transition "$t0" $((2 * 550 + 400)) "$lost" \
 	"$SRY|$(b 1 9000)|down" "$SRY|$(b 2 9000)|down" "$SRY|$(b 3)|up"
-sorry_serves() {
-	sry_flows "$TMPD/s1" && all_answered "$TMPD/s1" 30 &&
-		[ "$(count "$TMPD/s1" b3)" = 30 ]
-}
+sorry_serves() { vip_flows "$TMPD/s1" 30 81 && [ "$(count "$TMPD/s1" b3)" = 30 ]; }
 check "sry: all 30 new flows answered by the sorry backend" sorry_serves
 check "quorum loss logged once" logged_once "$lost"
 hc_mark
@@ -246,8 +226,7 @@ check "sry: backends up within 1 x 0.5 + 0.4 s, the sorry backend withdrawn" \
 	transition "$t0" $((1 * 550 + 400)) "$back" \
 	"$SRY|$(b 1 9000)|up" "$SRY|$(b 2 9000)|up" "$SRY|$(b 3)|absent"
 sorry_gone() {
-	sry_flows "$TMPD/s2" && all_answered "$TMPD/s2" 30 &&
-		[ "$(count "$TMPD/s2" b3)" = 0 ] &&
+	vip_flows "$TMPD/s2" 30 81 && [ "$(count "$TMPD/s2" b3)" = 0 ] &&
 		[ "$(count "$TMPD/s2" q1)" -gt 0 ] && [ "$(count "$TMPD/s2" q2)" -gt 0 ]
 }
 check "sry: new flows to q1 and q2 again" sorry_gone

@@ -16,7 +16,7 @@
 require_root
 require_cmd conntrack rmmod
 require_nflb
-[ -x "$NFLB_TOP/build/lbhealthd" ] || skip_all "build/lbhealthd not built"
+require_lbhealthd
 
 ktap_plan 25
 
@@ -85,13 +85,8 @@ check "the service it does not own is untouched" untouched
 
 # Long-lived connections to web (b1 and b2), their conntrack entries, and
 # lbadm monitor, before the reload.
-bg_run "$c" "$TMPD/long.out" nflb-client -L -n 8 -i 200 -t 5000 \
-	-f "$TMPD/long.stop" -r "$TMPD/long.ready" -S "$TMPD/long.st" "$VIP4" 80
-long=$BG_PID
 long_up() {
-	wait_for 30 test -e "$TMPD/long.ready" || { cat "$TMPD/long.out"; return 1; }
-	grep -v '^flow ' "$TMPD/long.ready"
-	[ "$(stat_of "$TMPD/long.ready" failed)" = 0 ] && wait_rounds "$TMPD/long.st" 2 &&
+	long_start long "$c" -n 8 -i 200 "$VIP4" 80 && wait_rounds "$TMPD/long.st" 2 &&
 		ct_flows "$lb" tcp 4 | sort > "$TMPD/ct0" && cat "$TMPD/ct0" &&
 		[ "$(grep -c ESTABLISHED "$TMPD/ct0")" = 8 ]
 }
@@ -178,14 +173,8 @@ cp "$TMPD/hc.good" "$TMPD/hc.conf"
 
 # (Waited for here, not within check: its command substitution is a
 # subshell, which cannot wait for this shell's children.)
-touch "$TMPD/long.stop"
-bg_wait "$long"
-long_rc=$?
-long_done() {
-	echo "exit $long_rc"
-	grep -v '^flow ' "$TMPD/long.out"
-	[ "$long_rc" = 0 ] && [ "$(answered "$TMPD/long.out")" = 8 ]
-}
+long_stop long
+long_done() { long_ok long && [ "$(answered "$TMPD/long.out")" = 8 ]; }
 check "the long-lived connections ended without an error, all 8 alive" long_done
 
 # 5. The module reloaded under the daemon.
@@ -201,11 +190,7 @@ module_back() {
 check "rmmod; modprobe: web back within a reconcile period" module_back
 not_ours() { ks_load "$lb" && ks_is "$OTHER||absent"; }
 check "the service it does not own is not recreated" not_ours
-new_flows() {
-	ip netns exec "$c" nflb-client -n 30 "$VIP4" 80 > "$TMPD/new" || { cat "$TMPD/new"; return 1; }
-	cat "$TMPD/new"
-	all_answered "$TMPD/new" 30 && [ "$(names "$TMPD/new")" = 3 ]
-}
+new_flows() { vip_flows "$TMPD/new" 30 && [ "$(names "$TMPD/new")" = 3 ]; }
 check "30 new flows answered by the 3 backends" new_flows
 
 # Exit: by default the services stay; with -w they are withdrawn.

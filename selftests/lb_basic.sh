@@ -14,11 +14,8 @@ ktap_plan 26
 
 setup "topology: client, load balancer, 3 backends" lb_topo
 # The conntrack checks read the entries of finished flows: keep them longer
-# than sending 300 flows can take on a loaded machine (TCP TIME_WAIT 120 s,
-# answered UDP 30 s by default).
-setup "conntrack keeps finished flows 10 minutes" ip netns exec "$lb" sysctl -qw \
-	net.netfilter.nf_conntrack_tcp_timeout_time_wait=600 \
-	net.netfilter.nf_conntrack_udp_timeout=600
+# than sending 300 flows can take on a loaded machine.
+setup "conntrack keeps finished flows 10 minutes" ct_keep_finished "$lb"
 
 # conns_counted PROTO FAM OUT: service show counts every flow, and each
 # backend the flows the client saw it answer.

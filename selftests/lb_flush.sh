@@ -15,20 +15,12 @@ setup "topology: client, load balancer, 3 backends" lb_topo
 services() { lb_service "$lb" tcp 4 3 && lb_service "$lb" udp 4 3; }
 setup "TCP and UDP services with b1, b2, b3" services
 
-bg_run "$c" "$TMPD/tcp.out" nflb-client -L -n 30 -b 20000 -i 200 -t 5000 \
-	-f "$TMPD/stop" -r "$TMPD/tcp.ready" -S "$TMPD/tcp.st" "$VIP4" 80
-tcp_pid=$BG_PID
-bg_run "$c" "$TMPD/udp.out" nflb-client -u -L -n 30 -b 20000 -i 200 -t 5000 \
-	-f "$TMPD/stop" -r "$TMPD/udp.ready" -S "$TMPD/udp.st" "$VIP4" 80
-udp_pid=$BG_PID
-
 # Flush b1, delete b2 without flush, b3 stays.
 established() {
 	local p i
-	wait_for 30 test -e "$TMPD/tcp.ready" -a -e "$TMPD/udp.ready" || return 1
+	long_start tcp "$c" -n 30 -b 20000 -i 200 "$VIP4" 80 &&
+		long_start udp "$c" -u -n 30 -b 20000 -i 200 "$VIP4" 80 || return 1
 	for p in tcp udp; do
-		echo "$p: $(grep -v '^flow ' "$TMPD/$p.ready" | paste -sd' ')"
-		[ "$(stat_of "$TMPD/$p.ready" failed)" = 0 ] || return 1
 		for i in 1 2 3; do
 			[ "$(count "$TMPD/$p.ready" b$i)" -gt 0 ] || { echo "no $p flow on b$i"; return 1; }
 		done
@@ -80,9 +72,7 @@ check "UDP: conntrack keeps every flow of b2 and b3" kept udp
 going() { wait_rounds "$TMPD/tcp.st" 3 && wait_rounds "$TMPD/udp.st" 3; }
 check "the clients go on exchanging" going
 
-touch "$TMPD/stop"
-bg_wait "$tcp_pid"
-bg_wait "$udp_pid"
+long_stop tcp udp
 
 # ended PROTO [REASON]: b1's flows failed (for REASON), every other one is
 # alive and still answered by its backend.

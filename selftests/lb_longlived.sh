@@ -14,39 +14,23 @@ ktap_plan 20
 setup "topology: client, load balancer, 4 backends" lb_topo -n 4
 setup "service with backends b1, b2, b3" lb_service "$lb" tcp 4 3
 
-st=$TMPD/status
-bg_run "$c" "$TMPD/long.out" nflb-client -L -i 100 -t 5000 -f "$TMPD/stop" \
-	-r "$TMPD/ready" -S "$st" "$VIP4" 80
-long=$BG_PID
-
-established() {
-	wait_for 30 test -e "$TMPD/ready" || { cat "$TMPD/long.out"; return 1; }
-	cat "$TMPD/ready"
-	[ "$(stat_of "$TMPD/ready" failed)" = 0 ]
-}
-setup "long-lived connection established" established
+st=$TMPD/long.st
+setup "long-lived connection established" long_start long "$c" "$VIP4" 80
 # Its backend, bX, and another one of b1..b3.
-read -r _ _ _ _ own < "$TMPD/ready"
+own=$(long_answer long)
 x=${own#b}
 y=$((x % 3 + 1))
 z=$((y % 3 + 1))
 diag "long-lived connection on $own; will delete b$y, reweigh b$z"
 
-# flows N EXPECT...: N new flows, all answered; prints the counts.
-flows() {
-	ip netns exec "$c" nflb-client -n "$1" "$VIP4" 80 > "$TMPD/flows"
-	grep -v '^flow ' "$TMPD/flows"
-	all_answered "$TMPD/flows" "$1"
-}
-
 check "backend add b4" lbadm_in "$lb" backend add tcp "$(vip 4)" "$(be 4 4)"
 check "connection goes on after the add" wait_rounds "$st" 3
-new_on_b4() { flows 60 && [ "$(count "$TMPD/flows" b4)" -gt 0 ]; }
+new_on_b4() { vip_flows "$TMPD/flows" 60 && [ "$(count "$TMPD/flows" b4)" -gt 0 ]; }
 check "new flows reach b4" new_on_b4
 
 check "backend del b$y" lbadm_in "$lb" backend del tcp "$(vip 4)" "$(be 4 "$y")"
 check "connection goes on after the delete" wait_rounds "$st" 3
-none_on() { flows 60 && [ "$(count "$TMPD/flows" "$1")" = 0 ]; }
+none_on() { vip_flows "$TMPD/flows" 60 && [ "$(count "$TMPD/flows" "$1")" = 0 ]; }
 check "no new flow reaches the deleted b$y" none_on b$y
 
 reweigh() {
@@ -72,11 +56,8 @@ check "connection still going after the new flows" wait_rounds "$st" 3
 check "service del: the namespace's last service" lbadm_in "$lb" service del tcp "$(vip 4)"
 check "connection goes on after its service is deleted" wait_rounds "$st" 3
 
-touch "$TMPD/stop"
-bg_wait "$long"
-rc=$?
-diag "$(cat "$TMPD/long.out")"
-check "long-lived client ended without an error" test "$rc" = 0
+long_stop long
+check "long-lived client ended without an error" long_ok long
 same() {
 	[ "$(count "$TMPD/long.out" "$own")" = 1 ] &&
 		[ "$(stat_of "$TMPD/long.out" failed)" = 0 ] &&

@@ -3,8 +3,9 @@
 # Helpers for nflb selftests: KTAP output, checks, network namespaces that
 # are removed on exit, and waiting for a condition instead of sleeping; for
 # the data-path tests (lb_*.sh), a client / load balancer / backends
-# topology and readers of the traffic tools' output (selftests/tools); for
-# lbhealthd's (hc_*.sh), the daemon with a timed log, and the backends'
+# topology, readers of the traffic tools' output (selftests/tools), lbadm
+# requests that must fail, and long-lived connections (lb_*.sh and hc_*.sh);
+# for lbhealthd's (hc_*.sh), the daemon with a timed log, and the backends'
 # state in the kernel, polled.
 #
 # A test sources this file, calls ktap_plan N, makes N checks and ends with
@@ -55,14 +56,11 @@ check() {
 
 # check_fail DESCRIPTION COMMAND...: passes if COMMAND fails.
 check_fail() {
-	local desc=$1 out rc
+	local desc=$1
 	shift
-	out=$("$@" 2>&1)
-	rc=$?
-	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
-	if [ "$rc" = 0 ]; then rc=1; else rc=0; fi
-	ktap_result "$desc" "$rc"
+	check "$desc" __fails "$@"
 }
+__fails() { ! "$@"; }
 
 # setup DESCRIPTION COMMAND...: a check whose COMMAND runs in this shell
 # (so it can set variables and start background processes, as lb_topo
@@ -128,6 +126,7 @@ __lib_cleanup() {
 	local ns pid
 	for pid in "${__bg_pids[@]}"; do
 		kill "$pid" 2>/dev/null
+		kill -CONT "$pid" 2>/dev/null	# a paused one (long_pause)
 	done
 	for pid in "${__bg_pids[@]}"; do
 		wait "$pid" 2>/dev/null
@@ -153,6 +152,10 @@ require_cmd() {
 # Load nflb (from the module tree scripts/vm prepared, or the system's).
 require_nflb() {
 	modprobe nflb || skip_all "cannot load the nflb module"
+}
+
+require_lbhealthd() {
+	[ -x "$NFLB_TOP/build/lbhealthd" ] || skip_all "build/lbhealthd not built"
 }
 
 # A scratch directory, removed when the test exits.
@@ -392,6 +395,36 @@ lb_service() {
 	done
 }
 
+# Requests that must fail, in the load balancer's netns $lb:
+# rejects_mark: save `lbadm service show` in $TMPD/before.
+# rejects [-i] PATTERN ARGS...: `lbadm ARGS` fails: exit status 1, one line
+# on stderr that starts with "lbadm: " and matches PATTERN (an extended
+# regex; with -i, in any case); and `lbadm service show` is as rejects_mark
+# saved it.  Matched by bash, not grep or cmp: every program started costs
+# a noticeable time under TCG, and tests run this many times.
+rejects_mark() { lbadm_in "$lb" service show > "$TMPD/before"; }
+rejects() {
+	local icase=0 pat err rc before after
+	[ "$1" = -i ] && { icase=1; shift; }
+	pat=$1
+	shift
+	err=$(lbadm_in "$lb" "$@" 2>&1 > /dev/null)
+	rc=$?
+	echo "lbadm $*: exit $rc: $err"
+	[ "$rc" = 1 ] || { echo "exit status $rc, want 1"; return 1; }
+	[[ $err == "lbadm: "* ]] || { echo "the message does not start with 'lbadm: '"; return 1; }
+	[[ $err != *$'\n'* ]] || { echo "not one line"; return 1; }
+	[ "$icase" = 1 ] && shopt -s nocasematch
+	[[ $err =~ $pat ]]
+	rc=$?
+	shopt -u nocasematch
+	[ "$rc" = 0 ] || { echo "the message does not say /$pat/"; return 1; }
+	IFS= read -r -d '' before < "$TMPD/before"
+	lbadm_in "$lb" service show > "$TMPD/after" || return 1
+	IFS= read -r -d '' after < "$TMPD/after"
+	[ "$after" = "$before" ] || { echo "service show changed:"; cat "$TMPD/after"; return 1; }
+}
+
 # nflb-client's output, in a file (pure bash: spawning is slow under TCG).
 # __tally FILE [ANSWER]: sets __names (distinct answers), __answered (flows
 # answered, whatever the answer) and __count (flows answered ANSWER).
@@ -479,20 +512,6 @@ ct_flows() {
 			print src[1], sp[1], src[2], sp[2], dst[2], st }'
 }
 
-# wait_rounds FILE K: wait until a long-lived nflb-client (-S FILE) has
-# completed K more rounds than now.
-__rounds() {
-	local k v=0
-	[ -r "$1" ] && read -r k v < "$1"
-	echo "${v:-0}"
-}
-__rounds_reach() { [ "$(__rounds "$1")" -ge "$2" ]; }
-wait_rounds() {
-	local target=$(( $(__rounds "$1") + $2 ))
-	wait_for 30 __rounds_reach "$1" "$target" ||
-		{ echo "rounds stuck at $(__rounds "$1"), wanted $target"; return 1; }
-}
-
 # ct_match NS PROTO 4|6 FILE [REPLY_DST]: every flow of nflb-client's -v
 # output in FILE has a conntrack entry on the load balancer NS, from the
 # same source address and port to the VIP, translated to the backend that
@@ -519,6 +538,132 @@ ct_match() {
 			print flows " flows, " n " conntrack entries to the VIP, " bad + 0 " wrong"
 			exit bad > 0 || !flows
 		}' "$out.ct" "$out"
+}
+
+# ct_keep_finished NS: conntrack in NS keeps finished flows 10 minutes
+# (TCP TIME_WAIT, by default 120 s; answered or unanswered UDP, 30 s), for
+# tests that read the entries of one-shot flows after sending them all:
+# sending takes a while on a loaded machine.
+ct_keep_finished() {
+	ip netns exec "$1" sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_time_wait=600 \
+		net.netfilter.nf_conntrack_udp_timeout=600
+}
+
+# vip_flows OUT N [PORT]: N new TCP flows from the client to VIP4:PORT (80);
+# nflb-client's output in OUT, shown; all answered.
+vip_flows() {
+	ip netns exec "$c" nflb-client -n "$2" "$VIP4" "${3:-80}" > "$1"
+	cat "$1"
+	all_answered "$1" "$2"
+}
+
+# ---------------------------------------------------------------------------
+# Long-lived connections: nflb-client -L in the background, known by a NAME
+# (a word).  Its files, $TMPD/NAME.*:
+#   .ready  once every connection answered: "flow I SRC SPORT ANSWER" for
+#           each, then the counts (count, stat_of and long_answer read it)
+#   .st     "rounds N", rewritten after each round (wait_rounds)
+#   .out    its output once ended: the connections alive per answer,
+#           "lost:ANSWER N", "failed N", "rounds N"
+#   .stop   made by long_stop: the client ends
+# long_stop, long_pause and long_resume must run in the shell that ran
+# long_start: the test's own, or setup's (the same), or one check's command
+# (a subshell: start and stop it there).
+
+declare -A __long_pid __long_rc
+
+# long_start NAME NS [OPTION...] ADDR PORT: start nflb-client -L -i 100
+# -t 5000 and then the OPTIONs (-u, -n N, -i MS, -b B...) in the netns NS,
+# and wait (60 s at most) until every connection has answered once.  Shows
+# the ready file's counts; fails, showing the client's output instead, if
+# it did not get there or a connection failed.
+long_start() {
+	local name=$1 ns=$2 f=$TMPD/$1 l
+	shift 2
+	rm -f "$f.ready" "$f.st" "$f.stop"
+	bg_run "$ns" "$f.out" nflb-client -L -i 100 -t 5000 \
+		-f "$f.stop" -r "$f.ready" -S "$f.st" "$@"
+	__long_pid[$name]=$BG_PID
+	if ! wait_for 60 __long_settled "$name" || [ ! -e "$f.ready" ]; then
+		echo "$name: not every connection answered:"
+		cat "$f.out"
+		return 1
+	fi
+	while IFS= read -r l; do
+		[[ $l == "flow "* ]] || echo "$name: $l"
+	done < "$f.ready"
+	[ "$(stat_of "$f.ready" failed)" = 0 ]
+}
+# Ready, or ended without.
+__long_settled() { [ -e "$TMPD/$1.ready" ] || ! kill -0 "${__long_pid[$1]}"; }
+
+# long_stop NAME...: end each (its stop file), then wait for each; fails if
+# any exited with an error.
+long_stop() {
+	local name rc=0
+	for name in "$@"; do
+		: > "$TMPD/$name.stop"
+	done
+	for name in "$@"; do
+		bg_wait "${__long_pid[$name]}"
+		__long_rc[$name]=$?
+		[ "${__long_rc[$name]}" = 0 ] || rc=1
+	done
+	return $rc
+}
+
+# long_ok NAME...: after long_stop, shows each one's exit status and
+# output; fails if any exited with an error.
+long_ok() {
+	local name rc=0
+	for name in "$@"; do
+		echo "$name: exit ${__long_rc[$name]-?}"
+		cat "$TMPD/$name.out"
+		[ "${__long_rc[$name]-}" = 0 ] || rc=1
+	done
+	return $rc
+}
+
+# long_answer NAME [I]: what connection I (1) answered first.
+long_answer() {
+	local w i a
+	while read -r w i _ _ a; do
+		[ "$w $i" = "flow ${2:-1}" ] && { echo "$a"; return; }
+	done < "$TMPD/$1.ready"
+}
+
+# wait_rounds FILE K: wait until a long-lived nflb-client (-S FILE) has
+# completed K more rounds than now.
+__rounds() {
+	local k v=0
+	[ -r "$1" ] && read -r k v < "$1"
+	echo "${v:-0}"
+}
+__rounds_reach() { [ "$(__rounds "$1")" -ge "$2" ]; }
+wait_rounds() {
+	local target=$(( $(__rounds "$1") + $2 ))
+	wait_for 30 __rounds_reach "$1" "$target" ||
+		{ echo "rounds stuck at $(__rounds "$1"), wanted $target"; return 1; }
+}
+
+# long_pause NAME, long_resume NAME: stop the client (SIGSTOP) and let it go
+# on.  Paused, it sends nothing while its kernel still acknowledges what
+# comes; once resumed it reads what came meanwhile.  (With -n above 1, a
+# pause longer than -t may time out a connection whose answer came late.)
+long_pause() { kill -STOP "${__long_pid[$1]}"; }
+long_resume() { kill -CONT "${__long_pid[$1]}"; }
+
+# tcp_acked NS...: in each netns, every established TCP socket has had all
+# it sent acknowledged (ss's Send-Q is 0): nothing is in flight.
+tcp_acked() {
+	local ns out q
+	for ns in "$@"; do
+		out=$(ip netns exec "$ns" ss -Htn state established) || return 1
+		while read -r _ q _; do
+			[ -z "$q" ] || [ "$q" = 0 ] ||
+				{ printf '%s: unacknowledged:\n%s\n' "$ns" "$out"; return 1; }
+		done <<< "$out"
+	done
 }
 
 # ---------------------------------------------------------------------------
