@@ -13,7 +13,7 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
 #include "ctindex.h"
-#include "lbadm.h"
+#include "util.h"
 
 struct ct_dump {
 	struct lbadm_ct *ents;

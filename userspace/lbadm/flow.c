@@ -16,6 +16,8 @@
 
 #include "ctindex.h"
 #include "lbadm.h"
+#include "print.h"
+#include "util.h"
 
 struct svc_list {
 	struct nflb_service *v;

@@ -18,6 +18,8 @@
 
 #include "lbadm.h"
 #include "monitor.h"
+#include "print.h"
+#include "util.h"
 
 /* Text words and JSON "event" value of an event's command. */
 static const struct {

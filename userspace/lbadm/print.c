@@ -28,7 +28,8 @@
 
 #include <jansson.h>
 
-#include "lbadm.h"
+#include "print.h"
+#include "util.h"
 
 bool lbadm_json;
 bool lbadm_pretty;

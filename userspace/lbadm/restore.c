@@ -20,6 +20,7 @@
 
 #include "conf.h"
 #include "lbadm.h"
+#include "util.h"
 
 /* The whole of F, NUL-terminated; NULL on error (errno). */
 static char *read_all(FILE *f)

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "lbadm.h"
+#include "util.h"
 
 static int collect(const struct nflb_service *svc, void *data)
 {

@@ -30,6 +30,8 @@
 
 #include "ctflows.h"
 #include "lbadm.h"
+#include "print.h"
+#include "util.h"
 
 /* -s: conntrack's flows, counted per service and backend. */
 static struct lbadm_flowcount *flowcount;
