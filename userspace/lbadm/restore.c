@@ -18,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
 #include "lbadm.h"
+#include "model.h"
+#include "plan.h"
+#include "script.h"
 #include "util.h"
 
 /* The whole of F, NUL-terminated; NULL on error (errno). */
@@ -78,17 +80,6 @@ static int send_plan(struct nflb_nl *nl, const struct lbadm_plan *plan,
 		lbadm_rop_put(nlh, &plan->rops[i]);
 	}
 	return nflb_batch_end(b, line);
-}
-
-static int copy_conf(struct lbadm_conf *dst, const struct lbadm_conf *src)
-{
-	size_t i;
-
-	lbadm_conf_init(dst);
-	for (i = 0; i < src->n; i++)
-		if (src->live[i] && lbadm_conf_add(dst, &src->svcs[i]) < 0)
-			return -1;
-	return 0;
 }
 
 /* Put ORIG back after a failed restore. */
@@ -153,7 +144,7 @@ static int restore(const char *name, const char *text)
 		lbadm_nl_err(nl, "restore: cannot read the configuration");
 		goto out_nl;
 	}
-	if (copy_conf(&model, &orig) < 0) {
+	if (lbadm_conf_copy(&model, &orig) < 0) {
 		lbadm_err("restore: out of memory");
 		goto out_model;
 	}
