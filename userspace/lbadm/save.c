@@ -13,18 +13,9 @@
 #include "save.h"
 #include "util.h"
 
-static const char *name_or_num(const char *name, unsigned int v, char *buf,
-			       size_t len)
-{
-	if (name)
-		return name;
-	snprintf(buf, len, "%u", v);
-	return buf;
-}
-
 int lbadm_save_write(FILE *f, struct lbadm_conf *c)
 {
-	char vip[NFLB_ADDRSTRLEN], addr[NFLB_ADDRSTRLEN], num[16];
+	char vip[NFLB_ADDRSTRLEN], addr[NFLB_ADDRSTRLEN], pnum[16], num[16];
 	const struct nflb_backend *be;
 	const struct nflb_service *s;
 	const char *proto;
@@ -33,8 +24,8 @@ int lbadm_save_write(FILE *f, struct lbadm_conf *c)
 	lbadm_conf_sort_backends(c);
 	for (i = 0; i < c->n; i++) {
 		s = c->v[i];
-		proto = name_or_num(nflb_proto_name(s->proto), s->proto, num,
-				    sizeof(num));
+		proto = nflb_enum_name_or_num(nflb_proto_names, s->proto, pnum,
+					      sizeof(pnum));
 		nflb_addr_format(s->family, &s->addr, true, s->port, vip,
 				 sizeof(vip));
 		fprintf(f, "service add %s %s", proto, vip);
@@ -43,8 +34,8 @@ int lbadm_save_write(FILE *f, struct lbadm_conf *c)
 			fprintf(f, " table-size %u", s->table_size);
 		if (NFLB_HAS(s, NFLB_SVC_A_HASH))
 			fprintf(f, " hash %s",
-				name_or_num(nflb_hash_name(s->hash), s->hash,
-					    num, sizeof(num)));
+				nflb_enum_name_or_num(nflb_hash_names, s->hash,
+						      num, sizeof(num)));
 		if (NFLB_HAS(s, NFLB_SVC_A_SEED))
 			fprintf(f, " seed %llu", (unsigned long long)s->seed);
 		if (NFLB_HAS(s, NFLB_SVC_A_SNAT) && s->snat)
@@ -56,8 +47,6 @@ int lbadm_save_write(FILE *f, struct lbadm_conf *c)
 		if (NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_UDP))
 			fprintf(f, " timeout-udp %u", s->timeout_udp);
 		fputc('\n', f);
-		proto = name_or_num(nflb_proto_name(s->proto), s->proto, num,
-				    sizeof(num));
 		for (j = 0; j < s->n_backends; j++) {
 			be = &s->backends[j];
 			/* An all-ports service's backends take no port. */
@@ -68,9 +57,9 @@ int lbadm_save_write(FILE *f, struct lbadm_conf *c)
 				fprintf(f, " weight %u", be->weight);
 			if (NFLB_HAS(be, NFLB_BE_A_STATE))
 				fprintf(f, " state %s",
-					name_or_num(nflb_state_name(be->state),
-						    be->state, num,
-						    sizeof(num)));
+					nflb_enum_name_or_num(nflb_state_names,
+							      be->state, num,
+							      sizeof(num)));
 			fputc('\n', f);
 		}
 	}

@@ -36,16 +36,6 @@
 /* -s: conntrack's flows, counted per service and backend. */
 static struct lbadm_flowcount *flowcount;
 
-/* An enum value by name, or its number if this lbadm does not know it. */
-static const char *enum_name(const char *name, unsigned int val, char *buf,
-			     size_t len)
-{
-	if (name)
-		return name;
-	snprintf(buf, len, "%u", val);
-	return buf;
-}
-
 /*
  * Counters: text, on the object's line ("conns" always, the others with
  * -s); JSON, in a "stats" object, all of them.
@@ -92,8 +82,9 @@ static void print_backend(const struct nflb_service *svc,
 	if (NFLB_HAS(be, NFLB_BE_A_WEIGHT))
 		pr_u64("weight", be->weight);
 	if (NFLB_HAS(be, NFLB_BE_A_STATE))
-		pr_str("state", enum_name(nflb_state_name(be->state), be->state,
-					  num, sizeof(num)));
+		pr_str("state", nflb_enum_name_or_num(nflb_state_names,
+						      be->state, num,
+						      sizeof(num)));
 	if (NFLB_HAS(be, NFLB_BE_A_SLOTS))
 		pr_u64("slots", be->slots);
 	if (flowcount)
@@ -109,14 +100,14 @@ static int print_service(const struct nflb_service *svc, void *data)
 
 	(void)data;
 	pr_begin(0);
-	pr_value("proto", enum_name(nflb_proto_name(svc->proto), svc->proto,
-				    num, sizeof(num)));
+	pr_value("proto", nflb_enum_name_or_num(nflb_proto_names, svc->proto,
+						num, sizeof(num)));
 	pr_endpoint("vip", "port", svc->family, &svc->addr, true, svc->port);
 	if (NFLB_HAS(svc, NFLB_SVC_A_TABLE_SIZE))
 		pr_u64("table-size", svc->table_size);
 	if (NFLB_HAS(svc, NFLB_SVC_A_HASH))
-		pr_str("hash", enum_name(nflb_hash_name(svc->hash), svc->hash,
-					 num, sizeof(num)));
+		pr_str("hash", nflb_enum_name_or_num(nflb_hash_names, svc->hash,
+						     num, sizeof(num)));
 	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
 		pr_u64("seed", svc->seed);
 	pr_flag("snat", svc->snat);
