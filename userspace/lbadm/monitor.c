@@ -36,15 +36,7 @@ static const struct {
 
 static void print_service_opts(uint8_t cmd, const struct nflb_service *svc)
 {
-	char num[16];
-
-	if (NFLB_HAS(svc, NFLB_SVC_A_TABLE_SIZE))
-		pr_u64("table-size", svc->table_size);
-	if (NFLB_HAS(svc, NFLB_SVC_A_HASH))
-		pr_str("hash", nflb_enum_name_or_num(nflb_hash_names, svc->hash,
-						     num, sizeof(num)));
-	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
-		pr_u64("seed", svc->seed);
+	pr_service_table(svc);
 	if (NFLB_HAS(svc, NFLB_SVC_A_SNAT)) {
 		pr_flag("snat", svc->snat);
 		/* A set that turns snat off says so, as the command would. */
@@ -56,20 +48,12 @@ static void print_service_opts(uint8_t cmd, const struct nflb_service *svc)
 static void print_backend(uint8_t cmd, const struct nflb_service *svc,
 			  const struct nflb_backend *be)
 {
-	char num[16];
-
 	pr_nest_begin("backend");
 	/* Backends of an all-ports service have no port of their own. */
 	pr_endpoint("addr", "port", be->family, &be->addr,
 		    NFLB_HAS(be, NFLB_BE_A_PORT) && svc->port, be->port);
-	if (cmd != NFLB_CMD_BACKEND_DEL) {
-		if (NFLB_HAS(be, NFLB_BE_A_WEIGHT))
-			pr_u64("weight", be->weight);
-		if (NFLB_HAS(be, NFLB_BE_A_STATE))
-			pr_str("state", nflb_enum_name_or_num(nflb_state_names,
-							      be->state, num,
-							      sizeof(num)));
-	}
+	if (cmd != NFLB_CMD_BACKEND_DEL)
+		pr_backend_opts(be);
 	pr_nest_end();
 }
 

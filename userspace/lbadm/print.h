@@ -45,6 +45,12 @@ void pr_flag(const char *key, bool on);	/* text: "key" when on; JSON: bool */
 void pr_endpoint(const char *addr_key, const char *port_key,
 		 uint16_t family, const union nflb_inaddr *addr,
 		 bool has_port, uint16_t port);
+/*
+ * Fields of `service show` that monitor's events share, each when present:
+ * a service's table-size, hash and seed; a backend's weight and state.
+ */
+void pr_service_table(const struct nflb_service *svc);
+void pr_backend_opts(const struct nflb_backend *be);
 /* A whole line of text (headers, notes); nothing in JSON. */
 void pr_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write the JSON document (nothing in text); 0, or -1 on a write error. */

@@ -73,18 +73,11 @@ static void print_stats(const struct nflb_stats *st)
 static void print_backend(const struct nflb_service *svc,
 			  const struct nflb_backend *be)
 {
-	char num[16];
-
 	pr_begin(2);
 	pr_label("backend");
 	pr_endpoint("addr", "port", be->family, &be->addr,
 		    NFLB_HAS(be, NFLB_BE_A_PORT), be->port);
-	if (NFLB_HAS(be, NFLB_BE_A_WEIGHT))
-		pr_u64("weight", be->weight);
-	if (NFLB_HAS(be, NFLB_BE_A_STATE))
-		pr_str("state", nflb_enum_name_or_num(nflb_state_names,
-						      be->state, num,
-						      sizeof(num)));
+	pr_backend_opts(be);
 	if (NFLB_HAS(be, NFLB_BE_A_SLOTS))
 		pr_u64("slots", be->slots);
 	if (flowcount)
@@ -103,13 +96,7 @@ static int print_service(const struct nflb_service *svc, void *data)
 	pr_value("proto", nflb_enum_name_or_num(nflb_proto_names, svc->proto,
 						num, sizeof(num)));
 	pr_endpoint("vip", "port", svc->family, &svc->addr, true, svc->port);
-	if (NFLB_HAS(svc, NFLB_SVC_A_TABLE_SIZE))
-		pr_u64("table-size", svc->table_size);
-	if (NFLB_HAS(svc, NFLB_SVC_A_HASH))
-		pr_str("hash", nflb_enum_name_or_num(nflb_hash_names, svc->hash,
-						     num, sizeof(num)));
-	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
-		pr_u64("seed", svc->seed);
+	pr_service_table(svc);
 	pr_flag("snat", svc->snat);
 	if (svc->timeout_tcp)
 		pr_u64("timeout-tcp", svc->timeout_tcp);
