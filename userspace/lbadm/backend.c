@@ -2,6 +2,7 @@
 /* lbadm backend add|set|del. */
 
 #include "lbadm.h"
+#include "util.h"
 
 int cmd_backend(int argc, char **argv)
 {

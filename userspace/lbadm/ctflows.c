@@ -13,7 +13,7 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
 #include "ctindex.h"
-#include "lbadm.h"
+#include "util.h"
 
 struct ct_dump {
 	struct lbadm_ct *ents;
@@ -36,7 +36,7 @@ static int ct_entry(enum nf_conntrack_msg_type type, struct nf_conntrack *ct,
 		    void *data)
 {
 	struct ct_dump *d = data;
-	struct lbadm_ct e = { 0 };
+	struct lbadm_ct e = { 0 }, *p;
 
 	(void)type;
 	if (!nfct_attr_is_set(ct, ATTR_ORIG_L3PROTO) ||
@@ -61,18 +61,12 @@ static int ct_entry(enum nf_conntrack_msg_type type, struct nf_conntrack *ct,
 	if (nfct_attr_is_set(ct, ATTR_TIMEOUT))
 		e.timeout = nfct_get_attr_u32(ct, ATTR_TIMEOUT);
 
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 1024;
-		struct lbadm_ct *p = reallocarray(d->ents, cap, sizeof(*p));
-
-		if (!p) {
-			d->nomem = true;
-			return NFCT_CB_FAILURE;
-		}
-		d->ents = p;
-		d->cap = cap;
+	p = NFLB_ARRAY_PUSH(d->ents, d->n, d->cap);
+	if (!p) {
+		d->nomem = true;
+		return NFCT_CB_FAILURE;
 	}
-	d->ents[d->n++] = e;
+	*p = e;
 	return NFCT_CB_CONTINUE;
 }
 

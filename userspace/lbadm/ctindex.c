@@ -5,7 +5,6 @@
  * the flows of 10,000 services over 100,000 entries stays O(n log n).
  */
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,28 +251,25 @@ uint64_t lbadm_flowcount_service(const struct lbadm_flowcount *fc,
 	return sum;
 }
 
+static const struct nflb_name tcp_states[] = {
+	{ TCP_CONNTRACK_NONE, "NONE" },
+	{ TCP_CONNTRACK_SYN_SENT, "SYN_SENT" },
+	{ TCP_CONNTRACK_SYN_RECV, "SYN_RECV" },
+	{ TCP_CONNTRACK_ESTABLISHED, "ESTABLISHED" },
+	{ TCP_CONNTRACK_FIN_WAIT, "FIN_WAIT" },
+	{ TCP_CONNTRACK_CLOSE_WAIT, "CLOSE_WAIT" },
+	{ TCP_CONNTRACK_LAST_ACK, "LAST_ACK" },
+	{ TCP_CONNTRACK_TIME_WAIT, "TIME_WAIT" },
+	{ TCP_CONNTRACK_CLOSE, "CLOSE" },
+	{ TCP_CONNTRACK_SYN_SENT2, "SYN_SENT2" },
+	{ 0, NULL },
+};
+
 const char *lbadm_ct_state(const struct lbadm_ct *e, char *buf, size_t len)
 {
-	static const char *const tcp[] = {
-		[TCP_CONNTRACK_NONE] = "NONE",
-		[TCP_CONNTRACK_SYN_SENT] = "SYN_SENT",
-		[TCP_CONNTRACK_SYN_RECV] = "SYN_RECV",
-		[TCP_CONNTRACK_ESTABLISHED] = "ESTABLISHED",
-		[TCP_CONNTRACK_FIN_WAIT] = "FIN_WAIT",
-		[TCP_CONNTRACK_CLOSE_WAIT] = "CLOSE_WAIT",
-		[TCP_CONNTRACK_LAST_ACK] = "LAST_ACK",
-		[TCP_CONNTRACK_TIME_WAIT] = "TIME_WAIT",
-		[TCP_CONNTRACK_CLOSE] = "CLOSE",
-		[TCP_CONNTRACK_SYN_SENT2] = "SYN_SENT2",
-	};
-
-	if (e->proto == IPPROTO_TCP) {
-		if (e->tcp_state < sizeof(tcp) / sizeof(tcp[0]) &&
-		    tcp[e->tcp_state])
-			return tcp[e->tcp_state];
-		snprintf(buf, len, "%u", e->tcp_state);
-		return buf;
-	}
+	if (e->proto == IPPROTO_TCP)
+		return nflb_enum_name_or_num(tcp_states, e->tcp_state, buf,
+					     len);
 	if (e->status & IPS_ASSURED)
 		return "ASSURED";
 	if (e->status & IPS_SEEN_REPLY)

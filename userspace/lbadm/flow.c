@@ -11,93 +11,14 @@
  * the one named.
  */
 
-#include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "ctindex.h"
 #include "lbadm.h"
-
-struct svc_list {
-	struct nflb_service *v;
-	size_t n, cap;
-	bool nomem;
-};
-
-static void svc_list_free(struct svc_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].backends);
-	free(l->v);
-}
-
-static int cmp_u(unsigned int a, unsigned int b)
-{
-	return (a > b) - (a < b);
-}
-
-static int cmp_backend(const void *pa, const void *pb)
-{
-	const struct nflb_backend *a = pa, *b = pb;
-	int c = cmp_u(a->family, b->family);
-
-	if (!c)
-		c = memcmp(a->addr.raw, b->addr.raw, sizeof(a->addr.raw));
-	return c ? c : cmp_u(a->port, b->port);
-}
-
-static int cmp_service(const void *pa, const void *pb)
-{
-	const struct nflb_service *a = pa, *b = pb;
-	int c = cmp_u(a->family, b->family);
-
-	if (!c)
-		c = cmp_u(a->proto, b->proto);
-	if (!c)
-		c = memcmp(a->addr.raw, b->addr.raw, sizeof(a->addr.raw));
-	return c ? c : cmp_u(a->port, b->port);
-}
-
-/* Keep a copy of every service (the dump's are valid during the call). */
-static int collect(const struct nflb_service *svc, void *data)
-{
-	struct svc_list *l = data;
-	struct nflb_service *s;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-
-		s = reallocarray(l->v, cap, sizeof(*s));
-		if (!s)
-			goto nomem;
-		l->v = s;
-		l->cap = cap;
-	}
-	s = &l->v[l->n];
-	*s = *svc;
-	s->backends = NULL;
-	if (svc->n_backends) {
-		s->backends = calloc(svc->n_backends, sizeof(*s->backends));
-		if (!s->backends)
-			goto nomem;
-		memcpy(s->backends, svc->backends,
-		       svc->n_backends * sizeof(*s->backends));
-		qsort(s->backends, s->n_backends, sizeof(*s->backends),
-		      cmp_backend);
-	}
-	l->n++;
-	return 0;
-nomem:
-	l->nomem = true;
-	return -1;
-}
-
-static const struct nflb_service *find_service(const struct svc_list *l,
-					       const struct nflb_service *key)
-{
-	return bsearch(key, l->v, l->n, sizeof(*l->v), cmp_service);
-}
+#include "model.h"
+#include "print.h"
+#include "util.h"
 
 static void print_flow(const struct lbadm_ct *e)
 {
@@ -118,7 +39,7 @@ static void print_flow(const struct lbadm_ct *e)
 	pr_end();
 }
 
-static void show_service(const struct svc_list *l,
+static void show_service(const struct lbadm_conf *c,
 			 const struct lbadm_flowcount *fc,
 			 const struct nflb_service *svc,
 			 const struct lbadm_flow_req *req)
@@ -145,7 +66,7 @@ static void show_service(const struct svc_list *l,
 			if (!svc->port) {
 				other = *svc;
 				other.port = e->vip_port;
-				if (find_service(l, &other))
+				if (lbadm_conf_find(c, &other))
 					continue;
 			}
 			print_flow(e);
@@ -156,34 +77,34 @@ static void show_service(const struct svc_list *l,
 int cmd_flow(int argc, char **argv)
 {
 	char vip[NFLB_ADDRSTRLEN];
-	struct svc_list l = { 0 };
 	struct lbadm_flowcount *fc;
 	struct lbadm_flow_req req;
 	const struct nflb_service *one = NULL;
+	struct lbadm_conf c;
 	struct lbadm_perr e;
 	struct nflb_nl *nl;
-	int ret = 1;
+	int ret = 1, err;
 	size_t i;
 
 	if (lbadm_parse_flow_args(argc - 1, argv + 1, &req, &e) < 0) {
 		lbadm_err("%s", e.msg);
 		return 1;
 	}
+	lbadm_conf_init(&c);
 	nl = lbadm_open();
 	if (!nl)
 		return 1;
-	if (nflb_service_dump(nl, collect, &l) < 0) {
-		if (l.nomem)
-			lbadm_err("flow show: out of memory");
-		else
-			lbadm_nl_err(nl, "flow show: listing the services");
-		nflb_nl_close(nl);
-		goto out;
-	}
+	err = lbadm_conf_dump(nl, &c);
+	if (err == -ENOMEM)
+		lbadm_err("flow show: out of memory");
+	else if (err < 0)
+		lbadm_nl_err(nl, "flow show: listing the services");
 	nflb_nl_close(nl);
-	qsort(l.v, l.n, sizeof(*l.v), cmp_service);
+	if (err < 0)
+		goto out;
+	lbadm_conf_sort_backends(&c);
 	if (req.has_svc) {
-		one = find_service(&l, &req.svc);
+		one = lbadm_conf_find(&c, &req.svc);
 		if (!one) {
 			lbadm_err("flow show: no service %s %s",
 				  nflb_proto_name(req.svc.proto),
@@ -198,10 +119,10 @@ int cmd_flow(int argc, char **argv)
 	if (!fc)
 		goto out;
 	if (one)
-		show_service(&l, fc, one, &req);
+		show_service(&c, fc, one, &req);
 	else
-		for (i = 0; i < l.n; i++)
-			show_service(&l, fc, &l.v[i], &req);
+		for (i = 0; i < c.n; i++)
+			show_service(&c, fc, c.v[i], &req);
 	lbadm_flowcount_free(fc);
 	ret = 0;
 out:
@@ -209,6 +130,6 @@ out:
 		lbadm_err("flow show: cannot write the output");
 		ret = 1;
 	}
-	svc_list_free(&l);
+	lbadm_conf_free(&c);
 	return ret;
 }

@@ -2,6 +2,7 @@
 /* lbadm flush: delete every service of the network namespace. */
 
 #include "lbadm.h"
+#include "util.h"
 
 int cmd_flush(int argc, char **argv)
 {

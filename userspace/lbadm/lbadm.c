@@ -4,12 +4,13 @@
  */
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lbadm.h"
+#include "print.h"
+#include "util.h"
 
 struct lbadm_cmd {
 	const char *name;
@@ -40,35 +41,6 @@ static const struct lbadm_cmd lbadm_cmds[] = {
 	{ "version", cmd_version, "version" },
 	{ "help", cmd_help, "help" },
 };
-
-bool lbadm_stats;
-
-void lbadm_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("lbadm: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-struct nflb_nl *lbadm_open(void)
-{
-	struct nflb_nl_err err;
-	struct nflb_nl *nl;
-
-	nl = nflb_nl_open(&err);
-	if (!nl)
-		lbadm_err("%s", err.msg);
-	return nl;
-}
-
-void lbadm_nl_err(struct nflb_nl *nl, const char *what)
-{
-	lbadm_err("%s: %s", what, nflb_nl_error(nl)->msg);
-}
 
 /* The usage forms of CMD, one "  lbadm FORM" line each. */
 static void cmd_usage(FILE *f, const struct lbadm_cmd *cmd)

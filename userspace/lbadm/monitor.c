@@ -18,6 +18,8 @@
 
 #include "lbadm.h"
 #include "monitor.h"
+#include "print.h"
+#include "util.h"
 
 /* Text words and JSON "event" value of an event's command. */
 static const struct {
@@ -32,26 +34,9 @@ static const struct {
 	[NFLB_CMD_FLUSH] = { "flush", NULL, "flush" },
 };
 
-static const char *name_or_num(const char *name, unsigned int val, char *buf,
-			       size_t len)
-{
-	if (name)
-		return name;
-	snprintf(buf, len, "%u", val);
-	return buf;
-}
-
 static void print_service_opts(uint8_t cmd, const struct nflb_service *svc)
 {
-	char num[16];
-
-	if (NFLB_HAS(svc, NFLB_SVC_A_TABLE_SIZE))
-		pr_u64("table-size", svc->table_size);
-	if (NFLB_HAS(svc, NFLB_SVC_A_HASH))
-		pr_str("hash", name_or_num(nflb_hash_name(svc->hash), svc->hash,
-					   num, sizeof(num)));
-	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
-		pr_u64("seed", svc->seed);
+	pr_service_table(svc);
 	if (NFLB_HAS(svc, NFLB_SVC_A_SNAT)) {
 		pr_flag("snat", svc->snat);
 		/* A set that turns snat off says so, as the command would. */
@@ -63,20 +48,12 @@ static void print_service_opts(uint8_t cmd, const struct nflb_service *svc)
 static void print_backend(uint8_t cmd, const struct nflb_service *svc,
 			  const struct nflb_backend *be)
 {
-	char num[16];
-
 	pr_nest_begin("backend");
 	/* Backends of an all-ports service have no port of their own. */
 	pr_endpoint("addr", "port", be->family, &be->addr,
 		    NFLB_HAS(be, NFLB_BE_A_PORT) && svc->port, be->port);
-	if (cmd != NFLB_CMD_BACKEND_DEL) {
-		if (NFLB_HAS(be, NFLB_BE_A_WEIGHT))
-			pr_u64("weight", be->weight);
-		if (NFLB_HAS(be, NFLB_BE_A_STATE))
-			pr_str("state", name_or_num(nflb_state_name(be->state),
-						    be->state, num,
-						    sizeof(num)));
-	}
+	if (cmd != NFLB_CMD_BACKEND_DEL)
+		pr_backend_opts(be);
 	pr_nest_end();
 }
 
@@ -98,8 +75,9 @@ void lbadm_print_event(uint8_t cmd, const struct nflb_service *svc,
 			pr_label(event_names[cmd].op);
 	}
 	if (svc) {
-		pr_value("proto", name_or_num(nflb_proto_name(svc->proto),
-					      svc->proto, num, sizeof(num)));
+		pr_value("proto", nflb_enum_name_or_num(nflb_proto_names,
+							svc->proto, num,
+							sizeof(num)));
 		pr_endpoint("vip", "port", svc->family, &svc->addr, true,
 			    svc->port);
 		if (cmd == NFLB_CMD_SERVICE_NEW || cmd == NFLB_CMD_SERVICE_SET)

@@ -74,14 +74,25 @@ int lbadm_parse_port(const char *s, uint16_t *port)
 	return 0;
 }
 
+/* VAL, one of the names of TAB, as its value; WHAT names it in errors. */
+static int parse_enum(const struct nflb_name *tab, const char *what,
+		      const char *val, unsigned int *v, struct lbadm_perr *e)
+{
+	char names[64];
+
+	if (nflb_enum_value(tab, val, v) < 0)
+		return perr(e, "invalid %s \"%s\" (%s)", what, val,
+			    nflb_enum_choices(tab, names, sizeof(names)));
+	return 0;
+}
+
 int lbadm_parse_proto(const char *s, uint8_t *proto, struct lbadm_perr *e)
 {
-	if (strcmp(s, "tcp") == 0)
-		*proto = IPPROTO_TCP;
-	else if (strcmp(s, "udp") == 0)
-		*proto = IPPROTO_UDP;
-	else
-		return perr(e, "invalid protocol \"%s\" (tcp or udp)", s);
+	unsigned int v;
+
+	if (parse_enum(nflb_proto_names, "protocol", s, &v, e) < 0)
+		return -1;
+	*proto = v;
 	return 0;
 }
 
@@ -233,13 +244,11 @@ static int opt_table_size(struct lbadm_req *req, const char *name,
 static int opt_hash(struct lbadm_req *req, const char *name,
 		    const char *val, struct lbadm_perr *e)
 {
-	if (strcmp(val, "5tuple") == 0)
-		req->svc.hash = NFLB_HASH_5TUPLE;
-	else if (strcmp(val, "source") == 0)
-		req->svc.hash = NFLB_HASH_SOURCE;
-	else
-		return perr(e, "invalid %s \"%s\" (5tuple or source)", name,
-			    val);
+	unsigned int v;
+
+	if (parse_enum(nflb_hash_names, name, val, &v, e) < 0)
+		return -1;
+	req->svc.hash = v;
 	NFLB_SET(&req->svc, NFLB_SVC_A_HASH);
 	return 0;
 }
@@ -303,15 +312,11 @@ static int opt_weight(struct lbadm_req *req, const char *name,
 static int opt_state(struct lbadm_req *req, const char *name,
 		     const char *val, struct lbadm_perr *e)
 {
-	if (strcmp(val, "up") == 0)
-		req->be.state = NFLB_BACKEND_UP;
-	else if (strcmp(val, "drain") == 0)
-		req->be.state = NFLB_BACKEND_DRAIN;
-	else if (strcmp(val, "down") == 0)
-		req->be.state = NFLB_BACKEND_DOWN;
-	else
-		return perr(e, "invalid %s \"%s\" (up, drain or down)", name,
-			    val);
+	unsigned int v;
+
+	if (parse_enum(nflb_state_names, name, val, &v, e) < 0)
+		return -1;
+	req->be.state = v;
 	NFLB_SET(&req->be, NFLB_BE_A_STATE);
 	return 0;
 }
@@ -462,9 +467,13 @@ static void req_init(struct lbadm_req *req, const char *group,
 static int parse_service_key(int argc, char **argv, struct lbadm_req *req,
 			     struct lbadm_perr *e)
 {
+	char names[64];
+
 	if (argc < 1)
-		return perr(e, "missing protocol for %s %s (tcp or udp)",
-			    req->group, req->op_name);
+		return perr(e, "missing protocol for %s %s (%s)", req->group,
+			    req->op_name,
+			    nflb_enum_choices(nflb_proto_names, names,
+					      sizeof(names)));
 	if (lbadm_parse_proto(argv[0], &req->svc.proto, e) < 0)
 		return -1;
 	if (argc < 2)
@@ -503,7 +512,7 @@ int lbadm_parse_service_args(int argc, char **argv, struct lbadm_req *req,
 
 static const char *family_name(uint16_t family)
 {
-	return family == AF_INET6 ? "IPv6" : "IPv4";
+	return nflb_enum_name(nflb_family_names, family);
 }
 
 int lbadm_parse_backend_args(int argc, char **argv, struct lbadm_req *req,

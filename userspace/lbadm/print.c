@@ -28,7 +28,8 @@
 
 #include <jansson.h>
 
-#include "lbadm.h"
+#include "print.h"
+#include "util.h"
 
 bool lbadm_json;
 bool lbadm_pretty;
@@ -296,6 +297,31 @@ void pr_endpoint(const char *addr_key, const char *port_key,
 	sep();
 	fputs(nflb_addr_format(family, addr, has_port, port, buf, sizeof(buf)),
 	      stdout);
+}
+
+void pr_service_table(const struct nflb_service *svc)
+{
+	char num[16];
+
+	if (NFLB_HAS(svc, NFLB_SVC_A_TABLE_SIZE))
+		pr_u64("table-size", svc->table_size);
+	if (NFLB_HAS(svc, NFLB_SVC_A_HASH))
+		pr_str("hash", nflb_enum_name_or_num(nflb_hash_names, svc->hash,
+						     num, sizeof(num)));
+	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
+		pr_u64("seed", svc->seed);
+}
+
+void pr_backend_opts(const struct nflb_backend *be)
+{
+	char num[16];
+
+	if (NFLB_HAS(be, NFLB_BE_A_WEIGHT))
+		pr_u64("weight", be->weight);
+	if (NFLB_HAS(be, NFLB_BE_A_STATE))
+		pr_str("state", nflb_enum_name_or_num(nflb_state_names,
+						      be->state, num,
+						      sizeof(num)));
 }
 
 /* The text is printed as given, with a newline added if it lacks one. */

@@ -14,48 +14,17 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "conf.h"
 #include "lbadm.h"
-
-/* The whole of F, NUL-terminated; NULL on error (errno). */
-static char *read_all(FILE *f)
-{
-	size_t len = 0, cap = 1 << 16, n;
-	char *buf = malloc(cap), *p;
-
-	if (!buf)
-		return NULL;
-	for (;;) {
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-		if (cap - len - 1 == 0) {
-			p = realloc(buf, 2 * cap);
-			if (!p)
-				goto err;
-			buf = p;
-			cap *= 2;
-		}
-	}
-	if (ferror(f)) {
-		errno = EIO;
-		goto err;
-	}
-	if (memchr(buf, '\0', len)) {
-		errno = EINVAL;
-		goto err;
-	}
-	buf[len] = '\0';
-	return buf;
-err:
-	free(buf);
-	return NULL;
-}
+#include "model.h"
+#include "plan.h"
+#include "script.h"
+#include "util.h"
 
 /* Send PLAN in batches.  0, or -1 with *LINE the failed request's tag. */
 static int send_plan(struct nflb_nl *nl, const struct lbadm_plan *plan,
@@ -77,17 +46,6 @@ static int send_plan(struct nflb_nl *nl, const struct lbadm_plan *plan,
 		lbadm_rop_put(nlh, &plan->rops[i]);
 	}
 	return nflb_batch_end(b, line);
-}
-
-static int copy_conf(struct lbadm_conf *dst, const struct lbadm_conf *src)
-{
-	size_t i;
-
-	lbadm_conf_init(dst);
-	for (i = 0; i < src->n; i++)
-		if (src->live[i] && lbadm_conf_add(dst, &src->svcs[i]) < 0)
-			return -1;
-	return 0;
 }
 
 /* Put ORIG back after a failed restore. */
@@ -152,7 +110,7 @@ static int restore(const char *name, const char *text)
 		lbadm_nl_err(nl, "restore: cannot read the configuration");
 		goto out_nl;
 	}
-	if (copy_conf(&model, &orig) < 0) {
+	if (lbadm_conf_copy(&model, &orig) < 0) {
 		lbadm_err("restore: out of memory");
 		goto out_model;
 	}
@@ -201,34 +159,32 @@ out_script:
 int cmd_restore(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : "-";
-	const char *name = path;
+	bool std_in = strcmp(path, "-") == 0;
+	const char *name = std_in ? "<stdin>" : path;
+	int fd = STDIN_FILENO, err, ret;
 	char *text;
-	FILE *f;
-	int ret;
+	size_t len;
 
 	if (argc > 2) {
 		lbadm_err("restore: unexpected argument \"%s\"", argv[2]);
 		return 1;
 	}
-	if (strcmp(path, "-") == 0) {
-		f = stdin;
-		name = "<stdin>";
-	} else {
-		f = fopen(path, "r");
-		if (!f) {
+	if (!std_in) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
 			lbadm_err("restore: cannot open %s: %m", path);
 			return 1;
 		}
 	}
-	text = read_all(f);
-	if (!text)
+	/* The system's own error: "/etc" is a directory, not an I/O error. */
+	err = nflb_read_fd(fd, &text, &len);
+	if (!std_in)
+		close(fd);
+	if (err < 0) {
 		lbadm_err("restore: cannot read %s: %s", name,
-			  errno == EINVAL ? "not a text file (NUL byte)" :
-			  strerror(errno));
-	if (f != stdin)
-		fclose(f);
-	if (!text)
+			  nflb_read_error(err));
 		return 1;
+	}
 	ret = restore(name, text);
 	free(text);
 	return ret;

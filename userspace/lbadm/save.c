@@ -6,27 +6,64 @@
  * node builds the same Maglev tables.
  */
 
-#include <errno.h>
 #include <stdio.h>
 
-#include "conf.h"
 #include "lbadm.h"
+#include "model.h"
+#include "save.h"
+#include "util.h"
 
-static int collect(const struct nflb_service *svc, void *data)
+int lbadm_save_write(FILE *f, struct lbadm_conf *c)
 {
-	return lbadm_conf_add(data, svc);
-}
+	char vip[NFLB_ADDRSTRLEN], addr[NFLB_ADDRSTRLEN], pnum[16], num[16];
+	const struct nflb_backend *be;
+	const struct nflb_service *s;
+	const char *proto;
+	size_t i, j;
 
-int lbadm_conf_dump(struct nflb_nl *nl, struct lbadm_conf *c)
-{
-	lbadm_conf_init(c);
-	if (nflb_service_dump(nl, collect, c) < 0) {
-		if (nflb_nl_error(nl)->error == ECANCELED)
-			nflb_nl_set_error(nl, ENOMEM, NULL);
-		lbadm_conf_free(c);
-		return -1;
+	lbadm_conf_sort_backends(c);
+	for (i = 0; i < c->n; i++) {
+		s = c->v[i];
+		proto = nflb_enum_name_or_num(nflb_proto_names, s->proto, pnum,
+					      sizeof(pnum));
+		nflb_addr_format(s->family, &s->addr, true, s->port, vip,
+				 sizeof(vip));
+		fprintf(f, "service add %s %s", proto, vip);
+		/* Every option, so that another node builds the same table. */
+		if (NFLB_HAS(s, NFLB_SVC_A_TABLE_SIZE))
+			fprintf(f, " table-size %u", s->table_size);
+		if (NFLB_HAS(s, NFLB_SVC_A_HASH))
+			fprintf(f, " hash %s",
+				nflb_enum_name_or_num(nflb_hash_names, s->hash,
+						      num, sizeof(num)));
+		if (NFLB_HAS(s, NFLB_SVC_A_SEED))
+			fprintf(f, " seed %llu", (unsigned long long)s->seed);
+		if (NFLB_HAS(s, NFLB_SVC_A_SNAT) && s->snat)
+			fputs(" snat", f);
+		if (NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_TCP))
+			fprintf(f, " timeout-tcp %u", s->timeout_tcp);
+		if (NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_TCP_FIN))
+			fprintf(f, " timeout-tcp-fin %u", s->timeout_tcp_fin);
+		if (NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_UDP))
+			fprintf(f, " timeout-udp %u", s->timeout_udp);
+		fputc('\n', f);
+		for (j = 0; j < s->n_backends; j++) {
+			be = &s->backends[j];
+			/* An all-ports service's backends take no port. */
+			nflb_addr_format(be->family, &be->addr, s->port != 0,
+					 be->port, addr, sizeof(addr));
+			fprintf(f, "backend add %s %s %s", proto, vip, addr);
+			if (NFLB_HAS(be, NFLB_BE_A_WEIGHT))
+				fprintf(f, " weight %u", be->weight);
+			if (NFLB_HAS(be, NFLB_BE_A_STATE))
+				fprintf(f, " state %s",
+					nflb_enum_name_or_num(nflb_state_names,
+							      be->state, num,
+							      sizeof(num)));
+			fputc('\n', f);
+		}
 	}
-	return 0;
+	return ferror(f) ? -1 : 0;
 }
 
 int cmd_save(int argc, char **argv)

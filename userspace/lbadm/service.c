@@ -30,19 +30,11 @@
 
 #include "ctflows.h"
 #include "lbadm.h"
+#include "print.h"
+#include "util.h"
 
 /* -s: conntrack's flows, counted per service and backend. */
 static struct lbadm_flowcount *flowcount;
-
-/* An enum value by name, or its number if this lbadm does not know it. */
-static const char *enum_name(const char *name, unsigned int val, char *buf,
-			     size_t len)
-{
-	if (name)
-		return name;
-	snprintf(buf, len, "%u", val);
-	return buf;
-}
 
 /*
  * Counters: text, on the object's line ("conns" always, the others with
@@ -81,17 +73,11 @@ static void print_stats(const struct nflb_stats *st)
 static void print_backend(const struct nflb_service *svc,
 			  const struct nflb_backend *be)
 {
-	char num[16];
-
 	pr_begin(2);
 	pr_label("backend");
 	pr_endpoint("addr", "port", be->family, &be->addr,
 		    NFLB_HAS(be, NFLB_BE_A_PORT), be->port);
-	if (NFLB_HAS(be, NFLB_BE_A_WEIGHT))
-		pr_u64("weight", be->weight);
-	if (NFLB_HAS(be, NFLB_BE_A_STATE))
-		pr_str("state", enum_name(nflb_state_name(be->state), be->state,
-					  num, sizeof(num)));
+	pr_backend_opts(be);
 	if (NFLB_HAS(be, NFLB_BE_A_SLOTS))
 		pr_u64("slots", be->slots);
 	if (flowcount)
@@ -107,16 +93,10 @@ static int print_service(const struct nflb_service *svc, void *data)
 
 	(void)data;
 	pr_begin(0);
-	pr_value("proto", enum_name(nflb_proto_name(svc->proto), svc->proto,
-				    num, sizeof(num)));
+	pr_value("proto", nflb_enum_name_or_num(nflb_proto_names, svc->proto,
+						num, sizeof(num)));
 	pr_endpoint("vip", "port", svc->family, &svc->addr, true, svc->port);
-	if (NFLB_HAS(svc, NFLB_SVC_A_TABLE_SIZE))
-		pr_u64("table-size", svc->table_size);
-	if (NFLB_HAS(svc, NFLB_SVC_A_HASH))
-		pr_str("hash", enum_name(nflb_hash_name(svc->hash), svc->hash,
-					 num, sizeof(num)));
-	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
-		pr_u64("seed", svc->seed);
+	pr_service_table(svc);
 	pr_flag("snat", svc->snat);
 	if (svc->timeout_tcp)
 		pr_u64("timeout-tcp", svc->timeout_tcp);

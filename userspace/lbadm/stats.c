@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lbadm.h"
+#include "util.h"
 
 /* ARGV: "zero" [PROTO VIP:PORT]; *HAS_KEY tells whether one was given. */
 static int parse_zero(int argc, char **argv, struct nflb_service *svc,

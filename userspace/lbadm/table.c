@@ -29,6 +29,8 @@
 #include <string.h>
 
 #include "lbadm.h"
+#include "print.h"
+#include "util.h"
 
 /* JSON: the table as backend objects and a list of slot indices. */
 static void print_table_json(const struct nflb_table *t)

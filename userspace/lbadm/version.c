@@ -12,6 +12,8 @@
 #include <stdio.h>
 
 #include "lbadm.h"
+#include "print.h"
+#include "util.h"
 
 int cmd_version(int argc, char **argv)
 {

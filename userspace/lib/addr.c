@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Formatting helpers shared by the tools: addresses, enum names, FNV-1a. */
+/* Helpers shared by the tools: addresses, the kernel's rules, FNV-1a. */
 
 #include <stdio.h>
 #include <string.h>
@@ -35,38 +35,6 @@ char *nflb_addr_format(uint16_t family, const union nflb_inaddr *addr,
 	else
 		snprintf(buf, len, "%s:%u", host, port);
 	return buf;
-}
-
-const char *nflb_proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	}
-	return NULL;
-}
-
-const char *nflb_hash_name(uint8_t hash)
-{
-	static const char *const names[] = {
-		[NFLB_HASH_5TUPLE] = "5tuple",
-		[NFLB_HASH_SOURCE] = "source",
-	};
-
-	return hash < sizeof(names) / sizeof(names[0]) ? names[hash] : NULL;
-}
-
-const char *nflb_state_name(uint8_t state)
-{
-	static const char *const names[] = {
-		[NFLB_BACKEND_UP] = "up",
-		[NFLB_BACKEND_DRAIN] = "drain",
-		[NFLB_BACKEND_DOWN] = "down",
-	};
-
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] : NULL;
 }
 
 uint64_t nflb_fnv1a64(uint64_t hash, const void *buf, size_t len)

@@ -234,7 +234,6 @@ struct nlmsghdr *nflb_batch_msg(struct nflb_batch *b, uint8_t cmd,
 				uint32_t tag)
 {
 	struct nlmsghdr *nlh;
-	uint32_t *v;
 
 	if (b->dead)
 		return NULL;
@@ -245,14 +244,9 @@ struct nlmsghdr *nflb_batch_msg(struct nflb_batch *b, uint8_t cmd,
 		return NULL;
 	}
 	batch_close_msg(b);
-	if (b->n == b->tags_cap) {
-		b->tags_cap = b->tags_cap ? 2 * b->tags_cap : 256;
-		v = realloc(b->tags, b->tags_cap * sizeof(*v));
-		if (!v) {
-			batch_fail_errno(b, tag, ENOMEM, NULL);
-			return NULL;
-		}
-		b->tags = v;
+	if (NFLB_ARRAY_RESERVE(b->tags, b->tags_cap, b->n + 1) < 0) {
+		batch_fail_errno(b, tag, ENOMEM, NULL);
+		return NULL;
 	}
 	if (b->cap - b->len < NFLB_BATCH_MSG_MAX || b->in_buf >= b->max_msgs) {
 		if (batch_send(b) < 0)

@@ -305,10 +305,92 @@ char *nflb_addr_format(uint16_t family, const union nflb_inaddr *addr,
 bool nflb_addr_is_unicast(uint16_t family, const union nflb_inaddr *a);
 bool nflb_is_prime(uint32_t n);
 
-/* Names of enum values: "tcp", "5tuple", "up"...; NULL if unknown. */
+/*
+ * Names of enum values, both ways, from one table per enum: an array of
+ * {value, name} in the order choices are listed, ended by {0, NULL}.
+ * The tables of the family's enums (and of address families, for
+ * messages) are here; a tool's own enums can use the same functions.
+ */
+struct nflb_name {
+	unsigned int value;
+	const char *name;
+};
+
+extern const struct nflb_name nflb_proto_names[];	/* tcp, udp */
+extern const struct nflb_name nflb_hash_names[];	/* 5tuple, source */
+extern const struct nflb_name nflb_state_names[];	/* up, drain, down */
+extern const struct nflb_name nflb_family_names[];	/* IPv4, IPv6 */
+
+/* The name of VALUE in TAB, or NULL if it has none. */
+const char *nflb_enum_name(const struct nflb_name *tab, unsigned int value);
+/* The value named NAME (exactly) in TAB: 0, or -1 if unknown. */
+int nflb_enum_value(const struct nflb_name *tab, const char *name,
+		    unsigned int *value);
+/* The name of VALUE, or its decimal number written in BUF (16 bytes do). */
+const char *nflb_enum_name_or_num(const struct nflb_name *tab,
+				  unsigned int value, char *buf, size_t len);
+/* Every name of TAB for a message: "tcp or udp", "up, drain or down". */
+char *nflb_enum_choices(const struct nflb_name *tab, char *buf, size_t len);
+
+/* nflb_enum_name() of the tables above. */
 const char *nflb_proto_name(uint8_t proto);
 const char *nflb_hash_name(uint8_t hash);
 const char *nflb_state_name(uint8_t state);
+
+/*
+ * Keys and order.  Services compare by family (IPv4 first), protocol,
+ * address and port; backends by family, address and port: the order of
+ * lbadm save, lbadm flow show and the model restore checks against.
+ * Addresses compare over their family's length only.  <0, 0 or >0.
+ */
+int nflb_service_cmp(const struct nflb_service *a,
+		     const struct nflb_service *b);
+int nflb_backend_cmp(const struct nflb_backend *a,
+		     const struct nflb_backend *b);
+bool nflb_service_same_key(const struct nflb_service *a,
+			   const struct nflb_service *b);
+bool nflb_backend_same_key(const struct nflb_backend *a,
+			   const struct nflb_backend *b);
+/* Sort N backends by nflb_backend_cmp(). */
+void nflb_backends_sort(struct nflb_backend *v, size_t n);
+/*
+ * DST = SRC with a copy of its backends (DST's own are not freed first).
+ * 0, or -1 with errno ENOMEM (DST's backends then NULL, none).
+ */
+int nflb_service_copy(struct nflb_service *dst,
+		      const struct nflb_service *src);
+
+/*
+ * Growable arrays of any element type: the array's pointer is passed by
+ * address (&v, a T **), its allocated length in elements in *CAP.
+ * nflb_array_reserve() makes room for WANT elements in all: when *CAP is
+ * smaller it reallocates to the largest of WANT, twice *CAP and 16 (new
+ * elements uninitialised).  0, or -1 with errno ENOMEM (array and *CAP
+ * unchanged).  nflb_array_push() makes room for one element after the *N
+ * in use, zeroes it, counts it in *N and returns it; NULL (errno ENOMEM,
+ * nothing changed) when out of memory.  The macros take the array and
+ * counters themselves and the element size from the array's type.
+ */
+int nflb_array_reserve(void *arrayp, size_t *cap, size_t want, size_t size);
+void *nflb_array_push(void *arrayp, size_t *n, size_t *cap, size_t size);
+#define NFLB_ARRAY_RESERVE(v, cap, want) \
+	nflb_array_reserve(&(v), &(cap), (want), sizeof(*(v)))
+#define NFLB_ARRAY_PUSH(v, n, cap) \
+	((__typeof__(v))nflb_array_push(&(v), &(n), &(cap), sizeof(*(v))))
+
+/*
+ * Whole text files.  nflb_read_fd() reads FD to its end into *BUF (a
+ * NUL-terminated copy, its length without the NUL in *LEN; free() it);
+ * nflb_read_file() opens PATH and does the same.  An empty file is "".
+ * 0, or -errno with errno set to the same: the system's own error of
+ * open() or read() (ENOENT, EACCES, EISDIR, ...), ENOMEM, or EILSEQ when
+ * the file holds a NUL byte (not a text file).  *BUF is NULL on error.
+ * nflb_read_error() says an error of theirs in words: strerror(), but for
+ * EILSEQ "not a text file (NUL byte)".
+ */
+int nflb_read_fd(int fd, char **buf, size_t *len);
+int nflb_read_file(const char *path, char **buf, size_t *len);
+const char *nflb_read_error(int error);
 
 /* 64-bit FNV-1a: start with NFLB_FNV1A64_INIT, feed bytes in order. */
 #define NFLB_FNV1A64_INIT	0xcbf29ce484222325ULL

@@ -267,7 +267,6 @@ static int backend_list_add(const struct nlattr *list,
 			    struct nflb_backend **bes, size_t *n,
 			    const char **why)
 {
-	struct nflb_backend *v = *bes, *nv;
 	const struct nlattr *attr;
 	size_t cnt = *n, cap = *n;
 
@@ -279,18 +278,11 @@ static int backend_list_add(const struct nlattr *list,
 	mnl_attr_for_each_nested(attr, list) {
 		if (mnl_attr_get_type(attr) != NFLB_A_BACKEND)
 			continue;
-		if (cnt == cap) {
-			cap = cap ? 2 * cap : 8;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				*why = NULL;
-				errno = ENOMEM;
-				goto err;
-			}
-			v = nv;
-			*bes = v;
+		if (NFLB_ARRAY_RESERVE(*bes, cap, cnt + 1) < 0) {
+			*why = NULL;
+			goto err;
 		}
-		if (nflb_backend_parse(attr, &v[cnt], why) < 0) {
+		if (nflb_backend_parse(attr, &(*bes)[cnt], why) < 0) {
 			errno = EPROTO;
 			goto err;
 		}
@@ -534,14 +526,6 @@ int nflb_service_del(struct nflb_nl *nl, const struct nflb_service *svc)
 
 /* Dumps: continuations merged into whole services */
 
-static bool same_key(const struct nflb_service *a,
-		     const struct nflb_service *b)
-{
-	return a->family == b->family && a->proto == b->proto &&
-	       a->port == b->port &&
-	       memcmp(&a->addr, &b->addr, nflb_addr_len(a->family)) == 0;
-}
-
 /* Hand the held service to the callback. */
 static int collect_flush(struct nflb_service_collector *c)
 {
@@ -571,33 +555,30 @@ int nflb_service_collect(struct nflb_service_collector *c,
 	if (ret <= 0)
 		return ret;	/* errno set on error */
 	if (NFLB_HAS(&svc, NFLB_SVC_A_CONT)) {
-		if (!c->holding || !same_key(&c->held, &svc)) {
+		if (!c->holding || !nflb_service_same_key(&c->held, &svc)) {
 			nflb_service_free(&svc);
 			c->why = "continuation of a service not being received";
 			errno = EPROTO;
 			return -1;
 		}
-		ret = 0;
 		if (svc.n_backends) {
-			struct nflb_backend *v;
+			/* At least that many are allocated. */
+			size_t cap = c->held.n_backends;
 
-			v = realloc(c->held.backends,
-				    (c->held.n_backends + svc.n_backends) *
-				    sizeof(*v));
-			if (!v) {
+			if (NFLB_ARRAY_RESERVE(c->held.backends, cap,
+					       cap + svc.n_backends) < 0) {
 				nflb_service_free(&svc);
-				errno = ENOMEM;
 				return -1;
 			}
-			memcpy(v + c->held.n_backends, svc.backends,
-			       svc.n_backends * sizeof(*v));
-			c->held.backends = v;
+			memcpy(c->held.backends + c->held.n_backends,
+			       svc.backends,
+			       svc.n_backends * sizeof(*svc.backends));
 			c->held.n_backends += svc.n_backends;
 		}
 		nflb_service_free(&svc);
 		return 0;
 	}
-	if (c->holding && same_key(&c->held, &svc)) {
+	if (c->holding && nflb_service_same_key(&c->held, &svc)) {
 		/* The kernel started the service over: drop the old part. */
 		nflb_service_free(&c->held);
 		c->holding = false;

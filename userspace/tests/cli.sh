@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 86
+ktap_plan 87
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -180,6 +180,9 @@ bad "-batch of a missing file" 'restore: cannot open /nonexistent/nflb.conf' \
 	-batch /nonexistent/nflb.conf
 bad "-f takes no command" 'unexpected argument "flush" after -f FILE' \
 	-f /nonexistent/nflb.conf flush
+# The system's own error, not "Input/output error" (issue 11).
+bad "restore of a directory says so" 'restore: cannot read /etc: Is a directory' \
+	restore /etc
 restore_lines() {
 	local out
 	out=$(printf 'service add tcp 192.0.2.1:80\n\n  # c\nservice show\nbackend add tcp 192.0.2.1:80 10.0.0.1 weight x\n' |

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 33
+ktap_plan 41
 
 real=$NFLB_TOP/build/lbadm
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -45,6 +45,9 @@ chmod +x "$fake/lbadm"
 PATH=$fake:$PATH
 
 . "$NFLB_TOP/userspace/lbadm/lbadm.bash-completion"
+
+# compopt works only while bash completes: record its calls instead.
+compopt() { compopt_calls+="$* "; }
 
 # offers DESCRIPTION LINE WANT: complete LINE (the cursor at its end; a
 # trailing space starts a new word) and compare the sorted offers with WANT.
@@ -104,6 +107,12 @@ offers "service options" "lbadm service add tcp 192.0.2.20:80 " \
 offers "options given once, snat excludes no-snat" \
 	"lbadm service set tcp 192.0.2.10:80 snat hash source timeout-tcp 60 " \
 	"seed table-size timeout-tcp-fin timeout-udp"
+offers "udp service options: no TCP timeouts" "lbadm service add udp 192.0.2.20:53 " \
+	"hash no-snat seed snat table-size timeout-udp"
+offers "udp service set: no TCP timeouts" \
+	"lbadm service set udp [2001:db8::53]:53 timeout-" "timeout-udp"
+offers "tcp service set: the TCP timeouts" \
+	"lbadm service set tcp 192.0.2.10:80 timeout-tcp" "timeout-tcp timeout-tcp-fin"
 offers "hash values" "lbadm service add tcp 192.0.2.20:80 hash " "5tuple source"
 offers "no value offered for a number" "lbadm service add tcp 192.0.2.20:80 seed " ""
 offers "service table option" "lbadm service table tcp 192.0.2.10:80 " "digest"
@@ -123,5 +132,16 @@ offers "flow show backend: the backends" "lbadm -j flow show backend 10.0.1." \
 	"10.0.1.1:80 10.0.1.2:8080"
 offers "restore: a file" "lbadm restore $dir/completion.s" "$dir/completion.sh"
 offers "-f: a file" "lbadm -f $dir/completion.s" "$dir/completion.sh"
+
+# Registered with -o filenames (files quoted, "/" after a directory), which
+# the words that are no file names turn off (an IPv6 VIP unescaped).
+check "registered with -o filenames" \
+	grep -q -- '-o filenames' <<< "$(complete -p lbadm)"
+compopt_calls=
+offers "a VIP, as it is" "lbadm service del udp [2001:db8::5" "53]:53"
+check "words are no file names" test "$compopt_calls" = "+o filenames "
+compopt_calls=
+offers "restore: still a file" "lbadm restore $dir/completion.s" "$dir/completion.sh"
+check "file names stay file names" test -z "$compopt_calls"
 
 ktap_finish

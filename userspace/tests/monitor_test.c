@@ -14,10 +14,11 @@
 #include <jansson.h>
 
 #include "ktap.h"
-#include "lbadm.h"
 #include "monitor.h"
+#include "print.h"
+#include "util.h"
 
-/* What lbadm.c provides to the files linked in. */
+/* What util.c provides to the files linked in. */
 bool lbadm_stats;
 
 void lbadm_err(const char *fmt, ...)

@@ -23,7 +23,7 @@
 #include "../lbadm/version.c"
 #include "../lbadm/ctindex.c"
 
-/* What lbadm.c provides to the command files. */
+/* What util.c provides to the command files. */
 bool lbadm_stats;
 
 void lbadm_err(const char *fmt, ...)

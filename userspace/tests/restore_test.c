@@ -15,7 +15,10 @@
 
 #include "ktap.h"
 #include "nflbnl.h"
-#include "../lbadm/conf.h"
+#include "../lbadm/model.h"
+#include "../lbadm/plan.h"
+#include "../lbadm/save.h"
+#include "../lbadm/script.h"
 
 static const struct lbadm_limits lim = { 251, 131071 };
 
@@ -455,6 +458,59 @@ static void test_many_services(void)
 	lbadm_conf_free(&c);
 }
 
+/*
+ * The model keeps its services in libnflbnl's order whatever the order
+ * they come in; a deleted one is gone, one added again replaces it.
+ */
+static void test_model_order(void)
+{
+	struct nflb_backend b = be4("10.0.0.1", 0, 1, NFLB_BACKEND_UP);
+	struct lbadm_conf c, copy;
+	struct nflb_service s, *f;
+	char addr[32];
+	bool ok = true;
+	int i;
+
+	lbadm_conf_init(&c);
+	/* Backwards, then the odd ones again (replacing them). */
+	for (i = 2000; i >= 0; i--) {
+		snprintf(addr, sizeof(addr), "10.0.%d.%d", i / 256, i % 256);
+		s = svc4(addr, i % 3 ? IPPROTO_TCP : IPPROTO_UDP, 80);
+		ok &= lbadm_conf_add(&c, &s) == 0;
+	}
+	for (i = 1; i <= 2000; i += 2) {
+		snprintf(addr, sizeof(addr), "10.0.%d.%d", i / 256, i % 256);
+		s = svc4(addr, i % 3 ? IPPROTO_TCP : IPPROTO_UDP, 80);
+		s.seed = i;
+		ok &= lbadm_conf_add(&c, &s) == 0;
+	}
+	KTAP_EXPECT(ok && c.n == 2001);
+	for (i = 1; i < (int)c.n; i++)
+		ok &= nflb_service_cmp(c.v[i - 1], c.v[i]) < 0;
+	KTAP_EXPECT(ok);
+	s = svc4("10.0.0.7", IPPROTO_TCP, 80);
+	f = lbadm_conf_find(&c, &s);
+	KTAP_EXPECT(f && f->seed == 7);
+	lbadm_conf_del(&c, f);
+	KTAP_EXPECT(c.n == 2000 && !lbadm_conf_find(&c, &s));
+	/* A backend without a port takes the service's, found either way. */
+	b.present &= ~NFLB_BIT(NFLB_BE_A_PORT);
+	KTAP_EXPECT(lbadm_conf_add(&c, &s) == 0);
+	f = lbadm_conf_find(&c, &s);
+	KTAP_EXPECT(f && lbadm_conf_add_backend(f, &b) == 0);
+	KTAP_EXPECT(f && f->n_backends == 1 && f->backends[0].port == 80 &&
+		    NFLB_HAS(&f->backends[0], NFLB_BE_A_PORT));
+	b.port = 80;
+	KTAP_EXPECT(f && lbadm_conf_backend(f, &b) == &f->backends[0]);
+	KTAP_EXPECT(lbadm_conf_copy(&copy, &c) == 0 && copy.n == c.n);
+	f = lbadm_conf_find(&copy, &s);
+	KTAP_EXPECT(f && f != lbadm_conf_find(&c, &s) && f->n_backends == 1);
+	lbadm_conf_clear(&c);
+	KTAP_EXPECT(c.n == 0 && !lbadm_conf_find(&c, &s) && copy.n == 2001);
+	lbadm_conf_free(&copy);
+	lbadm_conf_free(&c);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(test_syntax_errors),
 	KTAP_CASE(test_model_errors),
@@ -464,6 +520,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_save_format),
 	KTAP_CASE(test_rollback_plan),
 	KTAP_CASE(test_many_services),
+	KTAP_CASE(test_model_order),
 };
 
 KTAP_MAIN("restore", cases)

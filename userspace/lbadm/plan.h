@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The requests that carry out a restore file or re-create a configuration
+ * (plan.c): a "service add" and the "backend add" lines of that service
+ * right after it become one SERVICE_NEW, its table built once.  Pure
+ * functions: the requests are sent by restore.c.
+ */
+#ifndef LBADM_PLAN_H
+#define LBADM_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "script.h"
+
+/* A request: what a line (or several, coalesced) sends. */
+struct lbadm_rop {
+	uint8_t cmd;			/* NFLB_CMD_* */
+	unsigned int lineno;		/* tag: the line it comes from */
+	struct nflb_service svc;	/* SERVICE_NEW: backends owned */
+	struct nflb_backend be;
+	bool flush;			/* BACKEND_DEL ... flush */
+};
+
+struct lbadm_plan {
+	struct lbadm_rop *rops;
+	size_t n, cap;
+};
+
+void lbadm_plan_free(struct lbadm_plan *p);
+/*
+ * The requests of S, in order: a "service add" and the "backend add" lines
+ * of that service right after it become one SERVICE_NEW (up to
+ * MAX_PER_MSG backends, the rest BACKEND_NEW).  0 or -1.
+ */
+int lbadm_plan_script(const struct lbadm_script *s, size_t max_per_msg,
+		      struct lbadm_plan *p);
+/* FLUSH, then the requests re-creating C (rollback), sorted.  0 or -1. */
+int lbadm_plan_conf(struct lbadm_conf *c, size_t max_per_msg,
+		    struct lbadm_plan *p);
+/* Add ROP's attributes to NLH (started for ROP->cmd). */
+void lbadm_rop_put(struct nlmsghdr *nlh, const struct lbadm_rop *rop);
+
+#endif /* LBADM_PLAN_H */
