@@ -123,14 +123,17 @@ int cfg_get_bytes(struct hc_ctx *c, const config_setting_t *s,
 int cfg_dup_str(struct hc_ctx *c, const config_setting_t *s, const char *key,
 		char **dst, const char *v);
 
-/* The parts of the file */
+/* A service's check block (config_check.c) */
 
 /* The check group S of a service (BASE "services.[i].check") into CHK. */
 void cfg_parse_check(struct hc_ctx *c, const config_setting_t *s,
-		     const char *base, struct hc_check *chk);	/* config_check.c */
-void cfg_check_free(struct hc_check *chk);			/* config_check.c */
+		     const char *base, struct hc_check *chk);
+void cfg_check_free(struct hc_check *chk);
+
+/* The services (config_service.c) */
+
 /* The list "services" into CFG. */
 void cfg_parse_services(struct hc_ctx *c, const config_setting_t *list,
-			struct hc_config *cfg);		/* config_service.c */
+			struct hc_config *cfg);
 
 #endif /* LBHEALTHD_CONFIG_INT_H */

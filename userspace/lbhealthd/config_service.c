@@ -19,13 +19,61 @@ static const char *family_name(uint16_t family)
 	return family == AF_INET6 ? "IPv6" : "IPv4";
 }
 
+static const char *const service_keys[] = {
+	"name", "protocol", "address", "port", "table-size", "hash", "seed",
+	"snat", "timeout-tcp", "timeout-tcp-fin", "timeout-udp", "quorum",
+	"sorry", "on-failure", "check", "backends", NULL,
+};
+
+/* Per service, while checking: what parsed well enough to go on with. */
+struct svc_state {
+	const config_setting_t *setting;
+	/* The parts of the key that are right (else 0, 0 and -1). */
+	uint8_t proto;
+	uint16_t family;
+	int port;
+	bool key_ok;			/* protocol, address and port */
+	bool name_set;
+	const config_setting_t *quorum;	/* if set and valid */
+	bool *be_ok;			/* per backend: address and port */
+};
+
+/* A backend's port, by the rules of the service's (ST->port). */
+static int parse_backend_port(struct hc_ctx *c, const config_setting_t *s,
+			      const char *base, const struct svc_state *st,
+			      struct nflb_backend *be)
+{
+	const config_setting_t *m = config_setting_get_member(s, "port");
+	char key[HC_KEY_MAX];
+	long long n;
+
+	if (st->port > 0)
+		be->port = st->port;
+	if (!m)
+		return 0;
+	if (cfg_get_int(c, m, cfg_kpath(key, base, "port"), 0, 65535, &n) < 0)
+		return -1;
+	if (st->port == 0 && n) {
+		cfg_report(c, m, key,
+			   "a backend of an all-ports service (port 0) takes no port: it keeps the client's destination port");
+		return -1;
+	}
+	if (st->port > 0 && !n) {
+		cfg_report(c, m, key,
+			   "port 0 is only for backends of an all-ports service (1-65535)");
+		return -1;
+	}
+	be->port = n;
+	return 0;
+}
+
 /*
- * A backend or the sorry backend: group S with keys KNOWN ("address",
- * "port", "weight").  The service's family and port (SVC_FAMILY 0: the
- * service's address was wrong, SVC_PORT -1: its port) decide the rules.
+ * A backend or the sorry backend: group S with keys "address", "port" and
+ * "weight".  The service's family and port, as far as they are right,
+ * decide the rules.  0, or -1 (reported).
  */
 static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
-			 const char *base, uint16_t svc_family, int svc_port,
+			 const char *base, const struct svc_state *st,
 			 struct nflb_backend *be)
 {
 	static const char *const known[] = { "address", "port", "weight",
@@ -54,32 +102,13 @@ static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
 	} else if (cfg_get_addr(c, m, cfg_kpath(key, base, "address"),
 				&be->family, &be->addr) < 0) {
 		ret = -1;
-	} else if (svc_family && be->family != svc_family) {
+	} else if (st->family && be->family != st->family) {
 		cfg_report(c, m, key, "%s address in an %s service",
-			   family_name(be->family), family_name(svc_family));
+			   family_name(be->family), family_name(st->family));
 		ret = -1;
 	}
-
-	if (svc_port > 0)
-		be->port = svc_port;
-	m = config_setting_get_member(s, "port");
-	if (m && cfg_get_int(c, m, cfg_kpath(key, base, "port"), 0, 65535,
-			     &n) == 0) {
-		if (svc_port == 0 && n) {
-			cfg_report(c, m, key,
-				   "a backend of an all-ports service (port 0) takes no port: it keeps the client's destination port");
-			ret = -1;
-		} else if (svc_port > 0 && !n) {
-			cfg_report(c, m, key,
-				   "port 0 is only for backends of an all-ports service (1-65535)");
-			ret = -1;
-		} else {
-			be->port = n;
-		}
-	} else if (m) {
+	if (parse_backend_port(c, s, base, st, be) < 0)
 		ret = -1;
-	}
-
 	m = config_setting_get_member(s, "weight");
 	if (m && cfg_get_int(c, m, cfg_kpath(key, base, "weight"), 0, 65535,
 			     &n) == 0)
@@ -89,19 +118,80 @@ static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
 	return ret;
 }
 
-static const char *const service_keys[] = {
-	"name", "protocol", "address", "port", "table-size", "hash", "seed",
-	"snat", "timeout-tcp", "timeout-tcp-fin", "timeout-udp", "quorum",
-	"sorry", "on-failure", "check", "backends", NULL,
-};
+/*
+ * The first of the first N backends of SC that parsed well and has the
+ * key of BE: its index, or -1.
+ */
+static ssize_t find_backend(const struct hc_service_conf *sc,
+			    const struct svc_state *st, size_t n,
+			    const struct nflb_backend *be)
+{
+	size_t i;
 
-/* Per service, while checking: what parsed well enough to compare. */
-struct svc_state {
-	bool key_ok;			/* protocol, address and port */
-	bool name_set;
-	const config_setting_t *setting;
-	bool *be_ok;			/* per backend: address and port */
-};
+	for (i = 0; i < n; i++)
+		if (st->be_ok[i] &&
+		    hc_backend_same_key(&sc->backends[i].be, be))
+			return i;
+	return -1;
+}
+
+/* The list "backends" M of a service; -1 when out of memory. */
+static int parse_backends(struct hc_ctx *c, const config_setting_t *m,
+			  const char *base, struct hc_service_conf *sc,
+			  struct svc_state *st)
+{
+	size_t i, n = config_setting_length(m);
+	char key[HC_KEY_MAX], a[NFLB_ADDRSTRLEN];
+	ssize_t j;
+
+	sc->backends = calloc(n, sizeof(*sc->backends));
+	st->be_ok = calloc(n, sizeof(bool));
+	if (!sc->backends || !st->be_ok) {
+		cfg_report(c, m, cfg_kpath(key, base, "backends"),
+			   "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const config_setting_t *b = config_setting_get_elem(m, i);
+		struct hc_backend_conf *bc = &sc->backends[i];
+
+		if (snprintf(key, sizeof(key), "%s.backends.[%zu]", base,
+			     i) >= (int)sizeof(key))
+			continue;	/* base is short: cannot be */
+		bc->line = config_setting_source_line(b);
+		st->be_ok[i] = parse_backend(c, b, key, st, &bc->be) == 0;
+		sc->n_backends++;
+		if (!st->be_ok[i])
+			continue;
+		j = find_backend(sc, st, i, &bc->be);
+		if (j >= 0)
+			cfg_report(c, b, key,
+				   "duplicate backend %s (as backends.[%zd], line %u)",
+				   nflb_addr_format(bc->be.family,
+						    &bc->be.addr, true,
+						    bc->be.port, a, sizeof(a)),
+				   j, sc->backends[j].line);
+	}
+	return 0;
+}
+
+static void parse_sorry(struct hc_ctx *c, const config_setting_t *m,
+			const char *base, struct hc_service_conf *sc,
+			const struct svc_state *st)
+{
+	char key[HC_KEY_MAX];
+	ssize_t i;
+
+	if (parse_backend(c, m, cfg_kpath(key, base, "sorry"), st,
+			  &sc->sorry) < 0)
+		return;
+	sc->has_sorry = true;
+	i = find_backend(sc, st, sc->n_backends, &sc->sorry);
+	if (i >= 0)
+		cfg_report(c, m, key,
+			   "the sorry backend is also backends.[%zd] (line %u)",
+			   i, sc->backends[i].line);
+}
 
 /*
  * A timeout option NAME for FOR_PROTO services: present (default 0) in a
@@ -132,26 +222,10 @@ static void parse_timeout_opt(struct hc_ctx *c, const config_setting_t *g,
 		*field = n;
 }
 
-static void parse_service(struct hc_ctx *c, const config_setting_t *s,
-			  const char *base, struct hc_service_conf *sc,
-			  struct svc_state *st)
+static void service_defaults(const config_setting_t *s,
+			     struct hc_service_conf *sc, struct svc_state *st)
 {
-	static const char *const protos[] = { "tcp", "udp", NULL };
-	static const char *const hashes[] = {
-		[NFLB_HASH_5TUPLE] = "5tuple", [NFLB_HASH_SOURCE] = "source",
-		NULL,
-	};
-	static const char *const failures[] = {
-		[HC_FAIL_DOWN] = "down", [HC_FAIL_DRAIN] = "drain", NULL,
-	};
 	struct nflb_service *svc = &sc->svc;
-	const config_setting_t *m, *quorum = NULL;
-	char key[HC_KEY_MAX], ekey[HC_KEY_MAX];
-	bool addr_ok = false, port_ok = false, proto_ok = false;
-	const char *v;
-	long long n;
-	size_t i, j;
-	int t;
 
 	sc->line = config_setting_source_line(s);
 	sc->quorum = 1;
@@ -163,30 +237,36 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 	NFLB_SET(svc, NFLB_SVC_A_SEED);
 	NFLB_SET(svc, NFLB_SVC_A_SNAT);
 	st->setting = s;
+	st->port = -1;
+}
 
-	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
-		cfg_wrong_type(c, s, base, "a group { protocol = ...; }");
-		return;
-	}
-	cfg_check_keys(c, s, base, service_keys);
+/* The key: protocol, address (the VIP) and port. */
+static void parse_service_key(struct hc_ctx *c, const config_setting_t *s,
+			      const char *base, struct nflb_service *svc,
+			      struct svc_state *st)
+{
+	static const char *const protos[] = { "tcp", "udp", NULL };
+	const config_setting_t *m;
+	char key[HC_KEY_MAX];
+	long long n;
+	int t;
 
 	m = config_setting_get_member(s, "protocol");
 	if (!m) {
 		cfg_report(c, s, base, "missing \"protocol\" (tcp or udp)");
 	} else {
-		t = cfg_get_enum(c, m, cfg_kpath(key, base, "protocol"), protos,
-				 "tcp or udp");
-		if (t >= 0) {
-			svc->proto = t == 0 ? IPPROTO_TCP : IPPROTO_UDP;
-			proto_ok = true;
-		}
+		t = cfg_get_enum(c, m, cfg_kpath(key, base, "protocol"),
+				 protos, "tcp or udp");
+		if (t >= 0)
+			st->proto = svc->proto = t == 0 ? IPPROTO_TCP :
+						 IPPROTO_UDP;
 	}
 	m = config_setting_get_member(s, "address");
 	if (!m)
 		cfg_report(c, s, base, "missing \"address\" (the VIP)");
-	else
-		addr_ok = cfg_get_addr(c, m, cfg_kpath(key, base, "address"),
-				       &svc->family, &svc->addr) == 0;
+	else if (cfg_get_addr(c, m, cfg_kpath(key, base, "address"),
+			      &svc->family, &svc->addr) == 0)
+		st->family = svc->family;
 	m = config_setting_get_member(s, "port");
 	if (!m) {
 		cfg_report(c, s, base,
@@ -194,11 +274,21 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 	} else if (cfg_get_int(c, m, cfg_kpath(key, base, "port"), 0, 65535,
 			       &n) == 0) {
 		svc->port = n;
-		port_ok = true;
+		st->port = n;
 	}
-	st->key_ok = proto_ok && addr_ok && port_ok;
+	st->key_ok = st->proto && st->family && st->port >= 0;
+}
 
-	m = config_setting_get_member(s, "name");
+/* The name, "PROTO VIP:PORT" by default. */
+static void parse_service_name(struct hc_ctx *c, const config_setting_t *s,
+			       const char *base, struct hc_service_conf *sc,
+			       struct svc_state *st)
+{
+	const config_setting_t *m = config_setting_get_member(s, "name");
+	char key[HC_KEY_MAX], addr[NFLB_ADDRSTRLEN], name[HC_NAME_MAX + 16];
+	struct nflb_service *svc = &sc->svc;
+	const char *v;
+
 	if (m) {
 		v = cfg_get_text(c, m, cfg_kpath(key, base, "name"), true);
 		if (v && strlen(v) > HC_NAME_MAX)
@@ -208,14 +298,27 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 			st->name_set = true;
 	}
 	if (!sc->name && st->key_ok) {
-		char addr[NFLB_ADDRSTRLEN], name[HC_NAME_MAX + 16];
-
 		nflb_addr_format(svc->family, &svc->addr, true, svc->port,
 				 addr, sizeof(addr));
 		snprintf(name, sizeof(name), "%s %s",
 			 nflb_proto_name(svc->proto), addr);
 		cfg_dup_str(c, s, base, &sc->name, name);
 	}
+}
+
+/* The service's options for the kernel (table, hash, snat, timeouts). */
+static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
+			       const char *base, struct nflb_service *svc,
+			       const struct svc_state *st)
+{
+	static const char *const hashes[] = {
+		[NFLB_HASH_5TUPLE] = "5tuple", [NFLB_HASH_SOURCE] = "source",
+		NULL,
+	};
+	const config_setting_t *m;
+	char key[HC_KEY_MAX];
+	bool snat = false;
+	int t;
 
 	m = config_setting_get_member(s, "table-size");
 	if (m)
@@ -233,21 +336,31 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 		cfg_get_seed(c, m, cfg_kpath(key, base, "seed"), &svc->seed);
 	m = config_setting_get_member(s, "snat");
 	if (m) {
-		bool snat = false;
-
 		cfg_get_bool(c, m, cfg_kpath(key, base, "snat"), &snat);
 		svc->snat = snat;
 	}
 	/* The kernel takes each timeout for its own protocol only. */
-	parse_timeout_opt(c, s, base, "timeout-tcp", proto_ok ? svc->proto : 0,
-			  IPPROTO_TCP, svc, NFLB_SVC_A_TIMEOUT_TCP,
-			  &svc->timeout_tcp);
-	parse_timeout_opt(c, s, base, "timeout-tcp-fin",
-			  proto_ok ? svc->proto : 0, IPPROTO_TCP, svc,
-			  NFLB_SVC_A_TIMEOUT_TCP_FIN, &svc->timeout_tcp_fin);
-	parse_timeout_opt(c, s, base, "timeout-udp", proto_ok ? svc->proto : 0,
-			  IPPROTO_UDP, svc, NFLB_SVC_A_TIMEOUT_UDP,
-			  &svc->timeout_udp);
+	parse_timeout_opt(c, s, base, "timeout-tcp", st->proto, IPPROTO_TCP,
+			  svc, NFLB_SVC_A_TIMEOUT_TCP, &svc->timeout_tcp);
+	parse_timeout_opt(c, s, base, "timeout-tcp-fin", st->proto,
+			  IPPROTO_TCP, svc, NFLB_SVC_A_TIMEOUT_TCP_FIN,
+			  &svc->timeout_tcp_fin);
+	parse_timeout_opt(c, s, base, "timeout-udp", st->proto, IPPROTO_UDP,
+			  svc, NFLB_SVC_A_TIMEOUT_UDP, &svc->timeout_udp);
+}
+
+/* What lbhealthd does with the service's health: on-failure, quorum. */
+static void parse_health_opts(struct hc_ctx *c, const config_setting_t *s,
+			      const char *base, struct hc_service_conf *sc,
+			      struct svc_state *st)
+{
+	static const char *const failures[] = {
+		[HC_FAIL_DOWN] = "down", [HC_FAIL_DRAIN] = "drain", NULL,
+	};
+	const config_setting_t *m;
+	char key[HC_KEY_MAX];
+	long long n;
+	int t;
 
 	m = config_setting_get_member(s, "on-failure");
 	if (m) {
@@ -260,8 +373,52 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 	if (m && cfg_get_int(c, m, cfg_kpath(key, base, "quorum"), 0, 65535,
 			     &n) == 0) {
 		sc->quorum = n;
-		quorum = m;
+		st->quorum = m;
 	}
+}
+
+/* What depends on more than one key: quorum, the check's port. */
+static void service_finish(struct hc_ctx *c, const config_setting_t *s,
+			   const char *base, struct hc_service_conf *sc,
+			   const struct svc_state *st)
+{
+	const config_setting_t *m = config_setting_get_member(s, "check");
+	char key[HC_KEY_MAX];
+
+	if (st->quorum && sc->quorum > sc->n_backends)
+		cfg_report(c, st->quorum, cfg_kpath(key, base, "quorum"),
+			   "%u exceeds the number of backends (%zu)",
+			   sc->quorum, sc->n_backends);
+	/*
+	 * The backends of an all-ports service have no port of their own:
+	 * a network check needs to be told which one to probe.
+	 */
+	if (st->port == 0 && sc->n_backends && m &&
+	    config_setting_type(m) == CONFIG_TYPE_GROUP &&
+	    config_setting_get_member(m, "type") &&
+	    sc->check.type != HC_CHECK_EXEC && !sc->check.port &&
+	    !config_setting_get_member(m, "port"))
+		cfg_report(c, m, cfg_kpath(key, base, "check"),
+			   "missing \"port\": the service takes every port (port 0), so its backends have none to probe");
+}
+
+static void parse_service(struct hc_ctx *c, const config_setting_t *s,
+			  const char *base, struct hc_service_conf *sc,
+			  struct svc_state *st)
+{
+	const config_setting_t *m;
+	char key[HC_KEY_MAX];
+
+	service_defaults(s, sc, st);
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		cfg_wrong_type(c, s, base, "a group { protocol = ...; }");
+		return;
+	}
+	cfg_check_keys(c, s, base, service_keys);
+	parse_service_key(c, s, base, &sc->svc, st);
+	parse_service_name(c, s, base, sc, st);
+	parse_service_opts(c, s, base, &sc->svc, st);
+	parse_health_opts(c, s, base, sc, st);
 
 	m = config_setting_get_member(s, "check");
 	if (!m)
@@ -270,89 +427,17 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 	else
 		cfg_parse_check(c, m, cfg_kpath(key, base, "check"),
 				&sc->check);
-
 	m = config_setting_get_member(s, "backends");
-	if (m && config_setting_type(m) != CONFIG_TYPE_LIST) {
+	if (m && config_setting_type(m) != CONFIG_TYPE_LIST)
 		cfg_wrong_type(c, m, cfg_kpath(key, base, "backends"),
 			       "a list ( { address = ...; }, ... )");
-	} else if (m && config_setting_length(m) > 0) {
-		sc->backends = calloc(config_setting_length(m),
-				      sizeof(*sc->backends));
-		st->be_ok = calloc(config_setting_length(m), sizeof(bool));
-		if (!sc->backends || !st->be_ok) {
-			cfg_report(c, m, cfg_kpath(key, base, "backends"),
-				   "out of memory");
-			return;
-		}
-		for (i = 0; i < (size_t)config_setting_length(m); i++) {
-			const config_setting_t *b = config_setting_get_elem(m, i);
-			struct hc_backend_conf *bc = &sc->backends[i];
-
-			if (snprintf(ekey, sizeof(ekey), "%s.backends.[%zu]",
-				     base, i) >= (int)sizeof(ekey))
-				continue;	/* base is short: cannot be */
-			bc->line = config_setting_source_line(b);
-			st->be_ok[i] = parse_backend(c, b, ekey,
-						     addr_ok ? svc->family : 0,
-						     port_ok ? svc->port : -1,
-						     &bc->be) == 0;
-			sc->n_backends++;
-			if (!st->be_ok[i])
-				continue;
-			for (j = 0; j < i; j++) {
-				if (st->be_ok[j] &&
-				    hc_backend_same_key(&sc->backends[j].be,
-							&bc->be)) {
-					char a[NFLB_ADDRSTRLEN];
-
-					cfg_report(c, b, ekey,
-						   "duplicate backend %s (as backends.[%zu], line %u)",
-						   nflb_addr_format(bc->be.family,
-								    &bc->be.addr,
-								    true,
-								    bc->be.port, a,
-								    sizeof(a)),
-						   j, sc->backends[j].line);
-					break;
-				}
-			}
-		}
-	}
-
+	else if (m && config_setting_length(m) > 0 &&
+		 parse_backends(c, m, base, sc, st) < 0)
+		return;
 	m = config_setting_get_member(s, "sorry");
-	if (m && parse_backend(c, m, cfg_kpath(key, base, "sorry"),
-			       addr_ok ? svc->family : 0,
-			       port_ok ? svc->port : -1, &sc->sorry) == 0) {
-		sc->has_sorry = true;
-		for (i = 0; i < sc->n_backends; i++) {
-			if (st->be_ok[i] &&
-			    hc_backend_same_key(&sc->backends[i].be,
-						&sc->sorry)) {
-				cfg_report(c, m, key,
-					   "the sorry backend is also backends.[%zu] (line %u)",
-					   i, sc->backends[i].line);
-				break;
-			}
-		}
-	}
-
-	if (quorum && sc->quorum > sc->n_backends)
-		cfg_report(c, quorum, cfg_kpath(key, base, "quorum"),
-			   "%u exceeds the number of backends (%zu)",
-			   sc->quorum, sc->n_backends);
-
-	/*
-	 * The backends of an all-ports service have no port of their own:
-	 * a network check needs to be told which one to probe.
-	 */
-	m = config_setting_get_member(s, "check");
-	if (port_ok && svc->port == 0 && sc->n_backends && m &&
-	    config_setting_type(m) == CONFIG_TYPE_GROUP &&
-	    config_setting_get_member(m, "type") &&
-	    sc->check.type != HC_CHECK_EXEC && !sc->check.port &&
-	    !config_setting_get_member(m, "port"))
-		cfg_report(c, m, cfg_kpath(key, base, "check"),
-			   "missing \"port\": the service takes every port (port 0), so its backends have none to probe");
+	if (m)
+		parse_sorry(c, m, base, sc, st);
+	service_finish(c, s, base, sc, st);
 }
 
 void cfg_parse_services(struct hc_ctx *c, const config_setting_t *list,
