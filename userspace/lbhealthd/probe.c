@@ -66,18 +66,18 @@ static void probe_release_io(struct hc_probe *probe)
 
 static void probe_free(struct hc_probe *probe)
 {
-	struct hc_prober *p = probe->p;
-
 	probe_release_io(probe);
 	probe->child = sd_event_source_disable_unref(probe->child);
 	probe->defer = sd_event_source_disable_unref(probe->defer);
-	if (probe->prev)
-		probe->prev->next = probe->next;
-	else
-		p->probes = probe->next;
-	if (probe->next)
-		probe->next->prev = probe->prev;
+	LIST_REMOVE(probe, link);
 	free(probe);
+}
+
+/* An exec probe's child still running: SIGKILL it, its group too. */
+static void probe_kill_child(struct hc_probe *probe)
+{
+	if (probe->child && !probe->reaped)
+		kill(-probe->pid, SIGKILL);
 }
 
 /*
@@ -179,14 +179,13 @@ struct hc_prober *hc_prober_new(sd_event *ev)
 
 void hc_prober_free(struct hc_prober *p)
 {
+	struct hc_probe *probe;
+
 	if (!p)
 		return;
 	/* A child still running is SIGKILLed (its group too) and reaped. */
-	while (p->probes) {
-		struct hc_probe *probe = p->probes;
-
-		if (probe->child && !probe->reaped)
-			kill(-probe->pid, SIGKILL);
+	while ((probe = LIST_FIRST(&p->probes))) {
+		probe_kill_child(probe);
 		probe_free(probe);
 	}
 	probe_http_fini(p);
@@ -221,10 +220,7 @@ struct hc_probe *hc_probe_start(struct hc_prober *p,
 	probe->fd = -1;
 	probe->state = PROBE_RUNNING;
 	clock_gettime(CLOCK_MONOTONIC, &probe->start);
-	probe->next = p->probes;
-	if (p->probes)
-		p->probes->prev = probe;
-	p->probes = probe;
+	LIST_INSERT_HEAD(&p->probes, probe, link);
 
 	r = sd_event_add_defer(p->ev, &probe->defer, probe_defer, probe);
 	if (r >= 0)
@@ -254,8 +250,7 @@ struct hc_probe *hc_probe_start(struct hc_prober *p,
 	p->running++;
 	return probe;
 fail:
-	if (probe->child && !probe->reaped)
-		kill(-probe->pid, SIGKILL);
+	probe_kill_child(probe);
 	probe_free(probe);
 	errno = -r;
 	return NULL;
@@ -265,8 +260,7 @@ void hc_probe_cancel(struct hc_probe *probe)
 {
 	if (!probe || probe->state == PROBE_REAPING)
 		return;
-	if (probe->child && !probe->reaped)
-		kill(-probe->pid, SIGKILL);
+	probe_kill_child(probe);
 	probe_retire(probe);
 }
 

@@ -23,7 +23,7 @@
 /* A socket libcurl asked us to watch. */
 struct curl_sock {
 	struct hc_prober *p;
-	struct curl_sock *prev, *next;
+	LIST_ENTRY(curl_sock) link;	/* in p->socks */
 	sd_event_source *io;
 };
 
@@ -149,15 +149,8 @@ static int curl_timer_fire(sd_event_source *s, uint64_t usec, void *userdata)
 
 static void curl_sock_free(struct curl_sock *cs)
 {
-	struct hc_prober *p = cs->p;
-
 	sd_event_source_disable_unref(cs->io);
-	if (cs->prev)
-		cs->prev->next = cs->next;
-	else
-		p->socks = cs->next;
-	if (cs->next)
-		cs->next->prev = cs->prev;
+	LIST_REMOVE(cs, link);
 	free(cs);
 }
 
@@ -190,10 +183,7 @@ static int curl_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
 		free(cs);
 		return -1;
 	}
-	cs->next = p->socks;
-	if (p->socks)
-		p->socks->prev = cs;
-	p->socks = cs;
+	LIST_INSERT_HEAD(&p->socks, cs, link);
 	curl_multi_assign(p->multi, fd, cs);
 	return 0;
 }
@@ -331,8 +321,8 @@ fail:
 void probe_http_fini(struct hc_prober *p)
 {
 	curl_multi_cleanup(p->multi);
-	while (p->socks)
-		curl_sock_free(p->socks);
+	while (!LIST_EMPTY(&p->socks))
+		curl_sock_free(LIST_FIRST(&p->socks));
 	sd_event_source_disable_unref(p->curl_timer);
 	curl_global_cleanup();
 }

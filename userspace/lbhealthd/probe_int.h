@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -35,7 +36,7 @@ enum probe_state {
 
 struct hc_probe {
 	struct hc_prober *p;
-	struct hc_probe *prev, *next;
+	LIST_ENTRY(hc_probe) link;	/* in p->probes */
 	enum probe_state state;
 	const struct hc_check *check;
 	const struct hc_target *t;
@@ -68,8 +69,8 @@ struct hc_prober {
 	sd_event *ev;
 	CURLM *multi;
 	sd_event_source *curl_timer;
-	struct hc_probe *probes;	/* every probe, in any state */
-	struct curl_sock *socks;	/* the sockets libcurl asked to watch */
+	LIST_HEAD(, hc_probe) probes;	/* every probe, in any state */
+	LIST_HEAD(, curl_sock) socks;	/* the sockets libcurl watches */
 	unsigned int running;		/* PROBE_RUNNING and PROBE_DONE */
 };
 

@@ -39,18 +39,53 @@ static socklen_t target_sockaddr(const struct hc_probe *probe,
 	}
 }
 
-/* tcp */
-
-static int tcp_timeout(sd_event_source *s, uint64_t usec, void *userdata)
+/* No answer within the check's timeout. */
+static int net_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct hc_probe *probe = userdata;
 
 	(void)s;
 	(void)usec;
-	probe_result(probe, false, "connect timeout");
+	probe_result(probe, false, "%s",
+		     probe->check->type == HC_CHECK_UDP ? "no reply" :
+		     "connect timeout");
 	probe_finish(probe);
 	return 0;
 }
+
+/*
+ * A non-blocking socket of TYPE to the target, connect() called on it:
+ * 0 with *ERR its errno (0: connected), or a negative errno when there is
+ * no socket.
+ */
+static int net_connect(struct hc_probe *probe, int type, int *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = target_sockaddr(probe, &ss);
+
+	probe->fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			   0);
+	if (probe->fd < 0)
+		return -errno;
+	*err = connect(probe->fd, (struct sockaddr *)&ss, len) < 0 ? errno : 0;
+	return 0;
+}
+
+/* Wait for EVENTS on the socket (IO then called), up to the timeout. */
+static int net_wait(struct hc_probe *probe, uint32_t events,
+		    sd_event_io_handler_t io)
+{
+	int r;
+
+	r = sd_event_add_io(probe->p->ev, &probe->io, probe->fd, events, io,
+			    probe);
+	if (r < 0)
+		return r;
+	return probe_add_timeout(probe, probe_timeout_usec(probe),
+				 net_timeout);
+}
+
+/* tcp */
 
 static int tcp_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
@@ -73,30 +108,19 @@ static int tcp_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 
 int probe_tcp_start(struct hc_probe *probe)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = target_sockaddr(probe, &ss);
-	int r;
+	int r, err;
 
-	probe->fd = socket(ss.ss_family,
-			   SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (probe->fd < 0)
-		return -errno;
-	if (connect(probe->fd, (struct sockaddr *)&ss, len) == 0) {
-		probe_result(probe, true, "connected");
-		probe_finish(probe);
-		return 0;
-	}
-	if (errno != EINPROGRESS) {
-		probe_result(probe, false, "%s", probe_errno_reason(errno));
-		probe_finish(probe);
-		return 0;
-	}
-	r = sd_event_add_io(probe->p->ev, &probe->io, probe->fd, EPOLLOUT,
-			    tcp_io, probe);
+	r = net_connect(probe, SOCK_STREAM, &err);
 	if (r < 0)
 		return r;
-	return probe_add_timeout(probe, probe_timeout_usec(probe),
-				 tcp_timeout);
+	if (err == EINPROGRESS)
+		return net_wait(probe, EPOLLOUT, tcp_io);
+	if (err)
+		probe_result(probe, false, "%s", probe_errno_reason(err));
+	else
+		probe_result(probe, true, "connected");
+	probe_finish(probe);
+	return 0;
 }
 
 /* udp */
@@ -104,17 +128,6 @@ int probe_tcp_start(struct hc_probe *probe)
 static const char *udp_errno_reason(int err)
 {
 	return err == ECONNREFUSED ? "port unreachable" : strerror(err);
-}
-
-static int udp_timeout(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct hc_probe *probe = userdata;
-
-	(void)s;
-	(void)usec;
-	probe_result(probe, false, "no reply");
-	probe_finish(probe);
-	return 0;
 }
 
 static int udp_io(sd_event_source *s, int fd, uint32_t revents,
@@ -148,26 +161,18 @@ static int udp_io(sd_event_source *s, int fd, uint32_t revents,
 int probe_udp_start(struct hc_probe *probe)
 {
 	const struct hc_check *c = probe->check;
-	struct sockaddr_storage ss;
-	socklen_t len = target_sockaddr(probe, &ss);
 	size_t plen = c->payload_len < HC_MAX_PAYLOAD ? c->payload_len :
 			HC_MAX_PAYLOAD;
-	int r;
+	int r, err;
 
-	probe->fd = socket(ss.ss_family,
-			   SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (probe->fd < 0)
-		return -errno;
-	if (connect(probe->fd, (struct sockaddr *)&ss, len) < 0 ||
-	    send(probe->fd, c->payload, plen, 0) < 0) {
-		probe_result(probe, false, "%s", udp_errno_reason(errno));
-		probe_finish(probe);
-		return 0;
-	}
-	r = sd_event_add_io(probe->p->ev, &probe->io, probe->fd, EPOLLIN,
-			    udp_io, probe);
+	r = net_connect(probe, SOCK_DGRAM, &err);
 	if (r < 0)
 		return r;
-	return probe_add_timeout(probe, probe_timeout_usec(probe),
-				 udp_timeout);
+	if (!err && send(probe->fd, c->payload, plen, 0) < 0)
+		err = errno;
+	if (!err)
+		return net_wait(probe, EPOLLIN, udp_io);
+	probe_result(probe, false, "%s", udp_errno_reason(err));
+	probe_finish(probe);
+	return 0;
 }
