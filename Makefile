@@ -126,6 +126,8 @@ install: all
 	install -D -m 0644 userspace/lbhealthd/lbhealthd.8 $(DESTDIR)$(MANDIR)/man8/lbhealthd.8
 	install -D -m 0644 userspace/lbhealthd/lbhealthd.conf.5 \
 		$(DESTDIR)$(MANDIR)/man5/lbhealthd.conf.5
+	install -D -m 0644 userspace/lbhealthd/lbhealthd.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/lbhealthd
 	install -d $(DESTDIR)$(SYSTEMDDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' userspace/lbhealthd/lbhealthd.service.in \
 		> $(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service
@@ -137,6 +139,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/lbadm.8 $(DESTDIR)$(BASHCOMPDIR)/lbadm \
 		$(DESTDIR)$(SBINDIR)/lbhealthd $(DESTDIR)$(MANDIR)/man8/lbhealthd.8 \
 		$(DESTDIR)$(MANDIR)/man5/lbhealthd.conf.5 \
+		$(DESTDIR)$(BASHCOMPDIR)/lbhealthd \
 		$(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service \
 		$(DESTDIR)$(PREFIX)/share/doc/nflb/lbhealthd.conf.example
 	depmod -a $(KVER)

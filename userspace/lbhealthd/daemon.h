@@ -8,7 +8,9 @@
 #define LBHEALTHD_DAEMON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <systemd/sd-event.h>
 
@@ -60,6 +62,49 @@ struct hc_daemon {
 
 /* Set up from the loaded CFG (taken over) and run until SIGTERM/SIGINT. */
 int hc_daemon_run(struct hc_daemon *d);
+
+/* Inside the daemon (daemon.c, checks.c, reconcile.c) */
+
+#define USEC_PER_MSEC	1000ULL
+#define USEC_PER_SEC	1000000ULL
+
+/* Now on CLOCK, in microseconds. */
+uint64_t hc_now_usec(clockid_t clock);
+/* A random duration in [0, max). */
+uint64_t hc_random_usec(uint64_t max);
+
+/*
+ * The runtime state of CFG's services (checks.c), their checks started,
+ * carrying over the verdicts of backends that keep the same check from
+ * OLDS.  0, or -1 (out of memory, nothing started).
+ */
+int hc_svcs_build(struct hc_daemon *d, const struct hc_config *cfg,
+		  const struct hc_svc *olds, size_t n_old,
+		  struct hc_svc **out);
+/* Stop their checks and free them. */
+void hc_svcs_free(struct hc_svc *svcs, size_t n);
+
+/* Reconcile (reconcile.c) */
+
+/* A new netlink socket (the family may have come back); 0 or -1. */
+int hc_nl_reopen(struct hc_daemon *d);
+/*
+ * At start: the periodic reconcile's timer, the verdicts the kernel holds
+ * adopted, a first reconcile.  -1 if the timer cannot be set up.
+ */
+int hc_reconcile_start(struct hc_daemon *d);
+/* The period for CFG: its shortest check interval, within bounds. */
+uint64_t hc_reconcile_period(const struct hc_config *cfg);
+/*
+ * Bring the kernel in line with every service we own, and delete the
+ * services of GONE (no longer in the file).
+ */
+int hc_reconcile(struct hc_daemon *d, const struct nflb_service *gone,
+		 size_t n_gone);
+/* Reconcile now (at the next loop iteration), not a period from now. */
+void hc_reconcile_soon(struct hc_daemon *d);
+/* At exit: delete the services we own. */
+void hc_withdraw(struct hc_daemon *d);
 
 /* Status socket (status.c). */
 int hc_status_listen(struct hc_daemon *d, const char *path);

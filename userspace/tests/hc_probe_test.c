@@ -923,10 +923,14 @@ static void exec_env(void)
 	KTAP_EXPECT(strstr(env, "NFLB_CHECK_TIMEOUT=1.5\n"));
 	KTAP_EXPECT(strstr(env, "HC_PROBE_TEST_INHERITED=yes\n"));
 
-	/* The command's descriptors: 0, 1, 2, all /dev/null, nothing else. */
+	/*
+	 * The command's descriptors: 0, 1, 2, all /dev/null, nothing else.
+	 * The shell waits rather than exec a sleep, whose start-up (the
+	 * dynamic loader, locale files) would briefly hold a descriptor 3.
+	 */
 	snprintf(path, sizeof(path), "%s/fdpid", tmpdir);
 	snprintf(cmd, sizeof(cmd),
-		 "echo $$ > %s.tmp; mv %s.tmp %s; exec sleep 10",
+		 "echo $$ > %s.tmp; mv %s.tmp %s; sleep 10 & wait",
 		 path, path, path);
 	probe = start(&c, &t, &r);
 	KTAP_EXPECT(probe);

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the configuration reader (config*.c), not for the rest of
+ * lbhealthd: the checking context, its diagnostics, the typed value
+ * readers, and the parsers of each part of the file.
+ *
+ * Checking never stops at the first problem: each one is reported with
+ * cfg_report() as "FILE:LINE: KEY: message", held, and passed on sorted by
+ * file and line once the walk is over (cfg_flush_msgs()).  KEY is the
+ * setting's path, built with cfg_kpath() (at most HC_KEY_MAX bytes).
+ * The readers (cfg_get_*) report what is wrong and return -1 (or NULL);
+ * they write their result only on success.
+ */
+#ifndef LBHEALTHD_CONFIG_INT_H
+#define LBHEALTHD_CONFIG_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libconfig.h>
+
+#include "config.h"
+
+/* The module's Maglev table rule (kmod/validate.h). */
+#define HC_TABLE_MIN		251U
+#define HC_TABLE_MAX		131071U
+#define HC_TABLE_DEFAULT	65537U
+
+#define HC_NAME_MAX		64
+#define HC_KEY_MAX		128
+
+/* A file read for the integer-literal check (included files too). */
+struct hc_src {
+	struct hc_src *next;
+	char *file;			/* as libconfig names it */
+	char *shown;			/* in messages: with the directory */
+	bool read;
+	char *text;			/* NULL: could not be read */
+};
+
+/* An error held back to be reported in the order of the file. */
+struct hc_msg {
+	char *text;
+	const char *file;		/* libconfig's, or the path */
+	unsigned int file_rank;		/* order of the file's first error */
+	unsigned int line;
+	unsigned int seq;		/* order of discovery */
+};
+
+struct hc_ctx {
+	const char *path;
+	hc_errfn err;
+	void *data;
+	int n_err;
+	size_t n_msgs, cap_msgs;
+	struct hc_msg *msgs;
+	const char *text;		/* the main file */
+	const char *dir;		/* its directory, NULL: "." */
+	struct hc_src *srcs;		/* included files */
+};
+
+/* Diagnostics (config_diag.c) */
+
+/* One error at setting S (NULL: no line), KEY its path. */
+void cfg_report(struct hc_ctx *c, const config_setting_t *s, const char *key,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Pass the errors held, by file and line, and forget them. */
+void cfg_flush_msgs(struct hc_ctx *c);
+/* "BASE.NAME", or NAME at the top (a very long unknown key is cut). */
+const char *cfg_kpath(char *buf, const char *base, const char *name);
+/* "an integer", "a string"... for a libconfig CONFIG_TYPE_*. */
+const char *cfg_type_name(int type);
+/* "expected WANT, not <the type of S>" */
+void cfg_wrong_type(struct hc_ctx *c, const config_setting_t *s,
+		    const char *key, const char *want);
+/* Report every member of group G that is not in KNOWN (did you mean...). */
+void cfg_check_keys(struct hc_ctx *c, const config_setting_t *g,
+		    const char *base, const char *const *known);
+/* "unknown key" at S, with a near name of KNOWN if there is one. */
+void cfg_unknown_key(struct hc_ctx *c, const config_setting_t *s,
+		     const char *key, const char *const *known);
+/* FILE as libconfig names it (NULL: the main file) as messages name it. */
+const char *cfg_shown_name(struct hc_ctx *c, const char *file);
+/* The text of FILE (NULL: the main file); NULL if it cannot be read. */
+const char *cfg_source_text(struct hc_ctx *c, const char *file);
+/* Forget the included files. */
+void cfg_srcs_free(struct hc_ctx *c);
+
+/* Typed value readers (config_value.c): 0, or -1 (reported) */
+
+/* An integer in [MIN, MAX]. */
+int cfg_get_int(struct hc_ctx *c, const config_setting_t *s, const char *key,
+		long long min, long long max, long long *v);
+int cfg_get_bool(struct hc_ctx *c, const config_setting_t *s,
+		 const char *key, bool *v);
+/* A string, or NULL (reported). */
+const char *cfg_get_string(struct hc_ctx *c, const config_setting_t *s,
+			   const char *key);
+/* A non-empty string with no control character (and no blank if !BLANKS). */
+const char *cfg_get_text(struct hc_ctx *c, const config_setting_t *s,
+			 const char *key, bool blanks);
+/* One of NAMES (NULL-terminated): its index, or -1 (reported). */
+int cfg_get_enum(struct hc_ctx *c, const config_setting_t *s,
+		 const char *key, const char *const *names,
+		 const char *choices);
+/* Seconds as an integer or a float, in milliseconds within [MIN, MAX]. */
+int cfg_get_seconds(struct hc_ctx *c, const config_setting_t *s,
+		    const char *key, uint32_t min, uint32_t max, uint32_t *ms);
+/* A 64-bit hash seed: an integer, or a string (decimal or 0x hex). */
+int cfg_get_seed(struct hc_ctx *c, const config_setting_t *s,
+		 const char *key, uint64_t *seed);
+/* An IPv4 or IPv6 unicast address. */
+int cfg_get_addr(struct hc_ctx *c, const config_setting_t *s,
+		 const char *key, uint16_t *family, union nflb_inaddr *addr);
+/* A Maglev table size: a prime in the kernel's range. */
+int cfg_get_table_size(struct hc_ctx *c, const config_setting_t *s,
+		       const char *key, uint32_t *size);
+/* At most HC_MAX_PAYLOAD bytes: a string or an array of byte values. */
+int cfg_get_bytes(struct hc_ctx *c, const config_setting_t *s,
+		  const char *key, uint8_t *buf, size_t *len);
+/* *DST = a copy of V ("out of memory" reported at S). */
+int cfg_dup_str(struct hc_ctx *c, const config_setting_t *s, const char *key,
+		char **dst, const char *v);
+
+/* A service's check block (config_check.c) */
+
+/* The check group S of a service (BASE "services.[i].check") into CHK. */
+void cfg_parse_check(struct hc_ctx *c, const config_setting_t *s,
+		     const char *base, struct hc_check *chk);
+void cfg_check_free(struct hc_check *chk);
+
+/* The services (config_service.c) */
+
+/* The list "services" into CFG. */
+void cfg_parse_services(struct hc_ctx *c, const config_setting_t *list,
+			struct hc_config *cfg);
+
+#endif /* LBHEALTHD_CONFIG_INT_H */

@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lbhealthd's configuration: the services, their options and backends
+ * (the sorry backend too), checked as the kernel would check them, and
+ * no two services or backends of a service with the same key.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "config_int.h"
+
+static const char *family_name(uint16_t family)
+{
+	return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+static const char *const service_keys[] = {
+	"name", "protocol", "address", "port", "table-size", "hash", "seed",
+	"snat", "timeout-tcp", "timeout-tcp-fin", "timeout-udp", "quorum",
+	"sorry", "on-failure", "check", "backends", NULL,
+};
+
+/* Per service, while checking: what parsed well enough to go on with. */
+struct svc_state {
+	const config_setting_t *setting;
+	/* The parts of the key that are right (else 0, 0 and -1). */
+	uint8_t proto;
+	uint16_t family;
+	int port;
+	bool key_ok;			/* protocol, address and port */
+	bool name_set;
+	const config_setting_t *quorum;	/* if set and valid */
+	bool *be_ok;			/* per backend: address and port */
+};
+
+/* A backend's port, by the rules of the service's (ST->port). */
+static int parse_backend_port(struct hc_ctx *c, const config_setting_t *s,
+			      const char *base, const struct svc_state *st,
+			      struct nflb_backend *be)
+{
+	const config_setting_t *m = config_setting_get_member(s, "port");
+	char key[HC_KEY_MAX];
+	long long n;
+
+	if (st->port > 0)
+		be->port = st->port;
+	if (!m)
+		return 0;
+	if (cfg_get_int(c, m, cfg_kpath(key, base, "port"), 0, 65535, &n) < 0)
+		return -1;
+	if (st->port == 0 && n) {
+		cfg_report(c, m, key,
+			   "a backend of an all-ports service (port 0) takes no port: it keeps the client's destination port");
+		return -1;
+	}
+	if (st->port > 0 && !n) {
+		cfg_report(c, m, key,
+			   "port 0 is only for backends of an all-ports service (1-65535)");
+		return -1;
+	}
+	be->port = n;
+	return 0;
+}
+
+/*
+ * A backend or the sorry backend: group S with keys "address", "port" and
+ * "weight".  The service's family and port, as far as they are right,
+ * decide the rules.  0, or -1 (reported).
+ */
+static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
+			 const char *base, const struct svc_state *st,
+			 struct nflb_backend *be)
+{
+	static const char *const known[] = { "address", "port", "weight",
+					     NULL };
+	const config_setting_t *m;
+	char key[HC_KEY_MAX];
+	int ret = 0;
+	long long n;
+
+	memset(be, 0, sizeof(*be));
+	be->weight = 1;
+	be->state = NFLB_BACKEND_UP;
+	NFLB_SET(be, NFLB_BE_A_PORT);
+	NFLB_SET(be, NFLB_BE_A_WEIGHT);
+	NFLB_SET(be, NFLB_BE_A_STATE);
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		cfg_wrong_type(c, s, base, "a group { address = ...; }");
+		return -1;
+	}
+	cfg_check_keys(c, s, base, known);
+
+	m = config_setting_get_member(s, "address");
+	if (!m) {
+		cfg_report(c, s, base, "missing \"address\"");
+		ret = -1;
+	} else if (cfg_get_addr(c, m, cfg_kpath(key, base, "address"),
+				&be->family, &be->addr) < 0) {
+		ret = -1;
+	} else if (st->family && be->family != st->family) {
+		cfg_report(c, m, key, "%s address in an %s service",
+			   family_name(be->family), family_name(st->family));
+		ret = -1;
+	}
+	if (parse_backend_port(c, s, base, st, be) < 0)
+		ret = -1;
+	m = config_setting_get_member(s, "weight");
+	if (m && cfg_get_int(c, m, cfg_kpath(key, base, "weight"), 0, 65535,
+			     &n) == 0)
+		be->weight = n;
+	else if (m)
+		ret = -1;
+	return ret;
+}
+
+/*
+ * The first of the first N backends of SC that parsed well and has the
+ * key of BE: its index, or -1.
+ */
+static ssize_t find_backend(const struct hc_service_conf *sc,
+			    const struct svc_state *st, size_t n,
+			    const struct nflb_backend *be)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (st->be_ok[i] &&
+		    hc_backend_same_key(&sc->backends[i].be, be))
+			return i;
+	return -1;
+}
+
+/* The list "backends" M of a service; -1 when out of memory. */
+static int parse_backends(struct hc_ctx *c, const config_setting_t *m,
+			  const char *base, struct hc_service_conf *sc,
+			  struct svc_state *st)
+{
+	size_t i, n = config_setting_length(m);
+	char key[HC_KEY_MAX], a[NFLB_ADDRSTRLEN];
+	ssize_t j;
+
+	sc->backends = calloc(n, sizeof(*sc->backends));
+	st->be_ok = calloc(n, sizeof(bool));
+	if (!sc->backends || !st->be_ok) {
+		cfg_report(c, m, cfg_kpath(key, base, "backends"),
+			   "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		const config_setting_t *b = config_setting_get_elem(m, i);
+		struct hc_backend_conf *bc = &sc->backends[i];
+
+		if (snprintf(key, sizeof(key), "%s.backends.[%zu]", base,
+			     i) >= (int)sizeof(key))
+			continue;	/* base is short: cannot be */
+		bc->line = config_setting_source_line(b);
+		st->be_ok[i] = parse_backend(c, b, key, st, &bc->be) == 0;
+		sc->n_backends++;
+		if (!st->be_ok[i])
+			continue;
+		j = find_backend(sc, st, i, &bc->be);
+		if (j >= 0)
+			cfg_report(c, b, key,
+				   "duplicate backend %s (as backends.[%zd], line %u)",
+				   nflb_addr_format(bc->be.family,
+						    &bc->be.addr, true,
+						    bc->be.port, a, sizeof(a)),
+				   j, sc->backends[j].line);
+	}
+	return 0;
+}
+
+static void parse_sorry(struct hc_ctx *c, const config_setting_t *m,
+			const char *base, struct hc_service_conf *sc,
+			const struct svc_state *st)
+{
+	char key[HC_KEY_MAX];
+	ssize_t i;
+
+	if (parse_backend(c, m, cfg_kpath(key, base, "sorry"), st,
+			  &sc->sorry) < 0)
+		return;
+	sc->has_sorry = true;
+	i = find_backend(sc, st, sc->n_backends, &sc->sorry);
+	if (i >= 0)
+		cfg_report(c, m, key,
+			   "the sorry backend is also backends.[%zd] (line %u)",
+			   i, sc->backends[i].line);
+}
+
+/*
+ * A timeout option NAME for FOR_PROTO services: present (default 0) in a
+ * service of that protocol, an error in one of the other (PROTO 0: the
+ * service's protocol is wrong, only the value is checked).
+ */
+static void parse_timeout_opt(struct hc_ctx *c, const config_setting_t *g,
+			      const char *base, const char *name,
+			      uint8_t proto, uint8_t for_proto,
+			      struct nflb_service *svc, int attr,
+			      uint32_t *field)
+{
+	const config_setting_t *m = config_setting_get_member(g, name);
+	char key[HC_KEY_MAX];
+	long long n;
+
+	if (proto == for_proto)
+		NFLB_SET(svc, attr);
+	if (!m)
+		return;
+	cfg_kpath(key, base, name);
+	if (proto && proto != for_proto) {
+		cfg_report(c, m, key, "only for a %s service",
+			   nflb_proto_name(for_proto));
+		return;
+	}
+	if (cfg_get_int(c, m, key, 0, NFLB_TIMEOUT_MAX, &n) == 0)
+		*field = n;
+}
+
+static void service_defaults(const config_setting_t *s,
+			     struct hc_service_conf *sc, struct svc_state *st)
+{
+	struct nflb_service *svc = &sc->svc;
+
+	sc->line = config_setting_source_line(s);
+	sc->quorum = 1;
+	sc->on_failure = HC_FAIL_DOWN;
+	svc->table_size = HC_TABLE_DEFAULT;
+	svc->hash = NFLB_HASH_5TUPLE;
+	NFLB_SET(svc, NFLB_SVC_A_TABLE_SIZE);
+	NFLB_SET(svc, NFLB_SVC_A_HASH);
+	NFLB_SET(svc, NFLB_SVC_A_SEED);
+	NFLB_SET(svc, NFLB_SVC_A_SNAT);
+	st->setting = s;
+	st->port = -1;
+}
+
+/* The key: protocol, address (the VIP) and port. */
+static void parse_service_key(struct hc_ctx *c, const config_setting_t *s,
+			      const char *base, struct nflb_service *svc,
+			      struct svc_state *st)
+{
+	static const char *const protos[] = { "tcp", "udp", NULL };
+	const config_setting_t *m;
+	char key[HC_KEY_MAX];
+	long long n;
+	int t;
+
+	m = config_setting_get_member(s, "protocol");
+	if (!m) {
+		cfg_report(c, s, base, "missing \"protocol\" (tcp or udp)");
+	} else {
+		t = cfg_get_enum(c, m, cfg_kpath(key, base, "protocol"),
+				 protos, "tcp or udp");
+		if (t >= 0)
+			st->proto = svc->proto = t == 0 ? IPPROTO_TCP :
+						 IPPROTO_UDP;
+	}
+	m = config_setting_get_member(s, "address");
+	if (!m)
+		cfg_report(c, s, base, "missing \"address\" (the VIP)");
+	else if (cfg_get_addr(c, m, cfg_kpath(key, base, "address"),
+			      &svc->family, &svc->addr) == 0)
+		st->family = svc->family;
+	m = config_setting_get_member(s, "port");
+	if (!m) {
+		cfg_report(c, s, base,
+			   "missing \"port\" (0-65535, 0: every port)");
+	} else if (cfg_get_int(c, m, cfg_kpath(key, base, "port"), 0, 65535,
+			       &n) == 0) {
+		svc->port = n;
+		st->port = n;
+	}
+	st->key_ok = st->proto && st->family && st->port >= 0;
+}
+
+/* The name, "PROTO VIP:PORT" by default. */
+static void parse_service_name(struct hc_ctx *c, const config_setting_t *s,
+			       const char *base, struct hc_service_conf *sc,
+			       struct svc_state *st)
+{
+	const config_setting_t *m = config_setting_get_member(s, "name");
+	char key[HC_KEY_MAX], addr[NFLB_ADDRSTRLEN], name[HC_NAME_MAX + 16];
+	struct nflb_service *svc = &sc->svc;
+	const char *v;
+
+	if (m) {
+		v = cfg_get_text(c, m, cfg_kpath(key, base, "name"), true);
+		if (v && strlen(v) > HC_NAME_MAX)
+			cfg_report(c, m, key, "longer than %d bytes",
+				   HC_NAME_MAX);
+		else if (v && cfg_dup_str(c, m, key, &sc->name, v) == 0)
+			st->name_set = true;
+	}
+	if (!sc->name && st->key_ok) {
+		nflb_addr_format(svc->family, &svc->addr, true, svc->port,
+				 addr, sizeof(addr));
+		snprintf(name, sizeof(name), "%s %s",
+			 nflb_proto_name(svc->proto), addr);
+		cfg_dup_str(c, s, base, &sc->name, name);
+	}
+}
+
+/* The service's options for the kernel (table, hash, snat, timeouts). */
+static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
+			       const char *base, struct nflb_service *svc,
+			       const struct svc_state *st)
+{
+	static const char *const hashes[] = {
+		[NFLB_HASH_5TUPLE] = "5tuple", [NFLB_HASH_SOURCE] = "source",
+		NULL,
+	};
+	const config_setting_t *m;
+	char key[HC_KEY_MAX];
+	bool snat = false;
+	int t;
+
+	m = config_setting_get_member(s, "table-size");
+	if (m)
+		cfg_get_table_size(c, m, cfg_kpath(key, base, "table-size"),
+				   &svc->table_size);
+	m = config_setting_get_member(s, "hash");
+	if (m) {
+		t = cfg_get_enum(c, m, cfg_kpath(key, base, "hash"), hashes,
+				 "5tuple or source");
+		if (t >= 0)
+			svc->hash = t;
+	}
+	m = config_setting_get_member(s, "seed");
+	if (m)
+		cfg_get_seed(c, m, cfg_kpath(key, base, "seed"), &svc->seed);
+	m = config_setting_get_member(s, "snat");
+	if (m) {
+		cfg_get_bool(c, m, cfg_kpath(key, base, "snat"), &snat);
+		svc->snat = snat;
+	}
+	/* The kernel takes each timeout for its own protocol only. */
+	parse_timeout_opt(c, s, base, "timeout-tcp", st->proto, IPPROTO_TCP,
+			  svc, NFLB_SVC_A_TIMEOUT_TCP, &svc->timeout_tcp);
+	parse_timeout_opt(c, s, base, "timeout-tcp-fin", st->proto,
+			  IPPROTO_TCP, svc, NFLB_SVC_A_TIMEOUT_TCP_FIN,
+			  &svc->timeout_tcp_fin);
+	parse_timeout_opt(c, s, base, "timeout-udp", st->proto, IPPROTO_UDP,
+			  svc, NFLB_SVC_A_TIMEOUT_UDP, &svc->timeout_udp);
+}
+
+/* What lbhealthd does with the service's health: on-failure, quorum. */
+static void parse_health_opts(struct hc_ctx *c, const config_setting_t *s,
+			      const char *base, struct hc_service_conf *sc,
+			      struct svc_state *st)
+{
+	static const char *const failures[] = {
+		[HC_FAIL_DOWN] = "down", [HC_FAIL_DRAIN] = "drain", NULL,
+	};
+	const config_setting_t *m;
+	char key[HC_KEY_MAX];
+	long long n;
+	int t;
+
+	m = config_setting_get_member(s, "on-failure");
+	if (m) {
+		t = cfg_get_enum(c, m, cfg_kpath(key, base, "on-failure"),
+				 failures, "down or drain");
+		if (t >= 0)
+			sc->on_failure = t;
+	}
+	m = config_setting_get_member(s, "quorum");
+	if (m && cfg_get_int(c, m, cfg_kpath(key, base, "quorum"), 0, 65535,
+			     &n) == 0) {
+		sc->quorum = n;
+		st->quorum = m;
+	}
+}
+
+/* What depends on more than one key: quorum, the check's port. */
+static void service_finish(struct hc_ctx *c, const config_setting_t *s,
+			   const char *base, struct hc_service_conf *sc,
+			   const struct svc_state *st)
+{
+	const config_setting_t *m = config_setting_get_member(s, "check");
+	char key[HC_KEY_MAX];
+
+	if (st->quorum && sc->quorum > sc->n_backends)
+		cfg_report(c, st->quorum, cfg_kpath(key, base, "quorum"),
+			   "%u exceeds the number of backends (%zu)",
+			   sc->quorum, sc->n_backends);
+	/*
+	 * The backends of an all-ports service have no port of their own:
+	 * a network check needs to be told which one to probe.
+	 */
+	if (st->port == 0 && sc->n_backends && m &&
+	    config_setting_type(m) == CONFIG_TYPE_GROUP &&
+	    config_setting_get_member(m, "type") &&
+	    sc->check.type != HC_CHECK_EXEC && !sc->check.port &&
+	    !config_setting_get_member(m, "port"))
+		cfg_report(c, m, cfg_kpath(key, base, "check"),
+			   "missing \"port\": the service takes every port (port 0), so its backends have none to probe");
+}
+
+static void parse_service(struct hc_ctx *c, const config_setting_t *s,
+			  const char *base, struct hc_service_conf *sc,
+			  struct svc_state *st)
+{
+	const config_setting_t *m;
+	char key[HC_KEY_MAX];
+
+	service_defaults(s, sc, st);
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		cfg_wrong_type(c, s, base, "a group { protocol = ...; }");
+		return;
+	}
+	cfg_check_keys(c, s, base, service_keys);
+	parse_service_key(c, s, base, &sc->svc, st);
+	parse_service_name(c, s, base, sc, st);
+	parse_service_opts(c, s, base, &sc->svc, st);
+	parse_health_opts(c, s, base, sc, st);
+
+	m = config_setting_get_member(s, "check");
+	if (!m)
+		cfg_report(c, s, base,
+			   "missing \"check\" (every service has one)");
+	else
+		cfg_parse_check(c, m, cfg_kpath(key, base, "check"),
+				&sc->check);
+	m = config_setting_get_member(s, "backends");
+	if (m && config_setting_type(m) != CONFIG_TYPE_LIST)
+		cfg_wrong_type(c, m, cfg_kpath(key, base, "backends"),
+			       "a list ( { address = ...; }, ... )");
+	else if (m && config_setting_length(m) > 0 &&
+		 parse_backends(c, m, base, sc, st) < 0)
+		return;
+	m = config_setting_get_member(s, "sorry");
+	if (m)
+		parse_sorry(c, m, base, sc, st);
+	service_finish(c, s, base, sc, st);
+}
+
+void cfg_parse_services(struct hc_ctx *c, const config_setting_t *list,
+			struct hc_config *cfg)
+{
+	struct svc_state *st;
+	char base[HC_KEY_MAX], a[NFLB_ADDRSTRLEN];
+	size_t i, j, n;
+
+	if (config_setting_type(list) != CONFIG_TYPE_LIST) {
+		cfg_wrong_type(c, list, "services",
+			       "a list ( { protocol = ...; }, ... )");
+		return;
+	}
+	n = config_setting_length(list);
+	if (!n)
+		return;
+	cfg->services = calloc(n, sizeof(*cfg->services));
+	st = calloc(n, sizeof(*st));
+	if (!cfg->services || !st) {
+		cfg_report(c, list, "services", "out of memory");
+		free(st);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct hc_service_conf *sc = &cfg->services[i];
+
+		snprintf(base, sizeof(base), "services.[%zu]", i);
+		parse_service(c, config_setting_get_elem(list, i), base, sc,
+			      &st[i]);
+		cfg->n_services++;
+		for (j = 0; j < i; j++) {
+			if (st[i].key_ok && st[j].key_ok &&
+			    hc_service_same_key(&cfg->services[j].svc,
+						&sc->svc)) {
+				cfg_report(c, st[i].setting, base,
+					   "duplicate service %s %s (as services.[%zu], line %u)",
+					   nflb_proto_name(sc->svc.proto),
+					   nflb_addr_format(sc->svc.family,
+							    &sc->svc.addr, true,
+							    sc->svc.port, a,
+							    sizeof(a)),
+					   j, cfg->services[j].line);
+				break;
+			}
+			if (st[i].name_set && st[j].name_set &&
+			    strcmp(sc->name, cfg->services[j].name) == 0) {
+				cfg_report(c, st[i].setting, base,
+					   "duplicate name \"%s\" (as services.[%zu], line %u)",
+					   sc->name, j, cfg->services[j].line);
+				break;
+			}
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(st[i].be_ok);
+	free(st);
+}
+
+bool hc_service_same_key(const struct nflb_service *a,
+			 const struct nflb_service *b)
+{
+	return a->family == b->family && a->proto == b->proto &&
+	       a->port == b->port &&
+	       memcmp(&a->addr, &b->addr, nflb_addr_len(a->family)) == 0;
+}
+
+bool hc_backend_same_key(const struct nflb_backend *a,
+			 const struct nflb_backend *b)
+{
+	return a->family == b->family && a->port == b->port &&
+	       memcmp(&a->addr, &b->addr, nflb_addr_len(a->family)) == 0;
+}
