@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include <jansson.h>
 
@@ -310,6 +311,19 @@ void pr_service_table(const struct nflb_service *svc)
 						     num, sizeof(num)));
 	if (NFLB_HAS(svc, NFLB_SVC_A_SEED))
 		pr_u64("seed", svc->seed);
+}
+
+void pr_service_timeouts(const struct nflb_service *svc, bool zeros)
+{
+	bool tcp = zeros && svc->proto == IPPROTO_TCP;
+	bool udp = zeros && svc->proto == IPPROTO_UDP;
+
+	if (tcp || svc->timeout_tcp)
+		pr_u64("timeout-tcp", svc->timeout_tcp);
+	if (tcp || svc->timeout_tcp_fin)
+		pr_u64("timeout-tcp-fin", svc->timeout_tcp_fin);
+	if (udp || svc->timeout_udp)
+		pr_u64("timeout-udp", svc->timeout_udp);
 }
 
 void pr_backend_opts(const struct nflb_backend *be)

@@ -98,12 +98,7 @@ static int print_service(const struct nflb_service *svc, void *data)
 	pr_endpoint("vip", "port", svc->family, &svc->addr, true, svc->port);
 	pr_service_table(svc);
 	pr_flag("snat", svc->snat);
-	if (svc->timeout_tcp)
-		pr_u64("timeout-tcp", svc->timeout_tcp);
-	if (svc->timeout_tcp_fin)
-		pr_u64("timeout-tcp-fin", svc->timeout_tcp_fin);
-	if (svc->timeout_udp)
-		pr_u64("timeout-udp", svc->timeout_udp);
+	pr_service_timeouts(svc, false);
 	if (flowcount)
 		pr_u64("flows", lbadm_flowcount_service(flowcount, svc));
 	print_stats(&svc->stats);
