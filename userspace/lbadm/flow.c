@@ -93,7 +93,7 @@ int cmd_flow(int argc, char **argv)
 	lbadm_conf_init(&c);
 	nl = lbadm_open();
 	if (!nl)
-		return 1;
+		goto out;	/* -j: still a document, [] */
 	err = lbadm_conf_dump(nl, &c);
 	if (err == -ENOMEM)
 		lbadm_err("flow show: out of memory");

@@ -134,16 +134,21 @@ int cmd_service(int argc, char **argv)
 	if (req.op == LBADM_OP_TABLE)
 		return lbadm_table(&req);
 
-	if (req.op == LBADM_OP_SHOW && lbadm_stats) {
-		flowcount = lbadm_flowcount_load();
-		if (!flowcount)
-			return 1;
-	}
+	/* A show prints a document (-j) whatever fails: [] if nothing. */
 	nl = lbadm_open();
 	if (!nl) {
 		if (req.op == LBADM_OP_SHOW)
 			pr_flush();
 		return 1;
+	}
+	/* After the module's check: its absence is what to say first. */
+	if (req.op == LBADM_OP_SHOW && lbadm_stats) {
+		flowcount = lbadm_flowcount_load();
+		if (!flowcount) {
+			pr_flush();
+			nflb_nl_close(nl);
+			return 1;
+		}
 	}
 	switch (req.op) {
 	case LBADM_OP_ADD:
