@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 101
+ktap_plan 102
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -247,6 +247,21 @@ restore_lines() {
 		grep -qF 'lbadm: restore: 2 errors in <stdin>, nothing changed' <<< "$out"
 }
 check "restore names each bad line" restore_lines
+# A file of 200,000 bad lines: the first 50 errors, then how many more
+# (issue 11: every one of them was printed).
+restore_many() {
+	local out
+	out=$(yes 'service add tcp 192.0.2.1:80 bogus' | head -n 200000 |
+		"$lbadm" restore - 2>&1 | grep -v 'is the nflb module loaded')
+	head -n 3 <<< "$out"
+	tail -n 3 <<< "$out"
+	[ "$(wc -l <<< "$out")" = 52 ] &&
+		[ "$(grep -c '^<stdin>:[0-9]*: unknown option "bogus"' <<< "$out")" = 50 ] &&
+		grep -qxF '<stdin>:50: unknown option "bogus" for service add' <<< "$out" &&
+		grep -qxF '<stdin>: ... and 199950 more errors' <<< "$out" &&
+		grep -qxF 'lbadm: restore: 200000 errors in <stdin>, nothing changed' <<< "$out"
+}
+check "restore of 200,000 bad lines prints 50 and a count" restore_many
 
 # The manual page renders without warnings, and its SYNOPSIS holds every
 # command form of "lbadm help", whole lines, so that the two cannot drift.
