@@ -126,10 +126,9 @@ int cmd_flow(int argc, char **argv)
 	lbadm_flowcount_free(fc);
 	ret = 0;
 out:
-	if (pr_flush() < 0 && ret == 0) {
-		lbadm_err("flow show: cannot write the output");
+	/* pr_flush() says why it failed. */
+	if (pr_flush() < 0)
 		ret = 1;
-	}
 	lbadm_conf_free(&c);
 	return ret;
 }

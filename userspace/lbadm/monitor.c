@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "lbadm.h"
 #include "monitor.h"
@@ -134,9 +133,7 @@ int cmd_monitor(int argc, char **argv)
 	}
 	if (ret < 0)
 		lbadm_nl_err(nl, "monitor");
-	else if (ret > 0)
-		lbadm_err("monitor: cannot write the output: %s",
-			  strerror(errno));
+	/* A write error (ret > 0): pr_flush() says which, once. */
 	pr_flush();
 	nflb_nl_close(nl);
 	return ret != 0 ? 1 : 0;

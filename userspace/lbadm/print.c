@@ -57,6 +57,17 @@ static void pr_fail(int err)
 		pr_errno = err;
 }
 
+/*
+ * Text: record a write error of stdout while errno still says what it
+ * was (a later call, a socket's, say, would overwrite it and leave
+ * pr_flush() only stdout's error flag: "Input/output error").
+ */
+static void pr_check(void)
+{
+	if (!pr_errno && ferror(stdout))
+		pr_fail(errno ? errno : EIO);
+}
+
 /* Write one JSON value and a newline; 0 or -1. */
 static int pr_dump(json_t *v, size_t flags)
 {
@@ -190,6 +201,13 @@ void pr_end(void)
 	pr_line_open = false;
 	/* Streamed (monitor): each line as soon as it is complete. */
 	if (pr_streaming && fflush(stdout) == EOF)
+		pr_fail(errno ? errno : EIO);
+	pr_check();
+}
+
+void pr_sync(void)
+{
+	if (fflush(stdout) == EOF)
 		pr_fail(errno ? errno : EIO);
 }
 
@@ -362,6 +380,7 @@ void pr_text(const char *fmt, ...)
 	if (!len || text[len - 1] != '\n')
 		putchar('\n');
 	free(text);
+	pr_check();
 }
 
 int pr_flush(void)

@@ -58,6 +58,11 @@ void pr_service_table(const struct nflb_service *svc);
  */
 void pr_service_timeouts(const struct nflb_service *svc, bool zeros);
 void pr_backend_opts(const struct nflb_backend *be);
+/*
+ * Write what was printed so far now (text shown before a slow step); a
+ * failure is reported by pr_flush(), with its errno.
+ */
+void pr_sync(void);
 /* A whole line of text (headers, notes); nothing in JSON. */
 void pr_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write the JSON document (nothing in text); 0, or -1 on a write error. */

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 102
+ktap_plan 108
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -219,6 +219,25 @@ bad "stats zero: bad VIP" 'invalid address "abc" in "abc:80"' stats zero tcp abc
 bad "stats zero: extra argument" 'unexpected argument "all" for stats zero' \
 	stats zero tcp $vip all
 bad "monitor takes no argument" 'monitor: unexpected argument "tcp"' monitor tcp
+
+# A write error is reported with its errno and exit 1 (issue 11: version
+# said "Input/output error" for a full disk, help said nothing, exit 0).
+full() {	# full WANT ARGS...: lbadm ARGS > /dev/full exits 1, says WANT
+	local want=$1 err
+	shift
+	err=$("$lbadm" "$@" 2>&1 > /dev/full)
+	[ $? = 1 ] && grep -qxF "lbadm: $want" <<< "$err" && return 0
+	echo "lbadm $* > /dev/full: $err"
+	return 1
+}
+for args in version "-j version" help -V "service help" "-j flow show"; do
+	if [ -w /dev/full ]; then
+		check "lbadm $args > /dev/full: the write error, with its errno" \
+			full "cannot write the output: No space left on device" $args
+	else
+		ktap_result "lbadm $args > /dev/full (no /dev/full)" 4
+	fi
+done
 
 # save and restore: arguments, and a restore file's syntax errors are
 # reported by line even without the module.
