@@ -97,10 +97,10 @@ $(B)/userspace/tests/monitor_test: $(B)/userspace/tests/monitor_test.o \
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
 $(B)/userspace/tests/monitor_test.o: USER_CFLAGS += -Iuserspace/lbadm
 # restore_test links lbadm's parser, configuration model, restore file
-# checker, request plan and save writer (save.c's command: util.c).
+# checker, request plan and save writer (save.c's command: util.c, print.c).
 $(B)/userspace/tests/restore_test: $(B)/userspace/tests/restore_test.o \
 		$(addprefix $(B)/userspace/lbadm/,model.o script.o plan.o save.o \
-		util.o parse.o) $(B)/libnflbnl.a
+		util.o parse.o print.o) $(B)/libnflbnl.a
 	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS)
 # lbhealthd's unit tests (hc_*_test) link its code but main().
 $(B)/userspace/tests/hc_%_test.o: USER_CFLAGS += -Iuserspace/lbhealthd $(HC_CFLAGS)

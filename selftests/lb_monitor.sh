@@ -3,6 +3,7 @@
 # Change events: `lbadm monitor` (text) and `lbadm -j monitor` (JSON lines)
 # print every change of their netns, in order, as the commands that make
 # them; rejected requests print nothing; another netns sees nothing.
+# Timeouts as `service show` prints them; a set's every timeout (issue 11).
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd python3
@@ -43,7 +44,7 @@ changes() {
 		! lbadm_in "$lb" service add tcp $vip table-size 100 &&
 		! lbadm_in "$lb" backend set tcp $vip 10.0.0.9:80 weight 2 &&
 		lbadm_in "$lb" backend set tcp $vip 10.0.0.1:80 weight 3 &&
-		lbadm_in "$lb" service set tcp $vip snat &&
+		lbadm_in "$lb" service set tcp $vip snat timeout-tcp 600 &&
 		lbadm_in "$lb" backend del tcp $vip 10.0.0.1:80 &&
 		! lbadm_in "$lb" backend del tcp $vip 10.0.0.1:80 &&
 		lbadm_in "$lb" service del tcp $vip &&
@@ -63,7 +64,7 @@ cat > "$TMPD/want" <<-EOF2
 	service add tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0
 	backend add tcp 192.0.2.10:80 10.0.0.1:80 weight 1 state up
 	backend set tcp 192.0.2.10:80 10.0.0.1:80 weight 3 state up
-	service set tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 snat
+	service set tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 snat timeout-tcp 600 timeout-tcp-fin 0
 	backend del tcp 192.0.2.10:80 10.0.0.1:80
 	service del tcp 192.0.2.10:80
 	flush
@@ -92,7 +93,7 @@ sys.exit(0 if ok else 1)
 check "JSON: every line parses, events in order" jsoncheck \
 	'[x["event"] for x in e] == ["service-add", "backend-add", "backend-set", "service-set", "backend-del", "service-del", "flush"]'
 check "JSON: service fields" jsoncheck \
-	'e[0] == {"event": "service-add", "proto": "tcp", "vip": "192.0.2.10", "port": 80, "table-size": 65537, "hash": "5tuple", "seed": 0, "snat": False} and e[3]["snat"] is True'
+	'e[0] == {"event": "service-add", "proto": "tcp", "vip": "192.0.2.10", "port": 80, "table-size": 65537, "hash": "5tuple", "seed": 0, "snat": False} and e[3]["snat"] is True and e[3]["timeout-tcp"] == 600 and e[3]["timeout-tcp-fin"] == 0'
 check "JSON: backend fields" jsoncheck \
 	'e[2] == {"event": "backend-set", "proto": "tcp", "vip": "192.0.2.10", "port": 80, "backend": {"addr": "10.0.0.1", "port": 80, "weight": 3, "state": "up"}}'
 check "JSON: deletions carry the keys, flush nothing else" jsoncheck \
@@ -108,7 +109,7 @@ ipv6() {
 	bg_run "$lb" "$out" lbadm monitor
 	pid=$BG_PID
 	wait_for 20 marker_seen "$out" || return 1
-	lbadm_in "$lb" service add udp '[2001:db8::10]:53' hash source seed 7 &&
+	lbadm_in "$lb" service add udp '[2001:db8::10]:53' hash source seed 7 timeout-udp 45 &&
 		lbadm_in "$lb" backend add udp '[2001:db8::10]:53' 2001:db8:1::1 state drain &&
 		lbadm_in "$lb" service add tcp 192.0.2.20:0 &&
 		lbadm_in "$lb" backend add tcp 192.0.2.20:0 10.0.0.2 weight 0 &&
@@ -117,7 +118,7 @@ ipv6() {
 	bg_stop "$pid"
 	grep -v 192.0.2.99 "$out" > "$out.got"
 	printf '%s\n' \
-		'service add udp [2001:db8::10]:53 table-size 65537 hash source seed 7' \
+		'service add udp [2001:db8::10]:53 table-size 65537 hash source seed 7 timeout-udp 45' \
 		'backend add udp [2001:db8::10]:53 [2001:db8:1::1]:53 weight 1 state drain' \
 		'service add tcp 192.0.2.20:0 table-size 65537 hash 5tuple seed 0' \
 		'backend add tcp 192.0.2.20:0 10.0.0.2 weight 0 state up' \

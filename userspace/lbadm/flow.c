@@ -93,7 +93,7 @@ int cmd_flow(int argc, char **argv)
 	lbadm_conf_init(&c);
 	nl = lbadm_open();
 	if (!nl)
-		return 1;
+		goto out;	/* -j: still a document, [] */
 	err = lbadm_conf_dump(nl, &c);
 	if (err == -ENOMEM)
 		lbadm_err("flow show: out of memory");
@@ -126,10 +126,9 @@ int cmd_flow(int argc, char **argv)
 	lbadm_flowcount_free(fc);
 	ret = 0;
 out:
-	if (pr_flush() < 0 && ret == 0) {
-		lbadm_err("flow show: cannot write the output");
+	/* pr_flush() says why it failed. */
+	if (pr_flush() < 0)
 		ret = 1;
-	}
 	lbadm_conf_free(&c);
 	return ret;
 }

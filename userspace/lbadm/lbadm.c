@@ -3,6 +3,7 @@
  * lbadm: configure the nflb load balancer over generic netlink.
  */
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,12 +80,27 @@ static void usage(FILE *f)
 	      "conntrack's defaults).\n", f);
 }
 
+/*
+ * Exit status of a command that printed with stdio alone (help): 1, said
+ * with its errno, if stdout could not be written (a full disk, a closed
+ * pipe's EPIPE with SIGPIPE ignored).
+ */
+static int stdout_status(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		lbadm_err("cannot write the output: %s",
+			  strerror(errno ? errno : EIO));
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
 	usage(stdout);
-	return 0;
+	return stdout_status();
 }
 
 int main(int argc, char **argv)
@@ -126,10 +142,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return stdout_status();
 		case 'V':
 			printf("lbadm %s\n", LBADM_VERSION);
-			return 0;
+			return stdout_status();
 		default:
 			usage(stderr);
 			return 1;
@@ -157,7 +173,7 @@ int main(int argc, char **argv)
 		/* "lbadm service help": that command's forms of "lbadm help". */
 		if (argc == 2 && strcmp(argv[1], "help") == 0) {
 			cmd_usage(stdout, &lbadm_cmds[i]);
-			return 0;
+			return stdout_status();
 		}
 		return lbadm_cmds[i].fn(argc, argv);
 	}

@@ -3,7 +3,7 @@
  * lbadm monitor: one line per change event, written as the lbadm command
  * that would make the change:
  *
- *   service add tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0
+ *   service add tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 timeout-tcp 600
  *   backend set tcp 192.0.2.10:80 10.0.0.1:80 weight 3 state up
  *   backend del tcp 192.0.2.10:80 10.0.0.1:80
  *   flush
@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "lbadm.h"
 #include "monitor.h"
@@ -43,6 +42,13 @@ static void print_service_opts(uint8_t cmd, const struct nflb_service *svc)
 		if (!svc->snat && cmd == NFLB_CMD_SERVICE_SET)
 			pr_label("no-snat");
 	}
+	/*
+	 * The kernel sends the timeouts that are not 0.  A set's event holds
+	 * the service's whole state, so an absent timeout of its protocol is
+	 * one back to conntrack's default: printed as 0, as the command
+	 * that made the change would say it.
+	 */
+	pr_service_timeouts(svc, cmd == NFLB_CMD_SERVICE_SET);
 }
 
 static void print_backend(uint8_t cmd, const struct nflb_service *svc,
@@ -127,9 +133,7 @@ int cmd_monitor(int argc, char **argv)
 	}
 	if (ret < 0)
 		lbadm_nl_err(nl, "monitor");
-	else if (ret > 0)
-		lbadm_err("monitor: cannot write the output: %s",
-			  strerror(errno));
+	/* A write error (ret > 0): pr_flush() says which, once. */
 	pr_flush();
 	nflb_nl_close(nl);
 	return ret != 0 ? 1 : 0;

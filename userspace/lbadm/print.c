@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include <jansson.h>
 
@@ -54,6 +55,17 @@ static void pr_fail(int err)
 {
 	if (!pr_errno)
 		pr_errno = err;
+}
+
+/*
+ * Text: record a write error of stdout while errno still says what it
+ * was (a later call, a socket's, say, would overwrite it and leave
+ * pr_flush() only stdout's error flag: "Input/output error").
+ */
+static void pr_check(void)
+{
+	if (!pr_errno && ferror(stdout))
+		pr_fail(errno ? errno : EIO);
 }
 
 /* Write one JSON value and a newline; 0 or -1. */
@@ -190,6 +202,13 @@ void pr_end(void)
 	/* Streamed (monitor): each line as soon as it is complete. */
 	if (pr_streaming && fflush(stdout) == EOF)
 		pr_fail(errno ? errno : EIO);
+	pr_check();
+}
+
+void pr_sync(void)
+{
+	if (fflush(stdout) == EOF)
+		pr_fail(errno ? errno : EIO);
 }
 
 void pr_nest_begin(const char *key)
@@ -312,6 +331,19 @@ void pr_service_table(const struct nflb_service *svc)
 		pr_u64("seed", svc->seed);
 }
 
+void pr_service_timeouts(const struct nflb_service *svc, bool zeros)
+{
+	bool tcp = zeros && svc->proto == IPPROTO_TCP;
+	bool udp = zeros && svc->proto == IPPROTO_UDP;
+
+	if (tcp || svc->timeout_tcp)
+		pr_u64("timeout-tcp", svc->timeout_tcp);
+	if (tcp || svc->timeout_tcp_fin)
+		pr_u64("timeout-tcp-fin", svc->timeout_tcp_fin);
+	if (udp || svc->timeout_udp)
+		pr_u64("timeout-udp", svc->timeout_udp);
+}
+
 void pr_backend_opts(const struct nflb_backend *be)
 {
 	char num[16];
@@ -348,6 +380,7 @@ void pr_text(const char *fmt, ...)
 	if (!len || text[len - 1] != '\n')
 		putchar('\n');
 	free(text);
+	pr_check();
 }
 
 int pr_flush(void)

@@ -50,7 +50,19 @@ void pr_endpoint(const char *addr_key, const char *port_key,
  * a service's table-size, hash and seed; a backend's weight and state.
  */
 void pr_service_table(const struct nflb_service *svc);
+/*
+ * A service's conntrack timeouts, "timeout-tcp S" and so on, those not 0
+ * (0: conntrack's defaults, which the kernel does not report).  With
+ * ZEROS, every timeout of the service's protocol, 0 included: a change's
+ * full state, as monitor prints a "service set".
+ */
+void pr_service_timeouts(const struct nflb_service *svc, bool zeros);
 void pr_backend_opts(const struct nflb_backend *be);
+/*
+ * Write what was printed so far now (text shown before a slow step); a
+ * failure is reported by pr_flush(), with its errno.
+ */
+void pr_sync(void);
 /* A whole line of text (headers, notes); nothing in JSON. */
 void pr_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write the JSON document (nothing in text); 0, or -1 on a write error. */

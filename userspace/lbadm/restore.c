@@ -4,8 +4,8 @@
  *
  * The whole file is checked before anything changes: every line is parsed
  * with lbadm's own parsers, then applied in order to a model of the
- * kernel's configuration (dumped first).  Any error: every one is reported
- * as FILE:LINE: message, and nothing is sent.  Otherwise the requests go
+ * kernel's configuration (dumped first).  Any error: the first 50 are
+ * reported as FILE:LINE: message, then how many more, and nothing is sent.  Otherwise the requests go
  * in batches (a "service add" and the "backend add" lines after it become
  * one SERVICE_NEW, the table built once).  If the kernel still rejects a
  * request (what the model cannot foresee: memory, a change made meanwhile
@@ -64,14 +64,25 @@ static int rollback(struct nflb_nl *nl, struct lbadm_conf *orig)
 	return ret;
 }
 
+/*
+ * The first errors, in line order: enough to fix a file, where all of a
+ * file that is not one (200,000 lines of something else) would bury the
+ * terminal and the count.
+ */
+#define RESTORE_MAX_ERRORS 50
+
 static void print_errors(const char *name, struct lbadm_errors *errs,
 			 int nerr)
 {
 	size_t i;
 
 	lbadm_errors_sort(errs);
-	for (i = 0; i < errs->n; i++)
+	for (i = 0; i < errs->n && i < RESTORE_MAX_ERRORS; i++)
 		fprintf(stderr, "%s\n", errs->v[i].msg);
+	if (errs->n > RESTORE_MAX_ERRORS)
+		fprintf(stderr, "%s: ... and %zu more error%s\n", name,
+			errs->n - RESTORE_MAX_ERRORS,
+			errs->n - RESTORE_MAX_ERRORS == 1 ? "" : "s");
 	lbadm_err("restore: %d error%s in %s, nothing changed", nerr,
 		  nerr == 1 ? "" : "s", name);
 }

@@ -10,6 +10,7 @@
 
 #include "lbadm.h"
 #include "model.h"
+#include "print.h"
 #include "save.h"
 #include "util.h"
 
@@ -74,6 +75,11 @@ int cmd_save(int argc, char **argv)
 
 	if (argc > 1) {
 		lbadm_err("save: unexpected argument \"%s\"", argv[1]);
+		return 1;
+	}
+	/* Its output is commands: text, never the JSON -j promises. */
+	if (lbadm_json) {
+		lbadm_err("save: no JSON output (save writes lbadm commands; \"lbadm -j service show\" lists the configuration in JSON)");
 		return 1;
 	}
 	nl = lbadm_open();

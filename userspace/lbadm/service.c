@@ -98,12 +98,7 @@ static int print_service(const struct nflb_service *svc, void *data)
 	pr_endpoint("vip", "port", svc->family, &svc->addr, true, svc->port);
 	pr_service_table(svc);
 	pr_flag("snat", svc->snat);
-	if (svc->timeout_tcp)
-		pr_u64("timeout-tcp", svc->timeout_tcp);
-	if (svc->timeout_tcp_fin)
-		pr_u64("timeout-tcp-fin", svc->timeout_tcp_fin);
-	if (svc->timeout_udp)
-		pr_u64("timeout-udp", svc->timeout_udp);
+	pr_service_timeouts(svc, false);
 	if (flowcount)
 		pr_u64("flows", lbadm_flowcount_service(flowcount, svc));
 	print_stats(&svc->stats);
@@ -139,16 +134,21 @@ int cmd_service(int argc, char **argv)
 	if (req.op == LBADM_OP_TABLE)
 		return lbadm_table(&req);
 
-	if (req.op == LBADM_OP_SHOW && lbadm_stats) {
-		flowcount = lbadm_flowcount_load();
-		if (!flowcount)
-			return 1;
-	}
+	/* A show prints a document (-j) whatever fails: [] if nothing. */
 	nl = lbadm_open();
 	if (!nl) {
 		if (req.op == LBADM_OP_SHOW)
 			pr_flush();
 		return 1;
+	}
+	/* After the module's check: its absence is what to say first. */
+	if (req.op == LBADM_OP_SHOW && lbadm_stats) {
+		flowcount = lbadm_flowcount_load();
+		if (!flowcount) {
+			pr_flush();
+			nflb_nl_close(nl);
+			return 1;
+		}
 	}
 	switch (req.op) {
 	case LBADM_OP_ADD:

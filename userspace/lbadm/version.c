@@ -31,7 +31,7 @@ int cmd_version(int argc, char **argv)
 	pr_str("lbadm", LBADM_VERSION);
 	if (!lbadm_json)
 		pr_end();
-	fflush(stdout);
+	pr_sync();
 	nl = lbadm_open();
 	if (!nl)
 		goto out_flush;

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 87
+ktap_plan 108
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -87,6 +87,60 @@ check "-j version without a kernel: lbadm's version alone" \
 check "-p version is indented JSON" json_fails \
 	"$(printf '[\n  {\n    "lbadm": "%s"\n  }\n]' "$version")" -p version
 check "-j is a global option" sh -c "'$lbadm' -j help >/dev/null"
+# Every command that shows something prints exactly one JSON document
+# with -j, whatever fails (issue 11: "-j flow show" printed nothing).
+one_document() {	# one_document ARGS...: stdout is one JSON document
+	local out rc
+	out=$("$lbadm" "$@" 2>/dev/null)
+	rc=$?
+	if [ "$rc" = 1 ] && python3 -c '
+import json, sys
+json.loads(sys.argv[1])' "$out" 2>/dev/null; then
+		return 0
+	fi
+	echo "lbadm $* -> exit $rc, stdout '$out'"
+	return 1
+}
+for args in "-j service" "-j service show tcp $vip" "-j -s service show" \
+	"-j flow" "-j flow show" "-j flow show tcp $vip" \
+	"-j flow show backend 10.0.0.1" "-p flow show" "-j -s flow show" \
+	"-j service table tcp $vip" "-p version"; do
+	check "lbadm $args without a kernel: one JSON document" \
+		one_document $args
+done
+# -s reads conntrack, which needs CAP_NET_ADMIN: without it, still a
+# document, and the module's absence is what is said first.
+unprivileged_stats() {
+	local out err
+	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$lbadm" -j -s service show 2>&1 >/dev/null)
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$lbadm" -j -s service show 2>/dev/null)
+	echo "stdout '$out', stderr '$err'"
+	[ "$out" = "[]" ] && grep -q 'is the nflb module loaded' <<< "$err"
+}
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$lbadm" -V >/dev/null 2>&1; then
+	check "-j -s service show without CAP_NET_ADMIN: [], the module named" \
+		unprivileged_stats
+else
+	ktap_result "-j -s service show without CAP_NET_ADMIN (needs root and setpriv)" 4
+fi
+# Changes print nothing, with or without -j (ip -j does the same).
+no_output() {
+	local args out
+	for args in flush "stats zero" "service add tcp $vip" \
+		"service set tcp $vip seed 1" "service del tcp $vip" \
+		"backend add tcp $vip 10.0.0.1" "backend del tcp $vip 10.0.0.1" \
+		"restore /dev/null"; do
+		out=$("$lbadm" -j $args 2>/dev/null)
+		[ $? = 1 ] && [ -z "$out" ] || { echo "lbadm -j $args: '$out'"; return 1; }
+	done
+}
+check "-j changes print nothing" no_output
+bad "-j save is refused: its output is commands, not JSON" \
+	'save: no JSON output (save writes lbadm commands; "lbadm -j service show" lists the configuration in JSON)' \
+	-j save
 check "help lists stats zero" grep -qx '  lbadm stats zero \[tcp|udp VIP:PORT\]' <<< "$usage"
 check "help lists monitor" grep -qx '  lbadm monitor' <<< "$usage"
 
@@ -166,6 +220,25 @@ bad "stats zero: extra argument" 'unexpected argument "all" for stats zero' \
 	stats zero tcp $vip all
 bad "monitor takes no argument" 'monitor: unexpected argument "tcp"' monitor tcp
 
+# A write error is reported with its errno and exit 1 (issue 11: version
+# said "Input/output error" for a full disk, help said nothing, exit 0).
+full() {	# full WANT ARGS...: lbadm ARGS > /dev/full exits 1, says WANT
+	local want=$1 err
+	shift
+	err=$("$lbadm" "$@" 2>&1 > /dev/full)
+	[ $? = 1 ] && grep -qxF "lbadm: $want" <<< "$err" && return 0
+	echo "lbadm $* > /dev/full: $err"
+	return 1
+}
+for args in version "-j version" help -V "service help" "-j flow show"; do
+	if [ -w /dev/full ]; then
+		check "lbadm $args > /dev/full: the write error, with its errno" \
+			full "cannot write the output: No space left on device" $args
+	else
+		ktap_result "lbadm $args > /dev/full (no /dev/full)" 4
+	fi
+done
+
 # save and restore: arguments, and a restore file's syntax errors are
 # reported by line even without the module.
 check "help lists save" grep -qx '  lbadm save' <<< "$usage"
@@ -193,6 +266,21 @@ restore_lines() {
 		grep -qF 'lbadm: restore: 2 errors in <stdin>, nothing changed' <<< "$out"
 }
 check "restore names each bad line" restore_lines
+# A file of 200,000 bad lines: the first 50 errors, then how many more
+# (issue 11: every one of them was printed).
+restore_many() {
+	local out
+	out=$(yes 'service add tcp 192.0.2.1:80 bogus' | head -n 200000 |
+		"$lbadm" restore - 2>&1 | grep -v 'is the nflb module loaded')
+	head -n 3 <<< "$out"
+	tail -n 3 <<< "$out"
+	[ "$(wc -l <<< "$out")" = 52 ] &&
+		[ "$(grep -c '^<stdin>:[0-9]*: unknown option "bogus"' <<< "$out")" = 50 ] &&
+		grep -qxF '<stdin>:50: unknown option "bogus" for service add' <<< "$out" &&
+		grep -qxF '<stdin>: ... and 199950 more errors' <<< "$out" &&
+		grep -qxF 'lbadm: restore: 200000 errors in <stdin>, nothing changed' <<< "$out"
+}
+check "restore of 200,000 bad lines prints 50 and a count" restore_many
 
 # The manual page renders without warnings, and its SYNOPSIS holds every
 # command form of "lbadm help", whole lines, so that the two cannot drift.

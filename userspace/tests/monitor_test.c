@@ -2,7 +2,10 @@
 /*
  * Host unit tests of `lbadm monitor`'s lines: lbadm_print_event() through
  * lbadm's output API (monitor.c and print.c linked in), in text and in
- * JSON lines, on stdout captured in a temporary file.
+ * JSON lines, on stdout captured in a temporary file.  The events are
+ * given as parsed structures, or as netlink messages built as the kernel
+ * sends them and parsed by libnflbnl's nflb_event_dispatch(), the path of
+ * `lbadm monitor` from the socket to the line.
  */
 
 #include <arpa/inet.h>
@@ -13,8 +16,10 @@
 
 #include <jansson.h>
 
+#include "internal.h"
 #include "ktap.h"
 #include "monitor.h"
+#include "nlbuild.h"
 #include "print.h"
 #include "util.h"
 
@@ -43,9 +48,36 @@ void lbadm_nl_err(struct nflb_nl *nl, const char *what)
 
 static char out[4096];
 
-/* Run lbadm_print_event() with stdout in a file; its output in OUT. */
-static const char *capture(uint8_t cmd, const struct nflb_service *svc,
-			   const struct nflb_backend *be)
+/* The event lbadm_print_event() is given: structures or a message. */
+static struct {
+	uint8_t cmd;
+	const struct nflb_service *svc;
+	const struct nflb_backend *be;
+	const struct nlmsghdr *nlh;
+	int ret;		/* nflb_event_dispatch()'s */
+} ev;
+
+/* What `lbadm monitor` does with each message received. */
+static int print_cb(uint8_t cmd, const struct nflb_service *svc,
+		    const struct nflb_backend *be, void *data)
+{
+	(void)data;
+	lbadm_print_event(cmd, svc, be);
+	return 0;
+}
+
+static void print_ev(void)
+{
+	const char *why;
+
+	if (ev.nlh)
+		ev.ret = nflb_event_dispatch(ev.nlh, print_cb, NULL, &why);
+	else
+		lbadm_print_event(ev.cmd, ev.svc, ev.be);
+}
+
+/* Print EV with stdout in a file; its output in OUT. */
+static const char *capture_ev(void)
 {
 	FILE *tmp = tmpfile();
 	size_t n;
@@ -57,7 +89,7 @@ static const char *capture(uint8_t cmd, const struct nflb_service *svc,
 	fflush(stdout);
 	saved = dup(STDOUT_FILENO);
 	dup2(fileno(tmp), STDOUT_FILENO);
-	lbadm_print_event(cmd, svc, be);
+	print_ev();
 	fflush(stdout);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
@@ -65,6 +97,27 @@ static const char *capture(uint8_t cmd, const struct nflb_service *svc,
 	n = fread(out, 1, sizeof(out) - 1, tmp);
 	out[n] = '\0';
 	fclose(tmp);
+	return out;
+}
+
+static const char *capture(uint8_t cmd, const struct nflb_service *svc,
+			   const struct nflb_backend *be)
+{
+	ev.cmd = cmd;
+	ev.svc = svc;
+	ev.be = be;
+	ev.nlh = NULL;
+	return capture_ev();
+}
+
+/* A message's event printed: its output, or "" if it did not parse. */
+static const char *capture_msg(const struct nlmsghdr *nlh)
+{
+	ev.nlh = nlh;
+	capture_ev();
+	ev.nlh = NULL;
+	if (ev.ret != 0)
+		out[0] = '\0';
 	return out;
 }
 
@@ -108,7 +161,7 @@ static void text_service(void)
 			    "service add tcp 192.0.2.10:80 table-size 65537 hash source seed 18446744073709551615 snat\n"));
 	s.snat = 0;
 	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_SERVICE_SET, &s, NULL),
-			    "service set tcp 192.0.2.10:80 table-size 65537 hash source seed 18446744073709551615 no-snat\n"));
+			    "service set tcp 192.0.2.10:80 table-size 65537 hash source seed 18446744073709551615 no-snat timeout-tcp 0 timeout-tcp-fin 0\n"));
 	s.present = NFLB_BIT(NFLB_SVC_A_PORT);	/* a deletion: key only */
 	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_SERVICE_DEL, &s, NULL),
 			    "service del tcp 192.0.2.10:80\n"));
@@ -195,10 +248,123 @@ static void json_events(void)
 	lbadm_json = false;
 }
 
+/*
+ * Service events as the kernel sends them (nl_event.c): the key, then for
+ * SERVICE_NEW and SERVICE_SET every option, the timeouts only when not 0.
+ */
+static char msgbuf[4096];
+
+static struct nlmsghdr *svc_event(uint8_t cmd, uint8_t proto,
+				  uint32_t t_tcp, uint32_t t_fin,
+				  uint32_t t_udp)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct in_addr a;
+
+	memset(msgbuf, 0, sizeof(msgbuf));
+	nlh = nflb_msg_put_header(msgbuf, 0x42, cmd, 0);
+	inet_pton(AF_INET, "192.0.2.10", &a);
+	nest = mnl_attr_nest_start(nlh, NFLB_A_SERVICE);
+	mnl_attr_put_u16(nlh, NFLB_SVC_A_FAMILY, AF_INET);
+	mnl_attr_put_u8(nlh, NFLB_SVC_A_PROTO, proto);
+	mnl_attr_put(nlh, NFLB_SVC_A_ADDR, sizeof(a), &a);
+	mnl_attr_put_u16(nlh, NFLB_SVC_A_PORT, 80);
+	if (cmd != NFLB_CMD_SERVICE_DEL) {
+		mnl_attr_put_u32(nlh, NFLB_SVC_A_TABLE_SIZE, 251);
+		mnl_attr_put_u8(nlh, NFLB_SVC_A_HASH, NFLB_HASH_5TUPLE);
+		put_u64_pad(nlh, NFLB_SVC_A_SEED, 7, NFLB_SVC_A_PAD);
+		mnl_attr_put_u8(nlh, NFLB_SVC_A_SNAT, 0);
+		if (t_tcp)
+			mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_TCP, t_tcp);
+		if (t_fin)
+			mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_TCP_FIN,
+					 t_fin);
+		if (t_udp)
+			mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_UDP, t_udp);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* Text: the timeouts as `service show` prints them, after the options. */
+static void text_timeouts(void)
+{
+	lbadm_json = false;
+	KTAP_EXPECT(!strcmp(capture_msg(svc_event(NFLB_CMD_SERVICE_NEW,
+						  IPPROTO_TCP, 600, 30, 0)),
+			    "service add tcp 192.0.2.10:80 table-size 251 hash 5tuple seed 7 timeout-tcp 600 timeout-tcp-fin 30\n"));
+	KTAP_EXPECT(!strcmp(capture_msg(svc_event(NFLB_CMD_SERVICE_NEW,
+						  IPPROTO_UDP, 0, 0, 45)),
+			    "service add udp 192.0.2.10:80 table-size 251 hash 5tuple seed 7 timeout-udp 45\n"));
+	/* No timeout: none printed, conntrack's defaults. */
+	KTAP_EXPECT(!strcmp(capture_msg(svc_event(NFLB_CMD_SERVICE_NEW,
+						  IPPROTO_TCP, 0, 0, 0)),
+			    "service add tcp 192.0.2.10:80 table-size 251 hash 5tuple seed 7\n"));
+	/*
+	 * A set's event is the service's whole state: a timeout of its
+	 * protocol that is absent was set back to 0, and says so.
+	 */
+	KTAP_EXPECT(!strcmp(capture_msg(svc_event(NFLB_CMD_SERVICE_SET,
+						  IPPROTO_TCP, 600, 0, 0)),
+			    "service set tcp 192.0.2.10:80 table-size 251 hash 5tuple seed 7 no-snat timeout-tcp 600 timeout-tcp-fin 0\n"));
+	KTAP_EXPECT(!strcmp(capture_msg(svc_event(NFLB_CMD_SERVICE_SET,
+						  IPPROTO_UDP, 0, 0, 0)),
+			    "service set udp 192.0.2.10:80 table-size 251 hash 5tuple seed 7 no-snat timeout-udp 0\n"));
+	KTAP_EXPECT(!strcmp(capture_msg(svc_event(NFLB_CMD_SERVICE_DEL,
+						  IPPROTO_TCP, 0, 0, 0)),
+			    "service del tcp 192.0.2.10:80\n"));
+}
+
+/* JSON: the timeouts as fields of `service show -j`, integers. */
+static void json_timeouts(void)
+{
+	json_t *j, *want;
+
+	lbadm_json = true;
+	pr_stream();
+	capture_msg(svc_event(NFLB_CMD_SERVICE_NEW, IPPROTO_TCP, 600, 30, 0));
+	j = json_line();
+	want = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:b, s:i, s:i}",
+			 "event", "service-add", "proto", "tcp",
+			 "vip", "192.0.2.10", "port", 80, "table-size", 251,
+			 "hash", "5tuple", "seed", 7, "snat", 0,
+			 "timeout-tcp", 600, "timeout-tcp-fin", 30);
+	KTAP_EXPECT(j && json_equal(j, want));
+	json_decref(j);
+	json_decref(want);
+
+	capture_msg(svc_event(NFLB_CMD_SERVICE_SET, IPPROTO_UDP, 0, 0, 4000000));
+	j = json_line();
+	want = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:b, s:i}",
+			 "event", "service-set", "proto", "udp",
+			 "vip", "192.0.2.10", "port", 80, "table-size", 251,
+			 "hash", "5tuple", "seed", 7, "snat", 0,
+			 "timeout-udp", 4000000);
+	KTAP_EXPECT(j && json_equal(j, want));
+	json_decref(j);
+	json_decref(want);
+
+	/* A set back to conntrack's defaults: 0, not absent. */
+	capture_msg(svc_event(NFLB_CMD_SERVICE_SET, IPPROTO_TCP, 0, 0, 0));
+	j = json_line();
+	want = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:b, s:i, s:i}",
+			 "event", "service-set", "proto", "tcp",
+			 "vip", "192.0.2.10", "port", 80, "table-size", 251,
+			 "hash", "5tuple", "seed", 7, "snat", 0,
+			 "timeout-tcp", 0, "timeout-tcp-fin", 0);
+	KTAP_EXPECT(j && json_equal(j, want));
+	json_decref(j);
+	json_decref(want);
+	lbadm_json = false;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(text_service),
 	KTAP_CASE(text_backend),
 	KTAP_CASE(json_events),
+	KTAP_CASE(text_timeouts),
+	KTAP_CASE(json_timeouts),
 };
 
 KTAP_MAIN("lbadm_monitor", cases)
