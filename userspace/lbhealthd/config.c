@@ -55,56 +55,21 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 		cfg_parse_services(c, m, cfg);
 }
 
-/* The whole file in memory (libconfig reads it from there). */
-static char *read_file(const char *path, int *error)
-{
-	char *text = NULL;
-	size_t len = 0;
-	ssize_t n;
-	FILE *f;
-
-	f = fopen(path, "r");
-	if (!f) {
-		*error = errno;
-		return NULL;
-	}
-	/* Up to the first NUL byte, which a text file does not have. */
-	n = getdelim(&text, &len, '\0', f);
-	if (n < 0 && ferror(f)) {
-		*error = errno;
-	} else if (n < 0) {
-		/* An empty file: an empty configuration. */
-		free(text);
-		text = strdup("");
-		if (!text)
-			*error = ENOMEM;
-		fclose(f);
-		return text;
-	} else if (memchr(text, '\0', n)) {
-		*error = EILSEQ;
-	} else {
-		fclose(f);
-		return text;
-	}
-	free(text);
-	fclose(f);
-	return NULL;
-}
-
 int hc_config_load(const char *path, struct hc_config *cfg, hc_errfn err,
 		   void *data)
 {
 	struct hc_ctx c = { .path = path, .err = err, .data = data };
 	char *text, *dir, *slash, line[1024];
 	config_t lc;
-	int error = 0;
+	size_t len;
+	int error;
 
 	memset(cfg, 0, sizeof(*cfg));
-	text = read_file(path, &error);
-	if (!text) {
-		snprintf(line, sizeof(line), "%s:0: cannot read: %s",
-			 path, error == EILSEQ ? "not a text file (NUL byte)" :
-			 strerror(error));
+	/* The whole file in memory: libconfig reads it from there. */
+	error = nflb_read_file(path, &text, &len);
+	if (error) {
+		snprintf(line, sizeof(line), "%s:0: cannot read: %s", path,
+			 nflb_read_error(error));
 		if (err)
 			err(line, data);
 		return 1;

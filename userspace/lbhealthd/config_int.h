@@ -100,10 +100,13 @@ const char *cfg_get_string(struct hc_ctx *c, const config_setting_t *s,
 /* A non-empty string with no control character (and no blank if !BLANKS). */
 const char *cfg_get_text(struct hc_ctx *c, const config_setting_t *s,
 			 const char *key, bool blanks);
-/* One of NAMES (NULL-terminated): its index, or -1 (reported). */
+/*
+ * A string, one of the names of TAB: its value in *V, 0; or -1 (reported,
+ * with the choices in the order of TAB).
+ */
 int cfg_get_enum(struct hc_ctx *c, const config_setting_t *s,
-		 const char *key, const char *const *names,
-		 const char *choices);
+		 const char *key, const struct nflb_name *tab,
+		 unsigned int *v);
 /* Seconds as an integer or a float, in milliseconds within [MIN, MAX]. */
 int cfg_get_seconds(struct hc_ctx *c, const config_setting_t *s,
 		    const char *key, uint32_t min, uint32_t max, uint32_t *ms);

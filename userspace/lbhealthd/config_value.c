@@ -162,20 +162,19 @@ const char *cfg_get_text(struct hc_ctx *c, const config_setting_t *s,
 	return v;
 }
 
-/* One of NAMES (NULL-terminated); its index, or -1 (reported). */
 int cfg_get_enum(struct hc_ctx *c, const config_setting_t *s,
-		 const char *key, const char *const *names,
-		 const char *choices)
+		 const char *key, const struct nflb_name *tab,
+		 unsigned int *v)
 {
-	const char *v = cfg_get_string(c, s, key);
-	int i;
+	const char *name = cfg_get_string(c, s, key);
+	char choices[128];
 
-	if (!v)
+	if (!name)
 		return -1;
-	for (i = 0; names[i]; i++)
-		if (strcmp(v, names[i]) == 0)
-			return i;
-	cfg_report(c, s, key, "invalid value \"%s\" (%s)", v, choices);
+	if (nflb_enum_value(tab, name, v) == 0)
+		return 0;
+	cfg_report(c, s, key, "invalid value \"%s\" (%s)", name,
+		   nflb_enum_choices(tab, choices, sizeof(choices)));
 	return -1;
 }
 

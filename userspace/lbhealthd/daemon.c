@@ -71,8 +71,8 @@ static void reload(struct hc_daemon *d)
 	}
 	for (i = 0; i < d->n_svcs; i++) {
 		for (j = 0; j < cfg.n_services; j++)
-			if (hc_service_same_key(&d->svcs[i].conf->svc,
-						&cfg.services[j].svc))
+			if (nflb_service_same_key(&d->svcs[i].conf->svc,
+						  &cfg.services[j].svc))
 				break;
 		if (j == cfg.n_services) {
 			gone[n_gone] = d->svcs[i].conf->svc;

@@ -895,55 +895,27 @@ static void test_status_match(void)
 	KTAP_EXPECT(!hc_status_match(&c, 200));
 }
 
-static void test_keys_and_names(void)
+/* Service and backend keys are libnflbnl's (key_test); the names here. */
+static void test_names(void)
 {
-	struct nflb_service a, b;
-	struct nflb_backend x, y;
+	char buf[64];
 
-	memset(&a, 0, sizeof(a));
-	a.family = AF_INET;
-	a.proto = IPPROTO_TCP;
-	a.port = 80;
-	inet_pton(AF_INET, "10.0.0.1", &a.addr);
-	b = a;
-	b.table_size = 251;		/* options are not the key */
-	b.present = ~0U;
-	KTAP_EXPECT(hc_service_same_key(&a, &b));
-	b.proto = IPPROTO_UDP;
-	KTAP_EXPECT(!hc_service_same_key(&a, &b));
-	b = a;
-	b.port = 81;
-	KTAP_EXPECT(!hc_service_same_key(&a, &b));
-	b = a;
-	inet_pton(AF_INET, "10.0.0.2", &b.addr);
-	KTAP_EXPECT(!hc_service_same_key(&a, &b));
-	b = a;
-	b.family = AF_INET6;
-	KTAP_EXPECT(!hc_service_same_key(&a, &b));
-
-	memset(&x, 0, sizeof(x));
-	x.family = AF_INET6;
-	x.port = 80;
-	inet_pton(AF_INET6, "2001:db8::1", &x.addr);
-	y = x;
-	y.weight = 7;
-	y.state = NFLB_BACKEND_DOWN;
-	KTAP_EXPECT(hc_backend_same_key(&x, &y));
-	y.port = 8080;
-	KTAP_EXPECT(!hc_backend_same_key(&x, &y));
-	y = x;
-	inet_pton(AF_INET6, "2001:db8::2", &y.addr);
-	KTAP_EXPECT(!hc_backend_same_key(&x, &y));
-
-	KTAP_EXPECT(strcmp(hc_check_type_name(HC_CHECK_TCP), "tcp") == 0);
-	KTAP_EXPECT(strcmp(hc_check_type_name(HC_CHECK_HTTP), "http") == 0);
-	KTAP_EXPECT(strcmp(hc_check_type_name(HC_CHECK_HTTPS), "https") == 0);
-	KTAP_EXPECT(strcmp(hc_check_type_name(HC_CHECK_UDP), "udp") == 0);
-	KTAP_EXPECT(strcmp(hc_check_type_name(HC_CHECK_EXEC), "exec") == 0);
-	KTAP_EXPECT(hc_check_type_name((enum hc_check_type)99) == NULL);
+	KTAP_EXPECT(strcmp(nflb_enum_name(hc_check_type_names, HC_CHECK_TCP),
+			   "tcp") == 0);
+	KTAP_EXPECT(strcmp(nflb_enum_name(hc_check_type_names, HC_CHECK_HTTP),
+			   "http") == 0);
+	KTAP_EXPECT(strcmp(nflb_enum_name(hc_check_type_names,
+					  HC_CHECK_HTTPS), "https") == 0);
+	KTAP_EXPECT(strcmp(nflb_enum_name(hc_check_type_names, HC_CHECK_UDP),
+			   "udp") == 0);
+	KTAP_EXPECT(strcmp(nflb_enum_name(hc_check_type_names, HC_CHECK_EXEC),
+			   "exec") == 0);
+	KTAP_EXPECT(nflb_enum_name(hc_check_type_names, 99) == NULL);
+	KTAP_EXPECT(strcmp(nflb_enum_choices(hc_check_type_names, buf,
+					     sizeof(buf)),
+			   "tcp, http, https, udp or exec") == 0);
 }
 
-/* Two loads of one file give equal checks; each field changes it. */
 static void test_check_equal(void)
 {
 	struct hc_config c1, c2;
@@ -1029,7 +1001,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_many_errors),
 	KTAP_CASE(test_include),
 	KTAP_CASE(test_status_match),
-	KTAP_CASE(test_keys_and_names),
+	KTAP_CASE(test_names),
 	KTAP_CASE(test_check_equal),
 };
 
