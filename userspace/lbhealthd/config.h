@@ -46,6 +46,7 @@ struct hc_check {
 	struct hc_status_range status[HC_MAX_STATUS_RANGES];
 	char *expect_body;		/* substring of the body, or NULL */
 	bool tls_verify;		/* https: verify the certificate */
+	char *tls_ca;			/* https: CA file; NULL: the system's */
 	/* udp */
 	uint8_t payload[HC_MAX_PAYLOAD];
 	size_t payload_len;		/* may be 0: an empty datagram */

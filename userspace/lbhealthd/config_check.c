@@ -201,6 +201,17 @@ static void parse_tls_verify(struct hc_ctx *c, const config_setting_t *m,
 	cfg_get_bool(c, m, key, &chk->tls_verify);
 }
 
+static void parse_tls_ca(struct hc_ctx *c, const config_setting_t *m,
+			 const char *key, struct hc_check *chk)
+{
+	const char *v = cfg_get_text(c, m, key, true);
+
+	if (v && v[0] != '/')
+		cfg_report(c, m, key, "\"%s\" is not an absolute path", v);
+	else if (v)
+		cfg_dup_str(c, m, key, &chk->tls_ca, v);
+}
+
 static void parse_payload(struct hc_ctx *c, const config_setting_t *m,
 			  const char *key, struct hc_check *chk)
 {
@@ -255,6 +266,7 @@ static const struct {
 	{ "expect-status", T_WEB, "http and https checks", parse_status },
 	{ "expect-body", T_WEB, "http and https checks", parse_body },
 	{ "tls-verify", T(HC_CHECK_HTTPS), "https checks", parse_tls_verify },
+	{ "tls-ca", T(HC_CHECK_HTTPS), "https checks", parse_tls_ca },
 	{ "payload", T(HC_CHECK_UDP), "udp checks", parse_payload },
 	{ "expect", T(HC_CHECK_UDP), "udp checks", parse_expect },
 	{ "command", T(HC_CHECK_EXEC), "exec checks", parse_command },
@@ -374,6 +386,7 @@ void cfg_check_free(struct hc_check *chk)
 	free(chk->path);
 	free(chk->host);
 	free(chk->expect_body);
+	free(chk->tls_ca);
 	free(chk->command);
 }
 
@@ -403,6 +416,7 @@ bool hc_check_equal(const struct hc_check *a, const struct hc_check *b)
 		      a->n_status * sizeof(a->status[0])) == 0 &&
 	       str_equal(a->expect_body, b->expect_body) &&
 	       a->tls_verify == b->tls_verify &&
+	       str_equal(a->tls_ca, b->tls_ca) &&
 	       a->payload_len == b->payload_len &&
 	       memcmp(a->payload, b->payload, a->payload_len) == 0 &&
 	       a->has_expect == b->has_expect &&

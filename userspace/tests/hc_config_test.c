@@ -426,7 +426,8 @@ static void test_ipv6(void)
 	KTAP_EXPECT(load("services = ( {\n"
 			 "  protocol = \"tcp\"; address = \"2001:db8::1\";\n"
 			 "  port = 443;\n"
-			 "  check = { type = \"https\"; tls-verify = true; };\n"
+			 "  check = { type = \"https\"; tls-verify = true;\n"
+			 "            tls-ca = \"/etc/ssl/internal-ca.pem\"; };\n"
 			 "  sorry = { address = \"2001:db8:9::1\"; };\n"
 			 "  backends = ( { address = \"2001:db8:1::1\"; },\n"
 			 "               { address = \"2001:db8:1::2\"; port = 8443; } );\n"
@@ -440,6 +441,8 @@ static void test_ipv6(void)
 	KTAP_EXPECT(s->svc.family == AF_INET6 &&
 		    addr_is(AF_INET6, &s->svc.addr, "2001:db8::1"));
 	KTAP_EXPECT(s->check.type == HC_CHECK_HTTPS && s->check.tls_verify);
+	KTAP_EXPECT(s->check.tls_ca &&
+		    strcmp(s->check.tls_ca, "/etc/ssl/internal-ca.pem") == 0);
 	KTAP_EXPECT(s->has_sorry && s->sorry.family == AF_INET6 &&
 		    s->sorry.port == 443);
 	KTAP_EXPECT(s->n_backends == 2 &&
@@ -711,6 +714,10 @@ static void test_check_rules(void)
 			 "8: services.[0].check.path: not valid for a tcp check (only for http and https checks)"));
 	KTAP_EXPECT(only(SVC("", "type = \"http\";\n tls-verify = true;", BE1),
 			 "8: services.[0].check.tls-verify: not valid for an http check (only for https checks)"));
+	KTAP_EXPECT(only(SVC("", "type = \"http\";\n tls-ca = \"/ca.pem\";", BE1),
+			 "8: services.[0].check.tls-ca: not valid for an http check (only for https checks)"));
+	KTAP_EXPECT(only(SVC("", "type = \"https\"; tls-ca = \"ca.pem\";", BE1),
+			 "7: services.[0].check.tls-ca: \"ca.pem\" is not an absolute path"));
 	KTAP_EXPECT(only(SVC("", "type = \"http\";\n command = \"true\";", BE1),
 			 "8: services.[0].check.command: not valid for an http check (only for exec checks)"));
 	KTAP_EXPECT(only(SVC("", "type = \"tcp\";\n payload = \"x\";", BE1),
@@ -956,6 +963,7 @@ static void test_check_equal(void)
 	CHANGED(b.status[0].hi = 204);
 	CHANGED(b.n_status = 2; b.status[1].lo = b.status[1].hi = 301);
 	CHANGED(b.tls_verify = true);
+	CHANGED(b.tls_ca = s1);
 	CHANGED(b.payload_len = 1; b.payload[0] = 'x');
 	CHANGED(b.has_expect = true; b.expect_len = 1; b.expect[0] = 'y');
 	CHANGED(b.command = cmd1);
