@@ -97,7 +97,9 @@ int hc_config_load(const char *path, struct hc_config *cfg, hc_errfn err,
 		goto out;
 	}
 
+	cfg_mark_bad_ints(&c, config_root_setting(&lc));
 	parse_root(&c, config_root_setting(&lc), cfg);
+	cfg_report_bad_ints(&c);
 	if (!c.n_err && !(cfg->path = strdup(path)))
 		cfg_report(&c, NULL, "path", "out of memory");
 	if (!c.n_err && !cfg->socket_path &&

@@ -27,6 +27,8 @@ void cfg_report(struct hc_ctx *c, const config_setting_t *s,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (s)
+		cfg_int_reported(s);
 	file = cfg_shown_name(c, file);
 	c->n_err++;
 	if (NFLB_ARRAY_RESERVE(c->msgs, c->cap_msgs, c->n_msgs + 1) < 0)
@@ -264,12 +266,25 @@ const char *cfg_source_text(struct hc_ctx *c, const char *file)
 	return src->text;
 }
 
+struct hc_lits **cfg_source_lits(struct hc_ctx *c, const char *file)
+{
+	struct hc_src *src;
+
+	if (!file)
+		return &c->lits;
+	src = source(c, file);
+	return src ? &src->lits : NULL;
+}
+
 void cfg_srcs_free(struct hc_ctx *c)
 {
 	struct hc_src *src;
 
+	cfg_lits_free(c->lits);
+	c->lits = NULL;
 	while ((src = c->srcs)) {
 		c->srcs = src->next;
+		cfg_lits_free(src->lits);
 		free(src->file);
 		free(src->shown);
 		free(src->text);

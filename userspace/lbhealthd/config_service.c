@@ -131,20 +131,69 @@ static ssize_t find_backend(const struct hc_service_conf *sc,
 	return -1;
 }
 
+/*
+ * The backends seen so far, by key: an open-addressing hash table of
+ * indices + 1 (0: empty), so that a duplicate is found in constant time
+ * (a service may have tens of thousands of backends).
+ */
+struct be_index {
+	size_t mask;
+	size_t *slot;
+};
+
+static uint64_t backend_hash(const struct nflb_backend *be)
+{
+	uint64_t h = NFLB_FNV1A64_INIT;
+
+	h = nflb_fnv1a64(h, &be->family, sizeof(be->family));
+	h = nflb_fnv1a64(h, &be->addr, nflb_addr_len(be->family));
+	return nflb_fnv1a64(h, &be->port, sizeof(be->port));
+}
+
+static int be_index_init(struct be_index *ix, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size *= 2;
+	ix->mask = size - 1;
+	ix->slot = calloc(size, sizeof(*ix->slot));
+	return ix->slot ? 0 : -1;
+}
+
+/*
+ * The index of the first backend of SC with the key of SC->backends[I],
+ * or I itself (then entered) if it is the first.
+ */
+static size_t be_index_first(struct be_index *ix,
+			     const struct hc_service_conf *sc, size_t i)
+{
+	const struct nflb_backend *be = &sc->backends[i].be;
+	size_t h = backend_hash(be) & ix->mask;
+
+	for (; ix->slot[h]; h = (h + 1) & ix->mask)
+		if (nflb_backend_same_key(&sc->backends[ix->slot[h] - 1].be,
+					  be))
+			return ix->slot[h] - 1;
+	ix->slot[h] = i + 1;
+	return i;
+}
+
 /* The list "backends" M of a service; -1 when out of memory. */
 static int parse_backends(struct hc_ctx *c, const config_setting_t *m,
 			  const char *base, struct hc_service_conf *sc,
 			  struct svc_state *st)
 {
-	size_t i, n = config_setting_length(m);
+	size_t i, j, n = config_setting_length(m);
 	char key[HC_KEY_MAX], a[NFLB_ADDRSTRLEN];
-	ssize_t j;
+	struct be_index ix = { 0 };
 
 	sc->backends = calloc(n, sizeof(*sc->backends));
 	st->be_ok = calloc(n, sizeof(bool));
-	if (!sc->backends || !st->be_ok) {
+	if (!sc->backends || !st->be_ok || be_index_init(&ix, n) < 0) {
 		cfg_report(c, m, cfg_kpath(key, base, "backends"),
 			   "out of memory");
+		free(ix.slot);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -159,15 +208,16 @@ static int parse_backends(struct hc_ctx *c, const config_setting_t *m,
 		sc->n_backends++;
 		if (!st->be_ok[i])
 			continue;
-		j = find_backend(sc, st, i, &bc->be);
-		if (j >= 0)
+		j = be_index_first(&ix, sc, i);
+		if (j != i)
 			cfg_report(c, b, key,
-				   "duplicate backend %s (as backends.[%zd], line %u)",
+				   "duplicate backend %s (as backends.[%zu], line %u)",
 				   nflb_addr_format(bc->be.family,
 						    &bc->be.addr, true,
 						    bc->be.port, a, sizeof(a)),
 				   j, sc->backends[j].line);
 	}
+	free(ix.slot);
 	return 0;
 }
 

@@ -616,6 +616,129 @@ static void test_out_of_range(void)
 			 "7: services.[0].check.expect: empty (leave it out to accept any reply)"));
 }
 
+/*
+ * Every integer literal past its type's range is an error wherever it is
+ * written: on the line after its key, beside a valid one of the same key,
+ * in an array, under a key nobody reads.  (libconfig 1.5 wraps a plain
+ * literal to 32 bits and clamps an L one to 64: 4294967376 reads as 80.)
+ */
+static void test_wrapped_ints(void)
+{
+	struct hc_config cfg;
+	struct errs e;
+
+	KTAP_EXPECT(only("services = ( {\n"
+			 "  protocol = \"tcp\"; address = \"10.0.0.1\";\n"
+			 "  port =\n"
+			 "    4294967376;\n"
+			 "  check = { type = \"tcp\"; };\n"
+			 "} );\n",
+			 "3: services.[0].port: integer too large (out of range 0-65535)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.1\"; port = 80; }, "
+			     "{ address = \"10.0.1.2\"; port = 4294967376; }"),
+			 "8: services.[0].backends.[1].port: integer too large (out of range 0-65535)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.1\"; weight = 4294967297; port = 80; }"),
+			 "8: services.[0].backends.[0].weight: integer too large (out of range 0-65535)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\"; interval =\n 4294967298;", BE1),
+			 "7: services.[0].check.interval: integer too large (0.1-3600 seconds)"));
+	KTAP_EXPECT(only(SVC("quorum = 0x100000001;", "type = \"tcp\";", BE1),
+			 "6: services.[0].quorum: integer too large (out of range 0-65535)"));
+	KTAP_EXPECT(only(SVC("quorum = -4294967295;", "type = \"tcp\";", BE1),
+			 "6: services.[0].quorum: integer too large (out of range 0-65535)"));
+	KTAP_EXPECT(only(SVC("seed = 99999999999999999999L;", "type = \"tcp\";",
+			     BE1),
+			 "6: services.[0].seed: integer too large for a plain literal (add an L suffix, or give it as a string)"));
+	KTAP_EXPECT(only(SVC("", "type = \"udp\"; payload = [ 1,\n 4294967297 ];",
+			     BE1),
+			 "7: services.[0].check.payload: byte [1]: integer too large (0-255)"));
+	/* Under a key nobody reads, it is still reported. */
+	KTAP_EXPECT(load("x = { y = 4294967376; };\n", &cfg, &e) == 2);
+	KTAP_EXPECT(has(&e, "1: x: unknown key"));
+	KTAP_EXPECT(has(&e, "1: x.y: integer too large"));
+	errs_free(&e);
+	/* Strings, comments and floats hold no integer literal. */
+	KTAP_EXPECT(load(SVC("name = \"4294967376 # 99999999999\"; "
+			     "/* port = 4294967376; */ // 4294967376",
+			     "type = \"tcp\"; interval = 1.5e3; "
+			     "timeout = 0.5;", BE1), &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	hc_config_free(&cfg);
+	/* The same values, in range, are read. */
+	KTAP_EXPECT(load(SVC("seed = 0xffffffffffffffffL; quorum =\n 1;",
+			     "type = \"tcp\"; port =\n 8080;",
+			     "{ address = \"10.0.1.1\"; port = 80; }, "
+			     "{ address = \"10.0.1.2\"; port = 81; }"),
+			 &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 1 && cfg.services[0].check.port == 8080 &&
+		    cfg.services[0].svc.seed == UINT64_MAX &&
+		    cfg.services[0].n_backends == 2 &&
+		    cfg.services[0].backends[1].be.port == 81);
+	hc_config_free(&cfg);
+}
+
+/*
+ * A large file is checked in time linear in its size: 20,000 backends,
+ * one of them with a wrapped port and one a duplicate.
+ */
+#define MANY_BACKENDS	20000
+
+static char *many_backends(size_t bad, size_t dup)
+{
+	size_t i, len = 0, cap = 256 + MANY_BACKENDS * 64;
+	char *text = malloc(cap);
+
+	len += snprintf(text + len, cap - len,
+			"services = ( {\n"
+			"  protocol = \"tcp\"; address = \"10.0.0.1\"; port = 80;\n"
+			"  check = { type = \"tcp\"; };\n"
+			"  backends = (\n");
+	for (i = 0; i < MANY_BACKENDS; i++)
+		len += snprintf(text + len, cap - len,
+				"    { address = \"10.%zu.%zu.%zu\"; port = %s; }%s\n",
+				1 + (i == dup ? 0 : i) / 65536,
+				(i == dup ? 0 : i) / 256 % 256,
+				(i == dup ? 0 : i) % 256,
+				i == bad ? "4294967376" : "80",
+				i + 1 < MANY_BACKENDS ? "," : "");
+	snprintf(text + len, cap - len, "  );\n} );\n");
+	return text;
+}
+
+static void test_many_backends(void)
+{
+	struct hc_config cfg;
+	struct errs e;
+	char *text, want[160];
+
+	text = many_backends(SIZE_MAX, SIZE_MAX);
+	KTAP_EXPECT(load(text, &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	free(text);
+	KTAP_EXPECT(cfg.n_services == 1 &&
+		    cfg.services[0].n_backends == MANY_BACKENDS &&
+		    cfg.services[0].backends[MANY_BACKENDS - 1].line ==
+		    MANY_BACKENDS + 4 &&
+		    addr_is(AF_INET,
+			    &cfg.services[0].backends[MANY_BACKENDS - 1].be.addr,
+			    "10.1.78.31"));
+	hc_config_free(&cfg);
+
+	text = many_backends(15000, 17000);
+	KTAP_EXPECT(load(text, &cfg, &e) == 2);
+	free(text);
+	KTAP_EXPECT(has(&e, "15005: services.[0].backends.[15000].port: integer too large (out of range 0-65535)"));
+	snprintf(want, sizeof(want),
+		 "17005: services.[0].backends.[17000]: duplicate backend 10.1.0.0:80 (as backends.[0], line 5)");
+	KTAP_EXPECT(has(&e, want));
+	errs_free(&e);
+}
+
 static void test_prime_rule(void)
 {
 	struct hc_config cfg;
@@ -875,6 +998,28 @@ static void test_include(void)
 	strcpy(path, inc);
 	KTAP_EXPECT(has(&e, "2: services.[0].port: 70000 is out of range (0-65535)"));
 	errs_free(&e);
+
+	/* A wrapped integer in an included file, after one in the main. */
+	write_conf("{ protocol = \"tcp\"; address = \"10.0.0.2\";\n"
+		   "  port = 80; check = { type = \"tcp\"; rise = 4294967298; }; }\n");
+	strcpy(inc, path);
+	write_conf("");
+	strcpy(main_path, path);
+	{
+		FILE *f = fopen(main_path, "a");
+
+		fprintf(f, "services = ( { protocol = \"tcp\"; address = \"10.0.0.1\";\n"
+			"  port = 80; check = { type = \"tcp\"; fall = 4294967299; }; },\n"
+			"@include \"%s\"\n);\n", strrchr(inc, '/') + 1);
+		fclose(f);
+	}
+	memset(&e, 0, sizeof(e));
+	KTAP_EXPECT(hc_config_load(main_path, &cfg, collect, &e) == 2);
+	strcpy(path, main_path);
+	KTAP_EXPECT(has(&e, "2: services.[0].check.fall: integer too large (out of range 1-100)"));
+	strcpy(path, inc);
+	KTAP_EXPECT(has(&e, "2: services.[1].check.rise: integer too large (out of range 1-100)"));
+	errs_free(&e);
 }
 
 static void test_status_match(void)
@@ -999,6 +1144,8 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_unknown_keys),
 	KTAP_CASE(test_wrong_types),
 	KTAP_CASE(test_out_of_range),
+	KTAP_CASE(test_wrapped_ints),
+	KTAP_CASE(test_many_backends),
 	KTAP_CASE(test_prime_rule),
 	KTAP_CASE(test_bad_addresses),
 	KTAP_CASE(test_family_mismatch),
