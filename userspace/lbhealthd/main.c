@@ -15,7 +15,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: lbhealthd [-c FILE] [-f] [-t] [-s SOCKET] [-w] [-v]\n"
-		"       lbhealthd [-s SOCKET] status [-j]\n"
+		"       lbhealthd [-c FILE] [-s SOCKET] status [-j]\n"
 		"\n"
 		"  -c, --config FILE   configuration (default " HC_DEFAULT_CONFIG ")\n"
 		"  -f, --foreground    stay in the foreground, log to stderr\n"
@@ -40,6 +40,34 @@ static void log_err(const char *msg, void *data)
 	hc_log(LOG_ERR, "%s", msg);
 }
 
+/*
+ * `status`: ask the daemon at -s SOCKET, else at the file's status-socket
+ * (the file of -c, or the default one if it exists), else at the default
+ * socket.  A file given with -c that cannot be used is said, not ignored.
+ */
+static int status(struct hc_daemon *d, bool config_given, bool json)
+{
+	struct hc_config cfg;
+	int errors, ret;
+
+	if (d->socket_opt)
+		return hc_status_query(d->socket_opt, json);
+	if (!config_given && access(d->config_path, F_OK) < 0)
+		return hc_status_query(HC_DEFAULT_SOCKET, json);
+	errors = hc_config_load(d->config_path, &cfg,
+				config_given ? print_err : NULL, NULL);
+	if (errors) {
+		fprintf(stderr,
+			"lbhealthd: %s: %d error%s: asking at %s\n",
+			d->config_path, errors, errors == 1 ? "" : "s",
+			HC_DEFAULT_SOCKET);
+		return hc_status_query(HC_DEFAULT_SOCKET, json);
+	}
+	ret = hc_status_query(cfg.socket_path, json);
+	hc_config_free(&cfg);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -56,6 +84,7 @@ int main(int argc, char **argv)
 	};
 	struct hc_daemon d = { .config_path = HC_DEFAULT_CONFIG };
 	bool foreground = false, test = false, verbose = false, json = false;
+	bool config_given = false;
 	char *abs;
 	int c, errors;
 
@@ -63,6 +92,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			d.config_path = optarg;
+			config_given = true;
 			break;
 		case 'f':
 			foreground = true;
@@ -106,8 +136,7 @@ int main(int argc, char **argv)
 				argv[optind + 1]);
 			return 2;
 		}
-		return hc_status_query(d.socket_opt ? d.socket_opt :
-				       HC_DEFAULT_SOCKET, json);
+		return status(&d, config_given, json);
 	}
 	if (json) {
 		fprintf(stderr, "lbhealthd: -j is an option of status\n");
