@@ -155,6 +155,8 @@ int hc_daemon_run(struct hc_daemon *d)
 	       d->n_svcs, d->n_svcs == 1 ? "" : "s", d->config_path, sock);
 	if (d->notify)
 		sd_notify(0, "READY=1");
+	if (d->on_ready)
+		d->on_ready();
 	ret = sd_event_loop(d->ev);
 	if (d->notify)
 		sd_notify(0, "STOPPING=1");

@@ -52,6 +52,7 @@ struct hc_daemon {
 	const char *socket_opt;		/* -s, overrides the file */
 	bool withdraw;			/* -w */
 	bool notify;			/* under systemd */
+	void (*on_ready)(void);		/* once running (a forked start) */
 	size_t n_svcs;
 	struct hc_svc *svcs;
 	sd_event_source *reconcile_timer;

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 18
+ktap_plan 22
 
 hc=$NFLB_TOP/build/lbhealthd
 server=$NFLB_TOP/build/nflb-server
@@ -97,6 +97,17 @@ wait "$daemon"
 check "SIGTERM: exit 0" test $? = 0
 check "STOPPING=1 is sent and the socket removed" \
 	sh -c "grep -q STOPPING=1 '$dir/notified' && test ! -e '$dir/sock'"
+
+# Without -f: the command returns once the daemon runs (0), or with its
+# error when it cannot start (1).
+"$hc" -c "$dir/hc.conf" -s "$dir/no/such/dir/sock" 2> "$dir/bgerr"
+check "without -f, a failed start exits 1" test $? = 1
+check "and says why on stderr" grep -q 'status socket .*: ' "$dir/bgerr"
+"$hc" -c "$dir/hc.conf" -s "$dir/bg.sock" 2> /dev/null
+check "without -f, a good start exits 0" test $? = 0
+bgpid=$("$hc" -s "$dir/bg.sock" status -j 2>/dev/null | sed -n 's/^ *"pid": \([0-9]*\).*/\1/p')
+check "and the daemon answers at once" test -n "$bgpid"
+[ -n "$bgpid" ] && kill "$bgpid"
 
 # The unit as `make install` writes it, checked by systemd itself.
 if command -v systemd-analyze >/dev/null; then
