@@ -87,6 +87,12 @@ void hc_svcs_free(struct hc_svc *svcs, size_t n);
 
 /* Reconcile (reconcile.c) */
 
+/*
+ * Whether S's healthy backends meet its quorum, logged when it changes
+ * (with the sorry backend's part, if it has one).
+ */
+void hc_quorum_update(struct hc_svc *s);
+
 /* A new netlink socket (the family may have come back); 0 or -1. */
 int hc_nl_reopen(struct hc_daemon *d);
 /*

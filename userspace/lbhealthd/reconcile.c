@@ -229,18 +229,25 @@ static bool *verdicts(const struct hc_svc *s)
 	return up;
 }
 
-static void log_quorum(struct hc_svc *s, bool ok)
+void hc_quorum_update(struct hc_svc *s)
 {
 	size_t i, up = 0;
 	char sorry[NFLB_ADDRSTRLEN];
+	bool ok;
 
+	for (i = 0; i < s->n_backends; i++)
+		up += s->backends[i].health.up;
+	ok = up >= s->conf->quorum;
 	if (ok == s->quorum_ok)
 		return;
 	s->quorum_ok = ok;
-	for (i = 0; i < s->n_backends; i++)
-		up += s->backends[i].health.up;
-	if (!s->conf->has_sorry)
+	if (!s->conf->has_sorry) {
+		hc_log(ok ? LOG_NOTICE : LOG_WARNING,
+		       "%s: quorum %s (%zu of %zu healthy, quorum %u)",
+		       s->conf->name, ok ? "regained" : "lost", up,
+		       s->n_backends, s->conf->quorum);
 		return;
+	}
 	nflb_addr_format(s->conf->sorry.family, &s->conf->sorry.addr,
 			 NFLB_HAS(&s->conf->sorry, NFLB_BE_A_PORT),
 			 s->conf->sorry.port, sorry, sizeof(sorry));
@@ -281,7 +288,7 @@ static int reconcile_have(struct hc_daemon *d, const struct have_list *have)
 			goto out;
 		}
 		free(up);
-		log_quorum(s, ok);
+		hc_quorum_update(s);
 		ret = hc_plan_service(&plan, &want,
 				      have_find(have, &s->conf->svc));
 		nflb_service_free(&want);

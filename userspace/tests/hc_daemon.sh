@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 22
+ktap_plan 24
 
 hc=$NFLB_TOP/build/lbhealthd
 server=$NFLB_TOP/build/nflb-server
@@ -58,6 +58,8 @@ kill "$srv"
 wait "$srv" 2>/dev/null
 check "a stopped server takes the backend down, with the reason" \
 	wait_for 6 grep -q -- 'web: backend 127.0.0.1:[0-9]* down (connection refused) after 2 failures' "$dir/log"
+check "quorum loss is logged without a sorry backend" \
+	wait_for 6 grep -q 'web: quorum lost (0 of 1 healthy, quorum 1)' "$dir/log"
 check "status shows it down" sh -c "'$hc' -s '$dir/sock' status | grep -qE '^web .* down .* failed +connection refused'"
 "$server" -t -p "$port" -l 127.0.0.1 be >/dev/null 2>&1 &
 pids+=($!)
@@ -66,6 +68,8 @@ count_eq() { [ "$(grep -c -- "$2" "$1")" = "$3" ]; }
 check "the server back brings it up" \
 	wait_for 6 count_eq "$dir/log" 'web: backend 127.0.0.1:[0-9]* up (connected) after 2 successes' 2
 sleep 1
+check "and its return" \
+	wait_for 6 grep -q 'web: quorum regained (1 of 1 healthy, quorum 1)' "$dir/log"
 check "each transition is logged once" \
 	test "$(grep -c 'web: backend .* \(up\|down\) (' "$dir/log")" = 3
 
