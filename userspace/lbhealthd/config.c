@@ -15,9 +15,11 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sys/un.h>
 
@@ -55,6 +57,46 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 		cfg_parse_services(c, m, cfg);
 }
 
+/*
+ * libconfig's error, located.  "cannot open include file" does not say
+ * which one: the @include of the error's line names it, and opening it
+ * says why.
+ */
+static void syntax_error(struct hc_ctx *c, config_t *lc, char *buf,
+			 size_t len)
+{
+	const char *file = config_error_file(lc), *text, *p, *q;
+	int n, fd, lineno = config_error_line(lc);
+	char *inc = NULL;
+
+	n = snprintf(buf, len, "%s:%d: %s", cfg_shown_name(c, file), lineno,
+		     config_error_text(lc));
+	if (strcmp(config_error_text(lc), "cannot open include file") ||
+	    n < 0 || (size_t)n >= len)
+		return;
+	text = cfg_source_text(c, file);
+	for (p = text; p && *p && --lineno > 0; p++)
+		if (!(p = strchr(p, '\n')))
+			break;
+	if (!p || !(p = strstr(p, "@include")) || !(p = strchr(p, '"')) ||
+	    !(q = strchr(p + 1, '"')))
+		return;
+	if (p[1] == '/' || !c->dir)
+		n = asprintf(&inc, "%.*s", (int)(q - p - 1), p + 1);
+	else
+		n = asprintf(&inc, "%s%s%.*s", c->dir,
+			     c->dir[strlen(c->dir) - 1] == '/' ? "" : "/",
+			     (int)(q - p - 1), p + 1);
+	if (n < 0)
+		return;
+	fd = open(inc, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	snprintf(buf + strlen(buf), len - strlen(buf), " \"%s\": %s", inc,
+		 fd >= 0 ? "unreadable" : strerror(errno));
+	free(inc);
+}
+
 int hc_config_load(const char *path, struct hc_config *cfg, hc_errfn err,
 		   void *data)
 {
@@ -88,9 +130,7 @@ int hc_config_load(const char *path, struct hc_config *cfg, hc_errfn err,
 		c.dir = dir;
 	}
 	if (config_read_string(&lc, text) != CONFIG_TRUE) {
-		snprintf(line, sizeof(line), "%s:%d: %s",
-			 cfg_shown_name(&c, config_error_file(&lc)),
-			 config_error_line(&lc), config_error_text(&lc));
+		syntax_error(&c, &lc, line, sizeof(line));
 		if (err)
 			err(line, data);
 		c.n_err = 1;

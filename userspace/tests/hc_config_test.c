@@ -999,6 +999,19 @@ static void test_include(void)
 	KTAP_EXPECT(has(&e, "2: services.[0].port: 70000 is out of range (0-65535)"));
 	errs_free(&e);
 
+	/* A missing include is named, with the reason. */
+	KTAP_EXPECT(load("services = (\n@include \"nope.conf\"\n);\n", &cfg,
+			 &e) == 1);
+	{
+		char want[512];
+
+		snprintf(want, sizeof(want),
+			 "2: cannot open include file \"%s/nope.conf\": No such file or directory",
+			 dir);
+		KTAP_EXPECT(has(&e, want));
+	}
+	errs_free(&e);
+
 	/* A wrapped integer in an included file, after one in the main. */
 	write_conf("{ protocol = \"tcp\"; address = \"10.0.0.2\";\n"
 		   "  port = 80; check = { type = \"tcp\"; rise = 4294967298; }; }\n");

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 24
+ktap_plan 25
 
 hc=$NFLB_TOP/build/lbhealthd
 server=$NFLB_TOP/build/nflb-server
@@ -119,7 +119,10 @@ if command -v systemd-analyze >/dev/null; then
 		> "$dir/lbhealthd.service"
 	check "systemd-analyze verify accepts lbhealthd.service" \
 		systemd-analyze verify --man=no "$dir/lbhealthd.service"
+	check "a reload checks the file before signalling" sh -c \
+		"grep '^ExecReload=' '$dir/lbhealthd.service' | head -n 1 | grep -q -- ' -t -c '"
 else
 	ktap_result "systemd-analyze verify accepts lbhealthd.service (not installed)" 4
+	ktap_result "a reload checks the file before signalling (not installed)" 4
 fi
 ktap_finish
