@@ -60,8 +60,8 @@ static void probe_done(const struct hc_result *res, void *data)
 	be->last_at = hc_now_usec(CLOCK_REALTIME);
 	backend_name(be, name, sizeof(name));
 	hc_log(LOG_DEBUG, "%s: %s %s check: %s (%s, %u ms)",
-	       be->svc->conf->name, name, hc_check_type_name(check->type),
-	       res->ok ? "ok" : "failed", res->reason, res->duration_ms);
+	       be->svc->conf->name, name,
+	       nflb_enum_name(hc_check_type_names, check->type), res->ok ? "ok" : "failed", res->reason, res->duration_ms);
 	if (!hc_health_feed(&be->health, res->ok, check->rise, check->fall))
 		return;
 	be->since = be->last_at;
@@ -74,6 +74,7 @@ static void probe_done(const struct hc_result *res, void *data)
 		       "%s: backend %s down (%s) after %u failure%s",
 		       be->svc->conf->name, name, res->reason, check->fall,
 		       check->fall == 1 ? "" : "s");
+	hc_quorum_update(be->svc);
 	hc_reconcile_soon(be->svc->d);
 }
 
@@ -165,11 +166,11 @@ static const struct hc_backend *find_old(const struct hc_svc *olds,
 	for (i = 0; i < n_old; i++) {
 		const struct hc_svc *o = &olds[i];
 
-		if (!hc_service_same_key(&o->conf->svc, &sc->svc) ||
+		if (!nflb_service_same_key(&o->conf->svc, &sc->svc) ||
 		    !hc_check_equal(&o->conf->check, &sc->check))
 			continue;
 		for (j = 0; j < o->n_backends; j++)
-			if (hc_backend_same_key(&o->backends[j].conf->be,
+			if (nflb_backend_same_key(&o->backends[j].conf->be,
 						&bc->be))
 				return &o->backends[j];
 	}
@@ -211,7 +212,8 @@ int hc_svcs_build(struct hc_daemon *d, const struct hc_config *cfg,
 				goto fail;
 		}
 		for (j = 0; j < n_old; j++)
-			if (hc_service_same_key(&olds[j].conf->svc, &sc->svc))
+			if (nflb_service_same_key(&olds[j].conf->svc,
+						  &sc->svc))
 				s->quorum_ok = olds[j].quorum_ok;
 	}
 	*out = svcs;

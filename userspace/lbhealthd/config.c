@@ -15,9 +15,11 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sys/un.h>
 
@@ -55,40 +57,44 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 		cfg_parse_services(c, m, cfg);
 }
 
-/* The whole file in memory (libconfig reads it from there). */
-static char *read_file(const char *path, int *error)
+/*
+ * libconfig's error, located.  "cannot open include file" does not say
+ * which one: the @include of the error's line names it, and opening it
+ * says why.
+ */
+static void syntax_error(struct hc_ctx *c, config_t *lc, char *buf,
+			 size_t len)
 {
-	char *text = NULL;
-	size_t len = 0;
-	ssize_t n;
-	FILE *f;
+	const char *file = config_error_file(lc), *text, *p, *q;
+	int n, fd, lineno = config_error_line(lc);
+	char *inc = NULL;
 
-	f = fopen(path, "r");
-	if (!f) {
-		*error = errno;
-		return NULL;
-	}
-	/* Up to the first NUL byte, which a text file does not have. */
-	n = getdelim(&text, &len, '\0', f);
-	if (n < 0 && ferror(f)) {
-		*error = errno;
-	} else if (n < 0) {
-		/* An empty file: an empty configuration. */
-		free(text);
-		text = strdup("");
-		if (!text)
-			*error = ENOMEM;
-		fclose(f);
-		return text;
-	} else if (memchr(text, '\0', n)) {
-		*error = EILSEQ;
-	} else {
-		fclose(f);
-		return text;
-	}
-	free(text);
-	fclose(f);
-	return NULL;
+	n = snprintf(buf, len, "%s:%d: %s", cfg_shown_name(c, file), lineno,
+		     config_error_text(lc));
+	if (strcmp(config_error_text(lc), "cannot open include file") ||
+	    n < 0 || (size_t)n >= len)
+		return;
+	text = cfg_source_text(c, file);
+	for (p = text; p && *p && --lineno > 0; p++)
+		if (!(p = strchr(p, '\n')))
+			break;
+	if (!p || !(p = strstr(p, "@include")) || !(p = strchr(p, '"')) ||
+	    !(q = strchr(p + 1, '"')))
+		return;
+	if (p[1] == '/' || !c->dir)
+		n = asprintf(&inc, "%.*s", (int)(q - p - 1), p + 1);
+	else
+		n = asprintf(&inc, "%s%s%.*s", c->dir,
+			     c->dir[strlen(c->dir) - 1] == '/' ? "" : "/",
+			     (int)(q - p - 1), p + 1);
+	if (n < 0)
+		return;
+	fd = open(inc, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	snprintf(buf + strlen(buf), len - strlen(buf), " \"%s\": %s", inc,
+		 fd >= 0 ? "unreadable" : strerror(errno));
+	free(inc);
 }
 
 int hc_config_load(const char *path, struct hc_config *cfg, hc_errfn err,
@@ -97,14 +103,15 @@ int hc_config_load(const char *path, struct hc_config *cfg, hc_errfn err,
 	struct hc_ctx c = { .path = path, .err = err, .data = data };
 	char *text, *dir, *slash, line[1024];
 	config_t lc;
-	int error = 0;
+	size_t len;
+	int error;
 
 	memset(cfg, 0, sizeof(*cfg));
-	text = read_file(path, &error);
-	if (!text) {
-		snprintf(line, sizeof(line), "%s:0: cannot read: %s",
-			 path, error == EILSEQ ? "not a text file (NUL byte)" :
-			 strerror(error));
+	/* The whole file in memory: libconfig reads it from there. */
+	error = nflb_read_file(path, &text, &len);
+	if (error) {
+		snprintf(line, sizeof(line), "%s:0: cannot read: %s", path,
+			 nflb_read_error(error));
 		if (err)
 			err(line, data);
 		return 1;
@@ -123,16 +130,16 @@ int hc_config_load(const char *path, struct hc_config *cfg, hc_errfn err,
 		c.dir = dir;
 	}
 	if (config_read_string(&lc, text) != CONFIG_TRUE) {
-		snprintf(line, sizeof(line), "%s:%d: %s",
-			 cfg_shown_name(&c, config_error_file(&lc)),
-			 config_error_line(&lc), config_error_text(&lc));
+		syntax_error(&c, &lc, line, sizeof(line));
 		if (err)
 			err(line, data);
 		c.n_err = 1;
 		goto out;
 	}
 
+	cfg_mark_bad_ints(&c, config_root_setting(&lc));
 	parse_root(&c, config_root_setting(&lc), cfg);
+	cfg_report_bad_ints(&c);
 	if (!c.n_err && !(cfg->path = strdup(path)))
 		cfg_report(&c, NULL, "path", "out of memory");
 	if (!c.n_err && !cfg->socket_path &&

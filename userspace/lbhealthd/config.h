@@ -46,6 +46,7 @@ struct hc_check {
 	struct hc_status_range status[HC_MAX_STATUS_RANGES];
 	char *expect_body;		/* substring of the body, or NULL */
 	bool tls_verify;		/* https: verify the certificate */
+	char *tls_ca;			/* https: CA file; NULL: the system's */
 	/* udp */
 	uint8_t payload[HC_MAX_PAYLOAD];
 	size_t payload_len;		/* may be 0: an empty datagram */
@@ -109,20 +110,12 @@ int hc_config_load(const char *path, struct hc_config *cfg, hc_errfn err,
 		   void *data);
 void hc_config_free(struct hc_config *cfg);
 
-/* "tcp", "http", ...; parse back: -1 if unknown. */
-const char *hc_check_type_name(enum hc_check_type type);
+/* The names of check types ("tcp", "http", ...): nflb_enum_name() etc. */
+extern const struct nflb_name hc_check_type_names[];
 
 /* True if CODE is within one of CHECK's status ranges. */
 bool hc_status_match(const struct hc_check *check, long code);
 
-/*
- * Service and backend identity: same key (proto, family, VIP, port;
- * family, address, port).
- */
-bool hc_service_same_key(const struct nflb_service *a,
-			 const struct nflb_service *b);
-bool hc_backend_same_key(const struct nflb_backend *a,
-			 const struct nflb_backend *b);
 /* Two checks that would probe the same way (every field equal). */
 bool hc_check_equal(const struct hc_check *a, const struct hc_check *b);
 

@@ -21,22 +21,15 @@
 #define HC_FALL_DEFAULT		3
 #define HC_COUNT_MAX		100
 
-static const char *const check_type_names[] = {
-	[HC_CHECK_TCP] = "tcp",
-	[HC_CHECK_HTTP] = "http",
-	[HC_CHECK_HTTPS] = "https",
-	[HC_CHECK_UDP] = "udp",
-	[HC_CHECK_EXEC] = "exec",
-	NULL,
+/* In the order messages list them. */
+const struct nflb_name hc_check_type_names[] = {
+	{ HC_CHECK_TCP, "tcp" },
+	{ HC_CHECK_HTTP, "http" },
+	{ HC_CHECK_HTTPS, "https" },
+	{ HC_CHECK_UDP, "udp" },
+	{ HC_CHECK_EXEC, "exec" },
+	{ 0, NULL },
 };
-
-const char *hc_check_type_name(enum hc_check_type type)
-{
-	if ((unsigned int)type >= sizeof(check_type_names) /
-	    sizeof(check_type_names[0]) - 1)
-		return NULL;
-	return check_type_names[type];
-}
 
 /* "200-299,301": codes and inclusive ranges within 100..599. */
 static void parse_status(struct hc_ctx *c, const config_setting_t *s,
@@ -152,11 +145,13 @@ static void parse_fall(struct hc_ctx *c, const config_setting_t *m,
 static void parse_initial(struct hc_ctx *c, const config_setting_t *m,
 			  const char *key, struct hc_check *chk)
 {
-	static const char *const states[] = { "down", "up", NULL };
-	int t = cfg_get_enum(c, m, key, states, "up or down");
+	static const struct nflb_name states[] = {
+		{ true, "up" }, { false, "down" }, { 0, NULL },
+	};
+	unsigned int up;
 
-	if (t >= 0)
-		chk->initial_up = t == 1;
+	if (cfg_get_enum(c, m, key, states, &up) == 0)
+		chk->initial_up = up;
 }
 
 static void parse_port(struct hc_ctx *c, const config_setting_t *m,
@@ -204,6 +199,17 @@ static void parse_tls_verify(struct hc_ctx *c, const config_setting_t *m,
 			     const char *key, struct hc_check *chk)
 {
 	cfg_get_bool(c, m, key, &chk->tls_verify);
+}
+
+static void parse_tls_ca(struct hc_ctx *c, const config_setting_t *m,
+			 const char *key, struct hc_check *chk)
+{
+	const char *v = cfg_get_text(c, m, key, true);
+
+	if (v && v[0] != '/')
+		cfg_report(c, m, key, "\"%s\" is not an absolute path", v);
+	else if (v)
+		cfg_dup_str(c, m, key, &chk->tls_ca, v);
 }
 
 static void parse_payload(struct hc_ctx *c, const config_setting_t *m,
@@ -260,6 +266,7 @@ static const struct {
 	{ "expect-status", T_WEB, "http and https checks", parse_status },
 	{ "expect-body", T_WEB, "http and https checks", parse_body },
 	{ "tls-verify", T(HC_CHECK_HTTPS), "https checks", parse_tls_verify },
+	{ "tls-ca", T(HC_CHECK_HTTPS), "https checks", parse_tls_ca },
 	{ "payload", T(HC_CHECK_UDP), "udp checks", parse_payload },
 	{ "expect", T(HC_CHECK_UDP), "udp checks", parse_expect },
 	{ "command", T(HC_CHECK_EXEC), "exec checks", parse_command },
@@ -283,17 +290,17 @@ static bool parse_type(struct hc_ctx *c, const config_setting_t *s,
 		       const char *base, struct hc_check *chk)
 {
 	const config_setting_t *m = config_setting_get_member(s, "type");
-	char key[HC_KEY_MAX];
-	int t;
+	char key[HC_KEY_MAX], choices[64];
+	unsigned int t;
 
 	if (!m) {
-		cfg_report(c, s, base,
-			   "missing \"type\" (tcp, http, https, udp or exec)");
+		cfg_report(c, s, base, "missing \"type\" (%s)",
+			   nflb_enum_choices(hc_check_type_names, choices,
+					     sizeof(choices)));
 		return false;
 	}
-	t = cfg_get_enum(c, m, cfg_kpath(key, base, "type"), check_type_names,
-			 "tcp, http, https, udp or exec");
-	if (t < 0)
+	if (cfg_get_enum(c, m, cfg_kpath(key, base, "type"),
+			 hc_check_type_names, &t) < 0)
 		return false;
 	chk->type = t;
 	return true;
@@ -323,7 +330,7 @@ static void parse_check_key(struct hc_ctx *c, const config_setting_t *m,
 		cfg_report(c, m, key, "not valid for %s %s check (only for %s)",
 			   chk->type == HC_CHECK_TCP ||
 			   chk->type == HC_CHECK_UDP ? "a" : "an",
-			   check_type_names[chk->type],
+			   nflb_enum_name(hc_check_type_names, chk->type),
 			   check_keys_tab[i].which);
 		return;
 	}
@@ -379,6 +386,7 @@ void cfg_check_free(struct hc_check *chk)
 	free(chk->path);
 	free(chk->host);
 	free(chk->expect_body);
+	free(chk->tls_ca);
 	free(chk->command);
 }
 
@@ -408,6 +416,7 @@ bool hc_check_equal(const struct hc_check *a, const struct hc_check *b)
 		      a->n_status * sizeof(a->status[0])) == 0 &&
 	       str_equal(a->expect_body, b->expect_body) &&
 	       a->tls_verify == b->tls_verify &&
+	       str_equal(a->tls_ca, b->tls_ca) &&
 	       a->payload_len == b->payload_len &&
 	       memcmp(a->payload, b->payload, a->payload_len) == 0 &&
 	       a->has_expect == b->has_expect &&

@@ -27,17 +27,12 @@ void cfg_report(struct hc_ctx *c, const config_setting_t *s,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (s)
+		cfg_int_reported(s);
 	file = cfg_shown_name(c, file);
 	c->n_err++;
-	if (c->n_msgs == c->cap_msgs) {
-		size_t cap = c->cap_msgs ? 2 * c->cap_msgs : 16;
-
-		m = realloc(c->msgs, cap * sizeof(*m));
-		if (!m)
-			goto now;
-		c->msgs = m;
-		c->cap_msgs = cap;
-	}
+	if (NFLB_ARRAY_RESERVE(c->msgs, c->cap_msgs, c->n_msgs + 1) < 0)
+		goto now;
 	m = &c->msgs[c->n_msgs];
 	if (asprintf(&m->text, "%s:%u: %s: %s", file, line, key, msg) < 0)
 		goto now;
@@ -257,8 +252,7 @@ const char *cfg_shown_name(struct hc_ctx *c, const char *file)
 const char *cfg_source_text(struct hc_ctx *c, const char *file)
 {
 	struct hc_src *src;
-	size_t len = 0;
-	FILE *f;
+	size_t len;
 
 	if (!file)
 		return c->text;
@@ -267,24 +261,30 @@ const char *cfg_source_text(struct hc_ctx *c, const char *file)
 		return NULL;
 	if (!src->read) {
 		src->read = true;
-		f = fopen(src->shown, "r");
-		if (f) {
-			if (getdelim(&src->text, &len, '\0', f) < 0) {
-				free(src->text);
-				src->text = NULL;
-			}
-			fclose(f);
-		}
+		nflb_read_file(src->shown, &src->text, &len);
 	}
 	return src->text;
+}
+
+struct hc_lits **cfg_source_lits(struct hc_ctx *c, const char *file)
+{
+	struct hc_src *src;
+
+	if (!file)
+		return &c->lits;
+	src = source(c, file);
+	return src ? &src->lits : NULL;
 }
 
 void cfg_srcs_free(struct hc_ctx *c)
 {
 	struct hc_src *src;
 
+	cfg_lits_free(c->lits);
+	c->lits = NULL;
 	while ((src = c->srcs)) {
 		c->srcs = src->next;
+		cfg_lits_free(src->lits);
 		free(src->file);
 		free(src->shown);
 		free(src->text);

@@ -30,6 +30,8 @@
 #define HC_NAME_MAX		64
 #define HC_KEY_MAX		128
 
+struct hc_lits;
+
 /* A file read for the integer-literal check (included files too). */
 struct hc_src {
 	struct hc_src *next;
@@ -37,6 +39,7 @@ struct hc_src {
 	char *shown;			/* in messages: with the directory */
 	bool read;
 	char *text;			/* NULL: could not be read */
+	struct hc_lits *lits;		/* its values (config_literal.c) */
 };
 
 /* An error held back to be reported in the order of the file. */
@@ -58,6 +61,9 @@ struct hc_ctx {
 	const char *text;		/* the main file */
 	const char *dir;		/* its directory, NULL: "." */
 	struct hc_src *srcs;		/* included files */
+	struct hc_lits *lits;		/* the main file's values */
+	size_t n_bad, cap_bad;
+	config_setting_t **bad;		/* integers that did not fit */
 };
 
 /* Diagnostics (config_diag.c) */
@@ -84,8 +90,25 @@ void cfg_unknown_key(struct hc_ctx *c, const config_setting_t *s,
 const char *cfg_shown_name(struct hc_ctx *c, const char *file);
 /* The text of FILE (NULL: the main file); NULL if it cannot be read. */
 const char *cfg_source_text(struct hc_ctx *c, const char *file);
-/* Forget the included files. */
+/* Where the values of FILE (NULL: the main file) are kept; NULL: ENOMEM. */
+struct hc_lits **cfg_source_lits(struct hc_ctx *c, const char *file);
+/* Forget the included files, and the values of every file. */
 void cfg_srcs_free(struct hc_ctx *c);
+
+/*
+ * Integer literals libconfig cannot hold (config_literal.c): it wraps a
+ * plain one past 32 bits (4294967376 reads as 80) and clamps an L one past
+ * 64.  cfg_mark_bad_ints() marks the settings written so, wherever they
+ * are, in one pass over each file; the readers test cfg_int_bad() and
+ * report them with their own range (cfg_report() on a setting, or
+ * cfg_int_reported() for an array element, counts as reported);
+ * cfg_report_bad_ints() then reports the others ("integer too large").
+ */
+void cfg_mark_bad_ints(struct hc_ctx *c, config_setting_t *root);
+bool cfg_int_bad(const config_setting_t *s);
+void cfg_int_reported(const config_setting_t *s);
+void cfg_report_bad_ints(struct hc_ctx *c);
+void cfg_lits_free(struct hc_lits *l);
 
 /* Typed value readers (config_value.c): 0, or -1 (reported) */
 
@@ -100,10 +123,13 @@ const char *cfg_get_string(struct hc_ctx *c, const config_setting_t *s,
 /* A non-empty string with no control character (and no blank if !BLANKS). */
 const char *cfg_get_text(struct hc_ctx *c, const config_setting_t *s,
 			 const char *key, bool blanks);
-/* One of NAMES (NULL-terminated): its index, or -1 (reported). */
+/*
+ * A string, one of the names of TAB: its value in *V, 0; or -1 (reported,
+ * with the choices in the order of TAB).
+ */
 int cfg_get_enum(struct hc_ctx *c, const config_setting_t *s,
-		 const char *key, const char *const *names,
-		 const char *choices);
+		 const char *key, const struct nflb_name *tab,
+		 unsigned int *v);
 /* Seconds as an integer or a float, in milliseconds within [MIN, MAX]. */
 int cfg_get_seconds(struct hc_ctx *c, const config_setting_t *s,
 		    const char *key, uint32_t min, uint32_t max, uint32_t *ms);

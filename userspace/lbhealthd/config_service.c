@@ -14,11 +14,6 @@
 
 #include "config_int.h"
 
-static const char *family_name(uint16_t family)
-{
-	return family == AF_INET6 ? "IPv6" : "IPv4";
-}
-
 static const char *const service_keys[] = {
 	"name", "protocol", "address", "port", "table-size", "hash", "seed",
 	"snat", "timeout-tcp", "timeout-tcp-fin", "timeout-udp", "quorum",
@@ -104,7 +99,8 @@ static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
 		ret = -1;
 	} else if (st->family && be->family != st->family) {
 		cfg_report(c, m, key, "%s address in an %s service",
-			   family_name(be->family), family_name(st->family));
+			   nflb_enum_name(nflb_family_names, be->family),
+			   nflb_enum_name(nflb_family_names, st->family));
 		ret = -1;
 	}
 	if (parse_backend_port(c, s, base, st, be) < 0)
@@ -130,9 +126,57 @@ static ssize_t find_backend(const struct hc_service_conf *sc,
 
 	for (i = 0; i < n; i++)
 		if (st->be_ok[i] &&
-		    hc_backend_same_key(&sc->backends[i].be, be))
+		    nflb_backend_same_key(&sc->backends[i].be, be))
 			return i;
 	return -1;
+}
+
+/*
+ * The backends seen so far, by key: an open-addressing hash table of
+ * indices + 1 (0: empty), so that a duplicate is found in constant time
+ * (a service may have tens of thousands of backends).
+ */
+struct be_index {
+	size_t mask;
+	size_t *slot;
+};
+
+static uint64_t backend_hash(const struct nflb_backend *be)
+{
+	uint64_t h = NFLB_FNV1A64_INIT;
+
+	h = nflb_fnv1a64(h, &be->family, sizeof(be->family));
+	h = nflb_fnv1a64(h, &be->addr, nflb_addr_len(be->family));
+	return nflb_fnv1a64(h, &be->port, sizeof(be->port));
+}
+
+static int be_index_init(struct be_index *ix, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size *= 2;
+	ix->mask = size - 1;
+	ix->slot = calloc(size, sizeof(*ix->slot));
+	return ix->slot ? 0 : -1;
+}
+
+/*
+ * The index of the first backend of SC with the key of SC->backends[I],
+ * or I itself (then entered) if it is the first.
+ */
+static size_t be_index_first(struct be_index *ix,
+			     const struct hc_service_conf *sc, size_t i)
+{
+	const struct nflb_backend *be = &sc->backends[i].be;
+	size_t h = backend_hash(be) & ix->mask;
+
+	for (; ix->slot[h]; h = (h + 1) & ix->mask)
+		if (nflb_backend_same_key(&sc->backends[ix->slot[h] - 1].be,
+					  be))
+			return ix->slot[h] - 1;
+	ix->slot[h] = i + 1;
+	return i;
 }
 
 /* The list "backends" M of a service; -1 when out of memory. */
@@ -140,15 +184,16 @@ static int parse_backends(struct hc_ctx *c, const config_setting_t *m,
 			  const char *base, struct hc_service_conf *sc,
 			  struct svc_state *st)
 {
-	size_t i, n = config_setting_length(m);
+	size_t i, j, n = config_setting_length(m);
 	char key[HC_KEY_MAX], a[NFLB_ADDRSTRLEN];
-	ssize_t j;
+	struct be_index ix = { 0 };
 
 	sc->backends = calloc(n, sizeof(*sc->backends));
 	st->be_ok = calloc(n, sizeof(bool));
-	if (!sc->backends || !st->be_ok) {
+	if (!sc->backends || !st->be_ok || be_index_init(&ix, n) < 0) {
 		cfg_report(c, m, cfg_kpath(key, base, "backends"),
 			   "out of memory");
+		free(ix.slot);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -163,15 +208,16 @@ static int parse_backends(struct hc_ctx *c, const config_setting_t *m,
 		sc->n_backends++;
 		if (!st->be_ok[i])
 			continue;
-		j = find_backend(sc, st, i, &bc->be);
-		if (j >= 0)
+		j = be_index_first(&ix, sc, i);
+		if (j != i)
 			cfg_report(c, b, key,
-				   "duplicate backend %s (as backends.[%zd], line %u)",
+				   "duplicate backend %s (as backends.[%zu], line %u)",
 				   nflb_addr_format(bc->be.family,
 						    &bc->be.addr, true,
 						    bc->be.port, a, sizeof(a)),
 				   j, sc->backends[j].line);
 	}
+	free(ix.slot);
 	return 0;
 }
 
@@ -245,22 +291,19 @@ static void parse_service_key(struct hc_ctx *c, const config_setting_t *s,
 			      const char *base, struct nflb_service *svc,
 			      struct svc_state *st)
 {
-	static const char *const protos[] = { "tcp", "udp", NULL };
 	const config_setting_t *m;
-	char key[HC_KEY_MAX];
+	char key[HC_KEY_MAX], choices[32];
+	unsigned int proto;
 	long long n;
-	int t;
 
 	m = config_setting_get_member(s, "protocol");
-	if (!m) {
-		cfg_report(c, s, base, "missing \"protocol\" (tcp or udp)");
-	} else {
-		t = cfg_get_enum(c, m, cfg_kpath(key, base, "protocol"),
-				 protos, "tcp or udp");
-		if (t >= 0)
-			st->proto = svc->proto = t == 0 ? IPPROTO_TCP :
-						 IPPROTO_UDP;
-	}
+	if (!m)
+		cfg_report(c, s, base, "missing \"protocol\" (%s)",
+			   nflb_enum_choices(nflb_proto_names, choices,
+					     sizeof(choices)));
+	else if (cfg_get_enum(c, m, cfg_kpath(key, base, "protocol"),
+			      nflb_proto_names, &proto) == 0)
+		st->proto = svc->proto = proto;
 	m = config_setting_get_member(s, "address");
 	if (!m)
 		cfg_report(c, s, base, "missing \"address\" (the VIP)");
@@ -311,26 +354,19 @@ static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
 			       const char *base, struct nflb_service *svc,
 			       const struct svc_state *st)
 {
-	static const char *const hashes[] = {
-		[NFLB_HASH_5TUPLE] = "5tuple", [NFLB_HASH_SOURCE] = "source",
-		NULL,
-	};
 	const config_setting_t *m;
 	char key[HC_KEY_MAX];
 	bool snat = false;
-	int t;
+	unsigned int hash;
 
 	m = config_setting_get_member(s, "table-size");
 	if (m)
 		cfg_get_table_size(c, m, cfg_kpath(key, base, "table-size"),
 				   &svc->table_size);
 	m = config_setting_get_member(s, "hash");
-	if (m) {
-		t = cfg_get_enum(c, m, cfg_kpath(key, base, "hash"), hashes,
-				 "5tuple or source");
-		if (t >= 0)
-			svc->hash = t;
-	}
+	if (m && cfg_get_enum(c, m, cfg_kpath(key, base, "hash"),
+			      nflb_hash_names, &hash) == 0)
+		svc->hash = hash;
 	m = config_setting_get_member(s, "seed");
 	if (m)
 		cfg_get_seed(c, m, cfg_kpath(key, base, "seed"), &svc->seed);
@@ -354,21 +390,19 @@ static void parse_health_opts(struct hc_ctx *c, const config_setting_t *s,
 			      const char *base, struct hc_service_conf *sc,
 			      struct svc_state *st)
 {
-	static const char *const failures[] = {
-		[HC_FAIL_DOWN] = "down", [HC_FAIL_DRAIN] = "drain", NULL,
+	static const struct nflb_name failures[] = {
+		{ HC_FAIL_DOWN, "down" }, { HC_FAIL_DRAIN, "drain" },
+		{ 0, NULL },
 	};
 	const config_setting_t *m;
 	char key[HC_KEY_MAX];
+	unsigned int fail;
 	long long n;
-	int t;
 
 	m = config_setting_get_member(s, "on-failure");
-	if (m) {
-		t = cfg_get_enum(c, m, cfg_kpath(key, base, "on-failure"),
-				 failures, "down or drain");
-		if (t >= 0)
-			sc->on_failure = t;
-	}
+	if (m && cfg_get_enum(c, m, cfg_kpath(key, base, "on-failure"),
+			      failures, &fail) == 0)
+		sc->on_failure = fail;
 	m = config_setting_get_member(s, "quorum");
 	if (m && cfg_get_int(c, m, cfg_kpath(key, base, "quorum"), 0, 65535,
 			     &n) == 0) {
@@ -471,8 +505,8 @@ void cfg_parse_services(struct hc_ctx *c, const config_setting_t *list,
 		cfg->n_services++;
 		for (j = 0; j < i; j++) {
 			if (st[i].key_ok && st[j].key_ok &&
-			    hc_service_same_key(&cfg->services[j].svc,
-						&sc->svc)) {
+			    nflb_service_same_key(&cfg->services[j].svc,
+						  &sc->svc)) {
 				cfg_report(c, st[i].setting, base,
 					   "duplicate service %s %s (as services.[%zu], line %u)",
 					   nflb_proto_name(sc->svc.proto),
@@ -495,19 +529,4 @@ void cfg_parse_services(struct hc_ctx *c, const config_setting_t *list,
 	for (i = 0; i < n; i++)
 		free(st[i].be_ok);
 	free(st);
-}
-
-bool hc_service_same_key(const struct nflb_service *a,
-			 const struct nflb_service *b)
-{
-	return a->family == b->family && a->proto == b->proto &&
-	       a->port == b->port &&
-	       memcmp(&a->addr, &b->addr, nflb_addr_len(a->family)) == 0;
-}
-
-bool hc_backend_same_key(const struct nflb_backend *a,
-			 const struct nflb_backend *b)
-{
-	return a->family == b->family && a->port == b->port &&
-	       memcmp(&a->addr, &b->addr, nflb_addr_len(a->family)) == 0;
 }

@@ -16,81 +16,6 @@
 
 #include "config_int.h"
 
-static bool is_name_char(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	       (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '*';
-}
-
-/*
- * libconfig 1.5 keeps an integer literal without an L suffix in 32 bits
- * and silently wraps a larger one ("port = 4294967376;" reads as 80).
- * Catch that: find the literals assigned to S's name on S's line and
- * accept S if one of them is the value read.  When no literal can be found
- * (a value on the next line, say) the value is taken as read.
- */
-static bool int_literal_ok(struct hc_ctx *c, const config_setting_t *s)
-{
-	const char *name = config_setting_name(s), *text, *p, *end, *q;
-	long long stored = config_setting_get_int64(s);
-	bool is64 = config_setting_type(s) == CONFIG_TYPE_INT64;
-	bool found = false, neg, hex;
-	unsigned long long v;
-	size_t nlen;
-	unsigned int line;
-	char *num_end;
-
-	if (!name)
-		return true;
-	text = cfg_source_text(c, config_setting_source_file(s));
-	if (!text)
-		return true;
-	for (p = text, line = 1; *p && line < config_setting_source_line(s);
-	     p++)
-		if (*p == '\n')
-			line++;
-	end = strchr(p, '\n');
-	if (!end)
-		end = p + strlen(p);
-	nlen = strlen(name);
-	for (; (p = memmem(p, end - p, name, nlen)); p += nlen) {
-		if ((p > text && is_name_char(p[-1])) || is_name_char(p[nlen]))
-			continue;
-		q = p + nlen;
-		q += strspn(q, " \t");
-		if (*q != '=' && *q != ':')
-			continue;
-		q++;
-		q += strspn(q, " \t");
-		neg = *q == '-';
-		if (*q == '-' || *q == '+')
-			q++;
-		hex = q[0] == '0' && (q[1] == 'x' || q[1] == 'X');
-		if (!(q[0] >= '0' && q[0] <= '9'))
-			continue;
-		found = true;
-		errno = 0;
-		v = strtoull(q, &num_end, hex ? 16 : 10);
-		if (errno)
-			continue;
-		if (hex) {
-			/* The bits, as libconfig stores them. */
-			if (is64 ? v == (unsigned long long)stored :
-			    v <= INT_MAX && (long long)v == stored)
-				return true;
-		} else if (neg) {
-			if (v <= (unsigned long long)LLONG_MAX + 1 &&
-			    (is64 || v <= (unsigned long long)INT_MAX + 1) &&
-			    -(long long)(v - 1) - 1 == stored)
-				return true;
-		} else if (v <= (is64 ? LLONG_MAX : INT_MAX) &&
-			   (long long)v == stored) {
-			return true;
-		}
-	}
-	return !found;
-}
-
 /* An integer in [MIN, MAX].  0, or -1 (reported). */
 int cfg_get_int(struct hc_ctx *c, const config_setting_t *s,
 		const char *key, long long min, long long max,
@@ -102,7 +27,7 @@ int cfg_get_int(struct hc_ctx *c, const config_setting_t *s,
 		cfg_wrong_type(c, s, key, "an integer");
 		return -1;
 	}
-	if (!int_literal_ok(c, s)) {
+	if (cfg_int_bad(s)) {
 		cfg_report(c, s, key,
 			   "integer too large (out of range %lld-%lld)", min,
 			   max);
@@ -162,20 +87,19 @@ const char *cfg_get_text(struct hc_ctx *c, const config_setting_t *s,
 	return v;
 }
 
-/* One of NAMES (NULL-terminated); its index, or -1 (reported). */
 int cfg_get_enum(struct hc_ctx *c, const config_setting_t *s,
-		 const char *key, const char *const *names,
-		 const char *choices)
+		 const char *key, const struct nflb_name *tab,
+		 unsigned int *v)
 {
-	const char *v = cfg_get_string(c, s, key);
-	int i;
+	const char *name = cfg_get_string(c, s, key);
+	char choices[128];
 
-	if (!v)
+	if (!name)
 		return -1;
-	for (i = 0; names[i]; i++)
-		if (strcmp(v, names[i]) == 0)
-			return i;
-	cfg_report(c, s, key, "invalid value \"%s\" (%s)", v, choices);
+	if (nflb_enum_value(tab, name, v) == 0)
+		return 0;
+	cfg_report(c, s, key, "invalid value \"%s\" (%s)", name,
+		   nflb_enum_choices(tab, choices, sizeof(choices)));
 	return -1;
 }
 
@@ -190,7 +114,7 @@ int cfg_get_seconds(struct hc_ctx *c, const config_setting_t *s,
 	if (type == CONFIG_TYPE_FLOAT) {
 		v = config_setting_get_float(s);
 	} else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
-		if (!int_literal_ok(c, s)) {
+		if (cfg_int_bad(s)) {
 			cfg_report(c, s, key,
 				   "integer too large (%g-%g seconds)",
 				   min / 1000.0, max / 1000.0);
@@ -225,7 +149,7 @@ int cfg_get_seed(struct hc_ctx *c, const config_setting_t *s,
 	int base;
 
 	if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
-		if (!int_literal_ok(c, s)) {
+		if (cfg_int_bad(s)) {
 			cfg_report(c, s, key,
 				   "integer too large for a plain literal (add an L suffix, or give it as a string)");
 			return -1;
@@ -345,6 +269,13 @@ int cfg_get_bytes(struct hc_ctx *c, const config_setting_t *s,
 				cfg_report(c, s, key,
 					   "byte [%d]: expected an integer (0-255), not %s",
 					   i, cfg_type_name(type));
+				return -1;
+			}
+			if (cfg_int_bad(e)) {
+				cfg_int_reported(e);
+				cfg_report(c, s, key,
+					   "byte [%d]: integer too large (0-255)",
+					   i);
 				return -1;
 			}
 			b = config_setting_get_int64(e);

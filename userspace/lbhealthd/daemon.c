@@ -71,8 +71,8 @@ static void reload(struct hc_daemon *d)
 	}
 	for (i = 0; i < d->n_svcs; i++) {
 		for (j = 0; j < cfg.n_services; j++)
-			if (hc_service_same_key(&d->svcs[i].conf->svc,
-						&cfg.services[j].svc))
+			if (nflb_service_same_key(&d->svcs[i].conf->svc,
+						  &cfg.services[j].svc))
 				break;
 		if (j == cfg.n_services) {
 			gone[n_gone] = d->svcs[i].conf->svc;
@@ -155,6 +155,8 @@ int hc_daemon_run(struct hc_daemon *d)
 	       d->n_svcs, d->n_svcs == 1 ? "" : "s", d->config_path, sock);
 	if (d->notify)
 		sd_notify(0, "READY=1");
+	if (d->on_ready)
+		d->on_ready();
 	ret = sd_event_loop(d->ev);
 	if (d->notify)
 		sd_notify(0, "STOPPING=1");

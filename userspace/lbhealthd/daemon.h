@@ -52,6 +52,7 @@ struct hc_daemon {
 	const char *socket_opt;		/* -s, overrides the file */
 	bool withdraw;			/* -w */
 	bool notify;			/* under systemd */
+	void (*on_ready)(void);		/* once running (a forked start) */
 	size_t n_svcs;
 	struct hc_svc *svcs;
 	sd_event_source *reconcile_timer;
@@ -85,6 +86,12 @@ int hc_svcs_build(struct hc_daemon *d, const struct hc_config *cfg,
 void hc_svcs_free(struct hc_svc *svcs, size_t n);
 
 /* Reconcile (reconcile.c) */
+
+/*
+ * Whether S's healthy backends meet its quorum, logged when it changes
+ * (with the sorry backend's part, if it has one).
+ */
+void hc_quorum_update(struct hc_svc *s);
 
 /* A new netlink socket (the family may have come back); 0 or -1. */
 int hc_nl_reopen(struct hc_daemon *d);

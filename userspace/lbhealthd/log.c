@@ -11,6 +11,12 @@
 
 static bool log_syslog;
 static bool log_verbose;
+static bool log_errors_stderr;
+
+void hc_log_errors_to_stderr(bool on)
+{
+	log_errors_stderr = on;
+}
 
 void hc_log_init(bool use_syslog, bool verbose)
 {
@@ -27,6 +33,16 @@ void hc_log(int prio, const char *fmt, ...)
 	if (prio == LOG_DEBUG && !log_verbose)
 		return;
 	va_start(ap, fmt);
+	if (log_syslog && log_errors_stderr && prio <= LOG_ERR) {
+		va_list again;
+
+		va_copy(again, ap);
+		fprintf(stderr, "lbhealthd: ");
+		vfprintf(stderr, fmt, again);
+		fputc('\n', stderr);
+		fflush(stderr);
+		va_end(again);
+	}
 	if (log_syslog) {
 		vsyslog(prio, fmt, ap);
 	} else {

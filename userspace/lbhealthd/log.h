@@ -7,6 +7,8 @@
 #include <syslog.h>
 
 void hc_log_init(bool use_syslog, bool verbose);
+/* With syslog: errors also on stderr (while a starting daemon has one). */
+void hc_log_errors_to_stderr(bool on);
 void hc_log(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -2,6 +2,8 @@
 /*
  * lbhealthd: health checks for nflb's backends.  See lbhealthd(8).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +17,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: lbhealthd [-c FILE] [-f] [-t] [-s SOCKET] [-w] [-v]\n"
-		"       lbhealthd [-s SOCKET] status [-j]\n"
+		"       lbhealthd [-c FILE] [-s SOCKET] status [-j]\n"
 		"\n"
 		"  -c, --config FILE   configuration (default " HC_DEFAULT_CONFIG ")\n"
 		"  -f, --foreground    stay in the foreground, log to stderr\n"
@@ -40,6 +42,89 @@ static void log_err(const char *msg, void *data)
 	hc_log(LOG_ERR, "%s", msg);
 }
 
+/*
+ * `status`: ask the daemon at -s SOCKET, else at the file's status-socket
+ * (the file of -c, or the default one if it exists), else at the default
+ * socket.  A file given with -c that cannot be used is said, not ignored.
+ */
+static int status(struct hc_daemon *d, bool config_given, bool json)
+{
+	struct hc_config cfg;
+	int errors, ret;
+
+	if (d->socket_opt)
+		return hc_status_query(d->socket_opt, json);
+	if (!config_given && access(d->config_path, F_OK) < 0)
+		return hc_status_query(HC_DEFAULT_SOCKET, json);
+	errors = hc_config_load(d->config_path, &cfg,
+				config_given ? print_err : NULL, NULL);
+	if (errors) {
+		fprintf(stderr,
+			"lbhealthd: %s: %d error%s: asking at %s\n",
+			d->config_path, errors, errors == 1 ? "" : "s",
+			HC_DEFAULT_SOCKET);
+		return hc_status_query(HC_DEFAULT_SOCKET, json);
+	}
+	ret = hc_status_query(cfg.socket_path, json);
+	hc_config_free(&cfg);
+	return ret;
+}
+
+/*
+ * Without -f: the daemon runs in a child, and the command returns when
+ * it is running (0) or has failed (1, its errors on stderr): the child
+ * writes a byte to the pipe once ready, and its end closes if it exits.
+ */
+static int ready_fd = -1;
+
+static void ready(void)
+{
+	int null = open("/dev/null", O_RDWR);
+
+	if (write(ready_fd, "1", 1) < 0)
+		hc_log(LOG_WARNING, "cannot tell the parent: %m");
+	close(ready_fd);
+	ready_fd = -1;
+	hc_log_errors_to_stderr(false);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+}
+
+static int start_background(void)
+{
+	int fds[2];
+	ssize_t n;
+	pid_t pid;
+	char c;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0) {
+		close(fds[1]);
+		do
+			n = read(fds[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n == 1)
+			_exit(0);
+		fprintf(stderr, "lbhealthd: failed to start\n");
+		_exit(1);
+	}
+	close(fds[0]);
+	ready_fd = fds[1];
+	if (setsid() < 0 || chdir("/") < 0)
+		return -1;
+	hc_log_errors_to_stderr(true);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -56,6 +141,7 @@ int main(int argc, char **argv)
 	};
 	struct hc_daemon d = { .config_path = HC_DEFAULT_CONFIG };
 	bool foreground = false, test = false, verbose = false, json = false;
+	bool config_given = false;
 	char *abs;
 	int c, errors;
 
@@ -63,6 +149,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			d.config_path = optarg;
+			config_given = true;
 			break;
 		case 'f':
 			foreground = true;
@@ -106,8 +193,7 @@ int main(int argc, char **argv)
 				argv[optind + 1]);
 			return 2;
 		}
-		return hc_status_query(d.socket_opt ? d.socket_opt :
-				       HC_DEFAULT_SOCKET, json);
+		return status(&d, config_given, json);
 	}
 	if (json) {
 		fprintf(stderr, "lbhealthd: -j is an option of status\n");
@@ -143,9 +229,12 @@ int main(int argc, char **argv)
 	abs = realpath(d.config_path, NULL);
 	if (abs)
 		d.config_path = abs;
-	if (!foreground && daemon(0, 0) < 0) {
-		perror("lbhealthd: daemon");
-		return 1;
+	if (!foreground) {
+		if (start_background() < 0) {
+			perror("lbhealthd: cannot start in the background");
+			return 1;
+		}
+		d.on_ready = ready;
 	}
 	c = hc_daemon_run(&d);
 	hc_config_free(&d.cfg);

@@ -17,19 +17,10 @@
 static struct hc_op *plan_push(struct hc_plan *plan, enum hc_op_kind kind,
 			       const struct nflb_service *svc)
 {
-	struct hc_op *op;
+	struct hc_op *op = NFLB_ARRAY_PUSH(plan->ops, plan->n, plan->cap);
 
-	if (plan->n == plan->cap) {
-		size_t cap = plan->cap ? plan->cap * 2 : 16;
-		struct hc_op *ops = realloc(plan->ops, cap * sizeof(*ops));
-
-		if (!ops)
-			return NULL;
-		plan->ops = ops;
-		plan->cap = cap;
-	}
-	op = &plan->ops[plan->n++];
-	memset(op, 0, sizeof(*op));
+	if (!op)
+		return NULL;
 	op->kind = kind;
 	op->svc = *svc;
 	op->svc.backends = NULL;
@@ -45,7 +36,7 @@ find_backend(const struct nflb_service *svc, const struct nflb_backend *be)
 	size_t i;
 
 	for (i = 0; i < svc->n_backends; i++)
-		if (hc_backend_same_key(&svc->backends[i], be))
+		if (nflb_backend_same_key(&svc->backends[i], be))
 			return &svc->backends[i];
 	return NULL;
 }
@@ -87,20 +78,18 @@ static bool backend_differs(const struct nflb_backend *want,
 static int plan_add(struct hc_plan *plan, const struct nflb_service *want)
 {
 	struct hc_op *op = plan_push(plan, HC_OP_SVC_ADD, want);
-	size_t size;
+	struct nflb_service svc;
 
 	if (!op)
 		return -1;
-	if (!want->n_backends)
-		return 0;
-	size = want->n_backends * sizeof(*want->backends);
-	op->svc.backends = malloc(size);
-	if (!op->svc.backends) {
+	/* The request's key and options, with WANT's backends. */
+	svc = op->svc;
+	svc.backends = want->backends;
+	svc.n_backends = want->n_backends;
+	if (nflb_service_copy(&op->svc, &svc) < 0) {
 		plan->n--;
 		return -1;
 	}
-	memcpy(op->svc.backends, want->backends, size);
-	op->svc.n_backends = want->n_backends;
 	return 0;
 }
 

@@ -210,22 +210,64 @@ static int curl_timer_cb(CURLM *multi, long timeout_ms, void *userp)
 			return -EINVAL;					\
 	} while (0)
 
-int probe_http_start(struct hc_probe *probe)
+/*
+ * The host name of a Host value ("www.example.com:8443" without its port,
+ * "[2001:db8::1]" whole): its length.
+ */
+static size_t host_name_len(const char *host)
+{
+	const char *end;
+
+	if (host[0] == '[') {
+		end = strchr(host, ']');
+		return end ? (size_t)(end - host + 1) : strlen(host);
+	}
+	return strcspn(host, ":");
+}
+
+/*
+ * An https check with a host names the host in its URL (the TLS server
+ * name, and the name its certificate is verified against) and connects to
+ * the backend all the same: CURLOPT_CONNECT_TO "HOST:PORT:ADDR:PORT".
+ * Otherwise the URL holds the backend's address.
+ */
+static int http_url(struct hc_probe *probe, char **full)
 {
 	const struct hc_check *c = probe->check;
 	bool https = c->type == HC_CHECK_HTTPS;
-	char addr[INET6_ADDRSTRLEN], url[INET6_ADDRSTRLEN + 32], *hdr;
 	const char *path = c->path ? c->path : "/";
-	CURL *easy;
-	char *full;
-	int r;
+	bool v6 = probe->t->family == AF_INET6;
+	char addr[INET6_ADDRSTRLEN], *to;
+	unsigned int port = probe_port(probe);
+	int name_len;
 
 	inet_ntop(probe->t->family, &probe->t->addr, addr, sizeof(addr));
-	snprintf(url, sizeof(url), "%s://%s%s%s:%u", https ? "https" : "http",
-		 probe->t->family == AF_INET6 ? "[" : "", addr,
-		 probe->t->family == AF_INET6 ? "]" : "", probe_port(probe));
-	if (asprintf(&full, "%s%s", url, path) < 0)
+	if (!https || !c->host)
+		return asprintf(full, "%s://%s%s%s:%u%s",
+				https ? "https" : "http", v6 ? "[" : "", addr,
+				v6 ? "]" : "", port, path) < 0 ? -ENOMEM : 0;
+	name_len = host_name_len(c->host);
+	if (asprintf(&to, "%.*s:%u:%s%s%s:%u", name_len, c->host, port,
+		     v6 ? "[" : "", addr, v6 ? "]" : "", port) < 0)
 		return -ENOMEM;
+	probe->connect_to = curl_slist_append(NULL, to);
+	free(to);
+	if (!probe->connect_to)
+		return -ENOMEM;
+	return asprintf(full, "https://%.*s:%u%s", name_len, c->host, port,
+			path) < 0 ? -ENOMEM : 0;
+}
+
+int probe_http_start(struct hc_probe *probe)
+{
+	const struct hc_check *c = probe->check;
+	CURL *easy;
+	char *full, *hdr;
+	int r;
+
+	r = http_url(probe, &full);
+	if (r < 0)
+		return r;
 	if (c->expect_body) {
 		probe->body = malloc(HC_BODY_MAX + 1);
 		if (!probe->body) {
@@ -272,6 +314,10 @@ int probe_http_start(struct hc_probe *probe)
 	SETOPT(CURLOPT_WRITEDATA, probe);
 	SETOPT(CURLOPT_SSL_VERIFYPEER, c->tls_verify ? 1L : 0L);
 	SETOPT(CURLOPT_SSL_VERIFYHOST, c->tls_verify ? 2L : 0L);
+	if (c->tls_ca)
+		SETOPT(CURLOPT_CAINFO, c->tls_ca);
+	if (probe->connect_to)
+		SETOPT(CURLOPT_CONNECT_TO, probe->connect_to);
 	if (probe->headers)
 		SETOPT(CURLOPT_HTTPHEADER, probe->headers);
 	if (curl_multi_add_handle(probe->p->multi, easy) != CURLM_OK)
@@ -336,6 +382,8 @@ void probe_http_release(struct hc_probe *probe)
 	}
 	curl_slist_free_all(probe->headers);
 	probe->headers = NULL;
+	curl_slist_free_all(probe->connect_to);
+	probe->connect_to = NULL;
 	free(probe->body);
 	probe->body = NULL;
 }

@@ -57,6 +57,7 @@ struct hc_probe {
 	/* http, https */
 	CURL *easy;
 	struct curl_slist *headers;
+	struct curl_slist *connect_to;	/* https with host: to the backend */
 	char *body;			/* HC_BODY_MAX + 1, if expect_body */
 	size_t body_len;		/* bytes of body seen, at most HC_BODY_MAX */
 	bool body_full;			/* more than HC_BODY_MAX: run ended */

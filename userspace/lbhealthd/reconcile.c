@@ -76,7 +76,7 @@ struct have_list {
 	struct hc_daemon *d;
 	const struct nflb_service *extra;	/* also collected (reload) */
 	size_t n_extra;
-	size_t n;
+	size_t n, cap;
 	struct nflb_service *svcs;
 };
 
@@ -86,10 +86,10 @@ static bool key_wanted(const struct have_list *h,
 	size_t i;
 
 	for (i = 0; i < h->d->n_svcs; i++)
-		if (hc_service_same_key(&h->d->svcs[i].conf->svc, svc))
+		if (nflb_service_same_key(&h->d->svcs[i].conf->svc, svc))
 			return true;
 	for (i = 0; i < h->n_extra; i++)
-		if (hc_service_same_key(&h->extra[i], svc))
+		if (nflb_service_same_key(&h->extra[i], svc))
 			return true;
 	return false;
 }
@@ -97,26 +97,17 @@ static bool key_wanted(const struct have_list *h,
 static int have_cb(const struct nflb_service *svc, void *data)
 {
 	struct have_list *h = data;
-	struct nflb_service *copy, *svcs;
+	struct nflb_service *copy;
 
 	if (!key_wanted(h, svc))
 		return 0;
-	svcs = realloc(h->svcs, (h->n + 1) * sizeof(*svcs));
-	if (!svcs)
+	copy = NFLB_ARRAY_PUSH(h->svcs, h->n, h->cap);
+	if (!copy)
 		return -1;
-	h->svcs = svcs;
-	copy = &svcs[h->n];
-	*copy = *svc;
-	copy->backends = NULL;
-	if (svc->n_backends) {
-		copy->backends = malloc(svc->n_backends *
-					sizeof(*svc->backends));
-		if (!copy->backends)
-			return -1;
-		memcpy(copy->backends, svc->backends,
-		       svc->n_backends * sizeof(*svc->backends));
+	if (nflb_service_copy(copy, svc) < 0) {
+		h->n--;
+		return -1;
 	}
-	h->n++;
 	return 0;
 }
 
@@ -128,7 +119,7 @@ static void have_free(struct have_list *h)
 		nflb_service_free(&h->svcs[i]);
 	free(h->svcs);
 	h->svcs = NULL;
-	h->n = 0;
+	h->n = h->cap = 0;
 }
 
 static const struct nflb_service *have_find(const struct have_list *h,
@@ -137,7 +128,7 @@ static const struct nflb_service *have_find(const struct have_list *h,
 	size_t i;
 
 	for (i = 0; i < h->n; i++)
-		if (hc_service_same_key(&h->svcs[i], key))
+		if (nflb_service_same_key(&h->svcs[i], key))
 			return &h->svcs[i];
 	return NULL;
 }
@@ -238,18 +229,25 @@ static bool *verdicts(const struct hc_svc *s)
 	return up;
 }
 
-static void log_quorum(struct hc_svc *s, bool ok)
+void hc_quorum_update(struct hc_svc *s)
 {
 	size_t i, up = 0;
 	char sorry[NFLB_ADDRSTRLEN];
+	bool ok;
 
+	for (i = 0; i < s->n_backends; i++)
+		up += s->backends[i].health.up;
+	ok = up >= s->conf->quorum;
 	if (ok == s->quorum_ok)
 		return;
 	s->quorum_ok = ok;
-	for (i = 0; i < s->n_backends; i++)
-		up += s->backends[i].health.up;
-	if (!s->conf->has_sorry)
+	if (!s->conf->has_sorry) {
+		hc_log(ok ? LOG_NOTICE : LOG_WARNING,
+		       "%s: quorum %s (%zu of %zu healthy, quorum %u)",
+		       s->conf->name, ok ? "regained" : "lost", up,
+		       s->n_backends, s->conf->quorum);
 		return;
+	}
 	nflb_addr_format(s->conf->sorry.family, &s->conf->sorry.addr,
 			 NFLB_HAS(&s->conf->sorry, NFLB_BE_A_PORT),
 			 s->conf->sorry.port, sorry, sizeof(sorry));
@@ -290,7 +288,7 @@ static int reconcile_have(struct hc_daemon *d, const struct have_list *have)
 			goto out;
 		}
 		free(up);
-		log_quorum(s, ok);
+		hc_quorum_update(s);
 		ret = hc_plan_service(&plan, &want,
 				      have_find(have, &s->conf->svc));
 		nflb_service_free(&want);
@@ -376,7 +374,8 @@ static void adopt_kernel_state(struct hc_daemon *d,
 
 			for (l = 0; l < k->n_backends; l++) {
 				kb = &k->backends[l];
-				if (!hc_backend_same_key(kb, &be->conf->be))
+				if (!nflb_backend_same_key(kb,
+							   &be->conf->be))
 					continue;
 				if (kb->state == NFLB_BACKEND_DOWN)
 					be->health.up = false;

@@ -51,7 +51,8 @@ static json_t *backend_json(const struct hc_backend *be, uint64_t now)
 				 (json_int_t)(be->last_at / 1000000));
 	o = json_pack("{s:s, s:i, s:i, s:s, s:s, s:I, s:I, s:I, s:o}",
 		      "address", addr, "port", b->port, "weight", b->weight,
-		      "check", hc_check_type_name(be->svc->conf->check.type),
+		      "check", nflb_enum_name(hc_check_type_names,
+					      be->svc->conf->check.type),
 		      "state", be->health.up ? "up" : "down",
 		      "since", (json_int_t)(be->since / 1000000),
 		      "for", (json_int_t)((now - be->since) / 1000000),

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap '__lib_cleanup' EXIT
 
-ktap_plan 34
+ktap_plan 36
 
 hc=$NFLB_TOP/build/lbhealthd
 src=$NFLB_TOP/userspace/lbhealthd
@@ -36,7 +36,7 @@ run -h
 check "-h prints the usage, exit 0" test "$rc" = 0 -a -n "$out"
 usage=$out
 check "the usage shows the status form" \
-	grep -qF 'lbhealthd [-s SOCKET] status [-j]' <<< "$usage"
+	grep -qF 'lbhealthd [-c FILE] [-s SOCKET] status [-j]' <<< "$usage"
 run -x
 says "an unknown option exits 2 and names it" 2 "invalid option -- 'x'"
 run frobnicate
@@ -196,6 +196,14 @@ says "status with no daemon: exit 1, the socket named" 1 \
 	"cannot reach the daemon at $T/nobody.sock"
 run -s "$T/nobody.sock" status -j
 check "status -j with no daemon: exit 1" test "$rc" = 1
+# status asks at the file's status-socket (-c), -s first.
+printf 'status-socket = "%s";\n' "$T/file.sock" > "$T/sock.conf"
+run -c "$T/sock.conf" status
+says "status -c FILE: the file's status-socket" 1 \
+	"cannot reach the daemon at $T/file.sock"
+run -c "$T/sock.conf" -s "$T/nobody.sock" status
+says "status -c FILE -s SOCKET: the socket of -s" 1 \
+	"cannot reach the daemon at $T/nobody.sock"
 
 # The manual pages render without warnings.
 for page in lbhealthd.8 lbhealthd.conf.5; do

@@ -426,7 +426,8 @@ static void test_ipv6(void)
 	KTAP_EXPECT(load("services = ( {\n"
 			 "  protocol = \"tcp\"; address = \"2001:db8::1\";\n"
 			 "  port = 443;\n"
-			 "  check = { type = \"https\"; tls-verify = true; };\n"
+			 "  check = { type = \"https\"; tls-verify = true;\n"
+			 "            tls-ca = \"/etc/ssl/internal-ca.pem\"; };\n"
 			 "  sorry = { address = \"2001:db8:9::1\"; };\n"
 			 "  backends = ( { address = \"2001:db8:1::1\"; },\n"
 			 "               { address = \"2001:db8:1::2\"; port = 8443; } );\n"
@@ -440,6 +441,8 @@ static void test_ipv6(void)
 	KTAP_EXPECT(s->svc.family == AF_INET6 &&
 		    addr_is(AF_INET6, &s->svc.addr, "2001:db8::1"));
 	KTAP_EXPECT(s->check.type == HC_CHECK_HTTPS && s->check.tls_verify);
+	KTAP_EXPECT(s->check.tls_ca &&
+		    strcmp(s->check.tls_ca, "/etc/ssl/internal-ca.pem") == 0);
 	KTAP_EXPECT(s->has_sorry && s->sorry.family == AF_INET6 &&
 		    s->sorry.port == 443);
 	KTAP_EXPECT(s->n_backends == 2 &&
@@ -613,6 +616,129 @@ static void test_out_of_range(void)
 			 "7: services.[0].check.expect: empty (leave it out to accept any reply)"));
 }
 
+/*
+ * Every integer literal past its type's range is an error wherever it is
+ * written: on the line after its key, beside a valid one of the same key,
+ * in an array, under a key nobody reads.  (libconfig 1.5 wraps a plain
+ * literal to 32 bits and clamps an L one to 64: 4294967376 reads as 80.)
+ */
+static void test_wrapped_ints(void)
+{
+	struct hc_config cfg;
+	struct errs e;
+
+	KTAP_EXPECT(only("services = ( {\n"
+			 "  protocol = \"tcp\"; address = \"10.0.0.1\";\n"
+			 "  port =\n"
+			 "    4294967376;\n"
+			 "  check = { type = \"tcp\"; };\n"
+			 "} );\n",
+			 "3: services.[0].port: integer too large (out of range 0-65535)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.1\"; port = 80; }, "
+			     "{ address = \"10.0.1.2\"; port = 4294967376; }"),
+			 "8: services.[0].backends.[1].port: integer too large (out of range 0-65535)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.1\"; weight = 4294967297; port = 80; }"),
+			 "8: services.[0].backends.[0].weight: integer too large (out of range 0-65535)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\"; interval =\n 4294967298;", BE1),
+			 "7: services.[0].check.interval: integer too large (0.1-3600 seconds)"));
+	KTAP_EXPECT(only(SVC("quorum = 0x100000001;", "type = \"tcp\";", BE1),
+			 "6: services.[0].quorum: integer too large (out of range 0-65535)"));
+	KTAP_EXPECT(only(SVC("quorum = -4294967295;", "type = \"tcp\";", BE1),
+			 "6: services.[0].quorum: integer too large (out of range 0-65535)"));
+	KTAP_EXPECT(only(SVC("seed = 99999999999999999999L;", "type = \"tcp\";",
+			     BE1),
+			 "6: services.[0].seed: integer too large for a plain literal (add an L suffix, or give it as a string)"));
+	KTAP_EXPECT(only(SVC("", "type = \"udp\"; payload = [ 1,\n 4294967297 ];",
+			     BE1),
+			 "7: services.[0].check.payload: byte [1]: integer too large (0-255)"));
+	/* Under a key nobody reads, it is still reported. */
+	KTAP_EXPECT(load("x = { y = 4294967376; };\n", &cfg, &e) == 2);
+	KTAP_EXPECT(has(&e, "1: x: unknown key"));
+	KTAP_EXPECT(has(&e, "1: x.y: integer too large"));
+	errs_free(&e);
+	/* Strings, comments and floats hold no integer literal. */
+	KTAP_EXPECT(load(SVC("name = \"4294967376 # 99999999999\"; "
+			     "/* port = 4294967376; */ // 4294967376",
+			     "type = \"tcp\"; interval = 1.5e3; "
+			     "timeout = 0.5;", BE1), &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	hc_config_free(&cfg);
+	/* The same values, in range, are read. */
+	KTAP_EXPECT(load(SVC("seed = 0xffffffffffffffffL; quorum =\n 1;",
+			     "type = \"tcp\"; port =\n 8080;",
+			     "{ address = \"10.0.1.1\"; port = 80; }, "
+			     "{ address = \"10.0.1.2\"; port = 81; }"),
+			 &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 1 && cfg.services[0].check.port == 8080 &&
+		    cfg.services[0].svc.seed == UINT64_MAX &&
+		    cfg.services[0].n_backends == 2 &&
+		    cfg.services[0].backends[1].be.port == 81);
+	hc_config_free(&cfg);
+}
+
+/*
+ * A large file is checked in time linear in its size: 20,000 backends,
+ * one of them with a wrapped port and one a duplicate.
+ */
+#define MANY_BACKENDS	20000
+
+static char *many_backends(size_t bad, size_t dup)
+{
+	size_t i, len = 0, cap = 256 + MANY_BACKENDS * 64;
+	char *text = malloc(cap);
+
+	len += snprintf(text + len, cap - len,
+			"services = ( {\n"
+			"  protocol = \"tcp\"; address = \"10.0.0.1\"; port = 80;\n"
+			"  check = { type = \"tcp\"; };\n"
+			"  backends = (\n");
+	for (i = 0; i < MANY_BACKENDS; i++)
+		len += snprintf(text + len, cap - len,
+				"    { address = \"10.%zu.%zu.%zu\"; port = %s; }%s\n",
+				1 + (i == dup ? 0 : i) / 65536,
+				(i == dup ? 0 : i) / 256 % 256,
+				(i == dup ? 0 : i) % 256,
+				i == bad ? "4294967376" : "80",
+				i + 1 < MANY_BACKENDS ? "," : "");
+	snprintf(text + len, cap - len, "  );\n} );\n");
+	return text;
+}
+
+static void test_many_backends(void)
+{
+	struct hc_config cfg;
+	struct errs e;
+	char *text, want[160];
+
+	text = many_backends(SIZE_MAX, SIZE_MAX);
+	KTAP_EXPECT(load(text, &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	free(text);
+	KTAP_EXPECT(cfg.n_services == 1 &&
+		    cfg.services[0].n_backends == MANY_BACKENDS &&
+		    cfg.services[0].backends[MANY_BACKENDS - 1].line ==
+		    MANY_BACKENDS + 4 &&
+		    addr_is(AF_INET,
+			    &cfg.services[0].backends[MANY_BACKENDS - 1].be.addr,
+			    "10.1.78.31"));
+	hc_config_free(&cfg);
+
+	text = many_backends(15000, 17000);
+	KTAP_EXPECT(load(text, &cfg, &e) == 2);
+	free(text);
+	KTAP_EXPECT(has(&e, "15005: services.[0].backends.[15000].port: integer too large (out of range 0-65535)"));
+	snprintf(want, sizeof(want),
+		 "17005: services.[0].backends.[17000]: duplicate backend 10.1.0.0:80 (as backends.[0], line 5)");
+	KTAP_EXPECT(has(&e, want));
+	errs_free(&e);
+}
+
 static void test_prime_rule(void)
 {
 	struct hc_config cfg;
@@ -711,6 +837,10 @@ static void test_check_rules(void)
 			 "8: services.[0].check.path: not valid for a tcp check (only for http and https checks)"));
 	KTAP_EXPECT(only(SVC("", "type = \"http\";\n tls-verify = true;", BE1),
 			 "8: services.[0].check.tls-verify: not valid for an http check (only for https checks)"));
+	KTAP_EXPECT(only(SVC("", "type = \"http\";\n tls-ca = \"/ca.pem\";", BE1),
+			 "8: services.[0].check.tls-ca: not valid for an http check (only for https checks)"));
+	KTAP_EXPECT(only(SVC("", "type = \"https\"; tls-ca = \"ca.pem\";", BE1),
+			 "7: services.[0].check.tls-ca: \"ca.pem\" is not an absolute path"));
 	KTAP_EXPECT(only(SVC("", "type = \"http\";\n command = \"true\";", BE1),
 			 "8: services.[0].check.command: not valid for an http check (only for exec checks)"));
 	KTAP_EXPECT(only(SVC("", "type = \"tcp\";\n payload = \"x\";", BE1),
@@ -868,6 +998,41 @@ static void test_include(void)
 	strcpy(path, inc);
 	KTAP_EXPECT(has(&e, "2: services.[0].port: 70000 is out of range (0-65535)"));
 	errs_free(&e);
+
+	/* A missing include is named, with the reason. */
+	KTAP_EXPECT(load("services = (\n@include \"nope.conf\"\n);\n", &cfg,
+			 &e) == 1);
+	{
+		char want[512];
+
+		snprintf(want, sizeof(want),
+			 "2: cannot open include file \"%s/nope.conf\": No such file or directory",
+			 dir);
+		KTAP_EXPECT(has(&e, want));
+	}
+	errs_free(&e);
+
+	/* A wrapped integer in an included file, after one in the main. */
+	write_conf("{ protocol = \"tcp\"; address = \"10.0.0.2\";\n"
+		   "  port = 80; check = { type = \"tcp\"; rise = 4294967298; }; }\n");
+	strcpy(inc, path);
+	write_conf("");
+	strcpy(main_path, path);
+	{
+		FILE *f = fopen(main_path, "a");
+
+		fprintf(f, "services = ( { protocol = \"tcp\"; address = \"10.0.0.1\";\n"
+			"  port = 80; check = { type = \"tcp\"; fall = 4294967299; }; },\n"
+			"@include \"%s\"\n);\n", strrchr(inc, '/') + 1);
+		fclose(f);
+	}
+	memset(&e, 0, sizeof(e));
+	KTAP_EXPECT(hc_config_load(main_path, &cfg, collect, &e) == 2);
+	strcpy(path, main_path);
+	KTAP_EXPECT(has(&e, "2: services.[0].check.fall: integer too large (out of range 1-100)"));
+	strcpy(path, inc);
+	KTAP_EXPECT(has(&e, "2: services.[1].check.rise: integer too large (out of range 1-100)"));
+	errs_free(&e);
 }
 
 static void test_status_match(void)
@@ -895,55 +1060,27 @@ static void test_status_match(void)
 	KTAP_EXPECT(!hc_status_match(&c, 200));
 }
 
-static void test_keys_and_names(void)
+/* Service and backend keys are libnflbnl's (key_test); the names here. */
+static void test_names(void)
 {
-	struct nflb_service a, b;
-	struct nflb_backend x, y;
+	char buf[64];
 
-	memset(&a, 0, sizeof(a));
-	a.family = AF_INET;
-	a.proto = IPPROTO_TCP;
-	a.port = 80;
-	inet_pton(AF_INET, "10.0.0.1", &a.addr);
-	b = a;
-	b.table_size = 251;		/* options are not the key */
-	b.present = ~0U;
-	KTAP_EXPECT(hc_service_same_key(&a, &b));
-	b.proto = IPPROTO_UDP;
-	KTAP_EXPECT(!hc_service_same_key(&a, &b));
-	b = a;
-	b.port = 81;
-	KTAP_EXPECT(!hc_service_same_key(&a, &b));
-	b = a;
-	inet_pton(AF_INET, "10.0.0.2", &b.addr);
-	KTAP_EXPECT(!hc_service_same_key(&a, &b));
-	b = a;
-	b.family = AF_INET6;
-	KTAP_EXPECT(!hc_service_same_key(&a, &b));
-
-	memset(&x, 0, sizeof(x));
-	x.family = AF_INET6;
-	x.port = 80;
-	inet_pton(AF_INET6, "2001:db8::1", &x.addr);
-	y = x;
-	y.weight = 7;
-	y.state = NFLB_BACKEND_DOWN;
-	KTAP_EXPECT(hc_backend_same_key(&x, &y));
-	y.port = 8080;
-	KTAP_EXPECT(!hc_backend_same_key(&x, &y));
-	y = x;
-	inet_pton(AF_INET6, "2001:db8::2", &y.addr);
-	KTAP_EXPECT(!hc_backend_same_key(&x, &y));
-
-	KTAP_EXPECT(strcmp(hc_check_type_name(HC_CHECK_TCP), "tcp") == 0);
-	KTAP_EXPECT(strcmp(hc_check_type_name(HC_CHECK_HTTP), "http") == 0);
-	KTAP_EXPECT(strcmp(hc_check_type_name(HC_CHECK_HTTPS), "https") == 0);
-	KTAP_EXPECT(strcmp(hc_check_type_name(HC_CHECK_UDP), "udp") == 0);
-	KTAP_EXPECT(strcmp(hc_check_type_name(HC_CHECK_EXEC), "exec") == 0);
-	KTAP_EXPECT(hc_check_type_name((enum hc_check_type)99) == NULL);
+	KTAP_EXPECT(strcmp(nflb_enum_name(hc_check_type_names, HC_CHECK_TCP),
+			   "tcp") == 0);
+	KTAP_EXPECT(strcmp(nflb_enum_name(hc_check_type_names, HC_CHECK_HTTP),
+			   "http") == 0);
+	KTAP_EXPECT(strcmp(nflb_enum_name(hc_check_type_names,
+					  HC_CHECK_HTTPS), "https") == 0);
+	KTAP_EXPECT(strcmp(nflb_enum_name(hc_check_type_names, HC_CHECK_UDP),
+			   "udp") == 0);
+	KTAP_EXPECT(strcmp(nflb_enum_name(hc_check_type_names, HC_CHECK_EXEC),
+			   "exec") == 0);
+	KTAP_EXPECT(nflb_enum_name(hc_check_type_names, 99) == NULL);
+	KTAP_EXPECT(strcmp(nflb_enum_choices(hc_check_type_names, buf,
+					     sizeof(buf)),
+			   "tcp, http, https, udp or exec") == 0);
 }
 
-/* Two loads of one file give equal checks; each field changes it. */
 static void test_check_equal(void)
 {
 	struct hc_config c1, c2;
@@ -984,6 +1121,7 @@ static void test_check_equal(void)
 	CHANGED(b.status[0].hi = 204);
 	CHANGED(b.n_status = 2; b.status[1].lo = b.status[1].hi = 301);
 	CHANGED(b.tls_verify = true);
+	CHANGED(b.tls_ca = s1);
 	CHANGED(b.payload_len = 1; b.payload[0] = 'x');
 	CHANGED(b.has_expect = true; b.expect_len = 1; b.expect[0] = 'y');
 	CHANGED(b.command = cmd1);
@@ -1019,6 +1157,8 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_unknown_keys),
 	KTAP_CASE(test_wrong_types),
 	KTAP_CASE(test_out_of_range),
+	KTAP_CASE(test_wrapped_ints),
+	KTAP_CASE(test_many_backends),
 	KTAP_CASE(test_prime_rule),
 	KTAP_CASE(test_bad_addresses),
 	KTAP_CASE(test_family_mismatch),
@@ -1029,7 +1169,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_many_errors),
 	KTAP_CASE(test_include),
 	KTAP_CASE(test_status_match),
-	KTAP_CASE(test_keys_and_names),
+	KTAP_CASE(test_names),
 	KTAP_CASE(test_check_equal),
 };
 

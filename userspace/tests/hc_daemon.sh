@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 18
+ktap_plan 25
 
 hc=$NFLB_TOP/build/lbhealthd
 server=$NFLB_TOP/build/nflb-server
@@ -58,6 +58,8 @@ kill "$srv"
 wait "$srv" 2>/dev/null
 check "a stopped server takes the backend down, with the reason" \
 	wait_for 6 grep -q -- 'web: backend 127.0.0.1:[0-9]* down (connection refused) after 2 failures' "$dir/log"
+check "quorum loss is logged without a sorry backend" \
+	wait_for 6 grep -q 'web: quorum lost (0 of 1 healthy, quorum 1)' "$dir/log"
 check "status shows it down" sh -c "'$hc' -s '$dir/sock' status | grep -qE '^web .* down .* failed +connection refused'"
 "$server" -t -p "$port" -l 127.0.0.1 be >/dev/null 2>&1 &
 pids+=($!)
@@ -66,6 +68,8 @@ count_eq() { [ "$(grep -c -- "$2" "$1")" = "$3" ]; }
 check "the server back brings it up" \
 	wait_for 6 count_eq "$dir/log" 'web: backend 127.0.0.1:[0-9]* up (connected) after 2 successes' 2
 sleep 1
+check "and its return" \
+	wait_for 6 grep -q 'web: quorum regained (1 of 1 healthy, quorum 1)' "$dir/log"
 check "each transition is logged once" \
 	test "$(grep -c 'web: backend .* \(up\|down\) (' "$dir/log")" = 3
 
@@ -98,13 +102,27 @@ check "SIGTERM: exit 0" test $? = 0
 check "STOPPING=1 is sent and the socket removed" \
 	sh -c "grep -q STOPPING=1 '$dir/notified' && test ! -e '$dir/sock'"
 
+# Without -f: the command returns once the daemon runs (0), or with its
+# error when it cannot start (1).
+"$hc" -c "$dir/hc.conf" -s "$dir/no/such/dir/sock" 2> "$dir/bgerr"
+check "without -f, a failed start exits 1" test $? = 1
+check "and says why on stderr" grep -q 'status socket .*: ' "$dir/bgerr"
+"$hc" -c "$dir/hc.conf" -s "$dir/bg.sock" 2> /dev/null
+check "without -f, a good start exits 0" test $? = 0
+bgpid=$("$hc" -s "$dir/bg.sock" status -j 2>/dev/null | sed -n 's/^ *"pid": \([0-9]*\).*/\1/p')
+check "and the daemon answers at once" test -n "$bgpid"
+[ -n "$bgpid" ] && kill "$bgpid"
+
 # The unit as `make install` writes it, checked by systemd itself.
 if command -v systemd-analyze >/dev/null; then
 	sed "s|@SBINDIR@|$NFLB_TOP/build|g" "$NFLB_TOP/userspace/lbhealthd/lbhealthd.service.in" \
 		> "$dir/lbhealthd.service"
 	check "systemd-analyze verify accepts lbhealthd.service" \
 		systemd-analyze verify --man=no "$dir/lbhealthd.service"
+	check "a reload checks the file before signalling" sh -c \
+		"grep '^ExecReload=' '$dir/lbhealthd.service' | head -n 1 | grep -q -- ' -t -c '"
 else
 	ktap_result "systemd-analyze verify accepts lbhealthd.service (not installed)" 4
+	ktap_result "a reload checks the file before signalling (not installed)" 4
 fi
 ktap_finish
