@@ -3,6 +3,11 @@
  * Services and their backends: the per-netns table the packet path reads,
  * and the Maglev table of each service, rebuilt whole on every change and
  * published with RCU.  A change that fails changes nothing.
+ *
+ * Every allocation a request makes, scratch included, is charged to the
+ * requester's memory cgroup (GFP_KERNEL_ACCOUNT): any user may own a netns.
+ * Only the service hash is not (rhashtable allocates with GFP_KERNEL); its
+ * size follows the number of services, which limits.c bounds.
  */
 
 #include <linux/bsearch.h>
@@ -102,7 +107,7 @@ static struct nflb_table *nflb_table_build(struct nflb_net *nn,
 
 	lockdep_assert_held(&nn->lock);
 	if (n) {
-		in = kvmalloc_array(n, sizeof(*in), GFP_KERNEL);
+		in = kvmalloc_array(n, sizeof(*in), GFP_KERNEL_ACCOUNT);
 		if (!in)
 			return ERR_PTR(-ENOMEM);
 	}
@@ -120,7 +125,7 @@ static struct nflb_table *nflb_table_build(struct nflb_net *nn,
 		size = opts->table_size;
 
 	t = kvzalloc(sizeof(*t) + n * (sizeof(*t->be) + sizeof(u32)) +
-		     size * sizeof(u16), GFP_KERNEL);
+		     size * sizeof(u16), GFP_KERNEL_ACCOUNT);
 	if (!t) {
 		ret = -ENOMEM;
 		goto err;
@@ -225,7 +230,8 @@ static struct nf_ct_timeout *nflb_ct_timeout_new(struct net *net,
 					       UDP_CT_MAX;
 	struct nf_ct_timeout *t;
 
-	t = kzalloc(sizeof(*t) + n * sizeof(unsigned int), GFP_KERNEL);
+	t = kzalloc(sizeof(*t) + n * sizeof(unsigned int),
+		    GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return NULL;
 	refcount_set(&t->refcnt, 1);
@@ -286,7 +292,7 @@ static struct nflb_backend *nflb_backend_alloc(const union nf_inet_addr *addr,
 {
 	struct nflb_backend *be;
 
-	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	be = kzalloc(sizeof(*be), GFP_KERNEL_ACCOUNT);
 	if (!be)
 		return NULL;
 	be->stats = nflb_stats_alloc();
@@ -328,7 +334,7 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 		NL_SET_ERR_MSG(extack, "too many backends for one service");
 		return ERR_PTR(-ENOSPC);
 	}
-	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		return ERR_PTR(-ENOMEM);
 	svc->key = *key;
