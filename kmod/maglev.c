@@ -209,8 +209,8 @@ int nflb_maglev_build(u16 *slots, u32 size, struct nflb_maglev_backend *be,
 		if (!nflb_mh_cmp(&be[i - 1], &be[i]))
 			return -EINVAL;
 
-	turn = kvcalloc(n, sizeof(*turn), GFP_KERNEL);
-	active = kvmalloc_array(n, sizeof(*active), GFP_KERNEL);
+	turn = kvcalloc(n, sizeof(*turn), GFP_KERNEL_ACCOUNT);
+	active = kvmalloc_array(n, sizeof(*active), GFP_KERNEL_ACCOUNT);
 	if (!turn || !active) {
 		kvfree(active);
 		kvfree(turn);

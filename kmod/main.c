@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/nflb.h>
 
+#include "limits.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -17,6 +18,9 @@ static int __init nflb_mod_init(void)
 {
 	int ret;
 
+	ret = nflb_limits_init();
+	if (ret)
+		goto err_limits;
 	ret = nflb_netns_init();
 	if (ret)
 		goto err_netns;
@@ -30,6 +34,8 @@ static int __init nflb_mod_init(void)
 err_genl:
 	nflb_netns_uninit();
 err_netns:
+	nflb_limits_uninit();
+err_limits:
 	return ret;
 }
 
@@ -37,6 +43,7 @@ static void __exit nflb_mod_exit(void)
 {
 	nflb_genl_uninit();
 	nflb_netns_uninit();
+	nflb_limits_uninit();
 }
 
 module_init(nflb_mod_init);

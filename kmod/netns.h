@@ -26,6 +26,10 @@ struct nflb_net {
 	bool hooked[2];
 	/* Bumped on every change; lets a dump notice it was interrupted. */
 	u64 generation;
+	/* What the netns holds, under lock, against limits.h's limits. */
+	u32 n_services;
+	u32 n_backends;
+	u64 n_slots;			/* sum of the services' table sizes */
 	/* Rate estimator: runs while service_list is not empty. */
 	struct delayed_work est_work;
 };

@@ -308,7 +308,7 @@ int nflb_parse_svc_backends(const struct nlattr *list,
 	*specs = NULL;
 	if (!n)
 		return 0;
-	v = kvmalloc_array(n, sizeof(*v), GFP_KERNEL);
+	v = kvmalloc_array(n, sizeof(*v), GFP_KERNEL_ACCOUNT);
 	if (!v)
 		return -ENOMEM;
 	i = 0;

@@ -3,6 +3,11 @@
  * Services and their backends: the per-netns table the packet path reads,
  * and the Maglev table of each service, rebuilt whole on every change and
  * published with RCU.  A change that fails changes nothing.
+ *
+ * Every allocation a request makes, scratch included, is charged to the
+ * requester's memory cgroup (GFP_KERNEL_ACCOUNT): any user may own a netns.
+ * Only the service hash is not (rhashtable allocates with GFP_KERNEL); its
+ * size follows the number of services, which limits.c bounds.
  */
 
 #include <linux/bsearch.h>
@@ -16,6 +21,7 @@
 #include <uapi/linux/nflb.h>
 
 #include "kunit.h"
+#include "limits.h"
 #include "maglev.h"
 #include "service.h"
 
@@ -102,7 +108,7 @@ static struct nflb_table *nflb_table_build(struct nflb_net *nn,
 
 	lockdep_assert_held(&nn->lock);
 	if (n) {
-		in = kvmalloc_array(n, sizeof(*in), GFP_KERNEL);
+		in = kvmalloc_array(n, sizeof(*in), GFP_KERNEL_ACCOUNT);
 		if (!in)
 			return ERR_PTR(-ENOMEM);
 	}
@@ -120,7 +126,7 @@ static struct nflb_table *nflb_table_build(struct nflb_net *nn,
 		size = opts->table_size;
 
 	t = kvzalloc(sizeof(*t) + n * (sizeof(*t->be) + sizeof(u32)) +
-		     size * sizeof(u16), GFP_KERNEL);
+		     size * sizeof(u16), GFP_KERNEL_ACCOUNT);
 	if (!t) {
 		ret = -ENOMEM;
 		goto err;
@@ -225,7 +231,8 @@ static struct nf_ct_timeout *nflb_ct_timeout_new(struct net *net,
 					       UDP_CT_MAX;
 	struct nf_ct_timeout *t;
 
-	t = kzalloc(sizeof(*t) + n * sizeof(unsigned int), GFP_KERNEL);
+	t = kzalloc(sizeof(*t) + n * sizeof(unsigned int),
+		    GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return NULL;
 	refcount_set(&t->refcnt, 1);
@@ -286,7 +293,7 @@ static struct nflb_backend *nflb_backend_alloc(const union nf_inet_addr *addr,
 {
 	struct nflb_backend *be;
 
-	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	be = kzalloc(sizeof(*be), GFP_KERNEL_ACCOUNT);
 	if (!be)
 		return NULL;
 	be->stats = nflb_stats_alloc();
@@ -328,7 +335,10 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 		NL_SET_ERR_MSG(extack, "too many backends for one service");
 		return ERR_PTR(-ENOSPC);
 	}
-	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	ret = nflb_limits_check(nn, 1, n_bes, opts->table_size, extack);
+	if (ret)
+		return ERR_PTR(ret);
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		return ERR_PTR(-ENOMEM);
 	svc->key = *key;
@@ -394,6 +404,9 @@ int nflb_service_insert(struct nflb_net *nn, struct nflb_service *svc,
 	if (list_empty(&nn->service_list))
 		schedule_delayed_work(&nn->est_work, NFLB_RATE_INTERVAL * HZ);
 	list_add_tail(&svc->node, &nn->service_list);
+	nn->n_services++;
+	nn->n_backends += svc->n_backends;
+	nn->n_slots += svc->table_size;
 	nn->generation++;
 	return 0;
 }
@@ -417,6 +430,14 @@ int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 	cur = rcu_dereference_protected(svc->ct_timeout,
 					lockdep_is_held(&nn->lock));
 	/* Everything that can fail first: a failed set changes nothing. */
+	if (opts->table_size > svc->table_size) {
+		int ret = nflb_limits_check(nn, 0, 0,
+					    opts->table_size - svc->table_size,
+					    extack);
+
+		if (ret)
+			return ret;
+	}
 	if (!cur && nflb_opts_have_timeouts(opts)) {
 		to = nflb_ct_timeout_new(nn->net, &svc->key, opts);
 		if (!to)
@@ -427,6 +448,8 @@ int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 		nflb_ct_timeout_put(to);
 		return PTR_ERR(t);
 	}
+	nn->n_slots += opts->table_size;
+	nn->n_slots -= svc->table_size;
 	svc->table_size = opts->table_size;
 	svc->seed = opts->seed;
 	svc->hash = opts->hash;
@@ -446,6 +469,9 @@ void nflb_service_del(struct nflb_net *nn, struct nflb_service *svc)
 	lockdep_assert_held(&nn->lock);
 	rhashtable_remove_fast(&nn->services, &svc->rhnode, nflb_svc_params);
 	list_del(&svc->node);
+	nn->n_services--;
+	nn->n_backends -= svc->n_backends;
+	nn->n_slots -= svc->table_size;
 	nn->generation++;
 	call_rcu(&svc->rcu, nflb_service_free_rcu);
 }
@@ -494,6 +520,7 @@ int nflb_backend_add(struct nflb_net *nn, struct nflb_service *svc,
 	struct nflb_svc_opts opts;
 	struct nflb_backend *be;
 	struct nflb_table *t;
+	int ret;
 
 	lockdep_assert_held(&nn->lock);
 	if (nflb_backend_find(svc, addr, port)) {
@@ -504,6 +531,9 @@ int nflb_backend_add(struct nflb_net *nn, struct nflb_service *svc,
 		NL_SET_ERR_MSG(extack, "too many backends for one service");
 		return -ENOSPC;
 	}
+	ret = nflb_limits_check(nn, 0, 1, 0, extack);
+	if (ret)
+		return ret;
 	be = nflb_backend_alloc(addr, port, weight, state);
 	if (!be)
 		return -ENOMEM;
@@ -519,6 +549,7 @@ int nflb_backend_add(struct nflb_net *nn, struct nflb_service *svc,
 		return PTR_ERR(t);
 	}
 	nflb_table_publish(nn, svc, t);
+	nn->n_backends++;
 	return 0;
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_backend_add);
@@ -592,6 +623,7 @@ int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
 		return PTR_ERR(t);
 	}
 	nflb_table_publish(nn, svc, t);
+	nn->n_backends--;
 	if (flush) {
 		struct nflb_flush_ctx ctx = { .key = &svc->key, .be = be };
 		struct nf_ct_iter_data iter = { .net = nn->net, .data = &ctx };

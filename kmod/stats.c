@@ -13,7 +13,7 @@ struct nflb_stats __percpu *nflb_stats_alloc(void)
 	struct nflb_stats __percpu *pcpu;
 	int cpu;
 
-	pcpu = alloc_percpu(struct nflb_stats);
+	pcpu = alloc_percpu_gfp(struct nflb_stats, GFP_KERNEL_ACCOUNT);
 	if (!pcpu)
 		return NULL;
 	for_each_possible_cpu(cpu)

@@ -18,6 +18,7 @@
 #include <net/net_namespace.h>
 #include <uapi/linux/nflb.h>
 
+#include "limits.h"
 #include "maglev.h"
 #include "service.h"
 
@@ -470,6 +471,121 @@ static void nflb_backend_state_takes_no_slots(struct kunit *test)
 	nflb_st_expect_table(test, svc);
 }
 
+/* A failed request's extack names WORD (the limit). */
+static bool nflb_st_msg_names(const struct netlink_ext_ack *extack,
+			      const char *word)
+{
+	return extack->_msg && strstr(extack->_msg, word);
+}
+
+/* What the netns holds, as nflb_net counts it. */
+static void nflb_st_expect_held(struct kunit *test, struct nflb_net *nn,
+				u32 services, u32 backends, u64 slots)
+{
+	KUNIT_EXPECT_EQ(test, nn->n_services, services);
+	KUNIT_EXPECT_EQ(test, nn->n_backends, backends);
+	KUNIT_EXPECT_EQ(test, nn->n_slots, slots);
+}
+
+/*
+ * Over a limit, a change fails with -ENOSPC and a message naming the limit,
+ * and changes nothing; the counts follow every change.  The limits are set
+ * low for the test and put back at its end (EXPECTs only until then).
+ */
+static void nflb_limits_enforced(struct kunit *test)
+{
+	unsigned int max_svc = nflb_max_services, max_be = nflb_max_backends;
+	struct nflb_svc_key k1 = nflb_st_key(IPPROTO_TCP, 6, 80);
+	struct nflb_svc_key k2 = nflb_st_key(IPPROTO_TCP, 7, 80);
+	unsigned int max_slots = nflb_max_table_slots;
+	struct nflb_net *nn = nflb_st_nn(test);
+	struct netlink_ext_ack extack = {};
+	struct nflb_svc_opts opts;
+	struct nflb_be_spec bes[3] = {};
+	struct nflb_service *svc;
+	struct nflb_backend *be;
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(bes); i++) {
+		bes[i].addr = nflb_st_be_addr(60 + i);
+		bes[i].port = htons(80);
+		bes[i].weight = 1;
+		bes[i].state = NFLB_BACKEND_UP;
+	}
+	nflb_max_services = 1;
+	nflb_max_backends = 2;
+	nflb_max_table_slots = 2 * NFLB_ST_SIZE;
+
+	/* Three backends in the request: neither service nor backends. */
+	ret = nflb_st_add(nn, &k1, bes, 3, &extack);
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+	KUNIT_EXPECT_TRUE(test, nflb_st_msg_names(&extack, "net.nflb.max_backends"));
+	KUNIT_EXPECT_NULL(test, nflb_st_find(nn, &k1));
+	nflb_st_expect_held(test, nn, 0, 0, 0);
+
+	ret = nflb_st_add(nn, &k1, bes, 2, NULL);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	nflb_st_expect_held(test, nn, 1, 2, NFLB_ST_SIZE);
+	svc = nflb_st_find(nn, &k1);
+	if (!svc)
+		goto out;
+
+	extack._msg = NULL;
+	ret = nflb_st_add(nn, &k2, NULL, 0, &extack);
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+	KUNIT_EXPECT_TRUE(test, nflb_st_msg_names(&extack, "net.nflb.max_services"));
+	KUNIT_EXPECT_NULL(test, nflb_st_find(nn, &k2));
+
+	extack._msg = NULL;
+	mutex_lock(&nn->lock);
+	ret = nflb_backend_add(nn, svc, &bes[2].addr, bes[2].port, 1,
+			       NFLB_BACKEND_UP, &extack);
+	mutex_unlock(&nn->lock);
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+	KUNIT_EXPECT_TRUE(test, nflb_st_msg_names(&extack, "net.nflb.max_backends"));
+	KUNIT_EXPECT_EQ(test, svc->n_backends, 2U);
+
+	/* A larger table over the slot limit; a smaller growth fits. */
+	extack._msg = NULL;
+	opts = nflb_st_opts();	/* the service's */
+	opts.table_size = 509;
+	mutex_lock(&nn->lock);
+	ret = nflb_service_set(nn, svc, &opts, &extack);
+	mutex_unlock(&nn->lock);
+	KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+	KUNIT_EXPECT_TRUE(test, nflb_st_msg_names(&extack, "net.nflb.max_table_slots"));
+	KUNIT_EXPECT_EQ(test, svc->table_size, NFLB_ST_SIZE);
+	opts.table_size = 257;
+	mutex_lock(&nn->lock);
+	ret = nflb_service_set(nn, svc, &opts, NULL);
+	mutex_unlock(&nn->lock);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	nflb_st_expect_held(test, nn, 1, 2, 257);
+
+	/* A deleted backend makes room for another. */
+	be = nflb_backend_find(svc, &bes[0].addr, bes[0].port);
+	mutex_lock(&nn->lock);
+	ret = be ? nflb_backend_del(nn, svc, be, false, NULL) : -ENOENT;
+	mutex_unlock(&nn->lock);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	nflb_st_expect_held(test, nn, 1, 1, 257);
+	mutex_lock(&nn->lock);
+	ret = nflb_backend_add(nn, svc, &bes[2].addr, bes[2].port, 1,
+			       NFLB_BACKEND_UP, NULL);
+	mutex_unlock(&nn->lock);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	nflb_st_expect_held(test, nn, 1, 2, 257);
+
+	mutex_lock(&nn->lock);
+	nflb_service_del(nn, svc);
+	mutex_unlock(&nn->lock);
+	nflb_st_expect_held(test, nn, 0, 0, 0);
+out:
+	nflb_max_services = max_svc;
+	nflb_max_backends = max_be;
+	nflb_max_table_slots = max_slots;
+}
+
 static struct kunit_case nflb_service_cases[] = {
 	KUNIT_CASE(nflb_svc_create_lookup_delete),
 	KUNIT_CASE(nflb_svc_all_ports_fallback),
@@ -477,6 +593,7 @@ static struct kunit_case nflb_service_cases[] = {
 	KUNIT_CASE(nflb_backend_add_set_del),
 	KUNIT_CASE(nflb_svc_set_rebuilds),
 	KUNIT_CASE(nflb_backend_state_takes_no_slots),
+	KUNIT_CASE(nflb_limits_enforced),
 	{}
 };
 

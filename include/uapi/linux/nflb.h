@@ -135,6 +135,17 @@
  *
  * A new flow to a service with no backend up with a non-zero weight is
  * dropped and answered: TCP with a reset, UDP with ICMP port unreachable.
+ *
+ * Limits: a network namespace holds at most net.nflb.max_services services,
+ * net.nflb.max_backends backends (all services together; one service has
+ * at most 65535) and net.nflb.max_table_slots slots (the sum of its
+ * services' NFLB_SVC_A_TABLE_SIZE, counted from creation whether or not a
+ * backend is up).  SERVICE_NEW (with its backends), BACKEND_NEW and a
+ * SERVICE_SET that enlarges the table fail with ENOSPC, an extended ACK
+ * naming the sysctl, and no change, when they would go over one.  The
+ * sysctls are writable in the initial network namespace only; every other
+ * one reads the same values and is counted on its own.  What a request
+ * makes the kernel hold is charged to the sender's memory cgroup.
  */
 #ifndef _UAPI_LINUX_NFLB_H
 #define _UAPI_LINUX_NFLB_H
