@@ -20,6 +20,7 @@
 
 struct hc_daemon;
 struct hc_svc;
+struct hc_status_client;
 
 struct hc_backend {
 	struct hc_svc *svc;
@@ -57,6 +58,8 @@ struct hc_daemon {
 	struct hc_svc *svcs;
 	sd_event_source *reconcile_timer;
 	sd_event_source *status_src;
+	struct hc_status_client *status_clients;	/* newest first */
+	size_t n_status_clients;
 	char *status_path;
 	uint64_t reconcile_usec;
 };

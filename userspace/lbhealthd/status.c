@@ -4,6 +4,7 @@
  * for every backend's check state.  The daemon always answers in JSON (one
  * document, then it closes the connection); the client prints it as a
  * table or passes it on with -j.  Requests are one line: "status".
+ * Clients are served from the event loop without ever blocking it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +14,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,7 +23,12 @@
 #include "daemon.h"
 #include "log.h"
 
-#define REQUEST_MAX	64
+/* One request line; a longer one is refused. */
+#define REQUEST_MAX	512
+/* A client has this long to ask and take the answer. */
+#define CLIENT_TIMEOUT	(5 * USEC_PER_SEC)
+/* Clients at once (`lbhealthd status` keeps one for a moment). */
+#define CLIENTS_MAX	32
 
 static int sockaddr_fill(struct sockaddr_un *sun, const char *path)
 {
@@ -97,52 +102,179 @@ static json_t *status_json(const struct hc_daemon *d)
 	return root;
 }
 
+/*
+ * A client of the status socket.  Nothing here blocks the loop: the
+ * accepted socket is non-blocking, the request is read as it arrives (one
+ * line of at most REQUEST_MAX bytes), the reply written as the socket
+ * takes it, and a client that does not finish within CLIENT_TIMEOUT is
+ * dropped.  At most CLIENTS_MAX clients at once: one more evicts the
+ * oldest still sending its request (a stuck or hostile client cannot lock
+ * the others out).
+ */
+struct hc_status_client {
+	struct hc_status_client *next, **pprev;
+	struct hc_daemon *d;
+	int fd;
+	sd_event_source *io, *timer;
+	bool replying;
+	size_t req_len;
+	char req[REQUEST_MAX + 1];
+	char *out;
+	size_t out_len, out_off;
+};
+
+static void client_free(struct hc_status_client *cl)
+{
+	cl->io = sd_event_source_disable_unref(cl->io);
+	cl->timer = sd_event_source_disable_unref(cl->timer);
+	if (cl->fd >= 0)
+		close(cl->fd);
+	*cl->pprev = cl->next;
+	if (cl->next)
+		cl->next->pprev = cl->pprev;
+	cl->d->n_status_clients--;
+	free(cl->out);
+	free(cl);
+}
+
+/* Write what the socket takes; the client is done when all is out. */
+static void client_write(struct hc_status_client *cl)
+{
+	ssize_t n;
+
+	while (cl->out_off < cl->out_len) {
+		n = send(cl->fd, cl->out + cl->out_off,
+			 cl->out_len - cl->out_off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;		/* EPOLLOUT calls again */
+		if (n <= 0)
+			break;		/* the client went away */
+		cl->out_off += n;
+	}
+	client_free(cl);
+}
+
+/* Set REPLY (taken over; NULL: out of memory) as the answer, send it. */
+static void client_reply(struct hc_status_client *cl, json_t *reply)
+{
+	char *out = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+
+	json_decref(reply);
+	if (!out) {
+		client_free(cl);
+		return;
+	}
+	cl->out_len = strlen(out);
+	out[cl->out_len++] = '\n';	/* json_dumps' NUL makes room */
+	cl->out = out;
+	cl->replying = true;
+	if (sd_event_source_set_io_events(cl->io, EPOLLOUT) < 0) {
+		client_free(cl);
+		return;
+	}
+	client_write(cl);
+}
+
+static json_t *error_json(const char *msg)
+{
+	return json_pack("{s:s}", "error", msg);
+}
+
+/* The answer to one request line REQ. */
+static json_t *handle_request(struct hc_daemon *d, const char *req)
+{
+	if (!strcmp(req, "status"))
+		return status_json(d);
+	return error_json("unknown request");
+}
+
+static int client_io_cb(sd_event_source *src, int fd, uint32_t revents,
+			void *data)
+{
+	struct hc_status_client *cl = data;
+	char *nl;
+	ssize_t n;
+
+	(void)src;
+	(void)revents;
+	if (cl->replying) {
+		client_write(cl);
+		return 0;
+	}
+	n = recv(fd, cl->req + cl->req_len, REQUEST_MAX - cl->req_len,
+		 MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		      errno == EINTR))
+		return 0;
+	if (n < 0 || (n == 0 && !cl->req_len)) {
+		client_free(cl);	/* gone, or closed without asking */
+		return 0;
+	}
+	cl->req_len += n;
+	cl->req[cl->req_len] = 0;
+	nl = strpbrk(cl->req, "\r\n");
+	if (nl)
+		*nl = 0;
+	else if (n && cl->req_len < REQUEST_MAX)
+		return 0;		/* the rest is on its way */
+	/* A line, or what came before the client shut its side. */
+	client_reply(cl, nl || !n ? handle_request(cl->d, cl->req) :
+		     error_json("request too long"));
+	return 0;
+}
+
+static int client_timeout_cb(sd_event_source *src, uint64_t usec, void *data)
+{
+	(void)src;
+	(void)usec;
+	client_free(data);
+	return 0;
+}
+
 static int status_accept_cb(sd_event_source *src, int fd, uint32_t revents,
 			    void *data)
 {
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
 	struct hc_daemon *d = data;
-	char req[REQUEST_MAX + 1];
-	char *out = NULL;
-	json_t *root;
-	ssize_t n;
-	size_t off, len;
+	struct hc_status_client *cl, *old, *evict;
 	int c;
 
 	(void)src;
 	(void)revents;
-	c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (c < 0)
 		return 0;
-	/* A local client; never let one hold the loop for long. */
-	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	n = recv(c, req, REQUEST_MAX, 0);
-	if (n <= 0)
-		goto out;
-	req[n] = 0;
-	req[strcspn(req, "\r\n")] = 0;
-	if (strcmp(req, "status")) {
-		static const char err[] = "{\"error\": \"unknown request\"}\n";
-
-		send(c, err, sizeof(err) - 1, MSG_NOSIGNAL);
-		goto out;
+	if (d->n_status_clients >= CLIENTS_MAX) {
+		for (evict = NULL, old = d->status_clients; old;
+		     old = old->next)
+			if (!old->replying)
+				evict = old;	/* the list is newest first */
+		if (!evict) {
+			close(c);
+			return 0;
+		}
+		client_free(evict);
 	}
-	root = status_json(d);
-	out = root ? json_dumps(root, JSON_COMPACT) : NULL;
-	json_decref(root);
-	if (!out)
-		goto out;
-	len = strlen(out);
-	out[len++] = '\n';	/* json_dumps' NUL makes room */
-	for (off = 0; off < len; off += n) {
-		n = send(c, out + off, len - off, MSG_NOSIGNAL);
-		if (n <= 0)
-			break;
+	cl = calloc(1, sizeof(*cl));
+	if (!cl) {
+		close(c);
+		return 0;
 	}
-out:
-	free(out);
-	close(c);
+	cl->d = d;
+	cl->fd = c;
+	cl->next = d->status_clients;
+	if (cl->next)
+		cl->next->pprev = &cl->next;
+	cl->pprev = &d->status_clients;
+	d->status_clients = cl;
+	d->n_status_clients++;
+	if (sd_event_add_io(d->ev, &cl->io, c, EPOLLIN, client_io_cb,
+			    cl) < 0 ||
+	    sd_event_add_time_relative(d->ev, &cl->timer, CLOCK_MONOTONIC,
+				       CLIENT_TIMEOUT, USEC_PER_MSEC * 10,
+				       client_timeout_cb, cl) < 0)
+		client_free(cl);
 	return 0;
 }
 
@@ -193,6 +325,8 @@ fail:
 
 void hc_status_close(struct hc_daemon *d)
 {
+	while (d->status_clients)
+		client_free(d->status_clients);
 	d->status_src = sd_event_source_disable_unref(d->status_src);
 	if (d->status_path)
 		unlink(d->status_path);

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 25
+ktap_plan 29
 
 hc=$NFLB_TOP/build/lbhealthd
 server=$NFLB_TOP/build/nflb-server
@@ -53,6 +53,44 @@ out=$("$hc" -s "$dir/sock" status)
 check "status shows the backend up" grep -qE "^web +127\.0\.0\.1:$port +tcp +up .* ok +connected" <<< "$out"
 check "status -j is JSON with the verdict" sh -c \
 	"'$hc' -s '$dir/sock' status -j | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d[\"services\"][0][\"backends\"][0][\"state\"] != \"up\")'"
+
+# The status socket never waits for a client: one that sent half a
+# request and one that sent nothing stay connected while another's status
+# is answered, and both are answered once they finish asking.
+cat > "$dir/slow.py" <<'EOP'
+import json, socket, sys
+a = socket.socket(socket.AF_UNIX); a.connect(sys.argv[1]); a.sendall(b"sta")
+c = socket.socket(socket.AF_UNIX); c.connect(sys.argv[1])
+print("connected", flush=True)
+sys.stdin.readline()
+a.sendall(b"tus\n"); c.sendall(b"status\n")
+for s in (a, c):
+    s.settimeout(10)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    if "services" not in json.loads(data):
+        sys.exit("no status: %r" % data)
+EOP
+coproc slow { python3 "$dir/slow.py" "$dir/sock" 2>&1; }
+read -r -t 10 line <&"${slow[0]}"
+check "status answers while other clients hold half a request" \
+	sh -c "test '$line' = connected && timeout 10 '$hc' -s '$dir/sock' status | grep -q '^web '"
+slowpid=$slow_PID
+echo go >&"${slow[1]}"
+slowout=$(cat <&"${slow[0]}")
+wait "$slowpid"
+check "the waiting clients were kept and are answered" test $? = 0 -a -z "$slowout"
+check "a request longer than 512 bytes is refused" sh -c \
+	"printf '%0600d\\n' 0 | timeout 10 socat -t 10 - UNIX-CONNECT:'$dir/sock' | grep -q 'request too long'"
+check "a client that never asks is dropped after 5 s" timeout 15 python3 -c "
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); t = time.time()
+s.settimeout(14)
+sys.exit(s.recv(1) != b'' or time.time() - t < 4)" "$dir/sock"
 
 kill "$srv"
 wait "$srv" 2>/dev/null
