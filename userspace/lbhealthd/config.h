@@ -79,6 +79,7 @@ enum hc_on_failure {
 
 struct hc_backend_conf {
 	struct nflb_backend be;		/* family, addr, port, weight (all set) */
+	bool maintenance;		/* drained whatever its health */
 	unsigned int line;		/* where it was declared */
 };
 

@@ -1166,6 +1166,32 @@ struct passwd *getpwnam(const char *name)
 	return real ? real(name) : NULL;
 }
 
+/* A backend in maintenance: "maintenance = true;", not for sorry. */
+static void test_maintenance(void)
+{
+	struct hc_config cfg;
+	struct errs e;
+
+	KTAP_EXPECT(load(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.1\"; maintenance = true; },"
+			     " { address = \"10.0.1.2\"; maintenance = false; },"
+			     " { address = \"10.0.1.3\"; }"), &cfg, &e) == 0);
+	KTAP_EXPECT(cfg.n_services == 1 && cfg.services[0].n_backends == 3 &&
+		    cfg.services[0].backends[0].maintenance &&
+		    !cfg.services[0].backends[1].maintenance &&
+		    !cfg.services[0].backends[2].maintenance);
+	/* Its state in the kernel is the daemon's: the file's stays up. */
+	KTAP_EXPECT(cfg.n_services == 1 &&
+		    cfg.services[0].backends[0].be.state == NFLB_BACKEND_UP);
+	hc_config_free(&cfg);
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.1\"; maintenance = 1; }"),
+			 "8: services.[0].backends.[0].maintenance: expected true or false, not an integer"));
+	KTAP_EXPECT(only(SVC("sorry = { address = \"10.0.9.9\"; maintenance = true; };",
+			     "type = \"tcp\";", BE1),
+			 "6: services.[0].sorry.maintenance: unknown key"));
+}
+
 /* Exec checks run as a user: "user", else "exec-user", else nobody. */
 static void test_exec_user(void)
 {
@@ -1271,6 +1297,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_names),
 	KTAP_CASE(test_check_equal),
 	KTAP_CASE(test_exec_user),
+	KTAP_CASE(test_maintenance),
 };
 
 int main(void)
