@@ -15,7 +15,7 @@
 #include "daemon.h"
 #include "log.h"
 
-static void backend_name(const struct hc_backend *be, char *buf, size_t len)
+void hc_backend_name(const struct hc_backend *be, char *buf, size_t len)
 {
 	const struct nflb_backend *b = &be->conf->be;
 
@@ -24,6 +24,34 @@ static void backend_name(const struct hc_backend *be, char *buf, size_t len)
 }
 
 static int check_timer_cb(sd_event_source *src, uint64_t usec, void *data);
+
+bool hc_backend_maint(const struct hc_backend *be)
+{
+	return be->maint_req >= 0 ? be->maint_req : be->conf->maintenance;
+}
+
+static void log_maint(const struct hc_backend *be, bool on, const char *why)
+{
+	char name[NFLB_ADDRSTRLEN];
+
+	hc_backend_name(be, name, sizeof(name));
+	hc_log(LOG_NOTICE, "%s: backend %s %s maintenance (%s)%s",
+	       be->svc->conf->name, name, on ? "in" : "out of", why,
+	       on ? ": drained" : "");
+}
+
+bool hc_backend_set_maint(struct hc_backend *be, bool on)
+{
+	bool was = hc_backend_maint(be);
+
+	be->maint_req = on;
+	if (was == on)
+		return false;
+	log_maint(be, on, "by request");
+	hc_quorum_update(be->svc);
+	hc_reconcile_soon(be->svc->d);
+	return true;
+}
 
 /*
  * Timers of checks may fire up to interval / 20 late: the loop then wakes
@@ -58,7 +86,7 @@ static void probe_done(const struct hc_result *res, void *data)
 	be->last = *res;
 	be->has_last = true;
 	be->last_at = hc_now_usec(CLOCK_REALTIME);
-	backend_name(be, name, sizeof(name));
+	hc_backend_name(be, name, sizeof(name));
 	hc_log(LOG_DEBUG, "%s: %s %s check: %s (%s, %u ms)",
 	       be->svc->conf->name, name,
 	       nflb_enum_name(hc_check_type_names, check->type), res->ok ? "ok" : "failed", res->reason, res->duration_ms);
@@ -92,7 +120,7 @@ static int check_timer_cb(sd_event_source *src, uint64_t usec, void *data)
 		if (!be->probe) {
 			struct hc_result res = { .ok = false };
 
-			backend_name(be, name, sizeof(name));
+			hc_backend_name(be, name, sizeof(name));
 			snprintf(res.reason, sizeof(res.reason),
 				 "cannot start: %s", strerror(errno));
 			hc_log(LOG_ERR, "%s: %s: %s", be->svc->conf->name,
@@ -177,9 +205,46 @@ static const struct hc_backend *find_old(const struct hc_svc *olds,
 	return NULL;
 }
 
+/* The backend of OLDS with the key of SC's BC, whatever its check. */
+static const struct hc_backend *find_same(const struct hc_svc *olds,
+					  size_t n_old,
+					  const struct hc_service_conf *sc,
+					  const struct hc_backend_conf *bc)
+{
+	size_t i, j;
+
+	for (i = 0; i < n_old; i++) {
+		if (!nflb_service_same_key(&olds[i].conf->svc, &sc->svc))
+			continue;
+		for (j = 0; j < olds[i].n_backends; j++)
+			if (nflb_backend_same_key(&olds[i].backends[j].conf->be,
+						  &bc->be))
+				return &olds[i].backends[j];
+	}
+	return NULL;
+}
+
+/*
+ * A backend's maintenance from the one it replaces (OLD, or none): a
+ * drain or undrain asked at run time stays, unless the file's value
+ * changed (the file, edited since, says what is wanted now).  Changes
+ * are logged.
+ */
+static void maint_carry(struct hc_backend *be, const struct hc_backend *old)
+{
+	bool was = old && hc_backend_maint(old);
+
+	be->maint_req = -1;
+	if (old && old->maint_req >= 0 &&
+	    old->conf->maintenance == be->conf->maintenance)
+		be->maint_req = old->maint_req;
+	if (hc_backend_maint(be) != was)
+		log_maint(be, !was, old ? "file changed" : "file");
+}
+
 /*
  * Runtime state for CFG, carrying over the verdicts of backends that keep
- * the same check from OLDS.
+ * the same check from OLDS, and the maintenance of those that stay.
  */
 int hc_svcs_build(struct hc_daemon *d, const struct hc_config *cfg,
 		  const struct hc_svc *olds, size_t n_old,
@@ -210,6 +275,7 @@ int hc_svcs_build(struct hc_daemon *d, const struct hc_config *cfg,
 			if (backend_start(d, be, find_old(olds, n_old, sc,
 							   be->conf)) < 0)
 				goto fail;
+			maint_carry(be, find_same(olds, n_old, sc, be->conf));
 		}
 		for (j = 0; j < n_old; j++)
 			if (nflb_service_same_key(&olds[j].conf->svc,

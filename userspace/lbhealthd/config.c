@@ -29,8 +29,8 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 		       struct hc_config *cfg)
 {
 	static const char *const known[] = { "status-socket",
-					     "withdraw-on-exit", "services",
-					     NULL };
+					     "withdraw-on-exit", "exec-user",
+					     "services", NULL };
 	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path);
 	const config_setting_t *m;
 	const char *v;
@@ -52,6 +52,18 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 	m = config_setting_get_member(root, "withdraw-on-exit");
 	if (m)
 		cfg_get_bool(c, m, "withdraw-on-exit", &cfg->withdraw_on_exit);
+	/* Before the services: their exec checks' default user. */
+	m = config_setting_get_member(root, "exec-user");
+	if (m) {
+		struct hc_user u = { 0 };
+
+		c->exec_user = m;
+		v = cfg_get_text(c, m, "exec-user", false);
+		if (v && cfg_get_user(c, m, "exec-user", v, &u) == 0 &&
+		    cfg_dup_str(c, m, "exec-user", &cfg->exec_user, v) == 0)
+			c->exec_user_name = cfg->exec_user;
+		cfg_user_free(&u);
+	}
 	m = config_setting_get_member(root, "services");
 	if (m)
 		cfg_parse_services(c, m, cfg);
@@ -168,5 +180,6 @@ void hc_config_free(struct hc_config *cfg)
 	free(cfg->services);
 	free(cfg->path);
 	free(cfg->socket_path);
+	free(cfg->exec_user);
 	memset(cfg, 0, sizeof(*cfg));
 }

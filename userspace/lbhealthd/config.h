@@ -10,10 +10,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
 #include "nflbnl.h"
 
 #define HC_DEFAULT_CONFIG	"/etc/nflb/lbhealthd.conf"
 #define HC_DEFAULT_SOCKET	"/run/nflb/lbhealthd.sock"
+/* Who exec checks run as (when lbhealthd runs as root), unless told. */
+#define HC_DEFAULT_EXEC_USER	"nobody"
+
+/* A user as looked up when the file is read: an exec check runs as it. */
+struct hc_user {
+	char *name;			/* NULL: as lbhealthd itself */
+	uid_t uid;
+	gid_t gid;			/* the primary group */
+	size_t n_groups;		/* its groups, the primary one too */
+	gid_t *groups;
+	char *home;
+};
 
 enum hc_check_type {
 	HC_CHECK_TCP,
@@ -55,6 +69,7 @@ struct hc_check {
 	bool has_expect;		/* reply must start with EXPECT */
 	/* exec */
 	char *command;			/* run with /bin/sh -c */
+	struct hc_user user;		/* as whom, if lbhealthd is root */
 };
 
 enum hc_on_failure {
@@ -64,6 +79,7 @@ enum hc_on_failure {
 
 struct hc_backend_conf {
 	struct nflb_backend be;		/* family, addr, port, weight (all set) */
+	bool maintenance;		/* drained whatever its health */
 	unsigned int line;		/* where it was declared */
 };
 
@@ -89,6 +105,7 @@ struct hc_config {
 	char *path;
 	char *socket_path;		/* HC_DEFAULT_SOCKET unless set */
 	bool withdraw_on_exit;		/* delete our services at exit */
+	char *exec_user;		/* exec checks' default user, or NULL */
 	size_t n_services;
 	struct hc_service_conf *services;
 };

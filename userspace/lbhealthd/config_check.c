@@ -6,6 +6,9 @@
  * equality).
  */
 
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,6 +244,65 @@ static void parse_command(struct hc_ctx *c, const config_setting_t *m,
 		cfg_dup_str(c, m, key, &chk->command, v);
 }
 
+void cfg_user_free(struct hc_user *u)
+{
+	free(u->name);
+	free(u->groups);
+	free(u->home);
+	memset(u, 0, sizeof(*u));
+}
+
+int cfg_get_user(struct hc_ctx *c, const config_setting_t *s,
+		 const char *key, const char *name, struct hc_user *u)
+{
+	struct passwd *pw;
+	int n = 16, want;
+
+	errno = 0;
+	pw = getpwnam(name);
+	if (!pw) {
+		cfg_report(c, s, key, "unknown user \"%s\"%s%s", name,
+			   errno ? ": " : "", errno ? strerror(errno) : "");
+		return -1;
+	}
+	memset(u, 0, sizeof(*u));
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	u->name = strdup(name);
+	u->home = strdup(pw->pw_dir ? pw->pw_dir : "/");
+	/* Its groups now: the child between fork and exec cannot look. */
+	for (;;) {
+		u->groups = calloc(n, sizeof(gid_t));
+		if (!u->groups)
+			break;
+		want = n;
+		if (getgrouplist(name, u->gid, u->groups, &want) >= 0) {
+			u->n_groups = want;
+			break;
+		}
+		free(u->groups);
+		u->groups = NULL;
+		if (want <= n)
+			break;
+		n = want;
+	}
+	if (!u->name || !u->home || !u->groups) {
+		cfg_report(c, s, key, "out of memory");
+		cfg_user_free(u);
+		return -1;
+	}
+	return 0;
+}
+
+static void parse_user(struct hc_ctx *c, const config_setting_t *m,
+		       const char *key, struct hc_check *chk)
+{
+	const char *v = cfg_get_text(c, m, key, false);
+
+	if (v)
+		cfg_get_user(c, m, key, v, &chk->user);
+}
+
 /* The keys of a check, the types of check each is valid for (a mask). */
 #define T(type)		(1U << (type))
 #define T_ALL		(T(HC_CHECK_TCP) | T(HC_CHECK_HTTP) | T(HC_CHECK_HTTPS) | \
@@ -270,6 +332,7 @@ static const struct {
 	{ "payload", T(HC_CHECK_UDP), "udp checks", parse_payload },
 	{ "expect", T(HC_CHECK_UDP), "udp checks", parse_expect },
 	{ "command", T(HC_CHECK_EXEC), "exec checks", parse_command },
+	{ "user", T(HC_CHECK_EXEC), "exec checks", parse_user },
 };
 
 #define N_CHECK_KEYS	(sizeof(check_keys_tab) / sizeof(check_keys_tab[0]))
@@ -361,6 +424,22 @@ static void check_finish(struct hc_ctx *c, const config_setting_t *s,
 	    !config_setting_get_member(s, "command"))
 		cfg_report(c, s, base,
 			   "missing \"command\" (required for exec checks)");
+	/* Not as root: as "user", else "exec-user", else nobody. */
+	if (!has_type || chk->type != HC_CHECK_EXEC ||
+	    config_setting_get_member(s, "user"))
+		return;
+	if (c->exec_user) {
+		if (c->exec_user_name)	/* else wrong, reported */
+			cfg_get_user(c, c->exec_user, "exec-user",
+				     c->exec_user_name, &chk->user);
+	} else if (!getpwnam(HC_DEFAULT_EXEC_USER)) {
+		cfg_report(c, s, base,
+			   "no user \"%s\" to run the command as: set \"user\" (or \"exec-user\")",
+			   HC_DEFAULT_EXEC_USER);
+	} else {
+		cfg_get_user(c, s, cfg_kpath(key, base, "user"),
+			     HC_DEFAULT_EXEC_USER, &chk->user);
+	}
 }
 
 void cfg_parse_check(struct hc_ctx *c, const config_setting_t *s,
@@ -388,6 +467,7 @@ void cfg_check_free(struct hc_check *chk)
 	free(chk->expect_body);
 	free(chk->tls_ca);
 	free(chk->command);
+	cfg_user_free(&chk->user);
 }
 
 bool hc_status_match(const struct hc_check *check, long code)
@@ -422,5 +502,8 @@ bool hc_check_equal(const struct hc_check *a, const struct hc_check *b)
 	       a->has_expect == b->has_expect &&
 	       a->expect_len == b->expect_len &&
 	       memcmp(a->expect, b->expect, a->expect_len) == 0 &&
-	       str_equal(a->command, b->command);
+	       str_equal(a->command, b->command) &&
+	       str_equal(a->user.name, b->user.name) &&
+	       (!a->user.name || (a->user.uid == b->user.uid &&
+				  a->user.gid == b->user.gid));
 }

@@ -64,6 +64,9 @@ struct hc_ctx {
 	struct hc_lits *lits;		/* the main file's values */
 	size_t n_bad, cap_bad;
 	config_setting_t **bad;		/* integers that did not fit */
+	/* "exec-user", read first: the default of the exec checks. */
+	const config_setting_t *exec_user;
+	const char *exec_user_name;	/* NULL: set but wrong (reported) */
 };
 
 /* Diagnostics (config_diag.c) */
@@ -155,6 +158,13 @@ int cfg_dup_str(struct hc_ctx *c, const config_setting_t *s, const char *key,
 void cfg_parse_check(struct hc_ctx *c, const config_setting_t *s,
 		     const char *base, struct hc_check *chk);
 void cfg_check_free(struct hc_check *chk);
+/*
+ * Look up user NAME into *U (a copy: free it with cfg_user_free()): 0, or
+ * -1, reported at S as KEY ("unknown user").
+ */
+int cfg_get_user(struct hc_ctx *c, const config_setting_t *s,
+		 const char *key, const char *name, struct hc_user *u);
+void cfg_user_free(struct hc_user *u);
 
 /* The services (config_service.c) */
 

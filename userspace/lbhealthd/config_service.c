@@ -63,16 +63,19 @@ static int parse_backend_port(struct hc_ctx *c, const config_setting_t *s,
 }
 
 /*
- * A backend or the sorry backend: group S with keys "address", "port" and
- * "weight".  The service's family and port, as far as they are right,
+ * A backend (REAL) or the sorry backend: group S with keys "address",
+ * "port" and "weight" ("maintenance" too for a backend, read by the
+ * caller).  The service's family and port, as far as they are right,
  * decide the rules.  0, or -1 (reported).
  */
 static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
 			 const char *base, const struct svc_state *st,
-			 struct nflb_backend *be)
+			 struct nflb_backend *be, bool real)
 {
 	static const char *const known[] = { "address", "port", "weight",
-					     NULL };
+					     "maintenance", NULL };
+	static const char *const sorry_known[] = { "address", "port",
+						   "weight", NULL };
 	const config_setting_t *m;
 	char key[HC_KEY_MAX];
 	int ret = 0;
@@ -88,7 +91,8 @@ static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
 		cfg_wrong_type(c, s, base, "a group { address = ...; }");
 		return -1;
 	}
-	cfg_check_keys(c, s, base, known);
+	/* The sorry backend has no maintenance: leave it out instead. */
+	cfg_check_keys(c, s, base, real ? known : sorry_known);
 
 	m = config_setting_get_member(s, "address");
 	if (!m) {
@@ -197,14 +201,21 @@ static int parse_backends(struct hc_ctx *c, const config_setting_t *m,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		const config_setting_t *b = config_setting_get_elem(m, i);
+		const config_setting_t *b = config_setting_get_elem(m, i), *mm;
 		struct hc_backend_conf *bc = &sc->backends[i];
+		char mkey[HC_KEY_MAX];
 
 		if (snprintf(key, sizeof(key), "%s.backends.[%zu]", base,
 			     i) >= (int)sizeof(key))
 			continue;	/* base is short: cannot be */
 		bc->line = config_setting_source_line(b);
-		st->be_ok[i] = parse_backend(c, b, key, st, &bc->be) == 0;
+		st->be_ok[i] = parse_backend(c, b, key, st, &bc->be,
+					     true) == 0;
+		mm = config_setting_type(b) == CONFIG_TYPE_GROUP ?
+		     config_setting_get_member(b, "maintenance") : NULL;
+		if (mm)
+			cfg_get_bool(c, mm, cfg_kpath(mkey, key, "maintenance"),
+				     &bc->maintenance);
 		sc->n_backends++;
 		if (!st->be_ok[i])
 			continue;
@@ -229,7 +240,7 @@ static void parse_sorry(struct hc_ctx *c, const config_setting_t *m,
 	ssize_t i;
 
 	if (parse_backend(c, m, cfg_kpath(key, base, "sorry"), st,
-			  &sc->sorry) < 0)
+			  &sc->sorry, false) < 0)
 		return;
 	sc->has_sorry = true;
 	i = find_backend(sc, st, sc->n_backends, &sc->sorry);

@@ -20,6 +20,7 @@
 
 struct hc_daemon;
 struct hc_svc;
+struct hc_status_client;
 
 struct hc_backend {
 	struct hc_svc *svc;
@@ -33,7 +34,20 @@ struct hc_backend {
 	bool has_last;
 	struct hc_result last;
 	uint64_t last_at;		/* CLOCK_REALTIME usec */
+	/*
+	 * Maintenance asked at run time (drain 1, undrain 0), over the file's
+	 * "maintenance"; -1: none, the file's.  Kept across reloads while the
+	 * backend stays and the file's value does not change.
+	 */
+	int maint_req;
 };
+
+/* Whether BE is in maintenance (drained whatever its verdict). */
+bool hc_backend_maint(const struct hc_backend *be);
+/* "ADDR:PORT" of BE, for messages. */
+void hc_backend_name(const struct hc_backend *be, char *buf, size_t len);
+/* Set BE's maintenance at run time (logged); whether it changed. */
+bool hc_backend_set_maint(struct hc_backend *be, bool on);
 
 struct hc_svc {
 	struct hc_daemon *d;
@@ -57,6 +71,8 @@ struct hc_daemon {
 	struct hc_svc *svcs;
 	sd_event_source *reconcile_timer;
 	sd_event_source *status_src;
+	struct hc_status_client *status_clients;	/* newest first */
+	size_t n_status_clients;
 	char *status_path;
 	uint64_t reconcile_usec;
 };
@@ -92,6 +108,8 @@ void hc_svcs_free(struct hc_svc *svcs, size_t n);
  * (with the sorry backend's part, if it has one).
  */
 void hc_quorum_update(struct hc_svc *s);
+/* S's backends that count toward its quorum: healthy, not in maintenance. */
+size_t hc_svc_counted(const struct hc_svc *s);
 
 /* A new netlink socket (the family may have come back); 0 or -1. */
 int hc_nl_reopen(struct hc_daemon *d);
@@ -118,5 +136,11 @@ int hc_status_listen(struct hc_daemon *d, const char *path);
 void hc_status_close(struct hc_daemon *d);
 /* The client side: `lbhealthd status [-j]`.  Returns the exit status. */
 int hc_status_query(const char *path, bool json);
+/*
+ * `lbhealthd drain|undrain SERVICE BACKEND`: ON, put BACKEND of SERVICE
+ * (its name, or "PROTO VIP:PORT") in maintenance, else out of it.
+ */
+int hc_maint_query(const char *path, bool on, const char *service,
+		   const char *backend);
 
 #endif /* LBHEALTHD_DAEMON_H */

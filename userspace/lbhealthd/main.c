@@ -18,6 +18,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: lbhealthd [-c FILE] [-f] [-t] [-s SOCKET] [-w] [-v]\n"
 		"       lbhealthd [-c FILE] [-s SOCKET] status [-j]\n"
+		"       lbhealthd [-c FILE] [-s SOCKET] drain|undrain SERVICE BACKEND\n"
+		"\n"
+		"  SERVICE: its name, or tcp|udp VIP:PORT; BACKEND: ADDR[:PORT]\n"
 		"\n"
 		"  -c, --config FILE   configuration (default " HC_DEFAULT_CONFIG ")\n"
 		"  -f, --foreground    stay in the foreground, log to stderr\n"
@@ -43,19 +46,28 @@ static void log_err(const char *msg, void *data)
 }
 
 /*
- * `status`: ask the daemon at -s SOCKET, else at the file's status-socket
- * (the file of -c, or the default one if it exists), else at the default
- * socket.  A file given with -c that cannot be used is said, not ignored.
+ * A command for the daemon (status, drain, undrain): ask at -s SOCKET,
+ * else at the file's status-socket (the file of -c, or the default one if
+ * it exists), else at the default socket.  A file given with -c that
+ * cannot be used is said, not ignored.  ARGS: the command's words.
  */
-static int status(struct hc_daemon *d, bool config_given, bool json)
+static int ask(const char *path, char **args, bool json)
+{
+	if (!strcmp(args[0], "status"))
+		return hc_status_query(path, json);
+	return hc_maint_query(path, args[0][0] == 'd', args[1], args[2]);
+}
+
+static int command(struct hc_daemon *d, bool config_given, char **args,
+		   bool json)
 {
 	struct hc_config cfg;
 	int errors, ret;
 
 	if (d->socket_opt)
-		return hc_status_query(d->socket_opt, json);
+		return ask(d->socket_opt, args, json);
 	if (!config_given && access(d->config_path, F_OK) < 0)
-		return hc_status_query(HC_DEFAULT_SOCKET, json);
+		return ask(HC_DEFAULT_SOCKET, args, json);
 	errors = hc_config_load(d->config_path, &cfg,
 				config_given ? print_err : NULL, NULL);
 	if (errors) {
@@ -63,11 +75,45 @@ static int status(struct hc_daemon *d, bool config_given, bool json)
 			"lbhealthd: %s: %d error%s: asking at %s\n",
 			d->config_path, errors, errors == 1 ? "" : "s",
 			HC_DEFAULT_SOCKET);
-		return hc_status_query(HC_DEFAULT_SOCKET, json);
+		return ask(HC_DEFAULT_SOCKET, args, json);
 	}
-	ret = hc_status_query(cfg.socket_path, json);
+	ret = ask(cfg.socket_path, args, json);
 	hc_config_free(&cfg);
 	return ret;
+}
+
+/*
+ * drain|undrain SERVICE BACKEND, SERVICE a name or "tcp|udp VIP:PORT" in
+ * one word or two (as lbadm writes it): the words as ask() takes them in
+ * OUT (OUT[1] may be allocated: *FREE).  0, or 2 (said).
+ */
+static int maint_args(char **argv, int argc, char **out, char **to_free)
+{
+	const char *cmd = argv[0];
+
+	*to_free = NULL;
+	out[0] = argv[0];
+	if (argc == 3 && (!strcmp(argv[1], "tcp") || !strcmp(argv[1], "udp")))
+		argc = 0;	/* "tcp VIP:PORT" and no backend */
+	if (argc == 3) {
+		out[1] = argv[1];
+		out[2] = argv[2];
+		return 0;
+	}
+	if (argc == 4 && (!strcmp(argv[1], "tcp") ||
+			  !strcmp(argv[1], "udp"))) {
+		if (asprintf(to_free, "%s %s", argv[1], argv[2]) < 0) {
+			fprintf(stderr, "lbhealthd: out of memory\n");
+			return 1;
+		}
+		out[1] = *to_free;
+		out[2] = argv[3];
+		return 0;
+	}
+	fprintf(stderr,
+		"lbhealthd: usage: lbhealthd %s SERVICE BACKEND (SERVICE: its name, or tcp|udp VIP:PORT; BACKEND: ADDR[:PORT])\n",
+		cmd);
+	return 2;
 }
 
 /*
@@ -181,6 +227,22 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
+		char *args[3], *to_free;
+
+		if (!strcmp(argv[optind], "drain") ||
+		    !strcmp(argv[optind], "undrain")) {
+			if (json) {
+				fprintf(stderr,
+					"lbhealthd: -j is an option of status\n");
+				return 2;
+			}
+			c = maint_args(argv + optind, argc - optind, args,
+				       &to_free);
+			if (!c)
+				c = command(&d, config_given, args, false);
+			free(to_free);
+			return c;
+		}
 		if (strcmp(argv[optind], "status")) {
 			fprintf(stderr, "lbhealthd: unknown command \"%s\"\n",
 				argv[optind]);
@@ -193,7 +255,8 @@ int main(int argc, char **argv)
 				argv[optind + 1]);
 			return 2;
 		}
-		return status(&d, config_given, json);
+		args[0] = argv[optind];
+		return command(&d, config_given, args, json);
 	}
 	if (json) {
 		fprintf(stderr, "lbhealthd: -j is an option of status\n");

@@ -3,11 +3,16 @@
  * lbhealthd's exec probes: /bin/sh -c COMMAND in its own process group,
  * with the backend and service in its environment, watched by an sd-event
  * child source, the whole group SIGKILLed at the timeout.  Children get an
- * empty signal mask and default dispositions before exec.
+ * empty signal mask and default dispositions before exec.  When lbhealthd
+ * runs as root, the child becomes the check's user (its groups, group and
+ * uid: "nobody" unless configured) before exec; otherwise it runs as
+ * lbhealthd does.  The systemd variables meant for lbhealthd itself
+ * (NOTIFY_SOCKET, LISTEN_*, WATCHDOG_*) are not passed on.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -88,21 +93,36 @@ static int env_add(char **envp, size_t *n, const char *name, const char *fmt,
 	return 0;
 }
 
+/*
+ * Not passed on from the daemon's environment: the ones we set, the ones
+ * that describe the user (set when the child changes user), and systemd's
+ * for lbhealthd alone: a command must not notify or take over the unit's
+ * sockets in its name.
+ */
 static const char *const exec_vars[] = {
 	"NFLB_BACKEND_ADDR", "NFLB_BACKEND_PORT", "NFLB_SERVICE_PROTO",
 	"NFLB_SERVICE_ADDR", "NFLB_SERVICE_PORT", "NFLB_CHECK_TIMEOUT",
+	"NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES",
+	"WATCHDOG_USEC", "WATCHDOG_PID",
 };
 #define N_EXEC_VARS	(sizeof(exec_vars) / sizeof(exec_vars[0]))
+static const char *const user_vars[] = { "HOME", "USER", "LOGNAME" };
+#define N_USER_VARS	(sizeof(user_vars) / sizeof(user_vars[0]))
 
-static bool is_exec_var(const char *entry)
+static bool var_in(const char *entry, const char *const *vars, size_t n)
 {
 	size_t i, len = strcspn(entry, "=");
 
-	for (i = 0; i < N_EXEC_VARS; i++)
-		if (strlen(exec_vars[i]) == len &&
-		    !strncmp(entry, exec_vars[i], len))
+	for (i = 0; i < n; i++)
+		if (strlen(vars[i]) == len && !strncmp(entry, vars[i], len))
 			return true;
 	return false;
+}
+
+/* Whether the child changes to the check's user. */
+static bool exec_as_user(const struct hc_probe *probe)
+{
+	return probe->check->user.name && geteuid() == 0;
 }
 
 /*
@@ -122,7 +142,7 @@ static char **exec_env(const struct hc_probe *probe, size_t *n_ours)
 
 	while (environ && environ[n_env])
 		n_env++;
-	envp = calloc(n_env + N_EXEC_VARS + 1, sizeof(*envp));
+	envp = calloc(n_env + N_EXEC_VARS + N_USER_VARS + 1, sizeof(*envp));
 	if (!envp)
 		return NULL;
 	/* Seconds, decimal: 1, 0.3, 1.25. */
@@ -144,9 +164,19 @@ static char **exec_env(const struct hc_probe *probe, size_t *n_ours)
 		    env_add(envp, &n, "NFLB_SERVICE_PORT", "%u", svc->port))
 			goto fail;
 	}
+	if (exec_as_user(probe)) {
+		const struct hc_user *u = &probe->check->user;
+
+		if (env_add(envp, &n, "HOME", "%s", u->home) ||
+		    env_add(envp, &n, "USER", "%s", u->name) ||
+		    env_add(envp, &n, "LOGNAME", "%s", u->name))
+			goto fail;
+	}
 	*n_ours = n;
 	for (i = 0; i < n_env; i++)
-		if (!is_exec_var(environ[i]))
+		if (!var_in(environ[i], exec_vars, N_EXEC_VARS) &&
+		    !(exec_as_user(probe) &&
+		      var_in(environ[i], user_vars, N_USER_VARS)))
 			envp[n++] = environ[i];
 	return envp;
 fail:
@@ -158,7 +188,7 @@ fail:
 
 /* In the child, between fork() and exec: async-signal-safe calls only. */
 static void __attribute__((noreturn))
-exec_child_run(const char *command, char **envp)
+exec_child_run(const char *command, const struct hc_user *user, char **envp)
 {
 	char *argv[] = { "sh", "-c", (char *)command, NULL };
 	struct sigaction sa;
@@ -182,6 +212,10 @@ exec_child_run(const char *command, char **envp)
 	if (close_range(3, ~0U, 0) < 0 && !getrlimit(RLIMIT_NOFILE, &rl))
 		for (fd = 3; (rlim_t)fd < rl.rlim_cur; fd++)
 			close(fd);
+	/* Groups, group, then user: once not root, no way back. */
+	if (user && (setgroups(user->n_groups, user->groups) < 0 ||
+		     setgid(user->gid) < 0 || setuid(user->uid) < 0))
+		_exit(126);
 	execve("/bin/sh", argv, envp);
 	_exit(127);
 }
@@ -199,7 +233,9 @@ int probe_exec_start(struct hc_probe *probe)
 		return -ENOMEM;
 	probe->pid = fork();
 	if (probe->pid == 0)
-		exec_child_run(probe->check->command, envp);
+		exec_child_run(probe->check->command,
+			       exec_as_user(probe) ? &probe->check->user :
+			       NULL, envp);
 	r = probe->pid < 0 ? -errno : 0;
 	for (i = 0; i < n_ours; i++)
 		free(envp[i]);

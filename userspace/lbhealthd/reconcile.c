@@ -217,26 +217,37 @@ static int plan_send(struct hc_daemon *d, struct hc_plan *plan)
 	return ret;
 }
 
+/* S's verdicts (UP[i]) and maintenance (UP[n + i]), or NULL. */
 static bool *verdicts(const struct hc_svc *s)
 {
-	bool *up = calloc(s->n_backends + 1, sizeof(*up));
+	bool *up = calloc(2 * s->n_backends + 1, sizeof(*up));
 	size_t i;
 
 	if (!up)
 		return NULL;
-	for (i = 0; i < s->n_backends; i++)
+	for (i = 0; i < s->n_backends; i++) {
 		up[i] = s->backends[i].health.up;
+		up[s->n_backends + i] = hc_backend_maint(&s->backends[i]);
+	}
+	return up;
+}
+
+size_t hc_svc_counted(const struct hc_svc *s)
+{
+	size_t i, up = 0;
+
+	for (i = 0; i < s->n_backends; i++)
+		up += s->backends[i].health.up &&
+		      !hc_backend_maint(&s->backends[i]);
 	return up;
 }
 
 void hc_quorum_update(struct hc_svc *s)
 {
-	size_t i, up = 0;
+	size_t up = hc_svc_counted(s);
 	char sorry[NFLB_ADDRSTRLEN];
 	bool ok;
 
-	for (i = 0; i < s->n_backends; i++)
-		up += s->backends[i].health.up;
 	ok = up >= s->conf->quorum;
 	if (ok == s->quorum_ok)
 		return;
@@ -283,7 +294,8 @@ static int reconcile_have(struct hc_daemon *d, const struct have_list *have)
 		struct hc_svc *s = &d->svcs[i];
 
 		up = verdicts(s);
-		if (!up || hc_want_service(s->conf, up, &want, &ok) < 0) {
+		if (!up || hc_want_service(s->conf, up, up + s->n_backends,
+					   &want, &ok) < 0) {
 			free(up);
 			goto out;
 		}

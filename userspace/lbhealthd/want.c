@@ -2,6 +2,7 @@
 /*
  * The wanted kernel state of a service: configuration plus health.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,10 +17,21 @@ static void set_state(struct nflb_backend *be, uint8_t state,
 	NFLB_SET(be, NFLB_BE_A_WEIGHT);
 }
 
-int hc_want_service(const struct hc_service_conf *conf, const bool *healthy,
-		    struct nflb_service *want, bool *quorum_ok)
+size_t hc_want_counted(const struct hc_service_conf *conf,
+		       const bool *healthy, const bool *maint)
 {
-	size_t i, n = 0, up = 0;
+	size_t i, up = 0;
+
+	for (i = 0; i < conf->n_backends; i++)
+		up += healthy[i] && !(maint && maint[i]);
+	return up;
+}
+
+int hc_want_service(const struct hc_service_conf *conf, const bool *healthy,
+		    const bool *maint, struct nflb_service *want,
+		    bool *quorum_ok)
+{
+	size_t i, n = 0;
 	struct nflb_backend *be;
 	bool sorry;
 
@@ -28,15 +40,15 @@ int hc_want_service(const struct hc_service_conf *conf, const bool *healthy,
 	want->n_backends = 0;
 	if (!want->backends)
 		return -1;
-	for (i = 0; i < conf->n_backends; i++)
-		up += healthy[i];
-	*quorum_ok = up >= conf->quorum;
+	*quorum_ok = hc_want_counted(conf, healthy, maint) >= conf->quorum;
 	sorry = !*quorum_ok && conf->has_sorry;
 
 	for (i = 0; i < conf->n_backends; i++) {
 		be = &want->backends[n++];
 		*be = conf->backends[i].be;
-		if (healthy[i])
+		if (maint && maint[i])
+			set_state(be, NFLB_BACKEND_DRAIN, be->weight);
+		else if (healthy[i])
 			set_state(be, sorry ? NFLB_BACKEND_DRAIN :
 				  NFLB_BACKEND_UP, be->weight);
 		else if (conf->on_failure == HC_FAIL_DRAIN)

@@ -12,8 +12,19 @@
 #include "config.h"
 
 /*
+ * How many backends count toward CONF's quorum: the healthy ones not in
+ * maintenance (MAINT[i]: backends[i] is; MAINT may be NULL: none is).
+ */
+size_t hc_want_counted(const struct hc_service_conf *conf,
+		       const bool *healthy, const bool *maint);
+
+/*
  * Fill *WANT (free it with nflb_service_free()) for CONF with HEALTHY[i]
- * the verdict of CONF->backends[i]:
+ * the verdict of CONF->backends[i] and MAINT[i] (MAINT may be NULL)
+ * whether it is in maintenance:
+ * - a backend in maintenance is drained at its weight (its flows go on,
+ *   it takes no new ones) whatever its verdict, and does not count toward
+ *   the quorum (as a backend in maintenance in keepalived);
  * - quorum met (healthy backends >= quorum, or no sorry backend): healthy
  *   backends up at their weight; failed ones down (on-failure down) or up
  *   at weight 0 (on-failure drain);
@@ -23,6 +34,7 @@
  * *QUORUM_OK tells which case it was.  Returns 0, or -1 (ENOMEM).
  */
 int hc_want_service(const struct hc_service_conf *conf, const bool *healthy,
-		    struct nflb_service *want, bool *quorum_ok);
+		    const bool *maint, struct nflb_service *want,
+		    bool *quorum_ok);
 
 #endif /* LBHEALTHD_WANT_H */

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap '__lib_cleanup' EXIT
 
-ktap_plan 36
+ktap_plan 40
 
 hc=$NFLB_TOP/build/lbhealthd
 src=$NFLB_TOP/userspace/lbhealthd
@@ -204,6 +204,16 @@ says "status -c FILE: the file's status-socket" 1 \
 run -c "$T/sock.conf" -s "$T/nobody.sock" status
 says "status -c FILE -s SOCKET: the socket of -s" 1 \
 	"cannot reach the daemon at $T/nobody.sock"
+
+# drain and undrain: their arguments, and no daemon to ask.
+run drain web
+says "drain without a backend exits 2" 2 'usage: lbhealthd drain SERVICE BACKEND'
+run undrain tcp 10.0.0.1:80
+says "undrain tcp VIP:PORT without a backend exits 2" 2 'usage: lbhealthd undrain SERVICE BACKEND'
+run -s "$T/nobody.sock" drain tcp 10.0.0.1:80 10.0.1.1
+says "drain with no daemon exits 1" 1 "cannot reach the daemon at $T/nobody.sock"
+run -s "$T/nobody.sock" -j drain web 10.0.1.1
+says "-j is not for drain" 2 '-j is an option of status'
 
 # The manual pages render without warnings.
 for page in lbhealthd.8 lbhealthd.conf.5; do

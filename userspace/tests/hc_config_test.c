@@ -7,7 +7,9 @@
  */
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -1146,6 +1148,129 @@ static void test_check_equal(void)
 	hc_config_free(&c2);
 }
 
+/*
+ * getpwnam() as the configuration reader sees it: the system's, but for
+ * "nobody" while HIDE_NOBODY is set (a system without that user).
+ */
+static bool hide_nobody;
+
+struct passwd *getpwnam(const char *name)
+{
+	struct passwd *(*real)(const char *) =
+		(struct passwd *(*)(const char *))dlsym(RTLD_NEXT, "getpwnam");
+
+	if (hide_nobody && !strcmp(name, "nobody")) {
+		errno = 0;
+		return NULL;
+	}
+	return real ? real(name) : NULL;
+}
+
+/* A backend in maintenance: "maintenance = true;", not for sorry. */
+static void test_maintenance(void)
+{
+	struct hc_config cfg;
+	struct errs e;
+
+	KTAP_EXPECT(load(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.1\"; maintenance = true; },"
+			     " { address = \"10.0.1.2\"; maintenance = false; },"
+			     " { address = \"10.0.1.3\"; }"), &cfg, &e) == 0);
+	KTAP_EXPECT(cfg.n_services == 1 && cfg.services[0].n_backends == 3 &&
+		    cfg.services[0].backends[0].maintenance &&
+		    !cfg.services[0].backends[1].maintenance &&
+		    !cfg.services[0].backends[2].maintenance);
+	/* Its state in the kernel is the daemon's: the file's stays up. */
+	KTAP_EXPECT(cfg.n_services == 1 &&
+		    cfg.services[0].backends[0].be.state == NFLB_BACKEND_UP);
+	hc_config_free(&cfg);
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.1\"; maintenance = 1; }"),
+			 "8: services.[0].backends.[0].maintenance: expected true or false, not an integer"));
+	KTAP_EXPECT(only(SVC("sorry = { address = \"10.0.9.9\"; maintenance = true; };",
+			     "type = \"tcp\";", BE1),
+			 "6: services.[0].sorry.maintenance: unknown key"));
+}
+
+/* Exec checks run as a user: "user", else "exec-user", else nobody. */
+static void test_exec_user(void)
+{
+	struct passwd *pw = getpwnam("nobody");
+	uid_t nobody = pw ? pw->pw_uid : 0;
+	struct hc_config cfg;
+	struct errs e;
+	size_t i;
+	bool in;
+
+	KTAP_EXPECT(pw);
+	/* The default: nobody, with its groups and home. */
+	KTAP_EXPECT(load(SVC("", "type = \"exec\"; command = \"true\";", BE1),
+			 &cfg, &e) == 0);
+	KTAP_EXPECT(cfg.n_services == 1 && cfg.services[0].check.user.name &&
+		    !strcmp(cfg.services[0].check.user.name, "nobody") &&
+		    cfg.services[0].check.user.uid == nobody &&
+		    cfg.services[0].check.user.home &&
+		    cfg.services[0].check.user.n_groups >= 1);
+	for (i = 0, in = false; cfg.n_services &&
+	     i < cfg.services[0].check.user.n_groups; i++)
+		in |= cfg.services[0].check.user.groups[i] ==
+		      cfg.services[0].check.user.gid;
+	KTAP_EXPECT(in);
+	hc_config_free(&cfg);
+	/* Not for other checks. */
+	KTAP_EXPECT(load(SVC("", "type = \"tcp\";", BE1), &cfg, &e) == 0);
+	KTAP_EXPECT(cfg.n_services == 1 && !cfg.services[0].check.user.name);
+	hc_config_free(&cfg);
+	/* exec-user for every exec check, a check's user over it. */
+	KTAP_EXPECT(load("exec-user = \"root\";\n"
+			 "services = (\n"
+			 "  { protocol = \"tcp\"; address = \"10.0.0.1\"; port = 80;\n"
+			 "    check = { type = \"exec\"; command = \"true\"; };\n"
+			 "    backends = ( { address = \"10.0.1.1\"; } ); },\n"
+			 "  { protocol = \"tcp\"; address = \"10.0.0.2\"; port = 80;\n"
+			 "    check = { type = \"exec\"; command = \"true\"; user = \"nobody\"; };\n"
+			 "    backends = ( { address = \"10.0.1.1\"; } ); }\n"
+			 ");\n", &cfg, &e) == 0);
+	KTAP_EXPECT(cfg.n_services == 2 && cfg.exec_user &&
+		    !strcmp(cfg.exec_user, "root") &&
+		    !strcmp(cfg.services[0].check.user.name, "root") &&
+		    cfg.services[0].check.user.uid == 0 &&
+		    !strcmp(cfg.services[1].check.user.name, "nobody") &&
+		    cfg.services[1].check.user.uid == nobody);
+	/* Another user is another check (a reload restarts it). */
+	if (cfg.n_services == 2) {
+		struct hc_check a = cfg.services[0].check;
+
+		a.command = cfg.services[1].check.command;
+		KTAP_EXPECT(!hc_check_equal(&a, &cfg.services[1].check));
+		a.user = cfg.services[1].check.user;
+		KTAP_EXPECT(hc_check_equal(&a, &cfg.services[1].check));
+	}
+	hc_config_free(&cfg);
+	/* Unknown users, located. */
+	KTAP_EXPECT(only(SVC("", "type = \"exec\"; command = \"true\";\n"
+			     " user = \"no-such-user-hc\";", BE1),
+			 "8: services.[0].check.user: unknown user \"no-such-user-hc\""));
+	KTAP_EXPECT(only("exec-user = \"no-such-user-hc\";\n"
+			 SVC("", "type = \"exec\"; command = \"true\";", BE1),
+			 "1: exec-user: unknown user \"no-such-user-hc\""));
+	KTAP_EXPECT(only(SVC("", "type = \"exec\"; command = \"true\";\n"
+			     " user = \"\";", BE1),
+			 "8: services.[0].check.user: empty"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\"; user = \"nobody\";", BE1),
+			 "7: services.[0].check.user: not valid for a tcp check (only for exec checks)"));
+	/* No nobody on this system: said, unless a user is set. */
+	hide_nobody = true;
+	KTAP_EXPECT(only(SVC("", "type = \"exec\"; command = \"true\";", BE1),
+			 "7: services.[0].check: no user \"nobody\" to run the command as: set \"user\" (or \"exec-user\")"));
+	KTAP_EXPECT(load(SVC("", "type = \"exec\"; command = \"true\"; user = \"root\";", BE1),
+			 &cfg, &e) == 0);
+	hc_config_free(&cfg);
+	KTAP_EXPECT(load(SVC("", "type = \"tcp\";", BE1), &cfg, &e) == 0);
+	hc_config_free(&cfg);
+	hide_nobody = false;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(test_example),
 	KTAP_CASE(test_man_example),
@@ -1171,6 +1296,8 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_status_match),
 	KTAP_CASE(test_names),
 	KTAP_CASE(test_check_equal),
+	KTAP_CASE(test_exec_user),
+	KTAP_CASE(test_maintenance),
 };
 
 int main(void)

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 25
+ktap_plan 46
 
 hc=$NFLB_TOP/build/lbhealthd
 server=$NFLB_TOP/build/nflb-server
@@ -54,6 +54,44 @@ check "status shows the backend up" grep -qE "^web +127\.0\.0\.1:$port +tcp +up 
 check "status -j is JSON with the verdict" sh -c \
 	"'$hc' -s '$dir/sock' status -j | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d[\"services\"][0][\"backends\"][0][\"state\"] != \"up\")'"
 
+# The status socket never waits for a client: one that sent half a
+# request and one that sent nothing stay connected while another's status
+# is answered, and both are answered once they finish asking.
+cat > "$dir/slow.py" <<'EOP'
+import json, socket, sys
+a = socket.socket(socket.AF_UNIX); a.connect(sys.argv[1]); a.sendall(b"sta")
+c = socket.socket(socket.AF_UNIX); c.connect(sys.argv[1])
+print("connected", flush=True)
+sys.stdin.readline()
+a.sendall(b"tus\n"); c.sendall(b"status\n")
+for s in (a, c):
+    s.settimeout(10)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    if "services" not in json.loads(data):
+        sys.exit("no status: %r" % data)
+EOP
+coproc slow { python3 "$dir/slow.py" "$dir/sock" 2>&1; }
+read -r -t 10 line <&"${slow[0]}"
+check "status answers while other clients hold half a request" \
+	sh -c "test '$line' = connected && timeout 10 '$hc' -s '$dir/sock' status | grep -q '^web '"
+slowpid=$slow_PID
+echo go >&"${slow[1]}"
+slowout=$(cat <&"${slow[0]}")
+wait "$slowpid"
+check "the waiting clients were kept and are answered" test $? = 0 -a -z "$slowout"
+check "a request longer than 512 bytes is refused" sh -c \
+	"printf '%0600d\\n' 0 | timeout 10 socat -t 10 - UNIX-CONNECT:'$dir/sock' | grep -q 'request too long'"
+check "a client that never asks is dropped after 5 s" timeout 15 python3 -c "
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); t = time.time()
+s.settimeout(14)
+sys.exit(s.recv(1) != b'' or time.time() - t < 4)" "$dir/sock"
+
 kill "$srv"
 wait "$srv" 2>/dev/null
 check "a stopped server takes the backend down, with the reason" \
@@ -94,6 +132,61 @@ sed -i 's/"web"/"www"/' "$dir/hc.conf"
 kill -HUP "$daemon"
 check "a good file on SIGHUP is applied" \
 	wait_for 6 grep -q -- 'reloaded: 1 service' "$dir/log"
+
+# Maintenance: drain and undrain through the socket, shown by status,
+# logged, kept across a reload while the backend stays in the file; and
+# "maintenance = true;" in the file.  (What the kernel is told is
+# hc_health_test's: no module here.)
+maint() { # maint: the backend's maintenance in status -j (true/false)
+	"$hc" -s "$dir/sock" status -j | python3 -c \
+		'import json,sys; print(str(json.load(sys.stdin)["services"][0]["backends"][0]["maintenance"]).lower())'
+}
+reloads() { grep -c 'reloaded: 1 service' "$dir/log"; }
+hup() { # hup: reload, and wait for it to be done
+	local n
+	n=$(reloads)
+	kill -HUP "$daemon"
+	wait_for 6 sh -c "test \$(grep -c 'reloaded: 1 service' '$dir/log') -gt $n"
+}
+out=$("$hc" -s "$dir/sock" drain www "127.0.0.1:$port" 2>&1)
+check "drain SERVICE BACKEND puts it in maintenance" \
+	test "$out" = "www: backend 127.0.0.1:$port in maintenance (drained)"
+check "it is logged" grep -q "www: backend 127.0.0.1:$port in maintenance (by request): drained" "$dir/log"
+check "status shows it (text)" sh -c "'$hc' -s '$dir/sock' status | grep -qE '^www +127\.0\.0\.1:$port +tcp +up,maint '"
+check "status -j shows it" test "$(maint)" = true
+out=$("$hc" -s "$dir/sock" drain tcp 192.0.2.10:80 127.0.0.1 2>&1)
+check "the service as tcp VIP:PORT, the backend without its port" \
+	test "$out" = "www: backend 127.0.0.1:$port already in maintenance (drained)"
+hup
+check "maintenance is kept across a reload" test "$(maint)" = true
+out=$("$hc" -s "$dir/sock" undrain www "127.0.0.1:$port" 2>&1)
+check "undrain takes it out" \
+	test "$out" = "www: backend 127.0.0.1:$port out of maintenance"
+check "status -j shows it out" test "$(maint)" = false
+check "and is logged" grep -q "www: backend 127.0.0.1:$port out of maintenance (by request)" "$dir/log"
+"$hc" -s "$dir/sock" drain www "127.0.0.1:$port" > /dev/null
+cp "$dir/hc.conf" "$dir/www.conf"
+sed -i "s/port = $port;/port = $((port + 1));/" "$dir/hc.conf"
+hup
+cp "$dir/www.conf" "$dir/hc.conf"
+hup
+check "a backend that left the file comes back without it" test "$(maint)" = false
+sed -i "s/port = $port; }/port = $port; maintenance = true; }/" "$dir/hc.conf"
+hup
+check "maintenance = true; in the file" test "$(maint)" = true
+check "is logged as the file's" grep -q "www: backend 127.0.0.1:$port in maintenance (file changed): drained" "$dir/log"
+"$hc" -s "$dir/sock" undrain www "127.0.0.1:$port" > /dev/null
+hup
+check "undrain holds over the file's, across a reload" test "$(maint)" = false
+# A drain, then the file's value edited twice: the file decides.
+"$hc" -s "$dir/sock" drain www "127.0.0.1:$port" > /dev/null
+cp "$dir/www.conf" "$dir/hc.conf"
+hup
+check "an edited maintenance in the file overrides an earlier drain" \
+	test "$(maint)" = false
+check_fail "drain of an unknown service fails" "$hc" -s "$dir/sock" drain nope 127.0.0.1
+check "and says so" sh -c "'$hc' -s '$dir/sock' drain nope 127.0.0.1 2>&1 | grep -q 'no service \"nope\"'"
+check_fail "drain of an unknown backend fails" "$hc" -s "$dir/sock" drain www 127.0.0.9
 
 : > "$dir/notified"
 kill -TERM "$daemon"

@@ -124,7 +124,7 @@ static void test_want_down_and_drain(void)
 	bool up[3] = { true, false, true }, ok;
 	struct nflb_service w;
 
-	KTAP_EXPECT(hc_want_service(&c, up, &w, &ok) == 0);
+	KTAP_EXPECT(hc_want_service(&c, up, NULL, &w, &ok) == 0);
 	KTAP_EXPECT(ok && w.n_backends == 3);
 	KTAP_EXPECT(w.backends[0].state == NFLB_BACKEND_UP &&
 		    w.backends[0].weight == 1);
@@ -135,7 +135,7 @@ static void test_want_down_and_drain(void)
 	nflb_service_free(&w);
 
 	c.on_failure = HC_FAIL_DRAIN;
-	KTAP_EXPECT(hc_want_service(&c, up, &w, &ok) == 0);
+	KTAP_EXPECT(hc_want_service(&c, up, NULL, &w, &ok) == 0);
 	KTAP_EXPECT(w.backends[1].state == NFLB_BACKEND_UP &&
 		    w.backends[1].weight == 0);
 	KTAP_EXPECT(w.backends[2].weight == 3);
@@ -151,12 +151,12 @@ static void test_want_quorum_sorry(void)
 	bool ok;
 
 	/* No sorry backend: losing quorum changes nothing else. */
-	KTAP_EXPECT(hc_want_service(&c, none, &w, &ok) == 0);
+	KTAP_EXPECT(hc_want_service(&c, none, NULL, &w, &ok) == 0);
 	KTAP_EXPECT(!ok && w.n_backends == 3);
 	nflb_service_free(&w);
 
 	c.has_sorry = true;
-	KTAP_EXPECT(hc_want_service(&c, none, &w, &ok) == 0);
+	KTAP_EXPECT(hc_want_service(&c, none, NULL, &w, &ok) == 0);
 	KTAP_EXPECT(!ok && w.n_backends == 4);
 	KTAP_EXPECT(w.backends[3].addr.v4.s_addr == htonl(0x0a000909) &&
 		    w.backends[3].state == NFLB_BACKEND_UP);
@@ -164,7 +164,7 @@ static void test_want_quorum_sorry(void)
 
 	/* Quorum 2 with one healthy: it drains, the sorry backend serves. */
 	c.quorum = 2;
-	KTAP_EXPECT(hc_want_service(&c, one, &w, &ok) == 0);
+	KTAP_EXPECT(hc_want_service(&c, one, NULL, &w, &ok) == 0);
 	KTAP_EXPECT(!ok && w.n_backends == 4);
 	KTAP_EXPECT(w.backends[1].state == NFLB_BACKEND_DRAIN);
 	KTAP_EXPECT(w.backends[0].state == NFLB_BACKEND_DOWN);
@@ -172,9 +172,64 @@ static void test_want_quorum_sorry(void)
 
 	/* Back at quorum: the sorry backend is not wanted any more. */
 	c.quorum = 1;
-	KTAP_EXPECT(hc_want_service(&c, one, &w, &ok) == 0);
+	KTAP_EXPECT(hc_want_service(&c, one, NULL, &w, &ok) == 0);
 	KTAP_EXPECT(ok && w.n_backends == 3 &&
 		    w.backends[1].state == NFLB_BACKEND_UP);
+	nflb_service_free(&w);
+}
+
+/*
+ * Maintenance: drained at its weight whatever its verdict, and not counted
+ * toward the quorum (as keepalived does not count a backend in
+ * maintenance); with the quorum lost, the sorry backend serves and the
+ * maintenance backend stays drained.
+ */
+static void test_want_maintenance(void)
+{
+	struct hc_backend_conf bes[3];
+	struct hc_service_conf c = conf3(bes);
+	bool up[3] = { true, false, true }, maint[3] = { true, true, false };
+	bool none[3] = { false, false, false };
+	struct nflb_service w;
+	bool ok;
+
+	KTAP_EXPECT(hc_want_counted(&c, up, NULL) == 2);
+	KTAP_EXPECT(hc_want_counted(&c, up, none) == 2);
+	KTAP_EXPECT(hc_want_counted(&c, up, maint) == 1);
+	KTAP_EXPECT(hc_want_service(&c, up, maint, &w, &ok) == 0);
+	KTAP_EXPECT(ok && w.n_backends == 3);
+	/* Healthy or failed: drained, at its weight. */
+	KTAP_EXPECT(w.backends[0].state == NFLB_BACKEND_DRAIN &&
+		    w.backends[0].weight == 1);
+	KTAP_EXPECT(w.backends[1].state == NFLB_BACKEND_DRAIN &&
+		    w.backends[1].weight == 2);
+	KTAP_EXPECT(NFLB_HAS(&w.backends[1], NFLB_BE_A_STATE) &&
+		    NFLB_HAS(&w.backends[1], NFLB_BE_A_WEIGHT));
+	KTAP_EXPECT(w.backends[2].state == NFLB_BACKEND_UP &&
+		    w.backends[2].weight == 3);
+	nflb_service_free(&w);
+	/* on-failure drain makes no difference to it. */
+	c.on_failure = HC_FAIL_DRAIN;
+	KTAP_EXPECT(hc_want_service(&c, up, maint, &w, &ok) == 0);
+	KTAP_EXPECT(w.backends[1].state == NFLB_BACKEND_DRAIN &&
+		    w.backends[1].weight == 2);
+	nflb_service_free(&w);
+	c.on_failure = HC_FAIL_DOWN;
+
+	/* Quorum 2: two healthy, one in maintenance: lost. */
+	c.quorum = 2;
+	KTAP_EXPECT(hc_want_service(&c, up, maint, &w, &ok) == 0);
+	KTAP_EXPECT(!ok && w.n_backends == 3);
+	nflb_service_free(&w);
+	KTAP_EXPECT(hc_want_service(&c, up, none, &w, &ok) == 0);
+	KTAP_EXPECT(ok);
+	nflb_service_free(&w);
+	c.has_sorry = true;
+	KTAP_EXPECT(hc_want_service(&c, up, maint, &w, &ok) == 0);
+	KTAP_EXPECT(!ok && w.n_backends == 4);
+	KTAP_EXPECT(w.backends[0].state == NFLB_BACKEND_DRAIN &&
+		    w.backends[2].state == NFLB_BACKEND_DRAIN &&
+		    w.backends[3].state == NFLB_BACKEND_UP);
 	nflb_service_free(&w);
 }
 
@@ -186,6 +241,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_flapping_never_transitions),
 	KTAP_CASE(test_want_down_and_drain),
 	KTAP_CASE(test_want_quorum_sorry),
+	KTAP_CASE(test_want_maintenance),
 };
 
 KTAP_MAIN("hc_health", cases)

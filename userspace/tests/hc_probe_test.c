@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1069,6 +1070,79 @@ static void exec_env(void)
 	unsetenv("HC_PROBE_TEST_INHERITED");
 }
 
+/*
+ * The command runs as the check's user when the daemon is root (the tests
+ * run as root in CI), with that user's groups only, and as the daemon
+ * otherwise; systemd's variables for the daemon are never passed on.
+ */
+static void exec_user(void)
+{
+	struct hc_check c = check_of(HC_CHECK_EXEC, 1500);
+	struct hc_target t = target_of("127.0.0.1", 80);
+	struct passwd *pw = getpwnam("nobody");
+	bool root = geteuid() == 0;
+	gid_t gid = root ? (pw ? pw->pw_gid : 0) : getegid();
+	uid_t uid = root ? (pw ? pw->pw_uid : 0) : geteuid();
+	char cmd[512];
+	struct rec r;
+
+	KTAP_EXPECT(pw);
+	if (!pw)
+		return;
+	c.user.name = "nobody";
+	c.user.uid = pw->pw_uid;
+	c.user.gid = pw->pw_gid;
+	c.user.groups = &c.user.gid;
+	c.user.n_groups = 1;
+	c.user.home = pw->pw_dir;
+	if (!root)
+		printf("    # not root: the command runs as uid %u\n", uid);
+	c.command = cmd;
+	snprintf(cmd, sizeof(cmd),
+		 "test \"$(id -u)\" = %u -a \"$(id -g)\" = %u || exit 3",
+		 uid, gid);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "exit 0");
+	/* Root's other groups are gone. */
+	if (root) {
+		snprintf(cmd, sizeof(cmd), "test \"$(id -G)\" = %u", gid);
+		KTAP_EXPECT(probe_once(&c, &t, &r));
+		EXPECT_RESULT(r, true, "exit 0");
+		snprintf(cmd, sizeof(cmd),
+			 "test \"$HOME\" = '%s' -a \"$USER\" = nobody -a \"$LOGNAME\" = nobody",
+			 pw->pw_dir);
+		KTAP_EXPECT(probe_once(&c, &t, &r));
+		EXPECT_RESULT(r, true, "exit 0");
+	}
+	/* Without a user (not from a file): as the daemon. */
+	c.user.name = NULL;
+	snprintf(cmd, sizeof(cmd), "test \"$(id -u)\" = %u", geteuid());
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "exit 0");
+
+	/* sd_notify() and socket activation are the daemon's alone. */
+	setenv("NOTIFY_SOCKET", "/run/systemd/notify", 1);
+	setenv("LISTEN_FDS", "1", 1);
+	setenv("LISTEN_PID", "1", 1);
+	setenv("LISTEN_FDNAMES", "x", 1);
+	setenv("WATCHDOG_USEC", "1000000", 1);
+	setenv("WATCHDOG_PID", "1", 1);
+	snprintf(cmd, sizeof(cmd),
+		 "test -z \"${NOTIFY_SOCKET+x}${LISTEN_FDS+x}${LISTEN_PID+x}"
+		 "${LISTEN_FDNAMES+x}${WATCHDOG_USEC+x}${WATCHDOG_PID+x}\"");
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "exit 0");
+	c.user.name = "nobody";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "exit 0");
+	unsetenv("NOTIFY_SOCKET");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDNAMES");
+	unsetenv("WATCHDOG_USEC");
+	unsetenv("WATCHDOG_PID");
+}
+
 /* One round of every kind, so that the loop's own descriptors exist. */
 static void warm_up(void)
 {
@@ -1226,6 +1300,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(exec_status),
 	KTAP_CASE(exec_timeout),
 	KTAP_CASE(exec_env),
+	KTAP_CASE(exec_user),
 	KTAP_CASE(cancel),
 	KTAP_CASE(prober_free_cancels),
 	KTAP_CASE(many_tcp),
