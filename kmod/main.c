@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/nflb.h>
 
+#include "hooks.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -37,6 +38,7 @@ static void __exit nflb_mod_exit(void)
 {
 	nflb_genl_uninit();
 	nflb_netns_uninit();
+	nflb_masq_put();
 }
 
 module_init(nflb_mod_init);
