@@ -192,6 +192,19 @@ static u32 nflb_tcp_override(const struct nflb_svc_opts *opts,
 	return 0;
 }
 
+/*
+ * SECS seconds in jiffies at HZ, as conntrack times a flow: at most
+ * INT_MAX, since conntrack compares its deadline with the clock as a
+ * signed 32-bit difference (nf_ct_is_expired()); a longer one wraps and
+ * expires at once (__nf_ct_set_timeout() clamps the same way).
+ * NFLB_TIMEOUT_MAX seconds are above that on HZ=1000 kernels.
+ */
+unsigned int nflb_timeout_jiffies(u32 secs, unsigned int hz)
+{
+	return min_t(u64, (u64)secs * hz, INT_MAX);
+}
+NFLB_EXPORT_FOR_KUNIT(nflb_timeout_jiffies);
+
 /* Fill T's values; on a published T, flows follow at once. */
 static void nflb_ct_timeout_fill(struct net *net, u8 proto,
 				 const struct nflb_svc_opts *opts,
@@ -212,8 +225,8 @@ static void nflb_ct_timeout_fill(struct net *net, u8 proto,
 	for (i = 0; i < n; i++) {
 		secs = proto == IPPROTO_TCP ? nflb_tcp_override(opts, i) :
 					      opts->timeout_udp;
-		/* secs <= NFLB_TIMEOUT_MAX: the jiffies fit in 32 bits. */
-		WRITE_ONCE(v[i], secs ? secs * HZ : READ_ONCE(def[i]));
+		WRITE_ONCE(v[i], secs ? nflb_timeout_jiffies(secs, HZ) :
+					READ_ONCE(def[i]));
 	}
 }
 
@@ -432,10 +445,22 @@ int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 	svc->hash = opts->hash;
 	WRITE_ONCE(svc->snat, opts->snat);
 	nflb_svc_timeouts_set(svc, opts);
-	if (to)
+	if (to) {
 		rcu_assign_pointer(svc->ct_timeout, to);
-	else if (cur)
+	} else if (cur) {
+		/* Flows carrying the policy follow, to the defaults if 0. */
 		nflb_ct_timeout_fill(nn->net, svc->key.proto, opts, cur);
+		/*
+		 * Every timeout 0: new flows carry no policy, and so follow
+		 * the sysctls as they change, as the UAPI says.  Readers
+		 * take their own reference with refcount_inc_not_zero()
+		 * under RCU; the object is freed after a grace period.
+		 */
+		if (!nflb_opts_have_timeouts(opts)) {
+			RCU_INIT_POINTER(svc->ct_timeout, NULL);
+			nflb_ct_timeout_put(cur);
+		}
+	}
 	nflb_table_publish(nn, svc, t);
 	return 0;
 }

@@ -99,6 +99,7 @@ struct nflb_svc_opts {
 };
 
 unsigned int nflb_addr_len(u16 family);
+unsigned int nflb_timeout_jiffies(u32 secs, unsigned int hz);
 void nflb_svc_opts_get(const struct nflb_service *svc,
 		       struct nflb_svc_opts *opts);
 int nflb_service_table_init(struct nflb_net *nn);

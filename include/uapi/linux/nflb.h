@@ -44,8 +44,10 @@
  *                            change applies at once to the flows that
  *                            already carry the service's policy; a flow
  *                            keeps its policy after its service is deleted.
- *                            Flows created while all three were 0 carry
- *                            no policy and keep the defaults.  States a
+ *                            Flows created while all three are 0 carry
+ *                            no policy and follow the sysctls.  Values
+ *                            above 2^31 - 1 jiffies (24.8 days at HZ=1000)
+ *                            are cut to that: conntrack can time no more.  States a
  *                            service does not override (TCP SYN_SENT...)
  *                            take the sysctls' values as of the last
  *                            change of its timeouts.  Replies carry the
