@@ -96,6 +96,7 @@ int nflb_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NFLB_BE_A_MAX + 1];
 	struct nflb_backend *be, gone;
 	struct nflb_service *svc;
+	struct nflb_svc_key key;
 	int ret;
 
 	mutex_lock(&nn->lock);
@@ -103,12 +104,14 @@ int nflb_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
 	if (!be)
 		goto out;
 	gone = *be;		/* BE is freed after a grace period */
-	ret = nflb_backend_del(nn, svc, be,
-			       nla_get_flag(info->attrs[NFLB_A_FLUSH]),
-			       info->extack);
+	key = svc->key;
+	ret = nflb_backend_del(nn, svc, be, info->extack);
 	if (!ret)
 		nflb_notify_backend(nn, NFLB_CMD_BACKEND_DEL, svc, &gone);
 out:
 	mutex_unlock(&nn->lock);
+	/* Its table published: no new flow picks the backend. */
+	if (!ret && nla_get_flag(info->attrs[NFLB_A_FLUSH]))
+		nflb_flush_backend_flows(nn, &key, &gone.addr, gone.port);
 	return ret;
 }

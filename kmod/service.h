@@ -140,8 +140,19 @@ int nflb_backend_set(struct nflb_net *nn, struct nflb_service *svc,
 		     struct nflb_backend *be, u16 weight, u8 state,
 		     struct netlink_ext_ack *extack);
 int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
-		     struct nflb_backend *be, bool flush,
-		     struct netlink_ext_ack *extack);
+		     struct nflb_backend *be, struct netlink_ext_ack *extack);
+
+/*
+ * Expire conntrack entries, after a grace period: the flows of the service
+ * KEY translated to the backend ADDR, PORT; or those to KEY's VIP and port
+ * that carry no DNAT binding (started before the service existed).  Long:
+ * called without nflb_net::lock.
+ */
+void nflb_flush_backend_flows(struct nflb_net *nn,
+			      const struct nflb_svc_key *key,
+			      const union nf_inet_addr *addr, __be16 port);
+void nflb_flush_unbound_flows(struct nflb_net *nn,
+			      const struct nflb_svc_key *key);
 
 /* Zero the counters of SVC and its backends. */
 void nflb_service_stats_zero(struct nflb_net *nn, struct nflb_service *svc);

@@ -367,7 +367,7 @@ static void nflb_backend_add_set_del(struct kunit *test)
 
 	t = nflb_st_table(svc);
 	mutex_lock(&nn->lock);
-	ret = nflb_backend_del(nn, svc, be, false, NULL);
+	ret = nflb_backend_del(nn, svc, be, NULL);
 	mutex_unlock(&nn->lock);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_PTR_NE(test, nflb_st_table(svc), t);

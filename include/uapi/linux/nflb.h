@@ -9,7 +9,9 @@
  * the attribute.  A rejected request changes nothing.  Every command needs
  * CAP_NET_ADMIN in the user namespace owning the network namespace of the
  * requesting socket (GENL_UNS_ADMIN_PERM); all state is per network
- * namespace.  The first request naming the family loads the module.
+ * namespace, and requests of different namespaces run in parallel (those
+ * of one namespace one at a time).  The first request naming the family
+ * loads the module.
  *
  * Objects
  *
