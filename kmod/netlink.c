@@ -120,7 +120,7 @@ static const struct genl_ops nflb_genl_ops[] = {
 		.cmd = NFLB_CMD_BACKEND_SET,
 		.doit = nflb_nl_backend_set,
 		.policy = nflb_be_req_policy,
-		.maxattr = NFLB_A_BACKEND,
+		.maxattr = NFLB_A_FLUSH,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{

@@ -70,6 +70,8 @@ int nflb_nl_backend_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NFLB_BE_A_MAX + 1];
 	struct nflb_service *svc;
 	struct nflb_backend *be;
+	struct nflb_svc_key key;
+	struct nflb_backend gone;
 	u16 weight;
 	u8 state;
 	int ret;
@@ -83,10 +85,15 @@ int nflb_nl_backend_set(struct sk_buff *skb, struct genl_info *info)
 	state = tb[NFLB_BE_A_STATE] ? nla_get_u8(tb[NFLB_BE_A_STATE]) :
 				      be->state;
 	ret = nflb_backend_set(nn, svc, be, weight, state, info->extack);
-	if (!ret)
+	if (!ret) {
 		nflb_notify_backend(nn, NFLB_CMD_BACKEND_SET, svc, be);
+		key = svc->key;
+		gone = *be;
+	}
 out:
 	mutex_unlock(&nn->lock);
+	if (!ret && nla_get_flag(info->attrs[NFLB_A_FLUSH]))
+		nflb_flush_backend_flows(nn, &key, &gone.addr, gone.port);
 	return ret;
 }
 

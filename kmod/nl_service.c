@@ -129,6 +129,9 @@ int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 		nflb_notify_service_new(nn, nflb_service_find(nn, &key));
 	mutex_unlock(&nn->lock);
 	kvfree(specs);
+	/* Flows that started before the service would stay on the VIP. */
+	if (!ret)
+		nflb_flush_unbound_flows(nn, &key);
 	return ret;
 }
 
