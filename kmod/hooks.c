@@ -273,6 +273,44 @@ static const struct nflb_af *nflb_af(u8 family)
 	return &nflb_afs[family == AF_INET ? 0 : 1];
 }
 
+/*
+ * The masquerade notifiers (what the MASQUERADE target and nft masq take):
+ * nflb_nat_src() masquerades one-arm flows, and only these notifiers
+ * expire such a flow when the address it took goes away or its device
+ * goes down.  They are global, refcounted by nf_nat, and taken once, by
+ * the first request for a one-arm service, until the module is unloaded.
+ * Not with the hooks: unregistering a netdevice notifier takes
+ * pernet_ops_rwsem, which the netns teardown that unhooks already holds,
+ * and registering it under nflb_net::lock would order that lock before
+ * pernet_ops_rwsem, the reverse of the teardown's order.
+ */
+static DEFINE_MUTEX(nflb_masq_mutex);
+static bool nflb_masq_registered;
+
+int nflb_masq_get(void)
+{
+	int ret = 0;
+
+	if (READ_ONCE(nflb_masq_registered))
+		return 0;
+	mutex_lock(&nflb_masq_mutex);
+	if (!nflb_masq_registered) {
+		ret = nf_nat_masquerade_inet_register_notifiers();
+		if (!ret)
+			WRITE_ONCE(nflb_masq_registered, true);
+	}
+	mutex_unlock(&nflb_masq_mutex);
+	return ret;
+}
+
+/* At module exit, once no request can run (the family is gone). */
+void nflb_masq_put(void)
+{
+	if (nflb_masq_registered)
+		nf_nat_masquerade_inet_unregister_notifiers();
+	nflb_masq_registered = false;
+}
+
 int nflb_hooks_register(struct net *net, u8 family)
 {
 	const struct nflb_af *af = nflb_af(family);

@@ -15,4 +15,12 @@ struct net;
 int nflb_hooks_register(struct net *net, u8 family);
 void nflb_hooks_unregister(struct net *net, u8 family);
 
+/*
+ * The masquerade notifiers, for one-arm services: nflb_masq_get() before
+ * the first one is created (no lock held: it takes rtnl and
+ * pernet_ops_rwsem), nflb_masq_put() once at module exit.
+ */
+int nflb_masq_get(void);
+void nflb_masq_put(void);
+
 #endif /* _NFLB_HOOKS_H */

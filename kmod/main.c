@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/nflb.h>
 
+#include "hooks.h"
 #include "limits.h"
 #include "netlink.h"
 #include "netns.h"
@@ -43,6 +44,7 @@ static void __exit nflb_mod_exit(void)
 {
 	nflb_genl_uninit();
 	nflb_netns_uninit();
+	nflb_masq_put();
 	nflb_limits_uninit();
 }
 

@@ -120,7 +120,7 @@ static const struct genl_ops nflb_genl_ops[] = {
 		.cmd = NFLB_CMD_BACKEND_SET,
 		.doit = nflb_nl_backend_set,
 		.policy = nflb_be_req_policy,
-		.maxattr = NFLB_A_BACKEND,
+		.maxattr = NFLB_A_FLUSH,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -171,11 +171,22 @@ static const struct genl_multicast_group nflb_mcgrps[] = {
 	},
 };
 
+/*
+ * parallel_ops: requests do not take genl_mutex, which every generic
+ * netlink family without parallel_ops shares (nl80211, wireguard, ...): a
+ * long table build or conntrack walk here would stall them all.  Each
+ * handler and each dump call serialises on its netns's nflb_net::lock
+ * instead, and walks conntrack after releasing it.  A dump keeps its
+ * position in netlink_callback (per dump) and checks it against the
+ * generation under the lock on every call; no dump has a start or done.
+ * GET_INFO reads constants only.
+ */
 struct genl_family nflb_genl_family __ro_after_init = {
 	.name = NFLB_GENL_NAME,
 	.version = NFLB_GENL_VERSION,
 	.maxattr = NFLB_A_MAX,
 	.netnsok = true,
+	.parallel_ops = true,
 	.resv_start_op = 0,
 	.ops = nflb_genl_ops,
 	.n_ops = ARRAY_SIZE(nflb_genl_ops),

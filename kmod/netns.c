@@ -114,6 +114,25 @@ static int __net_init nflb_net_init(struct net *net)
 	return ret;
 }
 
+/*
+ * Teardown in two steps, as iptable_nat does.  Neither the hook nor the NAT
+ * lookup unregistration waits for the packets inside our functions, which
+ * read the service hash and this very struct (net_generic, freed after
+ * .exit): unhook in .pre_exit, free in .exit.  The pernet core runs
+ * synchronize_rcu() between the two, for a netns going away as for the
+ * module being unloaded, so no packet is left in nflb_nat_dst() or
+ * nflb_count() when .exit runs.
+ */
+static void __net_exit nflb_net_pre_exit(struct net *net)
+{
+	struct nflb_net *nn = nflb_net(net);
+
+	mutex_lock(&nn->lock);
+	nflb_net_unhook(nn, AF_INET);
+	nflb_net_unhook(nn, AF_INET6);
+	mutex_unlock(&nn->lock);
+}
+
 static void __net_exit nflb_net_exit(struct net *net)
 {
 	struct nflb_net *nn = nflb_net(net);
@@ -122,8 +141,6 @@ static void __net_exit nflb_net_exit(struct net *net)
 	nflb_est_stop(nn);
 	mutex_lock(&nn->lock);
 	nflb_service_flush(nn);
-	nflb_net_unhook(nn, AF_INET);
-	nflb_net_unhook(nn, AF_INET6);
 	mutex_unlock(&nn->lock);
 	nflb_service_table_destroy(nn);
 	mutex_destroy(&nn->lock);
@@ -131,6 +148,7 @@ static void __net_exit nflb_net_exit(struct net *net)
 
 static struct pernet_operations nflb_net_ops = {
 	.init = nflb_net_init,
+	.pre_exit = nflb_net_pre_exit,
 	.exit = nflb_net_exit,
 	.id = &nflb_net_id,
 	.size = sizeof(struct nflb_net),

@@ -70,6 +70,8 @@ int nflb_nl_backend_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NFLB_BE_A_MAX + 1];
 	struct nflb_service *svc;
 	struct nflb_backend *be;
+	struct nflb_svc_key key;
+	struct nflb_backend gone;
 	u16 weight;
 	u8 state;
 	int ret;
@@ -83,10 +85,15 @@ int nflb_nl_backend_set(struct sk_buff *skb, struct genl_info *info)
 	state = tb[NFLB_BE_A_STATE] ? nla_get_u8(tb[NFLB_BE_A_STATE]) :
 				      be->state;
 	ret = nflb_backend_set(nn, svc, be, weight, state, info->extack);
-	if (!ret)
+	if (!ret) {
 		nflb_notify_backend(nn, NFLB_CMD_BACKEND_SET, svc, be);
+		key = svc->key;
+		gone = *be;
+	}
 out:
 	mutex_unlock(&nn->lock);
+	if (!ret && nla_get_flag(info->attrs[NFLB_A_FLUSH]))
+		nflb_flush_backend_flows(nn, &key, &gone.addr, gone.port);
 	return ret;
 }
 
@@ -96,6 +103,7 @@ int nflb_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NFLB_BE_A_MAX + 1];
 	struct nflb_backend *be, gone;
 	struct nflb_service *svc;
+	struct nflb_svc_key key;
 	int ret;
 
 	mutex_lock(&nn->lock);
@@ -103,12 +111,14 @@ int nflb_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
 	if (!be)
 		goto out;
 	gone = *be;		/* BE is freed after a grace period */
-	ret = nflb_backend_del(nn, svc, be,
-			       nla_get_flag(info->attrs[NFLB_A_FLUSH]),
-			       info->extack);
+	key = svc->key;
+	ret = nflb_backend_del(nn, svc, be, info->extack);
 	if (!ret)
 		nflb_notify_backend(nn, NFLB_CMD_BACKEND_DEL, svc, &gone);
 out:
 	mutex_unlock(&nn->lock);
+	/* Its table published: no new flow picks the backend. */
+	if (!ret && nla_get_flag(info->attrs[NFLB_A_FLUSH]))
+		nflb_flush_backend_flows(nn, &key, &gone.addr, gone.port);
 	return ret;
 }

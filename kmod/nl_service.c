@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <net/sock.h>
 
+#include "hooks.h"
 #include "netns.h"
 #include "nl.h"
 #include "validate.h"
@@ -82,6 +83,22 @@ err:
  */
 #define NFLB_REPLY_MAX	(SKB_WITH_OVERHEAD(32768) - NLMSG_HDRLEN - GENL_HDRLEN)
 
+/*
+ * A request that makes a service one-arm: the masquerade notifiers first
+ * (once per module lifetime), without nflb_net::lock (see hooks.c).
+ */
+static int nflb_snat_prepare(bool snat, struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	if (!snat)
+		return 0;
+	ret = nflb_masq_get();
+	if (ret)
+		NL_SET_ERR_MSG(extack, "cannot register the masquerade notifiers");
+	return ret;
+}
+
 int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nflb_net *nn = nflb_net(genl_info_net(info));
@@ -97,6 +114,9 @@ int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	ret = nflb_parse_svc_opts(tb, key.proto, &opts, info->extack);
 	if (ret)
 		return ret;
+	ret = nflb_snat_prepare(opts.snat, info->extack);
+	if (ret)
+		return ret;
 	if (tb[NFLB_SVC_A_BACKENDS]) {
 		n = nflb_parse_svc_backends(tb[NFLB_SVC_A_BACKENDS], &key,
 					    &specs, info->extack);
@@ -109,6 +129,9 @@ int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 		nflb_notify_service_new(nn, nflb_service_find(nn, &key));
 	mutex_unlock(&nn->lock);
 	kvfree(specs);
+	/* Flows that started before the service would stay on the VIP. */
+	if (!ret)
+		nflb_flush_unbound_flows(nn, &key);
 	return ret;
 }
 
@@ -118,8 +141,16 @@ int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
 	struct nflb_service *svc;
 	struct nflb_svc_opts opts;
+	struct nlattr *snat;
 	int ret;
 
+	/* Validated by the policy with the rest of NFLB_A_SERVICE. */
+	snat = info->attrs[NFLB_A_SERVICE] ?
+	       nla_find_nested(info->attrs[NFLB_A_SERVICE], NFLB_SVC_A_SNAT) :
+	       NULL;
+	ret = nflb_snat_prepare(snat && nla_get_u8(snat), info->extack);
+	if (ret)
+		return ret;
 	mutex_lock(&nn->lock);
 	svc = nflb_req_svc(nn, info, tb, &ret);
 	if (!svc)

@@ -198,6 +198,19 @@ static u32 nflb_tcp_override(const struct nflb_svc_opts *opts,
 	return 0;
 }
 
+/*
+ * SECS seconds in jiffies at HZ, as conntrack times a flow: at most
+ * INT_MAX, since conntrack compares its deadline with the clock as a
+ * signed 32-bit difference (nf_ct_is_expired()); a longer one wraps and
+ * expires at once (__nf_ct_set_timeout() clamps the same way).
+ * NFLB_TIMEOUT_MAX seconds are above that on HZ=1000 kernels.
+ */
+unsigned int nflb_timeout_jiffies(u32 secs, unsigned int hz)
+{
+	return min_t(u64, (u64)secs * hz, INT_MAX);
+}
+NFLB_EXPORT_FOR_KUNIT(nflb_timeout_jiffies);
+
 /* Fill T's values; on a published T, flows follow at once. */
 static void nflb_ct_timeout_fill(struct net *net, u8 proto,
 				 const struct nflb_svc_opts *opts,
@@ -218,8 +231,8 @@ static void nflb_ct_timeout_fill(struct net *net, u8 proto,
 	for (i = 0; i < n; i++) {
 		secs = proto == IPPROTO_TCP ? nflb_tcp_override(opts, i) :
 					      opts->timeout_udp;
-		/* secs <= NFLB_TIMEOUT_MAX: the jiffies fit in 32 bits. */
-		WRITE_ONCE(v[i], secs ? secs * HZ : READ_ONCE(def[i]));
+		WRITE_ONCE(v[i], secs ? nflb_timeout_jiffies(secs, HZ) :
+					READ_ONCE(def[i]));
 	}
 }
 
@@ -455,10 +468,22 @@ int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 	svc->hash = opts->hash;
 	WRITE_ONCE(svc->snat, opts->snat);
 	nflb_svc_timeouts_set(svc, opts);
-	if (to)
+	if (to) {
 		rcu_assign_pointer(svc->ct_timeout, to);
-	else if (cur)
+	} else if (cur) {
+		/* Flows carrying the policy follow, to the defaults if 0. */
 		nflb_ct_timeout_fill(nn->net, svc->key.proto, opts, cur);
+		/*
+		 * Every timeout 0: new flows carry no policy, and so follow
+		 * the sysctls as they change, as the UAPI says.  Readers
+		 * take their own reference with refcount_inc_not_zero()
+		 * under RCU; the object is freed after a grace period.
+		 */
+		if (!nflb_opts_have_timeouts(opts)) {
+			RCU_INIT_POINTER(svc->ct_timeout, NULL);
+			nflb_ct_timeout_put(cur);
+		}
+	}
 	nflb_table_publish(nn, svc, t);
 	return 0;
 }
@@ -579,34 +604,89 @@ int nflb_backend_set(struct nflb_net *nn, struct nflb_service *svc,
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_backend_set);
 
+/*
+ * Expiring flows.  A conntrack walk over the whole table and a grace period
+ * first: long work, done without nflb_net::lock (and so without blocking
+ * the netns's other requests), from a copy of what it matches.
+ */
 struct nflb_flush_ctx {
-	const struct nflb_svc_key *key;
-	const struct nflb_backend *be;
+	struct nflb_svc_key key;
+	union nf_inet_addr addr;	/* the backend's, for nflb_ct_of_backend */
+	__be16 port;
 };
+
+/* Is CT a flow to the service's VIP and port (NATed or not)? */
+static bool nflb_ct_of_service(const struct nf_conn *ct,
+			       const struct nflb_svc_key *key)
+{
+	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+
+	return nf_ct_l3num(ct) == key->family &&
+	       o->dst.protonum == key->proto &&
+	       nf_inet_addr_cmp(&o->dst.u3, &key->addr) &&
+	       (!key->port || o->dst.u.all == key->port);
+}
 
 /* Is CT a flow of the service, translated to the backend? */
 static int nflb_ct_of_backend(struct nf_conn *ct, void *data)
 {
-	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	const struct nf_conntrack_tuple *r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	const struct nflb_flush_ctx *ctx = data;
-	const struct nflb_svc_key *key = ctx->key;
 
-	if (!(ct->status & IPS_DST_NAT) || nf_ct_l3num(ct) != key->family ||
-	    o->dst.protonum != key->proto)
+	if (!(ct->status & IPS_DST_NAT) || !nflb_ct_of_service(ct, &ctx->key))
 		return 0;
-	if (!nf_inet_addr_cmp(&o->dst.u3, &key->addr) ||
-	    (key->port && o->dst.u.all != key->port))
-		return 0;
-	if (!nf_inet_addr_cmp(&r->src.u3, &ctx->be->addr) ||
-	    (ctx->be->port && r->src.u.all != ctx->be->port))
-		return 0;
-	return 1;
+	return nf_inet_addr_cmp(&r->src.u3, &ctx->addr) &&
+	       (!ctx->port || r->src.u.all == ctx->port);
 }
 
+/*
+ * Is CT a flow to the service that nflb did not translate?  It started
+ * before the service existed: conntrack gave it a null binding, and every
+ * later packet of it would stay on the VIP.
+ */
+static int nflb_ct_unbound(struct nf_conn *ct, void *data)
+{
+	const struct nflb_flush_ctx *ctx = data;
+
+	return !(ct->status & IPS_DST_NAT) && nflb_ct_of_service(ct, &ctx->key);
+}
+
+static void nflb_flush(struct nflb_net *nn, int (*match)(struct nf_conn *, void *),
+		       struct nflb_flush_ctx *ctx)
+{
+	struct nf_ct_iter_data iter = { .net = nn->net, .data = ctx };
+
+	lockdep_assert_not_held(&nn->lock);
+	/*
+	 * Once the packets that saw the previous state are through, no new
+	 * flow can be made that matches but escapes the walk.
+	 */
+	synchronize_rcu();
+	nf_ct_iterate_cleanup_net(match, &iter);
+}
+
+void nflb_flush_backend_flows(struct nflb_net *nn,
+			      const struct nflb_svc_key *key,
+			      const union nf_inet_addr *addr, __be16 port)
+{
+	struct nflb_flush_ctx ctx = { .key = *key, .addr = *addr, .port = port };
+
+	nflb_flush(nn, nflb_ct_of_backend, &ctx);
+}
+NFLB_EXPORT_FOR_KUNIT(nflb_flush_backend_flows);
+
+void nflb_flush_unbound_flows(struct nflb_net *nn,
+			      const struct nflb_svc_key *key)
+{
+	struct nflb_flush_ctx ctx = { .key = *key };
+
+	nflb_flush(nn, nflb_ct_unbound, &ctx);
+}
+NFLB_EXPORT_FOR_KUNIT(nflb_flush_unbound_flows);
+
+/* The backend's flows are the caller's: nflb_flush_backend_flows(). */
 int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
-		     struct nflb_backend *be, bool flush,
-		     struct netlink_ext_ack *extack)
+		     struct nflb_backend *be, struct netlink_ext_ack *extack)
 {
 	struct list_head *prev = be->node.prev;
 	struct nflb_svc_opts opts;
@@ -624,17 +704,6 @@ int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
 	}
 	nflb_table_publish(nn, svc, t);
 	nn->n_backends--;
-	if (flush) {
-		struct nflb_flush_ctx ctx = { .key = &svc->key, .be = be };
-		struct nf_ct_iter_data iter = { .net = nn->net, .data = &ctx };
-
-		/*
-		 * Once packets that saw the old table are through, no new
-		 * flow can pick the backend: then expire its flows.
-		 */
-		synchronize_rcu();
-		nf_ct_iterate_cleanup_net(nflb_ct_of_backend, &iter);
-	}
 	call_rcu(&be->rcu, nflb_backend_free_rcu);
 	return 0;
 }

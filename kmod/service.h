@@ -99,6 +99,7 @@ struct nflb_svc_opts {
 };
 
 unsigned int nflb_addr_len(u16 family);
+unsigned int nflb_timeout_jiffies(u32 secs, unsigned int hz);
 void nflb_svc_opts_get(const struct nflb_service *svc,
 		       struct nflb_svc_opts *opts);
 int nflb_service_table_init(struct nflb_net *nn);
@@ -139,8 +140,19 @@ int nflb_backend_set(struct nflb_net *nn, struct nflb_service *svc,
 		     struct nflb_backend *be, u16 weight, u8 state,
 		     struct netlink_ext_ack *extack);
 int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
-		     struct nflb_backend *be, bool flush,
-		     struct netlink_ext_ack *extack);
+		     struct nflb_backend *be, struct netlink_ext_ack *extack);
+
+/*
+ * Expire conntrack entries, after a grace period: the flows of the service
+ * KEY translated to the backend ADDR, PORT; or those to KEY's VIP and port
+ * that carry no DNAT binding (started before the service existed).  Long:
+ * called without nflb_net::lock.
+ */
+void nflb_flush_backend_flows(struct nflb_net *nn,
+			      const struct nflb_svc_key *key,
+			      const union nf_inet_addr *addr, __be16 port);
+void nflb_flush_unbound_flows(struct nflb_net *nn,
+			      const struct nflb_svc_key *key);
 
 /* Zero the counters of SVC and its backends. */
 void nflb_service_stats_zero(struct nflb_net *nn, struct nflb_service *svc);

@@ -368,7 +368,7 @@ static void nflb_backend_add_set_del(struct kunit *test)
 
 	t = nflb_st_table(svc);
 	mutex_lock(&nn->lock);
-	ret = nflb_backend_del(nn, svc, be, false, NULL);
+	ret = nflb_backend_del(nn, svc, be, NULL);
 	mutex_unlock(&nn->lock);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_PTR_NE(test, nflb_st_table(svc), t);
@@ -565,7 +565,7 @@ static void nflb_limits_enforced(struct kunit *test)
 	/* A deleted backend makes room for another. */
 	be = nflb_backend_find(svc, &bes[0].addr, bes[0].port);
 	mutex_lock(&nn->lock);
-	ret = be ? nflb_backend_del(nn, svc, be, false, NULL) : -ENOENT;
+	ret = be ? nflb_backend_del(nn, svc, be, NULL) : -ENOENT;
 	mutex_unlock(&nn->lock);
 	KUNIT_EXPECT_EQ(test, ret, 0);
 	nflb_st_expect_held(test, nn, 1, 1, 257);

@@ -24,7 +24,7 @@ int cmd_backend(int argc, char **argv)
 		ret = nflb_backend_add(nl, &req.svc, &req.be);
 		break;
 	case LBADM_OP_SET:
-		ret = nflb_backend_set(nl, &req.svc, &req.be);
+		ret = nflb_backend_set_flush(nl, &req.svc, &req.be, req.flush);
 		break;
 	default:
 		ret = nflb_backend_del(nl, &req.svc, &req.be, req.flush);

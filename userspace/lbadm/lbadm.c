@@ -30,7 +30,7 @@ static const struct lbadm_cmd lbadm_cmds[] = {
 	  "service table tcp|udp VIP:PORT [digest]" },
 	{ "backend", cmd_backend,
 	  "backend add tcp|udp VIP:PORT ADDR[:PORT] [weight W] [state up|drain|down]\n"
-	  "backend set tcp|udp VIP:PORT ADDR[:PORT] [weight W] [state up|drain|down]\n"
+	  "backend set tcp|udp VIP:PORT ADDR[:PORT] [weight W] [state up|drain|down] [flush]\n"
 	  "backend del tcp|udp VIP:PORT ADDR[:PORT] [flush]" },
 	{ "flow", cmd_flow,
 	  "flow show [tcp|udp VIP:PORT] [backend ADDR[:PORT]]" },

@@ -359,6 +359,14 @@ static const struct lbadm_opt backend_opts[] = {
 	{ NULL, 0, false, NULL },
 };
 
+/* flush: also expire the backend's flows (after the change). */
+static const struct lbadm_opt backend_set_opts[] = {
+	{ "weight", 0, true, opt_weight },
+	{ "state", 1, true, opt_state },
+	{ "flush", 2, false, opt_flush },
+	{ NULL, 0, false, NULL },
+};
+
 static const struct lbadm_opt backend_del_opts[] = {
 	{ "flush", 0, false, opt_flush },
 	{ NULL, 0, false, NULL },
@@ -425,7 +433,7 @@ static const struct lbadm_op_def service_ops[] = {
 
 static const struct lbadm_op_def backend_ops[] = {
 	{ "add", LBADM_OP_ADD, backend_opts },
-	{ "set", LBADM_OP_SET, backend_opts },
+	{ "set", LBADM_OP_SET, backend_set_opts },
 	{ "del", LBADM_OP_DEL, backend_del_opts },
 	{ NULL, 0, NULL },
 };
@@ -550,7 +558,7 @@ int lbadm_parse_backend_args(int argc, char **argv, struct lbadm_req *req,
 	if (n < 0)
 		return -1;
 	if (d->op == LBADM_OP_SET && n == 0)
-		return perr(e, "nothing to change for backend set (weight or state)");
+		return perr(e, "nothing to change for backend set (weight, state or flush)");
 	return 0;
 }
 

@@ -181,6 +181,9 @@ int nflb_backend_add(struct nflb_nl *nl, const struct nflb_service *svc,
 		     const struct nflb_backend *be);
 int nflb_backend_set(struct nflb_nl *nl, const struct nflb_service *svc,
 		     const struct nflb_backend *be);
+/* With FLUSH, the backend's flows of the service are expired as well. */
+int nflb_backend_set_flush(struct nflb_nl *nl, const struct nflb_service *svc,
+			   const struct nflb_backend *be, bool flush);
 int nflb_backend_del(struct nflb_nl *nl, const struct nflb_service *svc,
 		     const struct nflb_backend *be, bool flush);
 int nflb_flush(struct nflb_nl *nl);

@@ -102,7 +102,7 @@ void nflb_backend_msg(struct nlmsghdr *nlh, uint8_t cmd,
 {
 	put_service(nlh, cmd, svc, false);
 	put_backend(nlh, cmd, be);
-	if (cmd == NFLB_CMD_BACKEND_DEL && flush)
+	if ((cmd == NFLB_CMD_BACKEND_DEL || cmd == NFLB_CMD_BACKEND_SET) && flush)
 		mnl_attr_put(nlh, NFLB_A_FLUSH, 0, NULL);
 }
 
@@ -670,6 +670,12 @@ int nflb_backend_set(struct nflb_nl *nl, const struct nflb_service *svc,
 		     const struct nflb_backend *be)
 {
 	return backend_req(nl, NFLB_CMD_BACKEND_SET, svc, be, false);
+}
+
+int nflb_backend_set_flush(struct nflb_nl *nl, const struct nflb_service *svc,
+			   const struct nflb_backend *be, bool flush)
+{
+	return backend_req(nl, NFLB_CMD_BACKEND_SET, svc, be, flush);
 }
 
 int nflb_backend_del(struct nflb_nl *nl, const struct nflb_service *svc,

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 41
+ktap_plan 43
 
 real=$NFLB_TOP/build/lbadm
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -120,6 +120,10 @@ offers "backend options" "lbadm backend add tcp 192.0.2.10:80 10.0.1.9 " \
 	"state weight"
 offers "states" "lbadm backend set tcp 192.0.2.10:80 10.0.1.1:80 state " \
 	"down drain up"
+offers "backend set options" "lbadm backend set tcp 192.0.2.10:80 10.0.1.1:80 " \
+	"flush state weight"
+offers "backend set: flush once" "lbadm backend set tcp 192.0.2.10:80 10.0.1.1:80 flush " \
+	"state weight"
 offers "backend del option" "lbadm backend del tcp 192.0.2.10:80 10.0.1.1:80 " "flush"
 offers "nothing after flush" "lbadm flush " ""
 offers "no value offered for a timeout" "lbadm service set tcp 192.0.2.10:80 timeout-udp " ""

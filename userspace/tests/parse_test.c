@@ -736,6 +736,41 @@ static void msg_backend_del_flush(void)
 	KTAP_EXPECT(top.n == 2 && !top.tb[NFLB_A_FLUSH]);
 }
 
+/* backend set ... flush: NFLB_A_FLUSH beside the options, or alone. */
+static void msg_backend_set_flush(void)
+{
+	struct lbadm_req r;
+	struct lbadm_perr e;
+	struct attrs top, be;
+
+	KTAP_EXPECT(BACKEND(&r, &e, "set", "udp", "192.0.2.10:53",
+			    "10.0.0.1", "state", "down", "flush") == 0);
+	KTAP_EXPECT(r.op == LBADM_OP_SET && r.flush &&
+		    r.be.state == NFLB_BACKEND_DOWN);
+	collect_msg(build_backend(NFLB_CMD_BACKEND_SET, &r), &top);
+	KTAP_EXPECT(top.n == 3 && top.tb[NFLB_A_FLUSH]);
+	collect_nest(top.tb[NFLB_A_BACKEND], &be);
+	KTAP_EXPECT(be.tb[NFLB_BE_A_STATE] && !be.tb[NFLB_BE_A_WEIGHT]);
+
+	KTAP_EXPECT(BACKEND(&r, &e, "set", "udp", "192.0.2.10:53",
+			    "10.0.0.1", "flush") == 0);
+	collect_msg(build_backend(NFLB_CMD_BACKEND_SET, &r), &top);
+	KTAP_EXPECT(top.n == 3 && top.tb[NFLB_A_FLUSH]);
+
+	KTAP_EXPECT(BACKEND(&r, &e, "set", "udp", "192.0.2.10:53",
+			    "10.0.0.1", "weight", "0") == 0);
+	KTAP_EXPECT(!r.flush);
+	collect_msg(build_backend(NFLB_CMD_BACKEND_SET, &r), &top);
+	KTAP_EXPECT(top.n == 2 && !top.tb[NFLB_A_FLUSH]);
+
+	KTAP_EXPECT(BACKEND(&r, &e, "set", "udp", "192.0.2.10:53",
+			    "10.0.0.1", "flush", "flush") < 0);
+	KTAP_EXPECT(has(e.msg, "option \"flush\" given twice for backend set"));
+	KTAP_EXPECT(BACKEND(&r, &e, "add", "udp", "192.0.2.10:53",
+			    "10.0.0.1", "flush") < 0);
+	KTAP_EXPECT(has(e.msg, "unknown option \"flush\" for backend add"));
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(vip_v4),
 	KTAP_CASE(vip_v6),
@@ -756,6 +791,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(msg_backend),
 	KTAP_CASE(msg_backend_no_port),
 	KTAP_CASE(msg_backend_del_flush),
+	KTAP_CASE(msg_backend_set_flush),
 };
 
 KTAP_MAIN("lbadm_parse", cases)

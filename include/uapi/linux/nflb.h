@@ -9,7 +9,9 @@
  * the attribute.  A rejected request changes nothing.  Every command needs
  * CAP_NET_ADMIN in the user namespace owning the network namespace of the
  * requesting socket (GENL_UNS_ADMIN_PERM); all state is per network
- * namespace.  The first request naming the family loads the module.
+ * namespace, and requests of different namespaces run in parallel (those
+ * of one namespace one at a time).  The first request naming the family
+ * loads the module.
  *
  * Objects
  *
@@ -44,8 +46,10 @@
  *                            change applies at once to the flows that
  *                            already carry the service's policy; a flow
  *                            keeps its policy after its service is deleted.
- *                            Flows created while all three were 0 carry
- *                            no policy and keep the defaults.  States a
+ *                            Flows created while all three are 0 carry
+ *                            no policy and follow the sysctls.  Values
+ *                            above 2^31 - 1 jiffies (24.8 days at HZ=1000)
+ *                            are cut to that: conntrack can time no more.  States a
  *                            service does not override (TCP SYN_SENT...)
  *                            take the sysctls' values as of the last
  *                            change of its timeouts.  Replies carry the
@@ -72,7 +76,13 @@
  *                          All or nothing: on any error neither the service
  *                          nor any backend is created.  EEXIST if the
  *                          service exists.  Other commands reject
- *                          NFLB_SVC_A_BACKENDS.
+ *                          NFLB_SVC_A_BACKENDS.  Once the service exists,
+ *                          the conntrack entries to its VIP and port that
+ *                          carry no DNAT binding (flows that started before
+ *                          it, which conntrack would otherwise keep on the
+ *                          VIP for as long as they send) are expired, before
+ *                          the reply: their next packet is a new flow of the
+ *                          service.
  *   NFLB_CMD_SERVICE_SET   NFLB_A_SERVICE (key + options to change).
  *   NFLB_CMD_SERVICE_DEL   NFLB_A_SERVICE (key).  Its flows live on in
  *                          conntrack until they end (the module's hooks
@@ -98,10 +108,17 @@
  *   NFLB_CMD_BACKEND_NEW   NFLB_A_SERVICE (key), NFLB_A_BACKEND.  EEXIST
  *                          if the backend exists.
  *   NFLB_CMD_BACKEND_SET   NFLB_A_SERVICE (key), NFLB_A_BACKEND (key +
- *                          options to change).
+ *                          options to change), optional NFLB_A_FLUSH: then
+ *                          also expire the backend's conntrack entries of
+ *                          the service, so that its flows (UDP ones above
+ *                          all, which never end by themselves) are
+ *                          scheduled again by their next packet: with the
+ *                          backend down, drained or of weight 0, to another.
  *   NFLB_CMD_BACKEND_DEL   NFLB_A_SERVICE (key), NFLB_A_BACKEND (key),
  *                          optional NFLB_A_FLUSH: also expire the
- *                          backend's conntrack entries.
+ *                          backend's conntrack entries.  A flush happens
+ *                          after the reply's change took effect and before
+ *                          the reply.
  *   NFLB_CMD_FLUSH         delete every service of the netns.
  *   NFLB_CMD_TABLE_GET     dump, NFLB_A_SERVICE (key): the service's Maglev
  *                          table in messages holding NFLB_A_TABLE: the first
