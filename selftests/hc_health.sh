@@ -25,7 +25,7 @@ require_root
 require_nflb
 require_lbhealthd
 
-ktap_plan 28
+ktap_plan 29
 
 SLACK=700	# ms
 VIP80="tcp $VIP4:80" API="tcp $VIP4:8080" JOB="udp $VIP4:80" SRY="tcp $VIP4:81"
@@ -52,6 +52,11 @@ servers() {
 }
 setup "HTTP servers on port 8080, servers on port 9000" servers
 
+# The exec check runs as lbhealthd's default exec user, nobody: its files
+# live in a directory nobody may write.
+EXD=$TMPD/exec
+mkdir -m 1777 "$EXD"
+chmod 711 "$TMPD"
 cat > "$TMPD/hc.conf" <<EOF
 services = (
   { name = "web"; protocol = "tcp"; address = "$VIP4"; port = 80;
@@ -65,7 +70,7 @@ services = (
                  { address = "$(be_addr 4 3)"; } ); },
   { name = "job"; protocol = "udp"; address = "$VIP4"; port = 80;
     check = { type = "exec"; interval = 2.0; timeout = 1.5; rise = 1; fall = 1;
-              command = "echo \$NFLB_BACKEND_ADDR \$NFLB_BACKEND_PORT \$NFLB_SERVICE_PROTO \$NFLB_SERVICE_ADDR \$NFLB_SERVICE_PORT \$NFLB_CHECK_TIMEOUT > $TMPD/env.\$NFLB_BACKEND_ADDR; test ! -e $TMPD/fail.\$NFLB_BACKEND_ADDR"; };
+              command = "echo \$NFLB_BACKEND_ADDR \$NFLB_BACKEND_PORT \$NFLB_SERVICE_PROTO \$NFLB_SERVICE_ADDR \$NFLB_SERVICE_PORT \$NFLB_CHECK_TIMEOUT > $EXD/env.\$NFLB_BACKEND_ADDR; test ! -e $EXD/fail.\$NFLB_BACKEND_ADDR"; };
     backends = ( { address = "$(be_addr 4 1)"; }, { address = "$(be_addr 4 2)"; } ); },
   { name = "sry"; protocol = "tcp"; address = "$VIP4"; port = 81; quorum = 1;
     sorry = { address = "$(be_addr 4 3)"; port = 80; };
@@ -88,11 +93,18 @@ all_up() {
 setup "lbhealthd creates the 4 services, every backend up" all_up
 env_given() {	# the exec check's environment, for b1 of udp VIP:80
 	local e
-	read -r e < "$TMPD/env.$(be_addr 4 1)"
+	read -r e < "$EXD/env.$(be_addr 4 1)"
 	echo "$e"
 	[ "$e" = "$(be_addr 4 1) 80 udp $VIP4 80 1.5" ]
 }
 check "exec check: NFLB_BACKEND_*, NFLB_SERVICE_*, NFLB_CHECK_TIMEOUT set" env_given
+ran_as_nobody() {	# the exec check's command ran as nobody, not root
+	local u
+	u=$(stat -c %U "$EXD/env.$(be_addr 4 1)")
+	echo "written by $u"
+	[ "$u" = nobody ]
+}
+check "exec check: the command ran as nobody" ran_as_nobody
 
 # transition T0 BOUND_MS TEXT COND...: lbhealthd logs a line holding TEXT
 # (after hc_mark) at most BOUND_MS + SLACK after T0, and the kernel then
@@ -166,7 +178,7 @@ check "the recovery was logged once" logged_once "$up1"
 # the exec check of b1 exits EXIT (0 or 1).
 api_job() {
 	local fail
-	fail=$TMPD/fail.$(be_addr 4 1)
+	fail=$EXD/fail.$(be_addr 4 1)
 	hc_mark
 	t0=$(now_ms)
 	echo "$1" > "$TMPD/http.b2"
