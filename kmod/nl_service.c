@@ -219,18 +219,22 @@ out:
 }
 
 /*
- * Where a SERVICE_GET dump stands, over netlink_callback::ctx.  Between
- * two calls services may come and go: a continuation is only sent when
- * nothing changed in the netns since the previous part (same generation)
- * and the service at IDX is still the one being sent; otherwise the
- * service at IDX starts over whole, and nl_dump_check_consistent() marks
- * the dump interrupted (NLM_F_DUMP_INTR).
+ * Where a SERVICE_GET dump stands, over netlink_callback::ctx.  Each call
+ * resumes at the creation number ID (nflb_net::service_ids) in O(log n),
+ * not by skipping the services already sent: a dump is linear in
+ * services.  Between two calls services may come and go: deleted ones are
+ * not found, new ones come at the end, none is skipped or sent twice.  A
+ * continuation (backends from POS on) is only sent when nothing changed
+ * in the netns since the previous part (same generation) and the service
+ * at ID is still there; otherwise that service starts over whole.  Either
+ * way nl_dump_check_consistent() marks a dump that saw a change
+ * interrupted (NLM_F_DUMP_INTR).
  */
 struct nflb_svc_dump {
 	u64 gen;			/* nn->generation of the last part */
-	long idx;			/* services sent whole */
-	u32 pos;			/* backends of service IDX sent */
-	struct nflb_svc_key key;	/* service IDX, when POS */
+	unsigned long id;		/* the service to send next */
+	u32 pos;			/* backends of service ID sent */
+	bool done;			/* the one service asked for went */
 };
 
 static_assert(sizeof(struct nflb_svc_dump) <=
@@ -244,9 +248,9 @@ static int nflb_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	bool first = !skb->len;
 	int ret;
 
-	if (d->pos && (d->gen != nn->generation ||
-		       memcmp(&d->key, &svc->key, sizeof(d->key))))
+	if (d->pos && (d->gen != nn->generation || d->id != svc->id))
 		d->pos = 0;	/* start it over */
+	d->id = svc->id;
 	/* Only a service opening a message is split over messages. */
 	ret = nflb_fill_service(skb, nn, svc, NETLINK_CB(cb->skb).portid,
 				cb->nlh->nlmsg_seq, NLM_F_MULTI, &d->pos,
@@ -256,11 +260,10 @@ static int nflb_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	nl_dump_check_consistent(cb, nlmsg_hdr(skb));
 	if (ret) {
 		d->gen = nn->generation;
-		d->key = svc->key;
 		return 1;
 	}
 	d->pos = 0;
-	d->idx++;
+	d->id = svc->id + 1;
 	return 0;
 }
 
@@ -276,20 +279,20 @@ int nflb_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		.extack = cb->extack,
 	};
 	struct nflb_service *svc;
-	long idx = 0;
+	unsigned long id;
 	int ret = 0;
 
 	mutex_lock(&nn->lock);
 	cb->seq = nn->generation;
 	if (dinfo->attrs[NFLB_A_SERVICE]) {
 		svc = nflb_req_svc(nn, &info, tb, &ret);
-		if (svc && !d->idx)
+		if (svc && !d->done) {
 			ret = nflb_dump_one(skb, cb, nn, svc);
+			d->done = !ret;
+		}
 		goto out;
 	}
-	list_for_each_entry(svc, &nn->service_list, node) {
-		if (idx++ < d->idx)
-			continue;
+	xa_for_each_start(&nn->service_ids, id, svc, d->id) {
 		ret = nflb_dump_one(skb, cb, nn, svc);
 		if (ret)
 			break;
