@@ -16,19 +16,22 @@
  * One SERVICE_GET message for SVC, holding its backends from *POS on (in
  * configuration order) as long as they fit; *POS advances past those sent.
  * *POS 0: the head of the service (key, options, counters); otherwise a
- * continuation (key and NFLB_SVC_A_CONT).  Returns 0 when the last backend
- * went out, 1 when some are left for a continuation, or -EMSGSIZE with
- * nothing added: when the message cannot make progress, or when WHOLE and
- * the service does not fit.
+ * continuation (key and NFLB_SVC_A_CONT) from the backend *NEXT, which the
+ * previous part left there (a cursor, so that a service of n backends
+ * goes out in O(n), not O(n^2)); the caller makes sure it still exists.
+ * Returns 0 when the last backend went out, 1 when some are left for a
+ * continuation, or -EMSGSIZE with nothing added: when the message cannot
+ * make progress, or when WHOLE and the service does not fit.
  */
 static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 			     struct nflb_service *svc, u32 portid, u32 seq,
-			     int flags, u32 *pos, bool whole)
+			     int flags, u32 *pos, struct nflb_backend **next,
+			     bool whole)
 {
 	const struct nflb_table *t;
 	struct nlattr *nest, *list;
 	struct nflb_backend *be;
-	u32 idx = 0, sent = 0;
+	u32 sent = 0;
 	bool more = false;
 	void *hdr;
 	int i;
@@ -54,9 +57,9 @@ static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 		goto err;
 	t = rcu_dereference_protected(svc->table, lockdep_is_held(&nn->lock));
 	/* In configuration order; the slots held come from the table. */
-	list_for_each_entry(be, &svc->backends, node) {
-		if (idx++ < *pos)
-			continue;
+	be = *pos ? *next : list_first_entry(&svc->backends,
+					      struct nflb_backend, node);
+	list_for_each_entry_from(be, &svc->backends, node) {
 		i = nflb_table_index(t, svc->key.family, &be->addr, be->port);
 		if (nflb_put_backend(msg, svc, be, i < 0 ? 0 : t->slots_held[i],
 				     NFLB_BE_PUT_FULL)) {
@@ -71,6 +74,7 @@ static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	*pos += sent;
+	*next = be;		/* the first not sent, if MORE */
 	return more;
 err:
 	genlmsg_cancel(msg, hdr);
@@ -189,6 +193,7 @@ int nflb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nflb_net *nn = nflb_net(genl_info_net(info));
 	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_backend *next;
 	struct nflb_service *svc;
 	struct sk_buff *msg;
 	u32 pos = 0;
@@ -204,7 +209,7 @@ int nflb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	ret = nflb_fill_service(msg, nn, svc, info->snd_portid, info->snd_seq,
-				0, &pos, true);
+				0, &pos, &next, true);
 	if (ret) {
 		nlmsg_free(msg);
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFLB_A_SERVICE],
@@ -226,13 +231,16 @@ out:
  * not found, new ones come at the end, none is skipped or sent twice.  A
  * continuation (backends from POS on) is only sent when nothing changed
  * in the netns since the previous part (same generation) and the service
- * at ID is still there; otherwise that service starts over whole.  Either
+ * at ID is still there; otherwise that service starts over whole.  The
+ * same generation also means that no backend went, so BE, where the
+ * continuation starts, is still in the service.  Either
  * way nl_dump_check_consistent() marks a dump that saw a change
  * interrupted (NLM_F_DUMP_INTR).
  */
 struct nflb_svc_dump {
 	u64 gen;			/* nn->generation of the last part */
 	unsigned long id;		/* the service to send next */
+	struct nflb_backend *be;	/* the next to send, when POS */
 	u32 pos;			/* backends of service ID sent */
 	bool done;			/* the one service asked for went */
 };
@@ -254,7 +262,7 @@ static int nflb_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	/* Only a service opening a message is split over messages. */
 	ret = nflb_fill_service(skb, nn, svc, NETLINK_CB(cb->skb).portid,
 				cb->nlh->nlmsg_seq, NLM_F_MULTI, &d->pos,
-				!first && !d->pos);
+				&d->be, !first && !d->pos);
 	if (ret < 0)
 		return first ? ret : 1;
 	nl_dump_check_consistent(cb, nlmsg_hdr(skb));
