@@ -21,6 +21,7 @@
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/sched.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -38,6 +39,13 @@
 /* Backend indices stop at NFLB_MAGLEV_MAX_BACKENDS - 1: U16_MAX is free. */
 #define NFLB_MH_EMPTY		U16_MAX
 static_assert(NFLB_MAGLEV_MAX_BACKENDS <= NFLB_MH_EMPTY);
+
+/*
+ * Slots filled between two cond_resched(): a build of 131071 slots takes
+ * milliseconds natively, far longer under emulation or a debug kernel.
+ * Builds run in process context (nflb_maglev_build() says might_sleep()).
+ */
+#define NFLB_MH_RESCHED		4096
 
 /* A backend's progress through the fill. */
 struct nflb_mh_turn {
@@ -151,6 +159,8 @@ static void nflb_mh_fill_passes(u16 *slots, u32 size,
 			nflb_mh_take(slots, size, t, active[i]);
 			if (++filled == size)
 				return;
+			if (!(filled % NFLB_MH_RESCHED))
+				cond_resched();
 		}
 	}
 }
@@ -174,6 +184,8 @@ static void nflb_mh_fill_heap(u16 *slots, u32 size, struct nflb_mh_turn *turn,
 		t->taken++;
 		t->due = nflb_mh_due((u64)t->taken + 1, wmax, t->weight);
 		nflb_mh_sift_down(heap, len, turn, 0);
+		if (!((filled + 1) % NFLB_MH_RESCHED))
+			cond_resched();
 	}
 }
 

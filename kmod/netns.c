@@ -106,7 +106,6 @@ static int __net_init nflb_net_init(struct net *net)
 
 	nn->net = net;
 	mutex_init(&nn->lock);
-	INIT_LIST_HEAD(&nn->service_list);
 	nflb_est_init(nn);
 	ret = nflb_service_table_init(nn);
 	if (ret)

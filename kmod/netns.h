@@ -5,6 +5,7 @@
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -20,8 +21,15 @@ struct nflb_net {
 	struct mutex lock;
 	/* Services by key, read under RCU by the packet path. */
 	struct rhashtable services;
-	/* The same services, in creation order, for dumps (under lock). */
-	struct list_head service_list;
+	/*
+	 * The same services by creation number (nflb_service::id, never
+	 * reused), so in creation order, for the walks that drop the lock
+	 * part-way (dumps, the estimator): a walk resumes after the last id
+	 * it saw, in O(log n), whether or not that service still exists.
+	 * Changed under lock.
+	 */
+	struct xarray service_ids;
+	unsigned long next_id;
 	/* Hooks registered, per family (IPv4, IPv6), under lock: netns.c. */
 	bool hooked[2];
 	/* Bumped on every change; lets a dump notice it was interrupted. */
@@ -30,7 +38,7 @@ struct nflb_net {
 	u32 n_services;
 	u32 n_backends;
 	u64 n_slots;			/* sum of the services' table sizes */
-	/* Rate estimator: runs while service_list is not empty. */
+	/* Rate estimator: runs while service_ids is not empty. */
 	struct delayed_work est_work;
 };
 

@@ -77,8 +77,12 @@ int nflb_nl_stats_zero(struct sk_buff *skb, struct genl_info *info)
 		if (svc)
 			nflb_service_stats_zero(nn, svc);
 	} else {
-		list_for_each_entry(svc, &nn->service_list, node)
+		unsigned long id;
+
+		xa_for_each(&nn->service_ids, id, svc) {
 			nflb_service_stats_zero(nn, svc);
+			cond_resched();
+		}
 	}
 	mutex_unlock(&nn->lock);
 	return ret;

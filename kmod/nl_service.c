@@ -16,19 +16,22 @@
  * One SERVICE_GET message for SVC, holding its backends from *POS on (in
  * configuration order) as long as they fit; *POS advances past those sent.
  * *POS 0: the head of the service (key, options, counters); otherwise a
- * continuation (key and NFLB_SVC_A_CONT).  Returns 0 when the last backend
- * went out, 1 when some are left for a continuation, or -EMSGSIZE with
- * nothing added: when the message cannot make progress, or when WHOLE and
- * the service does not fit.
+ * continuation (key and NFLB_SVC_A_CONT) from the backend *NEXT, which the
+ * previous part left there (a cursor, so that a service of n backends
+ * goes out in O(n), not O(n^2)); the caller makes sure it still exists.
+ * Returns 0 when the last backend went out, 1 when some are left for a
+ * continuation, or -EMSGSIZE with nothing added: when the message cannot
+ * make progress, or when WHOLE and the service does not fit.
  */
 static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 			     struct nflb_service *svc, u32 portid, u32 seq,
-			     int flags, u32 *pos, bool whole)
+			     int flags, u32 *pos, struct nflb_backend **next,
+			     bool whole)
 {
 	const struct nflb_table *t;
 	struct nlattr *nest, *list;
 	struct nflb_backend *be;
-	u32 idx = 0, sent = 0;
+	u32 sent = 0;
 	bool more = false;
 	void *hdr;
 	int i;
@@ -54,9 +57,9 @@ static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 		goto err;
 	t = rcu_dereference_protected(svc->table, lockdep_is_held(&nn->lock));
 	/* In configuration order; the slots held come from the table. */
-	list_for_each_entry(be, &svc->backends, node) {
-		if (idx++ < *pos)
-			continue;
+	be = *pos ? *next : list_first_entry(&svc->backends,
+					      struct nflb_backend, node);
+	list_for_each_entry_from(be, &svc->backends, node) {
 		i = nflb_table_index(t, svc->key.family, &be->addr, be->port);
 		if (nflb_put_backend(msg, svc, be, i < 0 ? 0 : t->slots_held[i],
 				     NFLB_BE_PUT_FULL)) {
@@ -71,6 +74,7 @@ static int nflb_fill_service(struct sk_buff *msg, struct nflb_net *nn,
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	*pos += sent;
+	*next = be;		/* the first not sent, if MORE */
 	return more;
 err:
 	genlmsg_cancel(msg, hdr);
@@ -189,6 +193,7 @@ int nflb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nflb_net *nn = nflb_net(genl_info_net(info));
 	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
+	struct nflb_backend *next;
 	struct nflb_service *svc;
 	struct sk_buff *msg;
 	u32 pos = 0;
@@ -204,7 +209,7 @@ int nflb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	ret = nflb_fill_service(msg, nn, svc, info->snd_portid, info->snd_seq,
-				0, &pos, true);
+				0, &pos, &next, true);
 	if (ret) {
 		nlmsg_free(msg);
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFLB_A_SERVICE],
@@ -219,18 +224,25 @@ out:
 }
 
 /*
- * Where a SERVICE_GET dump stands, over netlink_callback::ctx.  Between
- * two calls services may come and go: a continuation is only sent when
- * nothing changed in the netns since the previous part (same generation)
- * and the service at IDX is still the one being sent; otherwise the
- * service at IDX starts over whole, and nl_dump_check_consistent() marks
- * the dump interrupted (NLM_F_DUMP_INTR).
+ * Where a SERVICE_GET dump stands, over netlink_callback::ctx.  Each call
+ * resumes at the creation number ID (nflb_net::service_ids) in O(log n),
+ * not by skipping the services already sent: a dump is linear in
+ * services.  Between two calls services may come and go: deleted ones are
+ * not found, new ones come at the end, none is skipped or sent twice.  A
+ * continuation (backends from POS on) is only sent when nothing changed
+ * in the netns since the previous part (same generation) and the service
+ * at ID is still there; otherwise that service starts over whole.  The
+ * same generation also means that no backend went, so BE, where the
+ * continuation starts, is still in the service.  Either
+ * way nl_dump_check_consistent() marks a dump that saw a change
+ * interrupted (NLM_F_DUMP_INTR).
  */
 struct nflb_svc_dump {
 	u64 gen;			/* nn->generation of the last part */
-	long idx;			/* services sent whole */
-	u32 pos;			/* backends of service IDX sent */
-	struct nflb_svc_key key;	/* service IDX, when POS */
+	unsigned long id;		/* the service to send next */
+	struct nflb_backend *be;	/* the next to send, when POS */
+	u32 pos;			/* backends of service ID sent */
+	bool done;			/* the one service asked for went */
 };
 
 static_assert(sizeof(struct nflb_svc_dump) <=
@@ -244,23 +256,22 @@ static int nflb_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	bool first = !skb->len;
 	int ret;
 
-	if (d->pos && (d->gen != nn->generation ||
-		       memcmp(&d->key, &svc->key, sizeof(d->key))))
+	if (d->pos && (d->gen != nn->generation || d->id != svc->id))
 		d->pos = 0;	/* start it over */
+	d->id = svc->id;
 	/* Only a service opening a message is split over messages. */
 	ret = nflb_fill_service(skb, nn, svc, NETLINK_CB(cb->skb).portid,
 				cb->nlh->nlmsg_seq, NLM_F_MULTI, &d->pos,
-				!first && !d->pos);
+				&d->be, !first && !d->pos);
 	if (ret < 0)
 		return first ? ret : 1;
 	nl_dump_check_consistent(cb, nlmsg_hdr(skb));
 	if (ret) {
 		d->gen = nn->generation;
-		d->key = svc->key;
 		return 1;
 	}
 	d->pos = 0;
-	d->idx++;
+	d->id = svc->id + 1;
 	return 0;
 }
 
@@ -276,20 +287,20 @@ int nflb_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		.extack = cb->extack,
 	};
 	struct nflb_service *svc;
-	long idx = 0;
+	unsigned long id;
 	int ret = 0;
 
 	mutex_lock(&nn->lock);
 	cb->seq = nn->generation;
 	if (dinfo->attrs[NFLB_A_SERVICE]) {
 		svc = nflb_req_svc(nn, &info, tb, &ret);
-		if (svc && !d->idx)
+		if (svc && !d->done) {
 			ret = nflb_dump_one(skb, cb, nn, svc);
+			d->done = !ret;
+		}
 		goto out;
 	}
-	list_for_each_entry(svc, &nn->service_list, node) {
-		if (idx++ < d->idx)
-			continue;
+	xa_for_each_start(&nn->service_ids, id, svc, d->id) {
 		ret = nflb_dump_one(skb, cb, nn, svc);
 		if (ret)
 			break;

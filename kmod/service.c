@@ -40,6 +40,9 @@ NFLB_EXPORT_FOR_KUNIT(nflb_addr_len);
 
 int nflb_service_table_init(struct nflb_net *nn)
 {
+	/* Its nodes are charged like the services (see the top). */
+	xa_init_flags(&nn->service_ids, XA_FLAGS_ACCOUNT);
+	nn->next_id = 0;
 	return rhashtable_init(&nn->services, &nflb_svc_params);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_service_table_init);
@@ -48,6 +51,7 @@ void nflb_service_table_destroy(struct nflb_net *nn)
 {
 	/* Empty by now: nflb_service_flush() ran. */
 	rhashtable_destroy(&nn->services);
+	xa_destroy(&nn->service_ids);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_service_table_destroy);
 
@@ -404,19 +408,28 @@ NFLB_EXPORT_FOR_KUNIT(nflb_service_create);
 int nflb_service_insert(struct nflb_net *nn, struct nflb_service *svc,
 			struct netlink_ext_ack *extack)
 {
+	bool first;
 	int ret;
 
 	lockdep_assert_held(&nn->lock);
-	ret = rhashtable_insert_fast(&nn->services, &svc->rhnode,
-				     nflb_svc_params);
+	first = xa_empty(&nn->service_ids);
+	svc->id = nn->next_id;
+	ret = xa_insert(&nn->service_ids, svc->id, svc, GFP_KERNEL_ACCOUNT);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot insert the service");
 		return ret;
 	}
+	ret = rhashtable_insert_fast(&nn->services, &svc->rhnode,
+				     nflb_svc_params);
+	if (ret) {
+		xa_erase(&nn->service_ids, svc->id);
+		NL_SET_ERR_MSG(extack, "cannot insert the service");
+		return ret;
+	}
+	nn->next_id++;
 	/* The first service starts the estimator. */
-	if (list_empty(&nn->service_list))
+	if (first)
 		schedule_delayed_work(&nn->est_work, NFLB_RATE_INTERVAL * HZ);
-	list_add_tail(&svc->node, &nn->service_list);
 	nn->n_services++;
 	nn->n_backends += svc->n_backends;
 	nn->n_slots += svc->table_size;
@@ -493,7 +506,7 @@ void nflb_service_del(struct nflb_net *nn, struct nflb_service *svc)
 {
 	lockdep_assert_held(&nn->lock);
 	rhashtable_remove_fast(&nn->services, &svc->rhnode, nflb_svc_params);
-	list_del(&svc->node);
+	xa_erase(&nn->service_ids, svc->id);
 	nn->n_services--;
 	nn->n_backends -= svc->n_backends;
 	nn->n_slots -= svc->table_size;
@@ -504,11 +517,15 @@ NFLB_EXPORT_FOR_KUNIT(nflb_service_del);
 
 void nflb_service_flush(struct nflb_net *nn)
 {
-	struct nflb_service *svc, *tmp;
+	struct nflb_service *svc;
+	unsigned long id;
 
 	lockdep_assert_held(&nn->lock);
-	list_for_each_entry_safe(svc, tmp, &nn->service_list, node)
+	/* Erasing the entry at the cursor is safe: the walk looks it up. */
+	xa_for_each(&nn->service_ids, id, svc) {
 		nflb_service_del(nn, svc);
+		cond_resched();
+	}
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_service_flush);
 
@@ -719,24 +736,57 @@ void nflb_service_stats_zero(struct nflb_net *nn, struct nflb_service *svc)
 		nflb_stats_zero(&be->est, be->stats);
 }
 
+/*
+ * Objects (a service or a backend: a read of every CPU's counters each)
+ * the estimator handles per hold of nflb_net::lock.
+ */
+#define NFLB_EST_BATCH	256
+
+/*
+ * One estimator round, in batches: nflb_net::lock is held for at most
+ * NFLB_EST_BATCH objects (or one service, if it has more backends) and
+ * dropped in between, so that requests get through and the walk can be
+ * preempted; the cost is linear in services and backends.  The walk
+ * resumes at the creation number of the next service to visit: services
+ * deleted meanwhile are just not found, those created meanwhile (at the
+ * end) are visited too.  The state it changes stays under the lock.
+ */
 static void nflb_est_work(struct work_struct *work)
 {
 	struct nflb_net *nn = container_of(to_delayed_work(work),
 					   struct nflb_net, est_work);
 	struct nflb_service *svc;
 	struct nflb_backend *be;
+	unsigned long id = 0;
+	unsigned int done;
+	bool more;
 
-	mutex_lock(&nn->lock);
-	list_for_each_entry(svc, &nn->service_list, node) {
-		nflb_stats_estimate(&svc->est, svc->stats, NFLB_RATE_INTERVAL);
-		list_for_each_entry(be, &svc->backends, node)
-			nflb_stats_estimate(&be->est, be->stats,
+	do {
+		more = false;
+		done = 0;
+		mutex_lock(&nn->lock);
+		xa_for_each_start(&nn->service_ids, id, svc, id) {
+			if (done >= NFLB_EST_BATCH) {
+				more = true;	/* ID: the next one to visit */
+				break;
+			}
+			nflb_stats_estimate(&svc->est, svc->stats,
 					    NFLB_RATE_INTERVAL);
-	}
-	/* Idle without services; nflb_service_insert() starts it again. */
-	if (!list_empty(&nn->service_list))
-		schedule_delayed_work(&nn->est_work, NFLB_RATE_INTERVAL * HZ);
-	mutex_unlock(&nn->lock);
+			done++;
+			list_for_each_entry(be, &svc->backends, node) {
+				nflb_stats_estimate(&be->est, be->stats,
+						    NFLB_RATE_INTERVAL);
+				if (!(++done % NFLB_EST_BATCH))
+					cond_resched();
+			}
+		}
+		/* Idle without services; nflb_service_insert() starts it again. */
+		if (!more && !xa_empty(&nn->service_ids))
+			schedule_delayed_work(&nn->est_work,
+					      NFLB_RATE_INTERVAL * HZ);
+		mutex_unlock(&nn->lock);
+		cond_resched();
+	} while (more);
 }
 
 void nflb_est_init(struct nflb_net *nn)

@@ -55,7 +55,7 @@ struct nflb_table {
 
 struct nflb_service {
 	struct rhash_head rhnode;	/* in nflb_net::services */
-	struct list_head node;		/* in nflb_net::service_list */
+	unsigned long id;		/* in nflb_net::service_ids */
 	struct nflb_svc_key key;
 	u32 table_size;
 	u64 seed;

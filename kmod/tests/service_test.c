@@ -39,7 +39,6 @@ static int nflb_st_init(struct kunit *test)
 	/* Only read for conntrack's default timeouts and flow flushes. */
 	nn->net = &init_net;
 	mutex_init(&nn->lock);
-	INIT_LIST_HEAD(&nn->service_list);
 	nflb_est_init(nn);
 	if (nflb_service_table_init(nn))
 		return -ENOMEM;
@@ -238,7 +237,8 @@ static void nflb_svc_create_lookup_delete(struct kunit *test)
 	KUNIT_EXPECT_GT(test, nn->generation, gen);
 	KUNIT_EXPECT_EQ(test, svc->table_size, NFLB_ST_SIZE);
 	KUNIT_EXPECT_EQ(test, svc->n_backends, 0U);
-	KUNIT_EXPECT_TRUE(test, list_is_singular(&nn->service_list));
+	KUNIT_EXPECT_EQ(test, nn->n_services, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, xa_load(&nn->service_ids, svc->id), svc);
 	/* No backend: an empty table, which the packet path rejects on. */
 	KUNIT_EXPECT_EQ(test, nflb_st_table(svc)->size, 0U);
 
@@ -258,7 +258,7 @@ static void nflb_svc_create_lookup_delete(struct kunit *test)
 	KUNIT_EXPECT_GT(test, nn->generation, gen);
 	KUNIT_EXPECT_NULL(test, nflb_st_find(nn, &key));
 	KUNIT_EXPECT_NULL(test, nflb_st_lookup(nn, IPPROTO_TCP, &key, 80));
-	KUNIT_EXPECT_TRUE(test, list_empty(&nn->service_list));
+	KUNIT_EXPECT_TRUE(test, xa_empty(&nn->service_ids));
 }
 
 /* A port-0 service takes every port of its VIP a specific one does not. */

@@ -25,7 +25,6 @@ static int nflb_tt_init(struct kunit *test)
 		return -ENOMEM;
 	nn->net = &init_net;	/* conntrack's default timeouts */
 	mutex_init(&nn->lock);
-	INIT_LIST_HEAD(&nn->service_list);
 	nflb_est_init(nn);
 	if (nflb_service_table_init(nn))
 		return -ENOMEM;
