@@ -107,6 +107,7 @@ static int __net_init nflb_net_init(struct net *net)
 	nn->net = net;
 	mutex_init(&nn->lock);
 	nflb_est_init(nn);
+	nflb_unbound_init(nn);
 	ret = nflb_service_table_init(nn);
 	if (ret)
 		mutex_destroy(&nn->lock);
@@ -136,8 +137,9 @@ static void __net_exit nflb_net_exit(struct net *net)
 {
 	struct nflb_net *nn = nflb_net(net);
 
-	/* The estimator walks the services: stop it before they go. */
+	/* The estimator and the unbound-flow walk read the services. */
 	nflb_est_stop(nn);
+	nflb_unbound_stop(nn);
 	mutex_lock(&nn->lock);
 	nflb_service_flush(nn);
 	mutex_unlock(&nn->lock);

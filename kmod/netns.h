@@ -40,6 +40,13 @@ struct nflb_net {
 	u64 n_slots;			/* sum of the services' table sizes */
 	/* Rate estimator: runs while service_ids is not empty. */
 	struct delayed_work est_work;
+	/*
+	 * Expiry of flows older than their service (see service.c): one
+	 * conntrack walk, after a grace period, for any number of new
+	 * services; unbound_again asks for one more walk.
+	 */
+	struct rcu_work unbound_work;
+	bool unbound_again;
 };
 
 extern unsigned int nflb_net_id;

@@ -135,7 +135,7 @@ int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	kvfree(specs);
 	/* Flows that started before the service would stay on the VIP. */
 	if (!ret)
-		nflb_flush_unbound_flows(nn, &key);
+		nflb_flush_unbound_flows(nn);
 	return ret;
 }
 

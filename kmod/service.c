@@ -656,18 +656,6 @@ static int nflb_ct_of_backend(struct nf_conn *ct, void *data)
 	       (!ctx->port || r->src.u.all == ctx->port);
 }
 
-/*
- * Is CT a flow to the service that nflb did not translate?  It started
- * before the service existed: conntrack gave it a null binding, and every
- * later packet of it would stay on the VIP.
- */
-static int nflb_ct_unbound(struct nf_conn *ct, void *data)
-{
-	const struct nflb_flush_ctx *ctx = data;
-
-	return !(ct->status & IPS_DST_NAT) && nflb_ct_of_service(ct, &ctx->key);
-}
-
 static void nflb_flush(struct nflb_net *nn, int (*match)(struct nf_conn *, void *),
 		       struct nflb_flush_ctx *ctx)
 {
@@ -692,14 +680,74 @@ void nflb_flush_backend_flows(struct nflb_net *nn,
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_flush_backend_flows);
 
-void nflb_flush_unbound_flows(struct nflb_net *nn,
-			      const struct nflb_svc_key *key)
+/*
+ * Is CT a flow to one of the netns's services that nflb did not translate?
+ * It started before its service existed: conntrack gave it a null binding,
+ * and every later packet of it would stay on the VIP.
+ */
+static int nflb_ct_unbound(struct nf_conn *ct, void *data)
 {
-	struct nflb_flush_ctx ctx = { .key = *key };
+	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	struct nflb_net *nn = data;
+	bool found;
 
-	nflb_flush(nn, nflb_ct_unbound, &ctx);
+	if (ct->status & IPS_DST_NAT)
+		return 0;
+	if (o->dst.protonum != IPPROTO_TCP && o->dst.protonum != IPPROTO_UDP)
+		return 0;
+	rcu_read_lock();
+	found = nflb_service_lookup_rcu(nn, nf_ct_l3num(ct), o->dst.protonum,
+					&o->dst.u3, o->dst.u.all);
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * Queued as an rcu_work: it runs after a grace period, so every packet
+ * that looked for a service before it was published is through and its
+ * flow is in the table.  One walk serves all the services added before
+ * the grace period began; a service added while the work was already
+ * queued (its grace period perhaps begun earlier) asks for one more.
+ */
+static void nflb_unbound_work(struct work_struct *work)
+{
+	struct nflb_net *nn = container_of(to_rcu_work(work), struct nflb_net,
+					   unbound_work);
+	struct nf_ct_iter_data iter = { .net = nn->net, .data = nn };
+	/* Taken before the walk: set later, it asks for a later walk. */
+	bool again = xchg(&nn->unbound_again, false);
+
+	nf_ct_iterate_cleanup_net(nflb_ct_unbound, &iter);
+	if (again)
+		queue_rcu_work(system_wq, &nn->unbound_work);
+}
+
+void nflb_unbound_init(struct nflb_net *nn)
+{
+	INIT_RCU_WORK(&nn->unbound_work, nflb_unbound_work);
+}
+
+/*
+ * After a service was published: expire the flows to it that started
+ * before it, without waiting for them (SERVICE_NEW stays cheap, and a
+ * restore of many services costs a few walks, not one each).  The flag
+ * first: whether the work was idle, queued or already running, a walk
+ * whose grace period begins after this call is then still to come.
+ */
+void nflb_flush_unbound_flows(struct nflb_net *nn)
+{
+	WRITE_ONCE(nn->unbound_again, true);
+	queue_rcu_work(system_wq, &nn->unbound_work);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_flush_unbound_flows);
+
+/* At netns exit, when no request can queue it any more. */
+void nflb_unbound_stop(struct nflb_net *nn)
+{
+	/* Twice: a run may have queued one more. */
+	flush_rcu_work(&nn->unbound_work);
+	flush_rcu_work(&nn->unbound_work);
+}
 
 /* The backend's flows are the caller's: nflb_flush_backend_flows(). */
 int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,

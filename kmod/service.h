@@ -151,8 +151,9 @@ int nflb_backend_del(struct nflb_net *nn, struct nflb_service *svc,
 void nflb_flush_backend_flows(struct nflb_net *nn,
 			      const struct nflb_svc_key *key,
 			      const union nf_inet_addr *addr, __be16 port);
-void nflb_flush_unbound_flows(struct nflb_net *nn,
-			      const struct nflb_svc_key *key);
+void nflb_unbound_init(struct nflb_net *nn);
+void nflb_flush_unbound_flows(struct nflb_net *nn);
+void nflb_unbound_stop(struct nflb_net *nn);
 
 /* Zero the counters of SVC and its backends. */
 void nflb_service_stats_zero(struct nflb_net *nn, struct nflb_service *svc);
