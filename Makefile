@@ -47,7 +47,7 @@ HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h)
 TOOLS := $(patsubst selftests/tools/%.c,$(B)/%,$(wildcard selftests/tools/*.c))
 
 .PHONY: all kmod kmod-test userspace install uninstall unit kunit selftests \
-	check style demo deps test-kernel clean bench bench-health
+	check style demo deps test-kernel clean bench bench-health fuzz kasan-tests
 
 all: kmod userspace
 
@@ -59,6 +59,14 @@ kmod-test:
 
 test-kernel:
 	scripts/test-kernel
+
+# Not part of check: the netlink fuzzer (100,000 messages) and the teardown
+# selftests on the KASAN + kmemleak kernel (scripts/test-kernel kasan).
+fuzz:
+	scripts/fuzz
+
+kasan-tests:
+	scripts/kasan-tests
 
 userspace: $(B)/lbadm $(B)/lbhealthd $(TOOLS)
 

@@ -20,14 +20,37 @@ source_pkg_version() {
 	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null
 }
 
-# Cache key of the test kernel: source package version + config fragments.
+# The configuration fragments of a test kernel VARIANT, in order (later
+# lines win): test (the debug test kernel) or kasan (test + KASAN, kmemleak).
+test_kernel_fragments() {
+	echo "$NFLB_TOP/scripts/kernel/test.config"
+	echo "$NFLB_TOP/selftests/config"
+	case "${1:-test}" in
+	test) ;;
+	kasan) echo "$NFLB_TOP/scripts/kernel/kasan.config" ;;
+	*) return 1 ;;
+	esac
+}
+
+# Cache key of a test kernel: source package version + config fragments.
+# (For `test` the bytes hashed are what they always were: its cache stays.)
 test_kernel_key() {
+	local frags
+	frags=$(test_kernel_fragments "${1:-test}") || return 1
 	{
 		source_pkg_version
-		cat "$NFLB_TOP/scripts/kernel/test.config" "$NFLB_TOP/selftests/config"
+		# shellcheck disable=SC2086 # one path per line, no spaces
+		cat $frags
 	} | sha256sum | cut -c1-16
 }
 
+# Cache directory of a test kernel: kernel/KEY (test), kernel/VARIANT-KEY.
 test_kernel_dir() {
-	echo "$NFLB_CACHE/kernel/$(test_kernel_key)"
+	local v=${1:-test} key
+	key=$(test_kernel_key "$v") || return 1
+	if [ "$v" = test ]; then
+		echo "$NFLB_CACHE/kernel/$key"
+	else
+		echo "$NFLB_CACHE/kernel/$v-$key"
+	fi
 }
