@@ -12,7 +12,8 @@
 #    keep exchanging data; 2. restarted: up within rise x interval +
 #    timeout, and it takes new flows again; 3. an HTTP 503 takes api's b2
 #    down, 200 brings it back; an exec check's exit status decides (with the
-#    documented environment); 6. with both of sry's backends down the sorry
+#    documented environment), and a UDP flow of job on b1 leaves b1 when
+#    the exec check takes b1 down (flush-on-down, udp's default); 6. with both of sry's backends down the sorry
 #    backend serves every new flow, and is withdrawn once they return.
 # Each transition is logged once, with its reason.  A transition is timed
 # from the event to the log line (stamped as written, see hc_start), and
@@ -25,7 +26,7 @@ require_root
 require_nflb
 require_lbhealthd
 
-ktap_plan 29
+ktap_plan 33
 
 SLACK=700	# ms
 VIP80="tcp $VIP4:80" API="tcp $VIP4:8080" JOB="udp $VIP4:80" SRY="tcp $VIP4:81"
@@ -172,6 +173,43 @@ new_back() { vip_flows "$TMPD/new2" 60 && between "$(count "$TMPD/new2" b1)" 5 4
 check "60 new flows: b1 takes its share again (5..40)" new_back
 check "the recovery was logged once" logged_once "$up1"
 
+# A UDP client of job whose flow b1 answers (a request every 100 ms): the
+# flows of 8 source ports, the first one on b1 kept, the others stopped.
+stream=$NFLB_TOP/selftests/tools/nflb-udpstream.py
+# last_answer LOG: the backend (and when, ms) of the latest answer change.
+last_answer() {
+	local w at name last=
+	while read -r w at name _; do
+		[ "$w" = answer ] && last="$name $at"
+	done < "$1"
+	[ -n "$last" ] && echo "$last"
+}
+udp_on_b1() {
+	local p name at
+	for p in $(seq 40001 40008); do
+		bg_run "$c" "$TMPD/us$p.err" "$stream" "$VIP4" 80 "$p" 100 \
+			"$TMPD/us$p.stop" "$TMPD/us$p.log"
+		printf -v "us_pid$p" %s "$BG_PID"
+	done
+	for p in $(seq 40001 40008); do
+		wait_for 10 last_answer "$TMPD/us$p.log" || { echo "port $p: no answer"; return 1; }
+	done
+	US=
+	for p in $(seq 40001 40008); do
+		read -r name at < <(last_answer "$TMPD/us$p.log")
+		echo "source port $p: $name"
+		if [ -z "$US" ] && [ "$name" = b1 ]; then US=$p; continue; fi
+		: > "$TMPD/us$p.stop"
+	done
+	for p in $(seq 40001 40008); do
+		[ "$p" = "$US" ] && continue
+		local v=us_pid$p
+		bg_wait "${!v}"
+	done
+	[ -n "$US" ]
+}
+setup "a UDP flow to job (udp VIP:80) answered by b1" udp_on_b1
+
 # 3. HTTP: api's b2 answers 503, then 200 again; exec: job's b1 fails,
 # then passes.  Both at once: they are independent.
 # api_job HTTP EXIT: from t0 (now) on, b2's HTTP server answers HTTP and
@@ -195,6 +233,23 @@ others_up() {
 	ks_load "$lb" && ks_is "$API|$(b 1 8080)|up" && ks_is "$API|$(b 3 8080)|up" &&
 		ks_is "$JOB|$(b 2)|up" && ks_is "$VIP80|$(b 2)|up"
 }
+# The flow moves within 1 s of the transition: the request of the next
+# 100 ms, plus SLACK.
+udp_moved() {
+	local name at
+	hc_logged "$down_job" || return 1
+	wait_for 5 sh -c "grep '^answer' '$TMPD/us$US.log' | tail -n 1 | grep -q ' b2\$'"
+	read -r name at < <(last_answer "$TMPD/us$US.log")
+	echo "the flow answered by $name from $((at - HC_AT)) ms after the transition"
+	[ "$name" = b2 ] && [ $((at - HC_AT)) -le $((1000 + SLACK)) ]
+}
+check "job: b1's UDP flow goes to b2 within 1 s (flushed with b1 down)" udp_moved
+flush_logged() {
+	hc_logged "backend set $JOB $(b 1) weight 1 state down flush" &&
+		hc_logged "backend set $API $(b 2 8080) weight 1 state down" &&
+		! hc_logged "backend set $API $(b 2 8080) weight 1 state down flush"
+}
+check "job's b1 set down with flush, api's b2 (tcp) without" flush_logged
 check "the other backends of api and job stay up" others_up
 status_says() {
 	hc_status "$lb" > "$TMPD/status" || return 1
@@ -213,6 +268,19 @@ check "api: HTTP 200 brings b2 back within 2 x 1 + 0.8 s" \
 check "job: exit status 0 brings b1 back within 1 x 2 + 1.5 s" \
 	transition "$t0" $((1 * 2200 + 1500)) "job: backend $(b 1) up (exit 0) after 1 success" \
 	"$JOB|$(b 1)|up"
+
+# Back up, b1 takes no flow back (nothing flushed on the way up).
+nap 1
+: > "$TMPD/us$US.stop"
+v=us_pid$US
+bg_wait "${!v}"
+udp_stays() {
+	local name at
+	read -r name at < <(last_answer "$TMPD/us$US.log")
+	echo "last answered by $name"
+	[ "$name" = b2 ]
+}
+check "the UDP flow stays on b2 once b1 is back" udp_stays
 
 # 6. Quorum: both of sry's backends down, the sorry backend serves.
 before_sry() { vip_flows "$TMPD/s0" 30 81 && [ "$(count "$TMPD/s0" b3)" = 0 ]; }

@@ -783,7 +783,13 @@ ks_wait() {
 	KS_MS=()
 	for ((i = 0; i < $#; i++)); do KS_MS[i]=-1; done
 	while :; do
-		ks_load "$ns" || return 1
+		# A dump that services changed during fails ("try again"):
+		# lbhealthd may be changing them; the next round retries.
+		if ! ks_load "$ns"; then
+			[ $(($(now_ms) - t0)) -lt "$limit" ] || return 1
+			nap 0.1
+			continue
+		fi
 		t=$(($(now_ms) - t0))
 		left=0 i=0
 		for c in "$@"; do

@@ -30,7 +30,8 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 {
 	static const char *const known[] = { "status-socket",
 					     "withdraw-on-exit", "exec-user",
-					     "services", NULL };
+					     "flush-on-down", "services",
+					     NULL };
 	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path);
 	const config_setting_t *m;
 	const char *v;
@@ -64,6 +65,10 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 			c->exec_user_name = cfg->exec_user;
 		cfg_user_free(&u);
 	}
+	/* Before the services too: their default, if set. */
+	m = config_setting_get_member(root, "flush-on-down");
+	if (m && cfg_get_bool(c, m, "flush-on-down", &c->flush_on_down) == 0)
+		c->flush_set = true;
 	m = config_setting_get_member(root, "services");
 	if (m)
 		cfg_parse_services(c, m, cfg);

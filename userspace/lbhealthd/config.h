@@ -93,6 +93,12 @@ struct hc_service_conf {
 	struct nflb_service svc;
 	struct hc_check check;
 	enum hc_on_failure on_failure;
+	/*
+	 * Ask the kernel to expire a backend's flows when lbhealthd sets it
+	 * down: "flush-on-down" of the service, else the file's, else true
+	 * for udp (its flows never end by themselves) and false for tcp.
+	 */
+	bool flush_on_down;
 	uint32_t quorum;		/* default 1 */
 	bool has_sorry;
 	struct nflb_backend sorry;	/* family, addr, port, weight */

@@ -67,6 +67,9 @@ struct hc_ctx {
 	/* "exec-user", read first: the default of the exec checks. */
 	const config_setting_t *exec_user;
 	const char *exec_user_name;	/* NULL: set but wrong (reported) */
+	/* "flush-on-down", read first: the services' default if set. */
+	bool flush_set;
+	bool flush_on_down;
 };
 
 /* Diagnostics (config_diag.c) */

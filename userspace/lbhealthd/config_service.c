@@ -17,7 +17,7 @@
 static const char *const service_keys[] = {
 	"name", "protocol", "address", "port", "table-size", "hash", "seed",
 	"snat", "timeout-tcp", "timeout-tcp-fin", "timeout-udp", "quorum",
-	"sorry", "on-failure", "check", "backends", NULL,
+	"sorry", "on-failure", "flush-on-down", "check", "backends", NULL,
 };
 
 /* Per service, while checking: what parsed well enough to go on with. */
@@ -396,7 +396,13 @@ static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
 			  svc, NFLB_SVC_A_TIMEOUT_UDP, &svc->timeout_udp);
 }
 
-/* What lbhealthd does with the service's health: on-failure, quorum. */
+/*
+ * What lbhealthd does with the service's health: on-failure, quorum,
+ * flush-on-down.  Flushing by default only for udp: a UDP flow never ends
+ * by itself, so one that stays on a dead backend is lost for as long as its
+ * client keeps sending; a TCP flow to a dead backend ends by itself (reset
+ * or timeout) and its client reconnects, to a backend that is up.
+ */
 static void parse_health_opts(struct hc_ctx *c, const config_setting_t *s,
 			      const char *base, struct hc_service_conf *sc,
 			      struct svc_state *st)
@@ -414,6 +420,12 @@ static void parse_health_opts(struct hc_ctx *c, const config_setting_t *s,
 	if (m && cfg_get_enum(c, m, cfg_kpath(key, base, "on-failure"),
 			      failures, &fail) == 0)
 		sc->on_failure = fail;
+	sc->flush_on_down = c->flush_set ? c->flush_on_down :
+			    st->proto == IPPROTO_UDP;
+	m = config_setting_get_member(s, "flush-on-down");
+	if (m)
+		cfg_get_bool(c, m, cfg_kpath(key, base, "flush-on-down"),
+			     &sc->flush_on_down);
 	m = config_setting_get_member(s, "quorum");
 	if (m && cfg_get_int(c, m, cfg_kpath(key, base, "quorum"), 0, 65535,
 			     &n) == 0) {

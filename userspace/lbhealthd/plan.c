@@ -22,6 +22,7 @@ static struct hc_op *plan_push(struct hc_plan *plan, enum hc_op_kind kind,
 	if (!op)
 		return NULL;
 	op->kind = kind;
+	op->flush = false;
 	op->svc = *svc;
 	op->svc.backends = NULL;
 	op->svc.n_backends = 0;
@@ -93,8 +94,17 @@ static int plan_add(struct hc_plan *plan, const struct nflb_service *want)
 	return 0;
 }
 
+/* Whether a BE_SET from HAVE to WANT takes the backend down. */
+static bool goes_down(const struct nflb_backend *want,
+		      const struct nflb_backend *have)
+{
+	return NFLB_HAS(want, NFLB_BE_A_STATE) &&
+	       want->state == NFLB_BACKEND_DOWN &&
+	       have->state != NFLB_BACKEND_DOWN;
+}
+
 int hc_plan_service(struct hc_plan *plan, const struct nflb_service *want,
-		    const struct nflb_service *have)
+		    const struct nflb_service *have, unsigned int flags)
 {
 	const struct nflb_backend *be, *other;
 	struct hc_op *op;
@@ -130,8 +140,15 @@ int hc_plan_service(struct hc_plan *plan, const struct nflb_service *want,
 		if (!op)
 			return -1;
 		op->be = *be;
+		op->flush = other && (flags & HC_PLAN_FLUSH_DOWN) &&
+			    goes_down(be, other);
 	}
 	return 0;
+}
+
+unsigned int hc_plan_flags(const struct hc_service_conf *conf)
+{
+	return conf->flush_on_down ? HC_PLAN_FLUSH_DOWN : 0;
 }
 
 int hc_plan_split(struct hc_plan *plan, size_t max)
@@ -195,7 +212,7 @@ void hc_op_describe(const struct hc_op *op, char *buf, size_t len)
 		return;
 	}
 	state = nflb_state_name(op->be.state);
-	snprintf(buf, len, "%s %s %s %s weight %u state %s", what[op->kind],
+	snprintf(buf, len, "%s %s %s %s weight %u state %s%s", what[op->kind],
 		 nflb_proto_name(op->svc.proto), svc, be, op->be.weight,
-		 state ? state : "?");
+		 state ? state : "?", op->flush ? " flush" : "");
 }

@@ -17,7 +17,7 @@ enum hc_op_kind {
 	HC_OP_SVC_SET,		/* svc's options */
 	HC_OP_SVC_DEL,
 	HC_OP_BE_ADD,
-	HC_OP_BE_SET,		/* be's weight and state */
+	HC_OP_BE_SET,		/* be's weight and state; flows too if flush */
 	HC_OP_BE_DEL,		/* without flushing its flows */
 };
 
@@ -25,6 +25,7 @@ struct hc_op {
 	enum hc_op_kind kind;
 	struct nflb_service svc;	/* key and options; backends only for SVC_ADD */
 	struct nflb_backend be;
+	bool flush;			/* BE_SET: expire be's flows too */
 };
 
 struct hc_plan {
@@ -32,15 +33,26 @@ struct hc_plan {
 	struct hc_op *ops;
 };
 
+/* Flags of hc_plan_service() */
+#define HC_PLAN_FLUSH_DOWN	0x1	/* a backend set down: flush its flows */
+
 /*
  * Append to PLAN what turns HAVE (NULL: the service does not exist) into
  * WANT (NULL: it must not exist).  WANT has every option present and its
  * backends in WANT->backends.  Options are compared field by field (only
  * those present in both); backends by key, then weight and state.
- * Unchanged backends get no request at all.  Returns 0, or -1 (ENOMEM).
+ * Unchanged backends get no request at all.  With HC_PLAN_FLUSH_DOWN in
+ * FLAGS, the BE_SET of a backend that the kernel has in another state
+ * than down and that WANT has down carries flush (nothing else does: not a
+ * drain, not a weight 0, not a backend that was down already).  Returns 0,
+ * or -1 (ENOMEM).
  */
 int hc_plan_service(struct hc_plan *plan, const struct nflb_service *want,
-		    const struct nflb_service *have);
+		    const struct nflb_service *have, unsigned int flags);
+/* The flags for a service of configuration CONF (config.h). */
+struct hc_service_conf;
+unsigned int hc_plan_flags(const struct hc_service_conf *conf);
+
 /*
  * Requests have a size limit: a SVC_ADD with more than MAX backends keeps
  * the first MAX, the others follow as BE_ADD at the end of the plan.

@@ -175,7 +175,7 @@ static void put_op(struct nlmsghdr *nlh, const struct hc_op *op)
 		nflb_service_msg(nlh, op_cmd(op->kind), &op->svc);
 	else
 		nflb_backend_msg(nlh, op_cmd(op->kind), &op->svc, &op->be,
-				 false);
+				 op->flush);
 }
 
 /* Send PLAN in one batch; log every change and every refusal. */
@@ -288,7 +288,7 @@ static int reconcile_have(struct hc_daemon *d, const struct have_list *have)
 
 	for (i = 0; i < have->n_extra; i++)
 		if (hc_plan_service(&plan, NULL,
-				    have_find(have, &have->extra[i])) < 0)
+				    have_find(have, &have->extra[i]), 0) < 0)
 			goto out;
 	for (i = 0; i < d->n_svcs; i++) {
 		struct hc_svc *s = &d->svcs[i];
@@ -302,7 +302,8 @@ static int reconcile_have(struct hc_daemon *d, const struct have_list *have)
 		free(up);
 		hc_quorum_update(s);
 		ret = hc_plan_service(&plan, &want,
-				      have_find(have, &s->conf->svc));
+				      have_find(have, &s->conf->svc),
+				      hc_plan_flags(s->conf));
 		nflb_service_free(&want);
 		if (ret < 0)
 			goto out;
@@ -410,7 +411,8 @@ void hc_withdraw(struct hc_daemon *d)
 	if (have_dump(d, &have) < 0)
 		return;
 	for (i = 0; i < d->n_svcs; i++)
-		hc_plan_service(&plan, NULL, have_find(&have, &d->svcs[i].conf->svc));
+		hc_plan_service(&plan, NULL,
+				have_find(&have, &d->svcs[i].conf->svc), 0);
 	plan_send(d, &plan);
 	hc_plan_free(&plan);
 	have_free(&have);

@@ -199,7 +199,8 @@ void nflb_table_free(struct nflb_table *table);
  * nflb_service_msg() adds NFLB_A_SERVICE for CMD (SERVICE_* or TABLE_GET;
  * options only for SERVICE_NEW and SERVICE_SET); nflb_backend_msg() adds
  * NFLB_A_SERVICE (key), NFLB_A_BACKEND (options only for BACKEND_NEW and
- * BACKEND_SET) and, for BACKEND_DEL with FLUSH, NFLB_A_FLUSH.
+ * BACKEND_SET) and, for BACKEND_DEL or BACKEND_SET
+ * with FLUSH, NFLB_A_FLUSH.
  */
 void nflb_service_msg(struct nlmsghdr *nlh, uint8_t cmd,
 		      const struct nflb_service *svc);

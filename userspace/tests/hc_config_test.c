@@ -188,7 +188,8 @@ static void test_example(void)
 		    web->svc.hash == NFLB_HASH_5TUPLE && web->svc.snat == 0 &&
 		    web->svc.timeout_tcp == 900 && web->svc.timeout_tcp_fin == 0);
 	KTAP_EXPECT(web->svc.n_backends == 0 && !web->svc.backends);
-	KTAP_EXPECT(web->quorum == 2 && web->on_failure == HC_FAIL_DOWN);
+	KTAP_EXPECT(web->quorum == 2 && web->on_failure == HC_FAIL_DOWN &&
+		    !web->flush_on_down);
 	KTAP_EXPECT(web->has_sorry && web->sorry.port == 8080 &&
 		    web->sorry.weight == 1 &&
 		    addr_is(AF_INET, &web->sorry.addr, "10.0.9.1"));
@@ -227,7 +228,7 @@ static void test_example(void)
 		    dns->svc.proto == IPPROTO_UDP && dns->svc.port == 53);
 	KTAP_EXPECT(dns->svc.present == all_svc_bits(IPPROTO_UDP));
 	KTAP_EXPECT(dns->svc.hash == NFLB_HASH_SOURCE &&
-		    dns->svc.timeout_udp == 30);
+		    dns->svc.timeout_udp == 30 && dns->flush_on_down);
 	KTAP_EXPECT(dns->check.type == HC_CHECK_UDP &&
 		    dns->check.interval_ms == 5000 &&
 		    dns->check.timeout_ms == 500);
@@ -243,7 +244,7 @@ static void test_example(void)
 	db = &cfg.services[2];
 	KTAP_EXPECT(db->svc.family == AF_INET6 &&
 		    addr_is(AF_INET6, &db->svc.addr, "2001:db8::5432"));
-	KTAP_EXPECT(db->on_failure == HC_FAIL_DRAIN);
+	KTAP_EXPECT(db->on_failure == HC_FAIL_DRAIN && !db->flush_on_down);
 	KTAP_EXPECT(db->check.type == HC_CHECK_EXEC && db->check.initial_up &&
 		    db->check.interval_ms == 10000 &&
 		    db->check.timeout_ms == 5000);
@@ -1192,6 +1193,57 @@ static void test_maintenance(void)
 			 "6: services.[0].sorry.maintenance: unknown key"));
 }
 
+/* Two services, tcp and udp, after the top-level settings TOP. */
+#define TWO_SVCS(top, tcp_keys, udp_keys)				\
+	top "\n"							\
+	"services = (\n"						\
+	"  { protocol = \"tcp\"; address = \"10.0.0.100\"; port = 80;\n" \
+	"    " tcp_keys "\n"						\
+	"    check = { type = \"tcp\"; }; backends = ( " BE1 " ); },\n"	\
+	"  { protocol = \"udp\"; address = \"10.0.0.100\"; port = 53;\n" \
+	"    " udp_keys "\n"						\
+	"    check = { type = \"exec\"; command = \"true\"; };\n"	\
+	"    backends = ( " BE1 " ); }\n"				\
+	");\n"
+
+/* flush-on-down: udp yes and tcp no, unless the file or service says. */
+static void test_flush_on_down(void)
+{
+	static const struct {
+		const char *text;
+		bool tcp, udp;
+	} cases[] = {
+		{ TWO_SVCS("", "", ""), false, true },
+		{ TWO_SVCS("flush-on-down = true;", "", ""), true, true },
+		{ TWO_SVCS("flush-on-down = false;", "", ""), false, false },
+		{ TWO_SVCS("", "flush-on-down = true;",
+			   "flush-on-down = false;"), true, false },
+		/* The service's own setting wins over the file's. */
+		{ TWO_SVCS("flush-on-down = false;", "",
+			   "flush-on-down = true;"), false, true },
+	};
+	struct hc_config cfg;
+	struct errs e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		KTAP_EXPECT(load(cases[i].text, &cfg, &e) == 0);
+		errs_print(&e);
+		errs_free(&e);
+		if (cfg.n_services != 2) {
+			KTAP_EXPECT(cfg.n_services == 2);
+			continue;
+		}
+		KTAP_EXPECT(cfg.services[0].flush_on_down == cases[i].tcp);
+		KTAP_EXPECT(cfg.services[1].flush_on_down == cases[i].udp);
+		hc_config_free(&cfg);
+	}
+	KTAP_EXPECT(only(SVC("flush-on-down = 1;", "type = \"tcp\";", BE1),
+			 "6: services.[0].flush-on-down: expected true or false, not an integer"));
+	KTAP_EXPECT(only("flush-on-down = \"yes\";\n",
+			 "1: flush-on-down: expected true or false, not a string"));
+}
+
 /* Exec checks run as a user: "user", else "exec-user", else nobody. */
 static void test_exec_user(void)
 {
@@ -1298,6 +1350,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_check_equal),
 	KTAP_CASE(test_exec_user),
 	KTAP_CASE(test_maintenance),
+	KTAP_CASE(test_flush_on_down),
 };
 
 int main(void)

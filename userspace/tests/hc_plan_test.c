@@ -5,6 +5,8 @@
  * must get no request at all.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -75,7 +77,7 @@ static void test_create_and_delete(void)
 	struct hc_plan p = { 0 };
 	char str[128];
 
-	KTAP_EXPECT(hc_plan_service(&p, &s, NULL) == 0);
+	KTAP_EXPECT(hc_plan_service(&p, &s, NULL, 0) == 0);
 	plan_str(&p, str, sizeof(str));
 	KTAP_EXPECT(!strcmp(str, "+S"));
 	KTAP_EXPECT(p.ops[0].svc.n_backends == 2);
@@ -83,13 +85,13 @@ static void test_create_and_delete(void)
 	KTAP_EXPECT(p.ops[0].svc.backends != b);
 	hc_plan_free(&p);
 
-	KTAP_EXPECT(hc_plan_service(&p, NULL, &s) == 0);
+	KTAP_EXPECT(hc_plan_service(&p, NULL, &s, 0) == 0);
 	plan_str(&p, str, sizeof(str));
 	KTAP_EXPECT(!strcmp(str, "-S"));
 	KTAP_EXPECT(p.ops[0].svc.n_backends == 0);
 	hc_plan_free(&p);
 
-	KTAP_EXPECT(hc_plan_service(&p, NULL, NULL) == 0 && p.n == 0);
+	KTAP_EXPECT(hc_plan_service(&p, NULL, NULL, 0) == 0 && p.n == 0);
 }
 
 static void test_unchanged_sends_nothing(void)
@@ -104,7 +106,7 @@ static void test_unchanged_sends_nothing(void)
 	NFLB_SET(&h[0], NFLB_BE_A_SLOTS);
 	have.stats.conns = 99;
 	NFLB_SET(&have, NFLB_SVC_A_STATS);
-	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0);
 	KTAP_EXPECT(p.n == 0);
 	hc_plan_free(&p);
 }
@@ -119,7 +121,7 @@ static void test_reload_diff(void)
 	struct hc_plan p = { 0 };
 	char str[128];
 
-	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0);
 	plan_str(&p, str, sizeof(str));
 	KTAP_EXPECT(!strcmp(str, "~B2 +B4"));
 	KTAP_EXPECT(p.ops[0].be.weight == 5);
@@ -134,7 +136,7 @@ static void test_extra_and_state(void)
 	struct hc_plan p = { 0 };
 	char str[128];
 
-	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0);
 	plan_str(&p, str, sizeof(str));
 	/* Deletions before additions and changes. */
 	KTAP_EXPECT(!strcmp(str, "-B9 ~B1"));
@@ -153,7 +155,7 @@ static void test_options(void)
 	want.timeout_udp = 30;
 	NFLB_SET(&want, NFLB_SVC_A_TIMEOUT_UDP);
 	NFLB_SET(&have, NFLB_SVC_A_TIMEOUT_UDP);
-	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0);
 	plan_str(&p, str, sizeof(str));
 	KTAP_EXPECT(!strcmp(str, "~S"));
 	KTAP_EXPECT(p.ops[0].svc.seed == 42 && p.ops[0].svc.timeout_udp == 30);
@@ -166,15 +168,15 @@ static void test_options(void)
 	want.seed = 0;
 	have.present &= ~NFLB_BIT(NFLB_SVC_A_TIMEOUT_UDP);
 	want.timeout_udp = 0;
-	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0 && p.n == 0);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0 && p.n == 0);
 	hc_plan_free(&p);
 	want.timeout_udp = 7;
-	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0 && p.n == 1);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0 && p.n == 1);
 	hc_plan_free(&p);
 	have.timeout_udp = 30;
 	NFLB_SET(&have, NFLB_SVC_A_TIMEOUT_UDP);
 	want.timeout_udp = 0;
-	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0 && p.n == 1 &&
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0 && p.n == 1 &&
 		    p.ops[0].kind == HC_OP_SVC_SET &&
 		    NFLB_HAS(&p.ops[0].svc, NFLB_SVC_A_TIMEOUT_UDP));
 	hc_plan_free(&p);
@@ -182,7 +184,7 @@ static void test_options(void)
 	have.present &= ~NFLB_BIT(NFLB_SVC_A_SEED);
 	want.timeout_udp = 30;
 	want.seed = 9;
-	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0 && p.n == 0);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0 && p.n == 0);
 	hc_plan_free(&p);
 }
 
@@ -197,7 +199,7 @@ static void test_all_ports(void)
 	w[0].port = 0;
 	w[0].present &= ~NFLB_BIT(NFLB_BE_A_PORT);
 	h[0].port = 0;
-	KTAP_EXPECT(hc_plan_service(&p, &want, &have) == 0 && p.n == 0);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0 && p.n == 0);
 	hc_plan_free(&p);
 }
 
@@ -210,8 +212,8 @@ static void test_split(void)
 	char str[128];
 
 	other.port = 443;
-	KTAP_EXPECT(hc_plan_service(&p, &s, NULL) == 0);
-	KTAP_EXPECT(hc_plan_service(&p, NULL, &other) == 0);
+	KTAP_EXPECT(hc_plan_service(&p, &s, NULL, 0) == 0);
+	KTAP_EXPECT(hc_plan_service(&p, NULL, &other, 0) == 0);
 	KTAP_EXPECT(hc_plan_split(&p, 2) == 0);
 	plan_str(&p, str, sizeof(str));
 	KTAP_EXPECT(!strcmp(str, "+S -S +B3 +B4 +B5"));
@@ -227,14 +229,131 @@ static void test_describe(void)
 	struct hc_plan p = { 0 };
 	char buf[256];
 
-	KTAP_EXPECT(hc_plan_service(&p, &s, &have) == 0 && p.n == 1);
+	KTAP_EXPECT(hc_plan_service(&p, &s, &have, 0) == 0 && p.n == 1);
 	hc_op_describe(&p.ops[0], buf, sizeof(buf));
 	KTAP_EXPECT(!strcmp(buf, "backend add tcp 10.0.0.100:80 10.0.1.1:80 weight 2 state down"));
 	hc_plan_free(&p);
-	KTAP_EXPECT(hc_plan_service(&p, NULL, &s) == 0);
+	KTAP_EXPECT(hc_plan_service(&p, NULL, &s, 0) == 0);
 	hc_op_describe(&p.ops[0], buf, sizeof(buf));
 	KTAP_EXPECT(!strcmp(buf, "service del tcp 10.0.0.100:80"));
 	hc_plan_free(&p);
+}
+
+/* A backend set down carries a flush when asked, nothing else does. */
+static void test_flush_on_down(void)
+{
+	struct nflb_backend h[3] = { be(1, 1, NFLB_BACKEND_UP),
+				     be(2, 1, NFLB_BACKEND_DOWN),
+				     be(3, 1, NFLB_BACKEND_UP) };
+	struct nflb_backend w[3] = { be(1, 1, NFLB_BACKEND_DOWN),
+				     be(2, 1, NFLB_BACKEND_UP),
+				     be(3, 0, NFLB_BACKEND_UP) };
+	struct nflb_backend d[1] = { be(1, 1, NFLB_BACKEND_DRAIN) };
+	struct nflb_service want = svc(w, 3), have = svc(h, 3);
+	struct hc_plan p = { 0 };
+	char buf[256];
+
+	/* Down, up, weight 0: only the first flushes. */
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, HC_PLAN_FLUSH_DOWN) == 0);
+	KTAP_EXPECT(p.n == 3 && p.ops[0].kind == HC_OP_BE_SET &&
+		    p.ops[0].flush && !p.ops[1].flush && !p.ops[2].flush);
+	hc_op_describe(&p.ops[0], buf, sizeof(buf));
+	KTAP_EXPECT(!strcmp(buf, "backend set tcp 10.0.0.100:80 10.0.1.1:80 weight 1 state down flush"));
+	hc_plan_free(&p);
+	/* Not asked: no flush. */
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0);
+	KTAP_EXPECT(p.n == 3 && !p.ops[0].flush);
+	hc_plan_free(&p);
+	/* Down already (a weight change): no flush. */
+	h[0].state = NFLB_BACKEND_DOWN;
+	h[0].weight = 5;
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, HC_PLAN_FLUSH_DOWN) == 0);
+	KTAP_EXPECT(p.n == 3 && !p.ops[0].flush);
+	hc_plan_free(&p);
+	/* A drain (maintenance, quorum) keeps the flows. */
+	want = svc(d, 1);
+	h[0].state = NFLB_BACKEND_UP;
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, HC_PLAN_FLUSH_DOWN) == 0);
+	KTAP_EXPECT(p.n == 3 && p.ops[2].kind == HC_OP_BE_SET &&
+		    !p.ops[0].flush && !p.ops[1].flush && !p.ops[2].flush);
+	hc_plan_free(&p);
+	/* A new backend added down has no flows. */
+	want = svc(w, 1);
+	have = svc(NULL, 0);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, HC_PLAN_FLUSH_DOWN) == 0);
+	KTAP_EXPECT(p.n == 1 && p.ops[0].kind == HC_OP_BE_ADD &&
+		    !p.ops[0].flush);
+	hc_plan_free(&p);
+}
+
+static void noerr(const char *msg, void *data)
+{
+	(void)data;
+	printf("    # %s\n", msg);
+}
+
+/*
+ * As the daemon plans a failed check, from a file: a udp service's backend
+ * goes down with a flush, a tcp one's without (the defaults), and coming
+ * back up flushes nothing.
+ */
+static void test_flush_defaults(void)
+{
+	static const char text[] =
+		"services = (\n"
+		"  { protocol = \"tcp\"; address = \"10.0.0.100\"; port = 80;\n"
+		"    check = { type = \"tcp\"; };\n"
+		"    backends = ( { address = \"10.0.1.1\"; } ); },\n"
+		"  { protocol = \"udp\"; address = \"10.0.0.100\"; port = 53;\n"
+		"    check = { type = \"exec\"; command = \"true\"; };\n"
+		"    backends = ( { address = \"10.0.1.1\"; } ); }\n"
+		");\n";
+	char path[] = "/tmp/hc_plan_test.XXXXXX";
+	struct hc_config cfg;
+	struct nflb_service want, up;
+	struct hc_plan p = { 0 };
+	bool down = false, yes = true, ok;
+	size_t i;
+	FILE *f;
+	int fd;
+
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	KTAP_EXPECT(f != NULL);
+	if (!f)
+		return;
+	fputs(text, f);
+	fclose(f);
+	KTAP_EXPECT(hc_config_load(path, &cfg, noerr, NULL) == 0);
+	unlink(path);
+	if (cfg.n_services != 2) {
+		KTAP_EXPECT(cfg.n_services == 2);
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		const struct hc_service_conf *conf = &cfg.services[i];
+		bool udp = conf->svc.proto == IPPROTO_UDP;
+
+		/* The kernel has it up; its check failed. */
+		KTAP_EXPECT(hc_want_service(conf, &yes, NULL, &up, &ok) == 0);
+		KTAP_EXPECT(hc_want_service(conf, &down, NULL, &want, &ok) == 0);
+		KTAP_EXPECT(hc_plan_service(&p, &want, &up,
+					    hc_plan_flags(conf)) == 0);
+		KTAP_EXPECT(p.n == 1 && p.ops[0].kind == HC_OP_BE_SET &&
+			    p.ops[0].be.state == NFLB_BACKEND_DOWN &&
+			    p.ops[0].flush == udp);
+		hc_plan_free(&p);
+		/* Back up: no flush. */
+		KTAP_EXPECT(hc_plan_service(&p, &up, &want,
+					    hc_plan_flags(conf)) == 0);
+		KTAP_EXPECT(p.n == 1 && p.ops[0].kind == HC_OP_BE_SET &&
+			    p.ops[0].be.state == NFLB_BACKEND_UP &&
+			    !p.ops[0].flush);
+		hc_plan_free(&p);
+		nflb_service_free(&want);
+		nflb_service_free(&up);
+	}
+	hc_config_free(&cfg);
 }
 
 static const struct ktap_case cases[] = {
@@ -246,6 +365,8 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_all_ports),
 	KTAP_CASE(test_split),
 	KTAP_CASE(test_describe),
+	KTAP_CASE(test_flush_on_down),
+	KTAP_CASE(test_flush_defaults),
 };
 
 KTAP_MAIN("hc_plan", cases)
