@@ -354,18 +354,24 @@ static void put_be(struct msg *m, int family, uint32_t i, bool opts)
 	nest_end(m, nest);
 }
 
-/* How many backends in a SERVICE_NEW: mostly a few, sometimes a lot. */
-static uint32_t pick_backend_count(unsigned int *huge)
+/* How many backends in a SERVICE_NEW: mostly a few, sometimes a lot.  An
+ * attribute holds at most 64 KiB (nla_len is 16 bits), some 2,700
+ * backends: longer lists (*oversized) wrap their nest's length, and the
+ * kernel sees a list cut short with the rest of it as attributes of the
+ * service or the message. */
+static uint32_t pick_backend_count(unsigned int *huge, bool *oversized)
 {
 	uint32_t r = rnd(1000);
 
+	*oversized = false;
 	if (r < 2) {
 		(*huge)++;
-		return 65536 + rnd(16);		/* over the per-service limit */
+		*oversized = true;
+		return 65536 + rnd(16);
 	}
 	if (r < 8) {
 		(*huge)++;
-		return 1000 + rnd(3000);
+		return 1000 + rnd(3000);	/* up to what fits */
 	}
 	if (r < 40)
 		return 50 + rnd(200);
@@ -374,7 +380,7 @@ static uint32_t pick_backend_count(unsigned int *huge)
 
 struct stats {
 	uint64_t sent, sends, ok, err, dumps, dump_msgs, abandoned, huge;
-	uint64_t mutated, garbage, probes, batches, events;
+	uint64_t mutated, garbage, probes, batches, events, send_errors;
 	uint64_t errno_count[140];
 };
 
@@ -400,7 +406,9 @@ static void gen_valid(struct msg *m, bool *dump)
 		put_svc_key(m, &k);
 		put_svc_opts(m, &k);
 		if (chance(60)) {
-			n = pick_backend_count(&huge);
+			bool oversized;
+
+			n = pick_backend_count(&huge, &oversized);
 			st.huge += huge;
 			base = n > 8 ? rnd(1 << 20) : 0;
 			list = nest_start(m, NFLB_SVC_A_BACKENDS);
@@ -408,6 +416,8 @@ static void gen_valid(struct msg *m, bool *dump)
 				/* A few duplicates in the short lists. */
 				uint32_t be = n <= 8 ? rnd(8) : base + i;
 
+				if (!oversized && m->len - svc > 65535 - 128)
+					break;
 				put_be(m, k.family, be, n <= 8 || chance(1));
 			}
 			nest_end(m, list);
@@ -638,6 +648,7 @@ static bool nl_send(int fd, const struct msg *m)
 
 	st.sends++;
 	if (sendto(fd, m->buf, m->len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		st.send_errors++;
 		/* EMSGSIZE etc.: the kernel saw nothing; counted as sent. */
 		if (errno != EMSGSIZE && errno != ENOBUFS && errno != ECONNREFUSED)
 			say("send: %s", strerror(errno));
@@ -1160,10 +1171,11 @@ static int fuzz(struct job *j, uint64_t seed)
 		drain_dump(fd);
 	say("netns %s: %" PRIu64 " messages in %" PRIu64 " sends (%" PRIu64
 	    " mutated, %" PRIu64 " garbage, %" PRIu64 " in batches, %" PRIu64
-	    " huge): %" PRIu64 " acks, %" PRIu64 " errors; %" PRIu64 " dumps, %"
+	    " huge, %" PRIu64 " refused by send): %" PRIu64 " acks, %" PRIu64
+	    " errors; %" PRIu64 " dumps, %"
 	    PRIu64 " abandoned, %" PRIu64 " reply messages, %" PRIu64 " events, %"
 	    PRIu64 " probes", j->lbns, st.sent, st.sends, st.mutated, st.garbage,
-	    st.batches, st.huge, st.ok, st.err, st.dumps, st.abandoned,
+	    st.batches, st.huge, st.send_errors, st.ok, st.err, st.dumps, st.abandoned,
 	    st.dump_msgs, st.events, st.probes);
 	{
 		char line[1024];
