@@ -324,7 +324,7 @@ static void test_minimal_defaults(void)
 	KTAP_EXPECT(s->line == 2);
 	/* Every option present, with the kernel's defaults. */
 	KTAP_EXPECT(s->svc.present == all_svc_bits(IPPROTO_TCP));
-	KTAP_EXPECT(s->svc.table_size == 65537 &&
+	KTAP_EXPECT(s->svc.table_size == 4093 &&
 		    s->svc.hash == NFLB_HASH_5TUPLE && s->svc.seed == 0 &&
 		    s->svc.snat == 0 && s->svc.timeout_tcp == 0 &&
 		    s->svc.timeout_tcp_fin == 0 && s->svc.timeout_udp == 0);
