@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_l4proto.h>
 #include <net/netfilter/nf_conntrack_timeout.h>
@@ -93,6 +94,30 @@ static int nflb_mbe_cmp(const void *a, const void *b)
 }
 
 /*
+ * The memory of a table of BYTES, zeroed, charged to the requester (freed
+ * with kvfree(), as either kind is).  Up to a page from the slab.  Above,
+ * kmalloc (and so kvmalloc, which tries it first) takes whole power-of-two
+ * blocks from the page allocator: 65537 slots (131,074 bytes and 12 a
+ * backend) took 256 KiB, half of it wasted, 4093 slots 16 KiB for 8.2.
+ * vmalloc maps just the pages needed: 132 KiB and 12 KiB.
+ *
+ * The cost is the TLB: a vmalloc area is mapped with 4 KiB pages, where the
+ * slab's memory sits in the direct map's large pages.  Every packet of a
+ * flow reads the table's head (header and be[], the first page unless the
+ * service has hundreds of backends); only a new flow reads one slot, on
+ * any of the table's pages: at most one more TLB miss per new flow, next
+ * to the conntrack entry it allocates anyway.  The pages are charged;
+ * vmalloc's own bookkeeping (the area and its page array, a few hundred
+ * bytes) need not be.
+ */
+static void *nflb_table_zalloc(size_t bytes)
+{
+	if (bytes <= PAGE_SIZE)
+		return kzalloc(bytes, GFP_KERNEL_ACCOUNT);
+	return __vmalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+}
+
+/*
  * A new table for SVC's current backends with OPTS.  Backends that are up
  * with a non-zero weight share the slots; every backend is listed in be[]
  * (sorted by identity) so that counters of draining flows still find it.
@@ -129,8 +154,8 @@ static struct nflb_table *nflb_table_build(struct nflb_net *nn,
 	if (up)
 		size = opts->table_size;
 
-	t = kvzalloc(sizeof(*t) + n * (sizeof(*t->be) + sizeof(u32)) +
-		     size * sizeof(u16), GFP_KERNEL_ACCOUNT);
+	t = nflb_table_zalloc(sizeof(*t) + n * (sizeof(*t->be) + sizeof(u32)) +
+			      size * sizeof(u16));
 	if (!t) {
 		ret = -ENOMEM;
 		goto err;

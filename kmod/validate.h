@@ -7,7 +7,11 @@
 /* Maglev table sizes: primes in [NFLB_TABLE_MIN, NFLB_TABLE_MAX]. */
 #define NFLB_TABLE_MIN		251U
 #define NFLB_TABLE_MAX		131071U
-#define NFLB_TABLE_DEFAULT	65537U
+/*
+ * The size of a service created without one: 1% balance (max/mean slots)
+ * for up to 40 backends (M > 100 N), 8 KiB a table.  See docs/limits.md.
+ */
+#define NFLB_TABLE_DEFAULT	4093U
 
 /* Why nflb_table_size_check() rejects a size: -ERANGE, -EINVAL. */
 #define NFLB_TABLE_SIZE_RANGE_MSG \

@@ -61,10 +61,10 @@ bg_stop "$json_pid"
 bg_stop "$quiet_pid"
 
 cat > "$TMPD/want" <<-EOF2
-	service add tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0
+	service add tcp 192.0.2.10:80 table-size 4093 hash 5tuple seed 0
 	backend add tcp 192.0.2.10:80 10.0.0.1:80 weight 1 state up
 	backend set tcp 192.0.2.10:80 10.0.0.1:80 weight 3 state up
-	service set tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 snat timeout-tcp 600 timeout-tcp-fin 0
+	service set tcp 192.0.2.10:80 table-size 4093 hash 5tuple seed 0 snat timeout-tcp 600 timeout-tcp-fin 0
 	backend del tcp 192.0.2.10:80 10.0.0.1:80
 	service del tcp 192.0.2.10:80
 	flush
@@ -93,7 +93,7 @@ sys.exit(0 if ok else 1)
 check "JSON: every line parses, events in order" jsoncheck \
 	'[x["event"] for x in e] == ["service-add", "backend-add", "backend-set", "service-set", "backend-del", "service-del", "flush"]'
 check "JSON: service fields" jsoncheck \
-	'e[0] == {"event": "service-add", "proto": "tcp", "vip": "192.0.2.10", "port": 80, "table-size": 65537, "hash": "5tuple", "seed": 0, "snat": False} and e[3]["snat"] is True and e[3]["timeout-tcp"] == 600 and e[3]["timeout-tcp-fin"] == 0'
+	'e[0] == {"event": "service-add", "proto": "tcp", "vip": "192.0.2.10", "port": 80, "table-size": 4093, "hash": "5tuple", "seed": 0, "snat": False} and e[3]["snat"] is True and e[3]["timeout-tcp"] == 600 and e[3]["timeout-tcp-fin"] == 0'
 check "JSON: backend fields" jsoncheck \
 	'e[2] == {"event": "backend-set", "proto": "tcp", "vip": "192.0.2.10", "port": 80, "backend": {"addr": "10.0.0.1", "port": 80, "weight": 3, "state": "up"}}'
 check "JSON: deletions carry the keys, flush nothing else" jsoncheck \
@@ -118,9 +118,9 @@ ipv6() {
 	bg_stop "$pid"
 	grep -v 192.0.2.99 "$out" > "$out.got"
 	printf '%s\n' \
-		'service add udp [2001:db8::10]:53 table-size 65537 hash source seed 7 timeout-udp 45' \
+		'service add udp [2001:db8::10]:53 table-size 4093 hash source seed 7 timeout-udp 45' \
 		'backend add udp [2001:db8::10]:53 [2001:db8:1::1]:53 weight 1 state drain' \
-		'service add tcp 192.0.2.20:0 table-size 65537 hash 5tuple seed 0' \
+		'service add tcp 192.0.2.20:0 table-size 4093 hash 5tuple seed 0' \
 		'backend add tcp 192.0.2.20:0 10.0.0.2 weight 0 state up' \
 		flush > "$out.want"
 	diff -u "$out.want" "$out.got"

@@ -44,7 +44,7 @@ saved_ok() {
 		backend add tcp $VIP4:80 $(be 4 1) weight 1 state up
 		backend add tcp $VIP4:80 $(be 4 2) weight 1 state up
 		backend add tcp $VIP4:80 $(be 4 3) weight 2 state up
-		service add udp $VIP4:53 table-size 65537 hash source seed 12345 snat
+		service add udp $VIP4:53 table-size 4093 hash source seed 12345 snat
 		backend add udp $VIP4:53 $(be 4 1 53) weight 3 state up
 		backend add udp $VIP4:53 $(be 4 2 53) weight 1 state drain
 		backend add udp $VIP4:53 $(be 4 3 53) weight 0 state down

@@ -18,7 +18,8 @@ require_nflb
 S=/proc/sys/net/nflb
 LIMITS="max_services max_backends max_table_slots"
 # Services the unprivileged user creates before memory.current is read,
-# each with one backend up, so with a table of 65537 slots (128 KiB).
+# each with one backend up and a table of 65537 slots (128 KiB: larger
+# than the default, for a clear signal).
 N_ACC=24
 # Its limit: net.nflb.max_table_slots, room for N_LIM such services.
 N_LIM=40
@@ -74,9 +75,9 @@ check "net.nflb.max_services, max_backends, max_table_slots exist" defaults
 
 three_services() {
 	ns_create lb || return 1
-	lbadm_in "$lb" service add tcp 192.0.2.1:80 &&
-		lbadm_in "$lb" service add tcp 192.0.2.2:80 &&
-		lbadm_in "$lb" service add tcp 192.0.2.3:80
+	lbadm_in "$lb" service add tcp 192.0.2.1:80 table-size 65537 &&
+		lbadm_in "$lb" service add tcp 192.0.2.2:80 table-size 65537 &&
+		lbadm_in "$lb" service add tcp 192.0.2.3:80 table-size 65537
 }
 setup "a netns with 3 services" three_services
 
@@ -103,7 +104,10 @@ read_only() {
 }
 check "another netns sees the value, cannot change any limit" read_only
 
-raised() { set_limit max_services 4 && lbadm_in "$lb" service add tcp 192.0.2.4:80; }
+raised() {
+	set_limit max_services 4 &&
+		lbadm_in "$lb" service add tcp 192.0.2.4:80 table-size 65537
+}
 check "raised to 4: the 4th service is created" raised
 
 two_backends() {
@@ -142,7 +146,7 @@ cg=$1 nacc=$2 nlim=$3
 mem() { if [ -n "$cg" ]; then cat "$cg/memory.current"; else echo -; fi; }
 vip() { echo "10.99.$(($1 / 256)).$(($1 % 256)):80"; }
 add() {
-	lbadm service add tcp "$(vip "$1")" 2>&1 &&
+	lbadm service add tcp "$(vip "$1")" table-size 65537 2>&1 &&
 		lbadm backend add tcp "$(vip "$1")" 198.51.100.1:80 2>&1
 }
 echo "start $(mem)"

@@ -91,6 +91,12 @@ struct hc_service_conf {
 	 * configuration is complete and comparable).  svc.n_backends is 0.
 	 */
 	struct nflb_service svc;
+	/*
+	 * svc.table_size came from the file.  If not, it is computed from
+	 * the file's backends (hc_table_size_for()) for a service lbhealthd
+	 * creates, and a service that exists keeps the size it has.
+	 */
+	bool table_size_set;
 	struct hc_check check;
 	enum hc_on_failure on_failure;
 	/*
@@ -132,6 +138,13 @@ typedef void (*hc_errfn)(const char *msg, void *data);
 int hc_config_load(const char *path, struct hc_config *cfg, hc_errfn err,
 		   void *data);
 void hc_config_free(struct hc_config *cfg);
+
+/*
+ * The table size for a service of N backends (the sorry one included)
+ * whose file sets none: the smallest prime >= 100 x N (1% balance), at
+ * least the kernel's default, at most its largest size.
+ */
+uint32_t hc_table_size_for(size_t n);
 
 /* The names of check types ("tcp", "http", ...): nflb_enum_name() etc. */
 extern const struct nflb_name hc_check_type_names[];

@@ -25,7 +25,7 @@
 /* The module's Maglev table rule (kmod/validate.h). */
 #define HC_TABLE_MIN		251U
 #define HC_TABLE_MAX		131071U
-#define HC_TABLE_DEFAULT	65537U
+#define HC_TABLE_DEFAULT	4093U
 
 #define HC_NAME_MAX		64
 #define HC_KEY_MAX		128

@@ -279,6 +279,19 @@ static void parse_timeout_opt(struct hc_ctx *c, const config_setting_t *g,
 		*field = n;
 }
 
+uint32_t hc_table_size_for(size_t n)
+{
+	uint32_t size = HC_TABLE_DEFAULT;
+
+	if (n > HC_TABLE_MAX / 100)
+		return HC_TABLE_MAX;
+	if (100 * n > size)
+		size = 100 * n;
+	while (!nflb_is_prime(size))
+		size++;
+	return size;
+}
+
 static void service_defaults(const config_setting_t *s,
 			     struct hc_service_conf *sc, struct svc_state *st)
 {
@@ -362,18 +375,19 @@ static void parse_service_name(struct hc_ctx *c, const config_setting_t *s,
 
 /* The service's options for the kernel (table, hash, snat, timeouts). */
 static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
-			       const char *base, struct nflb_service *svc,
+			       const char *base, struct hc_service_conf *sc,
 			       const struct svc_state *st)
 {
+	struct nflb_service *svc = &sc->svc;
 	const config_setting_t *m;
 	char key[HC_KEY_MAX];
 	bool snat = false;
 	unsigned int hash;
 
 	m = config_setting_get_member(s, "table-size");
-	if (m)
-		cfg_get_table_size(c, m, cfg_kpath(key, base, "table-size"),
-				   &svc->table_size);
+	if (m && cfg_get_table_size(c, m, cfg_kpath(key, base, "table-size"),
+				    &svc->table_size) == 0)
+		sc->table_size_set = true;
 	m = config_setting_get_member(s, "hash");
 	if (m && cfg_get_enum(c, m, cfg_kpath(key, base, "hash"),
 			      nflb_hash_names, &hash) == 0)
@@ -442,6 +456,9 @@ static void service_finish(struct hc_ctx *c, const config_setting_t *s,
 	const config_setting_t *m = config_setting_get_member(s, "check");
 	char key[HC_KEY_MAX];
 
+	if (!sc->table_size_set)
+		sc->svc.table_size = hc_table_size_for(sc->n_backends +
+						       sc->has_sorry);
 	if (st->quorum && sc->quorum > sc->n_backends)
 		cfg_report(c, st->quorum, cfg_kpath(key, base, "quorum"),
 			   "%u exceeds the number of backends (%zu)",
@@ -474,7 +491,7 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 	cfg_check_keys(c, s, base, service_keys);
 	parse_service_key(c, s, base, &sc->svc, st);
 	parse_service_name(c, s, base, sc, st);
-	parse_service_opts(c, s, base, &sc->svc, st);
+	parse_service_opts(c, s, base, sc, st);
 	parse_health_opts(c, s, base, sc, st);
 
 	m = config_setting_get_member(s, "check");

@@ -107,6 +107,7 @@ int hc_plan_service(struct hc_plan *plan, const struct nflb_service *want,
 		    const struct nflb_service *have, unsigned int flags)
 {
 	const struct nflb_backend *be, *other;
+	struct nflb_service keep;
 	struct hc_op *op;
 	size_t i;
 
@@ -116,6 +117,12 @@ int hc_plan_service(struct hc_plan *plan, const struct nflb_service *want,
 		return plan_push(plan, HC_OP_SVC_DEL, have) ? 0 : -1;
 	if (!have)
 		return plan_add(plan, want);
+	if ((flags & HC_PLAN_KEEP_SIZE) &&
+	    NFLB_HAS(have, NFLB_SVC_A_TABLE_SIZE)) {
+		keep = *want;
+		keep.table_size = have->table_size;
+		want = &keep;
+	}
 
 	if (options_differ(want, have) &&
 	    !plan_push(plan, HC_OP_SVC_SET, want))
@@ -148,7 +155,8 @@ int hc_plan_service(struct hc_plan *plan, const struct nflb_service *want,
 
 unsigned int hc_plan_flags(const struct hc_service_conf *conf)
 {
-	return conf->flush_on_down ? HC_PLAN_FLUSH_DOWN : 0;
+	return (conf->flush_on_down ? HC_PLAN_FLUSH_DOWN : 0) |
+	       (conf->table_size_set ? 0 : HC_PLAN_KEEP_SIZE);
 }
 
 int hc_plan_split(struct hc_plan *plan, size_t max)

@@ -35,6 +35,7 @@ struct hc_plan {
 
 /* Flags of hc_plan_service() */
 #define HC_PLAN_FLUSH_DOWN	0x1	/* a backend set down: flush its flows */
+#define HC_PLAN_KEEP_SIZE	0x2	/* WANT's table size only to create */
 
 /*
  * Append to PLAN what turns HAVE (NULL: the service does not exist) into
@@ -44,8 +45,10 @@ struct hc_plan {
  * Unchanged backends get no request at all.  With HC_PLAN_FLUSH_DOWN in
  * FLAGS, the BE_SET of a backend that the kernel has in another state
  * than down and that WANT has down carries flush (nothing else does: not a
- * drain, not a weight 0, not a backend that was down already).  Returns 0,
- * or -1 (ENOMEM).
+ * drain, not a weight 0, not a backend that was down already).  With
+ * HC_PLAN_KEEP_SIZE, a service that exists keeps its table size (a new
+ * size would move its flows) and WANT's is only for creating one.
+ * Returns 0, or -1 (ENOMEM).
  */
 int hc_plan_service(struct hc_plan *plan, const struct nflb_service *want,
 		    const struct nflb_service *have, unsigned int flags);

@@ -324,7 +324,7 @@ static void test_minimal_defaults(void)
 	KTAP_EXPECT(s->line == 2);
 	/* Every option present, with the kernel's defaults. */
 	KTAP_EXPECT(s->svc.present == all_svc_bits(IPPROTO_TCP));
-	KTAP_EXPECT(s->svc.table_size == 65537 &&
+	KTAP_EXPECT(s->svc.table_size == 4093 &&
 		    s->svc.hash == NFLB_HASH_5TUPLE && s->svc.seed == 0 &&
 		    s->svc.snat == 0 && s->svc.timeout_tcp == 0 &&
 		    s->svc.timeout_tcp_fin == 0 && s->svc.timeout_udp == 0);
@@ -1244,6 +1244,47 @@ static void test_flush_on_down(void)
 			 "1: flush-on-down: expected true or false, not a string"));
 }
 
+/* The table size from the backends, when the file sets none. */
+static void test_table_size_for(void)
+{
+	static const struct {
+		size_t n;
+		uint32_t size;
+	} cases[] = {
+		{ 0, 4093 }, { 1, 4093 }, { 40, 4093 }, { 41, 4111 },
+		{ 100, 10007 }, { 1000, 100003 }, { 1310, 131009 },
+		{ 1311, 131071 }, { 65535, 131071 },
+	};
+	char text[8192], *p = text;
+	struct hc_config cfg;
+	struct errs e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		KTAP_EXPECT(hc_table_size_for(cases[i].n) == cases[i].size);
+	/* 50 backends and a sorry one: 5100 slots at least, 5101. */
+	p += sprintf(p, "services = ({ protocol = \"tcp\"; address = \"10.0.0.100\"; port = 80;\n"
+		     "  check = { type = \"tcp\"; }; sorry = { address = \"10.0.9.9\"; };\n"
+		     "  backends = (");
+	for (i = 1; i <= 50; i++)
+		p += sprintf(p, "%s{ address = \"10.0.1.%zu\"; }", i > 1 ? ", " : "",
+			     i);
+	p += sprintf(p, "); },\n"
+		     " { protocol = \"tcp\"; address = \"10.0.0.100\"; port = 81; table-size = 251;\n"
+		     "  check = { type = \"tcp\"; }; backends = ( " BE1 " ); });\n");
+	KTAP_EXPECT(load(text, &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 2);
+	if (cfg.n_services != 2)
+		return;
+	KTAP_EXPECT(cfg.services[0].svc.table_size == 5101 &&
+		    !cfg.services[0].table_size_set);
+	KTAP_EXPECT(cfg.services[1].svc.table_size == 251 &&
+		    cfg.services[1].table_size_set);
+	hc_config_free(&cfg);
+}
+
 /* Exec checks run as a user: "user", else "exec-user", else nobody. */
 static void test_exec_user(void)
 {
@@ -1351,6 +1392,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_exec_user),
 	KTAP_CASE(test_maintenance),
 	KTAP_CASE(test_flush_on_down),
+	KTAP_CASE(test_table_size_for),
 };
 
 int main(void)

@@ -356,6 +356,45 @@ static void test_flush_defaults(void)
 	hc_config_free(&cfg);
 }
 
+/*
+ * A table size the file does not set is only for creating the service:
+ * one that exists keeps its own (a new size would move its flows).
+ */
+static void test_keep_size(void)
+{
+	struct nflb_backend w[2] = { be(1, 1, 0), be(2, 1, 0) };
+	struct nflb_backend h[1] = { be(1, 1, 0) };
+	struct nflb_service want = svc(w, 2), have = svc(h, 1);
+	struct hc_plan p = { 0 };
+	char str[128];
+
+	want.table_size = 4093;
+	KTAP_EXPECT(hc_plan_service(&p, &want, NULL, HC_PLAN_KEEP_SIZE) == 0);
+	KTAP_EXPECT(p.n == 1 && p.ops[0].kind == HC_OP_SVC_ADD &&
+		    p.ops[0].svc.table_size == 4093);
+	hc_plan_free(&p);
+	/* The running service's 65537 stays, the new backend is added. */
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, HC_PLAN_KEEP_SIZE) == 0);
+	plan_str(&p, str, sizeof(str));
+	KTAP_EXPECT(!strcmp(str, "+B2"));
+	hc_plan_free(&p);
+	/* Another option changed: set, with the size it has. */
+	want.seed = 5;
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, HC_PLAN_KEEP_SIZE) == 0);
+	plan_str(&p, str, sizeof(str));
+	KTAP_EXPECT(!strcmp(str, "~S +B2"));
+	KTAP_EXPECT(p.n == 2 && p.ops[0].svc.table_size == 65537 &&
+		    p.ops[0].svc.seed == 5);
+	hc_plan_free(&p);
+	/* A size the file sets is applied. */
+	want.seed = 0;
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0);
+	plan_str(&p, str, sizeof(str));
+	KTAP_EXPECT(!strcmp(str, "~S +B2"));
+	KTAP_EXPECT(p.n == 2 && p.ops[0].svc.table_size == 4093);
+	hc_plan_free(&p);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(test_create_and_delete),
 	KTAP_CASE(test_unchanged_sends_nothing),
@@ -367,6 +406,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_describe),
 	KTAP_CASE(test_flush_on_down),
 	KTAP_CASE(test_flush_defaults),
+	KTAP_CASE(test_keep_size),
 };
 
 KTAP_MAIN("hc_plan", cases)

@@ -22,7 +22,7 @@
  *   backend then keeps the client's destination port).  Options:
  *     NFLB_SVC_A_TABLE_SIZE  u32, Maglev table size: a prime within
  *                            [NFLB_INFO_A_TABLE_MIN, NFLB_INFO_A_TABLE_MAX];
- *                            default NFLB_INFO_A_TABLE_DEFAULT (65537)
+ *                            default NFLB_INFO_A_TABLE_DEFAULT (4093)
  *     NFLB_SVC_A_HASH        u8, enum nflb_hash: the lookup key, the 5-tuple
  *                            (default) or the client's address (affinity)
  *     NFLB_SVC_A_SEED        u64, hash seed (default 0; equal seeds, sizes
