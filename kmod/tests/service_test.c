@@ -18,6 +18,7 @@
 #include <net/net_namespace.h>
 #include <uapi/linux/nflb.h>
 
+#include "fixture.h"
 #include "limits.h"
 #include "maglev.h"
 #include "service.h"
@@ -27,39 +28,6 @@
 static struct nflb_net *nflb_st_nn(struct kunit *test)
 {
 	return test->priv;
-}
-
-static int nflb_st_init(struct kunit *test)
-{
-	struct nflb_net *nn;
-
-	nn = kunit_kzalloc(test, sizeof(*nn), GFP_KERNEL);
-	if (!nn)
-		return -ENOMEM;
-	/* Only read for conntrack's default timeouts and flow flushes. */
-	nn->net = &init_net;
-	mutex_init(&nn->lock);
-	nflb_est_init(nn);
-	if (nflb_service_table_init(nn))
-		return -ENOMEM;
-	test->priv = nn;
-	return 0;
-}
-
-static void nflb_st_exit(struct kunit *test)
-{
-	struct nflb_net *nn = nflb_st_nn(test);
-
-	if (!nn)	/* nflb_st_init() failed */
-		return;
-	nflb_est_stop(nn);
-	mutex_lock(&nn->lock);
-	nflb_service_flush(nn);
-	mutex_unlock(&nn->lock);
-	nflb_service_table_destroy(nn);
-	mutex_destroy(&nn->lock);
-	/* Deleted services are freed after a grace period. */
-	rcu_barrier();
 }
 
 static struct nflb_svc_key nflb_st_key(u8 proto, u8 last, u16 port)
@@ -599,8 +567,8 @@ static struct kunit_case nflb_service_cases[] = {
 
 static struct kunit_suite nflb_service_suite = {
 	.name = "nflb_service",
-	.init = nflb_st_init,
-	.exit = nflb_st_exit,
+	.init = nflb_test_net_init,
+	.exit = nflb_test_net_exit,
 	.test_cases = nflb_service_cases,
 };
 

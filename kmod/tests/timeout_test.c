@@ -14,38 +14,8 @@
 #include <net/net_namespace.h>
 #include <uapi/linux/nflb.h>
 
+#include "fixture.h"
 #include "service.h"
-
-static int nflb_tt_init(struct kunit *test)
-{
-	struct nflb_net *nn;
-
-	nn = kunit_kzalloc(test, sizeof(*nn), GFP_KERNEL);
-	if (!nn)
-		return -ENOMEM;
-	nn->net = &init_net;	/* conntrack's default timeouts */
-	mutex_init(&nn->lock);
-	nflb_est_init(nn);
-	if (nflb_service_table_init(nn))
-		return -ENOMEM;
-	test->priv = nn;
-	return 0;
-}
-
-static void nflb_tt_exit(struct kunit *test)
-{
-	struct nflb_net *nn = test->priv;
-
-	if (!nn)
-		return;
-	nflb_est_stop(nn);
-	mutex_lock(&nn->lock);
-	nflb_service_flush(nn);
-	mutex_unlock(&nn->lock);
-	nflb_service_table_destroy(nn);
-	mutex_destroy(&nn->lock);
-	rcu_barrier();
-}
 
 /* The largest timeout fits conntrack's signed 32-bit deadline at any HZ. */
 static void nflb_tt_jiffies_clamped(struct kunit *test)
@@ -133,8 +103,8 @@ static struct kunit_case nflb_timeout_cases[] = {
 
 static struct kunit_suite nflb_timeout_suite = {
 	.name = "nflb_timeout",
-	.init = nflb_tt_init,
-	.exit = nflb_tt_exit,
+	.init = nflb_test_net_init,
+	.exit = nflb_test_net_exit,
 	.test_cases = nflb_timeout_cases,
 };
 
