@@ -153,7 +153,7 @@ uninstall:
 	depmod -a $(KVER)
 
 # Host unit tests (no kernel needed); KTAP on stdout.
-unit: $(B)/lbadm $(B)/lbhealthd $(UNIT_BINS)
+unit: userspace $(UNIT_BINS)
 	scripts/run-unit $(UNIT_BINS)
 
 kunit:

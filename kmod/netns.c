@@ -99,13 +99,20 @@ err_svc:
 	return ret;
 }
 
+/*
+ * Every netns's configuration lock is of this one class, named so that
+ * lockdep's reports, and selftests/genl_lock.sh reading /proc/lockdep, can
+ * tell it from the kernel's other "&nn->lock"s.
+ */
+static struct lock_class_key nflb_net_lock_key;
+
 static int __net_init nflb_net_init(struct net *net)
 {
 	struct nflb_net *nn = nflb_net(net);
 	int ret;
 
 	nn->net = net;
-	mutex_init(&nn->lock);
+	__mutex_init(&nn->lock, "nflb_net_lock", &nflb_net_lock_key);
 	nflb_est_init(nn);
 	nflb_unbound_init(nn);
 	ret = nflb_service_table_init(nn);
