@@ -116,12 +116,12 @@ static bool nflb_dsr_match(const struct nflb_dsr_flow *e,
 static void nflb_dsr_write_begin(struct nflb_dsr_flow *e)
 {
 	WRITE_ONCE(e->seq, e->seq + 1);
-	smp_wmb();		/* seq odd before the fields change */
+	smp_wmb();	/* seq odd before the fields change: nflb_dsr_read() */
 }
 
 static void nflb_dsr_write_end(struct nflb_dsr_flow *e)
 {
-	smp_wmb();		/* fields written before seq is even again */
+	smp_wmb();	/* fields written before seq is even: nflb_dsr_read() */
 	WRITE_ONCE(e->seq, e->seq + 1);
 }
 
@@ -130,16 +130,19 @@ bool nflb_dsr_read(const struct nflb_dsr_flow *e, struct nflb_dsr_flow *copy)
 {
 	u32 s;
 
-	do {
+	for (;;) {
 		s = READ_ONCE(e->seq);
 		if (s & 1) {
 			cpu_relax();
 			continue;
 		}
-		smp_rmb();
+		smp_rmb();	/* pairs with nflb_dsr_write_begin() */
 		*copy = *e;
-		smp_rmb();
-	} while ((s & 1) || READ_ONCE(e->seq) != s);
+		smp_rmb();	/* pairs with nflb_dsr_write_end() */
+		if (READ_ONCE(e->seq) == s)
+			break;
+	}
+	copy->seq = s;
 	return copy->family;
 }
 
@@ -148,35 +151,19 @@ bool nflb_dsr_lookup(struct nflb_dsr *dsr, const struct nflb_dsr_key *k,
 		     u32 hash, struct nflb_dsr_hit *hit)
 {
 	struct nflb_dsr_flow *b = nflb_dsr_bucket(dsr, hash);
-	u32 now = nflb_dsr_now();
-	bool found = false;
+	struct nflb_dsr_flow e;
 	int i;
-	u32 s;
 
 	for (i = 0; i < NFLB_DSR_WAYS; i++) {
-		struct nflb_dsr_flow *e = &b[i];
-
-		do {
-			s = READ_ONCE(e->seq);
-			if (s & 1) {
-				cpu_relax();
-				continue;
-			}
-			smp_rmb();
-			found = nflb_dsr_match(e, k);
-			if (found) {
-				hit->backend = e->backend;
-				hit->state = e->state;
-				hit->expires = e->expires;
-			}
-			smp_rmb();
-		} while ((s & 1) || READ_ONCE(e->seq) != s);
-		if (!found)
+		if (!nflb_dsr_read(&b[i], &e) || !nflb_dsr_match(&e, k))
 			continue;
-		if (nflb_dsr_expired(hit->expires, now))
+		if (nflb_dsr_expired(e.expires, nflb_dsr_now()))
 			return false;
-		hit->flow = e;
-		hit->seq = s;
+		hit->backend = e.backend;
+		hit->state = e.state;
+		hit->expires = e.expires;
+		hit->flow = &b[i];
+		hit->seq = e.seq;
 		return true;
 	}
 	return false;
