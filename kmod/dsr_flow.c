@@ -46,6 +46,7 @@ u32 nflb_dsr_now(void)
 {
 	return (u32)ktime_get_seconds();
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_dsr_now);
 
 static bool nflb_dsr_expired(u32 expires, u32 now)
 {
@@ -79,6 +80,7 @@ err:
 	kfree(dsr);
 	return NULL;
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_dsr_alloc);
 
 void nflb_dsr_table_free(struct nflb_dsr *dsr)
 {
@@ -88,11 +90,13 @@ void nflb_dsr_table_free(struct nflb_dsr *dsr)
 	kvfree(dsr->flows);
 	kfree(dsr);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_dsr_table_free);
 
 u32 nflb_dsr_hash(const struct nflb_dsr *dsr, const struct nflb_dsr_key *k)
 {
 	return jhash2((const u32 *)k, sizeof(*k) / sizeof(u32), dsr->seed);
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_dsr_hash);
 
 static struct nflb_dsr_flow *nflb_dsr_bucket(struct nflb_dsr *dsr, u32 hash)
 {
@@ -350,6 +354,7 @@ u32 nflb_dsr_used(struct nflb_dsr *dsr)
 	}
 	return n;
 }
+NFLB_EXPORT_FOR_KUNIT(nflb_dsr_used);
 
 void nflb_dsr_stats_read(struct nflb_dsr *dsr, u64 *v)
 {
