@@ -68,7 +68,12 @@ fuzz:
 kasan-tests:
 	scripts/kasan-tests
 
-userspace: $(B)/lbadm $(B)/lbhealthd $(TOOLS)
+userspace: $(B)/lbadm $(B)/lbhealthd $(B)/nflb-dsr-backend $(TOOLS)
+
+# The DSR backends' helper, a script: in build/ with the tools the tests use.
+$(B)/nflb-dsr-backend: userspace/dsr-backend/nflb-dsr-backend
+	@mkdir -p $(@D)
+	install -m 0755 $< $@
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
@@ -130,6 +135,9 @@ install: all
 	install -D -m 0644 userspace/lbadm/lbadm.8 $(DESTDIR)$(MANDIR)/man8/lbadm.8
 	install -D -m 0644 userspace/lbadm/lbadm.bash-completion \
 		$(DESTDIR)$(BASHCOMPDIR)/lbadm
+	install -D -m 0755 $(B)/nflb-dsr-backend $(DESTDIR)$(SBINDIR)/nflb-dsr-backend
+	install -D -m 0644 userspace/dsr-backend/nflb-dsr-backend.8 \
+		$(DESTDIR)$(MANDIR)/man8/nflb-dsr-backend.8
 	install -D -m 0755 $(B)/lbhealthd $(DESTDIR)$(SBINDIR)/lbhealthd
 	install -D -m 0644 userspace/lbhealthd/lbhealthd.8 $(DESTDIR)$(MANDIR)/man8/lbhealthd.8
 	install -D -m 0644 userspace/lbhealthd/lbhealthd.conf.5 \
@@ -147,6 +155,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/lbadm.8 $(DESTDIR)$(BASHCOMPDIR)/lbadm \
 		$(DESTDIR)$(SBINDIR)/lbhealthd $(DESTDIR)$(MANDIR)/man8/lbhealthd.8 \
 		$(DESTDIR)$(MANDIR)/man5/lbhealthd.conf.5 \
+		$(DESTDIR)$(SBINDIR)/nflb-dsr-backend \
+		$(DESTDIR)$(MANDIR)/man8/nflb-dsr-backend.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/lbhealthd \
 		$(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service \
 		$(DESTDIR)$(PREFIX)/share/doc/nflb/lbhealthd.conf.example

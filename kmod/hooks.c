@@ -116,7 +116,7 @@ static unsigned int nflb_nat_dst(void *priv, struct sk_buff *skb,
 	if (!ct || ctinfo != IP_CT_NEW)
 		return NF_ACCEPT;
 	svc = nflb_ct_service(state, ct);
-	if (!svc)
+	if (!svc || READ_ONCE(svc->forward) != NFLB_FORWARD_NAT)
 		return NF_ACCEPT;
 	o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	t = rcu_dereference(svc->table);

@@ -17,6 +17,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "dsr.h"
 #include "kunit.h"
 #include "limits.h"
 #include "netns.h"
@@ -62,6 +63,9 @@ int nflb_limits_check(const struct nflb_net *nn, u32 services, u32 backends,
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_limits_check);
 
+static const unsigned int nflb_dsr_flows_min = NFLB_DSR_FLOWS_MIN;
+static const unsigned int nflb_dsr_flows_max = NFLB_DSR_FLOWS_MAX;
+
 static struct ctl_table nflb_limits_table[] = {
 	{
 		.procname	= "max_services",
@@ -83,6 +87,16 @@ static struct ctl_table nflb_limits_table[] = {
 		.maxlen		= sizeof(unsigned int),
 		.mode		= 0644,
 		.proc_handler	= proc_douintvec,
+	},
+	{
+		/* Read when a netns gets its DSR flow table (dsr.h). */
+		.procname	= "dsr_flows",
+		.data		= &nflb_dsr_flows,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= (void *)&nflb_dsr_flows_min,
+		.extra2		= (void *)&nflb_dsr_flows_max,
 	},
 	{ }
 };

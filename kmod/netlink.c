@@ -62,6 +62,7 @@ const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 	[NFLB_SVC_A_TIMEOUT_UDP] =
 		NFLB_POLICY_U32_RANGE(&nflb_timeout_range),
 	[NFLB_SVC_A_CONT] = { .type = NLA_REJECT },
+	[NFLB_SVC_A_FORWARD] = NLA_POLICY_MAX(NLA_U8, NFLB_FORWARD_MAX),
 };
 
 static const struct nla_policy nflb_svc_req_policy[NFLB_A_SERVICE + 1] = {
@@ -72,6 +73,11 @@ static const struct nla_policy nflb_be_req_policy[NFLB_A_FLUSH + 1] = {
 	[NFLB_A_SERVICE] = NLA_POLICY_NESTED(nflb_svc_policy),
 	[NFLB_A_BACKEND] = NLA_POLICY_NESTED(nflb_be_policy),
 	[NFLB_A_FLUSH] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy nflb_flow_req_policy[NFLB_A_BACKEND + 1] = {
+	[NFLB_A_SERVICE] = NLA_POLICY_NESTED(nflb_svc_policy),
+	[NFLB_A_BACKEND] = NLA_POLICY_NESTED(nflb_be_policy),
 };
 
 static const struct genl_ops nflb_genl_ops[] = {
@@ -147,6 +153,21 @@ static const struct genl_ops nflb_genl_ops[] = {
 		.doit = nflb_nl_stats_zero,
 		.policy = nflb_svc_req_policy,
 		.maxattr = NFLB_A_SERVICE,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_FLOW_GET,
+		.doit = nflb_nl_flow_get,
+		.dumpit = nflb_nl_flow_dump,
+		.policy = nflb_flow_req_policy,
+		.maxattr = NFLB_A_BACKEND,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_FLOW_FLUSH,
+		.doit = nflb_nl_flow_flush,
+		.policy = nflb_flow_req_policy,
+		.maxattr = NFLB_A_BACKEND,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

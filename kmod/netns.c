@@ -15,7 +15,9 @@
  */
 
 #include <linux/netlink.h>
+#include <uapi/linux/nflb.h>
 
+#include "dsr.h"
 #include "hooks.h"
 #include "netns.h"
 #include "service.h"
@@ -86,6 +88,12 @@ int nflb_net_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 		ret = hooked;
 		goto err_svc;
 	}
+	/* A DSR table and hook, once made, stay until the netns goes. */
+	if (opts->forward != NFLB_FORWARD_NAT) {
+		ret = nflb_dsr_prepare(nn, key->family, extack);
+		if (ret)
+			goto err_hook;
+	}
 	ret = nflb_service_insert(nn, svc, extack);
 	if (ret)
 		goto err_hook;
@@ -137,6 +145,7 @@ static void __net_exit nflb_net_pre_exit(struct net *net)
 	mutex_lock(&nn->lock);
 	nflb_net_unhook(nn, AF_INET);
 	nflb_net_unhook(nn, AF_INET6);
+	nflb_dsr_unhook(nn);
 	mutex_unlock(&nn->lock);
 }
 
@@ -150,6 +159,7 @@ static void __net_exit nflb_net_exit(struct net *net)
 	mutex_lock(&nn->lock);
 	nflb_service_flush(nn);
 	mutex_unlock(&nn->lock);
+	nflb_dsr_free(nn);
 	nflb_service_table_destroy(nn);
 	mutex_destroy(&nn->lock);
 }

@@ -10,6 +10,7 @@
 #include <net/netns/generic.h>
 
 struct netlink_ext_ack;
+struct nflb_dsr;
 struct nflb_be_spec;
 struct nflb_svc_key;
 struct nflb_svc_opts;
@@ -32,6 +33,11 @@ struct nflb_net {
 	unsigned long next_id;
 	/* Hooks registered, per family (IPv4, IPv6), under lock: netns.c. */
 	bool hooked[2];
+	/*
+	 * DSR flow table and hooks (dsr.c): set under lock with the first
+	 * DSR service, read by the packet path under RCU, freed at exit.
+	 */
+	struct nflb_dsr __rcu *dsr;
 	/* Bumped on every change; lets a dump notice it was interrupted. */
 	u64 generation;
 	/* What the netns holds, under lock, against limits.h's limits. */

@@ -40,6 +40,9 @@ int nflb_parse_be_nest(const struct nlattr *nest,
 int nflb_parse_be(struct genl_info *info, struct nflb_service *svc,
 		  struct nlattr **tb, union nf_inet_addr *addr,
 		  __be16 *port);
+int nflb_check_dsr_port(const struct nflb_svc_key *key, u8 forward,
+			__be16 port, const struct nlattr *attr,
+			struct netlink_ext_ack *extack);
 struct nflb_service *nflb_req_svc(struct nflb_net *nn,
 				  struct genl_info *info,
 				  struct nlattr **tb, int *err);
@@ -86,5 +89,8 @@ int nflb_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int nflb_nl_get_info(struct sk_buff *skb, struct genl_info *info);
 int nflb_nl_flush(struct sk_buff *skb, struct genl_info *info);
 int nflb_nl_stats_zero(struct sk_buff *skb, struct genl_info *info);
+int nflb_nl_flow_get(struct sk_buff *skb, struct genl_info *info);
+int nflb_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int nflb_nl_flow_flush(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _NFLB_NL_H */

@@ -22,6 +22,10 @@ int nflb_nl_backend_new(struct sk_buff *skb, struct genl_info *info)
 	if (!svc)
 		goto out;
 	ret = nflb_parse_be(info, svc, tb, &addr, &port);
+	if (!ret)
+		ret = nflb_check_dsr_port(&svc->key, svc->forward, port,
+					  info->attrs[NFLB_A_BACKEND],
+					  info->extack);
 	if (ret)
 		goto out;
 	if (tb[NFLB_BE_A_WEIGHT])

@@ -3,6 +3,7 @@
  * Commands about the whole netns: GET_INFO, FLUSH and STATS_ZERO.
  */
 
+#include "dsr.h"
 #include "nl.h"
 #include "validate.h"
 #include "version.h"
@@ -61,6 +62,7 @@ int nflb_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	nflb_service_flush(nn);
 	nflb_notify_flush(nn);
 	mutex_unlock(&nn->lock);
+	nflb_dsr_forget(nn, NULL, NULL);
 	return 0;
 }
 

@@ -171,6 +171,15 @@ int nflb_parse_svc_opts(struct nlattr **tb, u8 proto,
 		opts->seed = nla_get_u64(tb[NFLB_SVC_A_SEED]);
 	if (tb[NFLB_SVC_A_SNAT])
 		opts->snat = nla_get_u8(tb[NFLB_SVC_A_SNAT]);
+	if (tb[NFLB_SVC_A_FORWARD])
+		opts->forward = nla_get_u8(tb[NFLB_SVC_A_FORWARD]);
+	if (opts->snat && opts->forward != NFLB_FORWARD_NAT) {
+		/* One of the two is in the request: it made them clash. */
+		attr = tb[NFLB_SVC_A_FORWARD] ?: tb[NFLB_SVC_A_SNAT];
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "snat is only valid with forward nat");
+		return -EINVAL;
+	}
 	return nflb_parse_svc_timeouts(tb, proto, opts, extack);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_parse_svc_opts);
@@ -224,6 +233,21 @@ int nflb_parse_be_nest(const struct nlattr *nest,
 	return 0;
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_parse_be_nest);
+
+/*
+ * DSR sends the client's packet as it is: a backend of a DSR service
+ * must listen on the service's port.
+ */
+int nflb_check_dsr_port(const struct nflb_svc_key *key, u8 forward,
+			__be16 port, const struct nlattr *attr,
+			struct netlink_ext_ack *extack)
+{
+	if (forward == NFLB_FORWARD_NAT || port == key->port)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "a backend of a gre or ipip service takes the service's port");
+	return -EINVAL;
+}
 
 /* Common to backend commands: service, backend key, options. */
 int nflb_parse_be(struct genl_info *info, struct nflb_service *svc,

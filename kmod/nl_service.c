@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <net/sock.h>
 
+#include "dsr.h"
 #include "hooks.h"
 #include "netns.h"
 #include "nl.h"
@@ -110,7 +111,7 @@ int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
 	struct nflb_be_spec *specs = NULL;
 	struct nflb_svc_key key;
-	int ret, n = 0;
+	int ret, n = 0, i;
 
 	ret = nflb_parse_svc(info, tb, &key);
 	if (ret)
@@ -127,6 +128,14 @@ int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 		if (n < 0)
 			return n;
 	}
+	for (i = 0; i < n; i++) {
+		ret = nflb_check_dsr_port(&key, opts.forward, specs[i].port,
+					  specs[i].attr, info->extack);
+		if (ret) {
+			kvfree(specs);
+			return ret;
+		}
+	}
 	mutex_lock(&nn->lock);
 	ret = nflb_net_service_add(nn, &key, &opts, specs, n, info->extack);
 	if (!ret)
@@ -139,12 +148,38 @@ int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/*
+ * A service becoming DSR: its backends must have its port, and the netns
+ * needs the DSR table and hook (kept if the set fails later).
+ */
+static int nflb_svc_dsr_check(struct nflb_net *nn, struct nflb_service *svc,
+			      const struct nflb_svc_opts *opts,
+			      struct nlattr **tb,
+			      struct netlink_ext_ack *extack)
+{
+	struct nflb_backend *be;
+	int ret;
+
+	lockdep_assert_held(&nn->lock);
+	if (opts->forward == NFLB_FORWARD_NAT)
+		return 0;
+	list_for_each_entry(be, &svc->backends, node) {
+		ret = nflb_check_dsr_port(&svc->key, opts->forward, be->port,
+					  tb[NFLB_SVC_A_FORWARD], extack);
+		if (ret)
+			return ret;
+	}
+	return nflb_dsr_prepare(nn, svc->key.family, extack);
+}
+
 int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nflb_net *nn = nflb_net(genl_info_net(info));
 	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
 	struct nflb_service *svc;
 	struct nflb_svc_opts opts;
+	struct nflb_svc_key key;
+	bool was_dsr = false;
 	struct nlattr *snat;
 	int ret;
 
@@ -160,13 +195,21 @@ int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	if (!svc)
 		goto out;
 	nflb_svc_opts_get(svc, &opts);
+	was_dsr = svc->forward != NFLB_FORWARD_NAT;
 	ret = nflb_parse_svc_opts(tb, svc->key.proto, &opts, info->extack);
 	if (!ret)
-		ret = nflb_service_set(nn, svc, &opts, info->extack);
+		ret = nflb_svc_dsr_check(nn, svc, &opts, tb, info->extack);
 	if (!ret)
+		ret = nflb_service_set(nn, svc, &opts, info->extack);
+	if (!ret) {
 		nflb_notify_service(nn, NFLB_CMD_SERVICE_SET, &svc->key, svc);
+		key = svc->key;
+	}
 out:
 	mutex_unlock(&nn->lock);
+	/* Its DSR flows would wait for the method to come back. */
+	if (!ret && was_dsr && opts.forward == NFLB_FORWARD_NAT)
+		nflb_dsr_forget(nn, &key, NULL);
 	return ret;
 }
 
@@ -176,16 +219,20 @@ int nflb_nl_service_del(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NFLB_SVC_A_MAX + 1];
 	struct nflb_service *svc;
 	struct nflb_svc_key key;
+	bool dsr = false;
 	int ret;
 
 	mutex_lock(&nn->lock);
 	svc = nflb_req_svc(nn, info, tb, &ret);
 	if (svc) {
 		key = svc->key;		/* SVC is freed after a grace period */
+		dsr = svc->forward != NFLB_FORWARD_NAT;
 		nflb_service_del(nn, svc);
 		nflb_notify_service(nn, NFLB_CMD_SERVICE_DEL, &key, NULL);
 	}
 	mutex_unlock(&nn->lock);
+	if (dsr)
+		nflb_dsr_forget(nn, &key, NULL);
 	return ret;
 }
 

@@ -24,6 +24,7 @@
 #include "kunit.h"
 #include "limits.h"
 #include "maglev.h"
+#include "dsr.h"
 #include "service.h"
 
 static const struct rhashtable_params nflb_svc_params = {
@@ -294,9 +295,9 @@ static void nflb_ct_timeout_put(struct nf_ct_timeout *t)
 static void nflb_svc_timeouts_set(struct nflb_service *svc,
 				  const struct nflb_svc_opts *opts)
 {
-	svc->timeout_tcp = opts->timeout_tcp;
-	svc->timeout_tcp_fin = opts->timeout_tcp_fin;
-	svc->timeout_udp = opts->timeout_udp;
+	WRITE_ONCE(svc->timeout_tcp, opts->timeout_tcp);
+	WRITE_ONCE(svc->timeout_tcp_fin, opts->timeout_tcp_fin);
+	WRITE_ONCE(svc->timeout_udp, opts->timeout_udp);
 }
 
 static void nflb_backend_free(struct nflb_backend *be)
@@ -388,6 +389,7 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 	svc->seed = opts->seed;
 	svc->hash = opts->hash;
 	svc->snat = opts->snat;
+	svc->forward = opts->forward;
 	nflb_svc_timeouts_set(svc, opts);
 	INIT_LIST_HEAD(&svc->backends);
 	svc->stats = nflb_stats_alloc();
@@ -505,6 +507,7 @@ int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 	svc->seed = opts->seed;
 	svc->hash = opts->hash;
 	WRITE_ONCE(svc->snat, opts->snat);
+	WRITE_ONCE(svc->forward, opts->forward);
 	nflb_svc_timeouts_set(svc, opts);
 	if (to) {
 		rcu_assign_pointer(svc->ct_timeout, to);
@@ -575,6 +578,7 @@ void nflb_svc_opts_get(const struct nflb_service *svc,
 	opts->seed = svc->seed;
 	opts->hash = svc->hash;
 	opts->snat = svc->snat;
+	opts->forward = svc->forward;
 	opts->timeout_tcp = svc->timeout_tcp;
 	opts->timeout_tcp_fin = svc->timeout_tcp_fin;
 	opts->timeout_udp = svc->timeout_udp;
@@ -702,6 +706,7 @@ void nflb_flush_backend_flows(struct nflb_net *nn,
 	struct nflb_flush_ctx ctx = { .key = *key, .addr = *addr, .port = port };
 
 	nflb_flush(nn, nflb_ct_of_backend, &ctx);
+	nflb_dsr_forget(nn, key, addr);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_flush_backend_flows);
 

@@ -61,6 +61,7 @@ struct nflb_service {
 	u64 seed;
 	u8 hash;
 	bool snat;
+	u8 forward;			/* enum nflb_forward; READ_ONCE */
 	u32 timeout_tcp;		/* seconds; 0: conntrack's default */
 	u32 timeout_tcp_fin;
 	u32 timeout_udp;
@@ -93,6 +94,7 @@ struct nflb_svc_opts {
 	u64 seed;
 	u8 hash;
 	bool snat;
+	u8 forward;
 	u32 timeout_tcp;
 	u32 timeout_tcp_fin;
 	u32 timeout_udp;

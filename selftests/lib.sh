@@ -817,3 +817,121 @@ within() {
 	echo "took $1 ms (bound $2 ms)"
 	[ "$1" -ge 0 ] && [ "$1" -le "$2" ]
 }
+
+# ---------------------------------------------------------------------------
+# Direct server return (lb_dsr*.sh): the load balancer and the backends on
+# one segment behind a router; replies go from the backends to the router,
+# never through the load balancer.
+#
+#   c ==(c0|r0)== r ==(bridge br0 in r)== lb (eth0), bI (eth0), I = 1..N
+#
+# client c:   192.0.2.1/24, 2001:db8:1::1/64 on c0, default routes via r
+# router r:   192.0.2.254/24, 2001:db8:1::fe/64 on r0; 198.51.100.253/24,
+#             2001:db8:2::fd/64 on br0; the VIPs routed to lb; forwarding
+# lb:         $LB4/24, $LB6/64 on eth0, default routes via r
+# backend bI: 198.51.100.I/24, 2001:db8:2::I/64 on eth0, default routes via
+#             r; both VIPs prepared for gre and ipip (nflb-dsr-backend);
+#             nflb-server bI on TCP and UDP port 80 of the VIPs and its own
+#             addresses (a UDP answer must come from the VIP)
+# Every link has MTU 1500.
+
+# dsr_topo [N]: build it with N backends (3), wait until the client
+# reaches every backend's server over IPv4 and IPv6.
+dsr_topo() {
+	local n=${1:-3} i
+	ns_create c r lb || return 1
+	__ns_sysctls "$c" && __ns_sysctls "$r" forward && __ns_sysctls "$lb" || return 1
+	ip link add c0 netns "$c" type veth peer name r0 netns "$r" || return 1
+	ip -n "$r" -batch - <<-EOF || return 1
+		link add br0 address 02:00:00:00:00:fd type bridge mcast_snooping 0
+		link set br0 up
+		link set r0 up
+		addr add 192.0.2.254/24 dev r0
+		addr add 2001:db8:1::fe/64 dev r0 nodad
+		addr add 198.51.100.253/24 dev br0
+		addr add 2001:db8:2::fd/64 dev br0 nodad
+		route add $VIP4/32 via $LB4
+		route add $VIP6/128 via $LB6
+	EOF
+	ip -n "$c" -batch - <<-EOF || return 1
+		link set c0 up
+		addr add 192.0.2.1/24 dev c0
+		addr add 2001:db8:1::1/64 dev c0 nodad
+		route add default via 192.0.2.254
+		route add default via 2001:db8:1::fe
+	EOF
+	__dsr_link "$lb" lb "$LB4" "$LB6" || return 1
+	for i in $(seq "$n"); do
+		dsr_backend_start "$i" || return 1
+	done
+	for i in $(seq "$n"); do
+		dsr_backend_wait "$i" || return 1
+	done
+}
+
+# __dsr_link NS NAME ADDR4 ADDR6: NS's eth0 on the router's br0 (as port
+# NAME), with the addresses and default routes via the router.
+__dsr_link() {
+	ip link add eth0 netns "$1" type veth peer name "$2" netns "$r" || return 1
+	ip -n "$r" link set "$2" master br0 up || return 1
+	ip -n "$1" -batch - <<-EOF
+		link set eth0 up
+		addr add $3/24 dev eth0
+		addr add $4/64 dev eth0 nodad
+		route add default via 198.51.100.253
+		route add default via 2001:db8:2::fd
+	EOF
+}
+
+# dsr_backend_start I: backend bI, prepared, its server started.
+# dsr_backend_wait I: wait until the client reaches its server.
+dsr_backend_start() {
+	local i=$1 ns v m
+	ns_create "b$i" || return 1
+	v=b$i; ns=${!v}
+	__ns_sysctls "$ns" || return 1
+	__dsr_link "$ns" "b$i" "$(be_addr 4 "$i")" "$(be_addr 6 "$i")" || return 1
+	for v in "$VIP4" "$VIP6"; do
+		for m in gre ipip; do
+			ip netns exec "$ns" nflb-dsr-backend add "$v" "$m" || return 1
+		done
+	done
+	rm -f "$TMPD/b$i.ready"
+	bg_run "$ns" "$TMPD/b$i.log" nflb-server -l "$VIP4" -l "$VIP6" \
+		-l "$(be_addr 4 "$i")" -l "$(be_addr 6 "$i")" -r "$TMPD/b$i.ready" "b$i"
+}
+dsr_backend_wait() {
+	local i=$1
+	if ! wait_for 10 test -e "$TMPD/b$i.ready"; then
+		echo "server b$i did not start:" >&2
+		cat "$TMPD/b$i.log" >&2
+		return 1
+	fi
+	wait_for 10 __answers "$c" "$(be_addr 4 "$i")" "b$i" &&
+		wait_for 10 __answers "$c" "$(be_addr 6 "$i")" "b$i" ||
+		{ echo "backend b$i unreachable" >&2; return 1; }
+}
+
+# dsr_count_mark: count, in lb, packets from and to the VIPs
+# (dsr_counts reads them: "to N from M").
+dsr_count_mark() {
+	ip netns exec "$lb" nft -f - <<-EOF
+		table inet dsrcount {
+			counter to_vip { }
+			counter from_vip { }
+			chain pre {
+				type filter hook prerouting priority -300;
+				ip daddr $VIP4 counter name to_vip
+				ip6 daddr $VIP6 counter name to_vip
+				ip saddr $VIP4 counter name from_vip
+				ip6 saddr $VIP6 counter name from_vip
+			}
+		}
+	EOF
+}
+dsr_counts() {
+	local to from
+	to=$(ip netns exec "$lb" nft list counter inet dsrcount to_vip | awk '/packets/ { print $2 }')
+	from=$(ip netns exec "$lb" nft list counter inet dsrcount from_vip | awk '/packets/ { print $2 }')
+	echo "to $to from $from"
+}

@@ -23,8 +23,8 @@ static int cmd_help(int argc, char **argv);
 
 static const struct lbadm_cmd lbadm_cmds[] = {
 	{ "service", cmd_service,
-	  "service add tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat] [timeout-tcp S] [timeout-tcp-fin S] [timeout-udp S]\n"
-	  "service set tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat] [timeout-tcp S] [timeout-tcp-fin S] [timeout-udp S]\n"
+	  "service add tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat] [timeout-tcp S] [timeout-tcp-fin S] [timeout-udp S] [forward nat|gre|ipip]\n"
+	  "service set tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat] [timeout-tcp S] [timeout-tcp-fin S] [timeout-udp S] [forward nat|gre|ipip]\n"
 	  "service del tcp|udp VIP:PORT\n"
 	  "service show [tcp|udp VIP:PORT]\n"
 	  "service table tcp|udp VIP:PORT [digest]" },
@@ -33,7 +33,9 @@ static const struct lbadm_cmd lbadm_cmds[] = {
 	  "backend set tcp|udp VIP:PORT ADDR[:PORT] [weight W] [state up|drain|down] [flush]\n"
 	  "backend del tcp|udp VIP:PORT ADDR[:PORT] [flush]" },
 	{ "flow", cmd_flow,
-	  "flow show [tcp|udp VIP:PORT] [backend ADDR[:PORT]]" },
+	  "flow show [tcp|udp VIP:PORT] [backend ADDR[:PORT]]\n"
+	  "flow flush [tcp|udp VIP:PORT [backend ADDR]]\n"
+	  "flow stats" },
 	{ "flush", cmd_flush, "flush" },
 	{ "stats", cmd_stats, "stats zero [tcp|udp VIP:PORT]" },
 	{ "monitor", cmd_monitor, "monitor" },

@@ -42,6 +42,14 @@ static void print_service_opts(uint8_t cmd, const struct nflb_service *svc)
 		if (!svc->snat && cmd == NFLB_CMD_SERVICE_SET)
 			pr_label("no-snat");
 	}
+	if (NFLB_HAS(svc, NFLB_SVC_A_FORWARD) &&
+	    svc->forward != NFLB_FORWARD_NAT) {
+		char num[16];
+
+		pr_str("forward", nflb_enum_name_or_num(nflb_forward_names,
+							svc->forward, num,
+							sizeof(num)));
+	}
 	/*
 	 * The kernel sends the timeouts that are not 0.  A set's event holds
 	 * the service's whole state, so an absent timeout of its protocol is

@@ -276,6 +276,28 @@ static int opt_snat(struct lbadm_req *req, const char *name,
 	return 0;
 }
 
+static int opt_forward(struct lbadm_req *req, const char *name,
+		       const char *val, struct lbadm_perr *e)
+{
+	unsigned int v;
+
+	if (parse_enum(nflb_forward_names, name, val, &v, e) < 0)
+		return -1;
+	req->svc.forward = v;
+	NFLB_SET(&req->svc, NFLB_SVC_A_FORWARD);
+	return 0;
+}
+
+/* A backend has no method of its own: say where it belongs. */
+static int opt_be_forward(struct lbadm_req *req, const char *name,
+			  const char *val, struct lbadm_perr *e)
+{
+	(void)val;
+	return perr(e, "\"%s\" is an option of the service, not of a backend (lbadm service set %s VIP:PORT forward %s)",
+		    name, nflb_proto_name(req->svc.proto),
+		    val ? val : "nat|gre|ipip");
+}
+
 static int opt_timeout(struct lbadm_req *req, const char *name,
 		       const char *val, struct lbadm_perr *e)
 {
@@ -350,12 +372,14 @@ static const struct lbadm_opt service_opts[] = {
 	{ "timeout-tcp", 4, true, opt_timeout },
 	{ "timeout-tcp-fin", 5, true, opt_timeout },
 	{ "timeout-udp", 6, true, opt_timeout },
+	{ "forward", 7, true, opt_forward },
 	{ NULL, 0, false, NULL },
 };
 
 static const struct lbadm_opt backend_opts[] = {
 	{ "weight", 0, true, opt_weight },
 	{ "state", 1, true, opt_state },
+	{ "forward", 2, true, opt_be_forward },
 	{ NULL, 0, false, NULL },
 };
 
@@ -364,6 +388,7 @@ static const struct lbadm_opt backend_set_opts[] = {
 	{ "weight", 0, true, opt_weight },
 	{ "state", 1, true, opt_state },
 	{ "flush", 2, false, opt_flush },
+	{ "forward", 3, true, opt_be_forward },
 	{ NULL, 0, false, NULL },
 };
 
@@ -514,7 +539,12 @@ int lbadm_parse_service_args(int argc, char **argv, struct lbadm_req *req,
 	if (n < 0)
 		return -1;
 	if (d->op == LBADM_OP_SET && n == 0)
-		return perr(e, "nothing to change for service set (table-size, hash, seed, snat, no-snat, timeout-tcp, timeout-tcp-fin or timeout-udp)");
+		return perr(e, "nothing to change for service set (table-size, hash, seed, snat, no-snat, timeout-tcp, timeout-tcp-fin, timeout-udp or forward)");
+	if (NFLB_HAS(&req->svc, NFLB_SVC_A_SNAT) && req->svc.snat &&
+	    NFLB_HAS(&req->svc, NFLB_SVC_A_FORWARD) &&
+	    req->svc.forward != NFLB_FORWARD_NAT)
+		return perr(e, "snat is only valid with forward nat, not with forward %s",
+			    nflb_forward_name(req->svc.forward));
 	return 0;
 }
 
@@ -573,8 +603,18 @@ int lbadm_parse_flow_args(int argc, char **argv, struct lbadm_flow_req *req,
 	int i;
 
 	memset(req, 0, sizeof(*req));
-	if (argc >= 1 && strcmp(argv[0], "show") != 0)
-		return perr(e, "unknown flow command \"%s\" (show)", argv[0]);
+	if (argc >= 1 && strcmp(argv[0], "stats") == 0) {
+		req->stats = true;
+		if (argc > 1)
+			return perr(e, "unexpected argument \"%s\" for flow stats",
+				    argv[1]);
+		return 0;
+	}
+	if (argc >= 1 && strcmp(argv[0], "flush") == 0)
+		req->flush = true;
+	else if (argc >= 1 && strcmp(argv[0], "show") != 0)
+		return perr(e, "unknown flow command \"%s\" (show, flush, stats)",
+			    argv[0]);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "backend") == 0) {
 			if (be_arg)
@@ -599,6 +639,11 @@ int lbadm_parse_flow_args(int argc, char **argv, struct lbadm_flow_req *req,
 			return -1;
 		req->has_svc = true;
 	}
+	if (req->flush && be_arg && !svc_arg)
+		return perr(e, "flow flush: a backend is only given with its service");
+	if (req->flush && be_arg && NFLB_HAS(&req->be, NFLB_BE_A_PORT))
+		return perr(e, "flow flush: DSR flows are forgotten by backend address: \"%s\" takes no port",
+			    be_arg);
 	if (svc_arg && be_arg && req->be.family != req->svc.family)
 		return perr(e, "backend address family differs from the service's: \"%s\" is %s, \"%s\" is %s",
 			    be_arg, family_name(req->be.family), svc_arg,

@@ -69,13 +69,18 @@ int lbadm_parse_backend_args(int argc, char **argv, struct lbadm_req *req,
 
 /* A parsed "flow show [tcp|udp VIP:PORT] [backend ADDR[:PORT]]". */
 struct lbadm_flow_req {
+	bool flush;			/* flow flush: forget DSR flows */
+	bool stats;			/* flow stats: the DSR flow table */
 	bool has_svc;			/* only this service's flows */
 	struct nflb_service svc;	/* key */
 	bool has_be;			/* only flows to this backend */
 	struct nflb_backend be;		/* address; port if PRESENT */
 };
 
-/* ARGV[0] is the operation ("show"); none means show.  0 or -1. */
+/*
+ * ARGV[0] is the operation ("show" or "flush"); none means show.  0 or
+ * -1.  "flush" takes the same filters, the backend only with a service.
+ */
 int lbadm_parse_flow_args(int argc, char **argv, struct lbadm_flow_req *req,
 			  struct lbadm_perr *e);
 

@@ -41,6 +41,12 @@ int lbadm_save_write(FILE *f, struct lbadm_conf *c)
 			fprintf(f, " seed %llu", (unsigned long long)s->seed);
 		if (NFLB_HAS(s, NFLB_SVC_A_SNAT) && s->snat)
 			fputs(" snat", f);
+		if (NFLB_HAS(s, NFLB_SVC_A_FORWARD) &&
+		    s->forward != NFLB_FORWARD_NAT)
+			fprintf(f, " forward %s",
+				nflb_enum_name_or_num(nflb_forward_names,
+						      s->forward, num,
+						      sizeof(num)));
 		if (NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_TCP))
 			fprintf(f, " timeout-tcp %u", s->timeout_tcp);
 		if (NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_TCP_FIN))

@@ -198,6 +198,7 @@ static void apply_opts(struct nflb_service *dst,
 		NFLB_SVC_A_TABLE_SIZE, NFLB_SVC_A_HASH, NFLB_SVC_A_SEED,
 		NFLB_SVC_A_SNAT, NFLB_SVC_A_TIMEOUT_TCP,
 		NFLB_SVC_A_TIMEOUT_TCP_FIN, NFLB_SVC_A_TIMEOUT_UDP,
+		NFLB_SVC_A_FORWARD,
 	};
 	size_t i;
 
@@ -218,6 +219,8 @@ static void apply_opts(struct nflb_service *dst,
 		dst->timeout_tcp_fin = src->timeout_tcp_fin;
 	if (NFLB_HAS(src, NFLB_SVC_A_TIMEOUT_UDP))
 		dst->timeout_udp = src->timeout_udp;
+	if (NFLB_HAS(src, NFLB_SVC_A_FORWARD))
+		dst->forward = src->forward;
 }
 
 static int check_service(const char *file, const struct lbadm_line *l,

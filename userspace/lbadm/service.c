@@ -7,8 +7,8 @@
  *   tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 snat conns 300
  *     backend 10.0.1.1:80 weight 1 state up slots 21846 conns 100
  *
- * "snat" and the timeouts (timeout-tcp, timeout-tcp-fin, timeout-udp)
- * only when set; with -s, "flows" (conntrack's live flows) before
+ * "snat", "forward" (gre, ipip; nat is not printed) and the timeouts
+ * (timeout-tcp, timeout-tcp-fin, timeout-udp) only when set; with -s, "flows" (conntrack's live flows) before
  * "conns" and every counter after it: pkts-in, pkts-out, bytes-in,
  * bytes-out, drops.
  *
@@ -98,6 +98,10 @@ static int print_service(const struct nflb_service *svc, void *data)
 	pr_endpoint("vip", "port", svc->family, &svc->addr, true, svc->port);
 	pr_service_table(svc);
 	pr_flag("snat", svc->snat);
+	if (svc->forward != NFLB_FORWARD_NAT)
+		pr_str("forward", nflb_enum_name_or_num(nflb_forward_names,
+							svc->forward, num,
+							sizeof(num)));
 	pr_service_timeouts(svc, false);
 	if (flowcount)
 		pr_u64("flows", lbadm_flowcount_service(flowcount, svc));

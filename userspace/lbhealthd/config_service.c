@@ -16,7 +16,8 @@
 
 static const char *const service_keys[] = {
 	"name", "protocol", "address", "port", "table-size", "hash", "seed",
-	"snat", "timeout-tcp", "timeout-tcp-fin", "timeout-udp", "quorum",
+	"snat", "forward", "timeout-tcp", "timeout-tcp-fin", "timeout-udp",
+	"quorum",
 	"sorry", "on-failure", "flush-on-down", "check", "backends", NULL,
 };
 
@@ -306,6 +307,7 @@ static void service_defaults(const config_setting_t *s,
 	NFLB_SET(svc, NFLB_SVC_A_HASH);
 	NFLB_SET(svc, NFLB_SVC_A_SEED);
 	NFLB_SET(svc, NFLB_SVC_A_SNAT);
+	NFLB_SET(svc, NFLB_SVC_A_FORWARD);	/* nat unless the file says */
 	st->setting = s;
 	st->port = -1;
 }
@@ -382,7 +384,7 @@ static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
 	const config_setting_t *m;
 	char key[HC_KEY_MAX];
 	bool snat = false;
-	unsigned int hash;
+	unsigned int hash, fwd;
 
 	m = config_setting_get_member(s, "table-size");
 	if (m && cfg_get_table_size(c, m, cfg_kpath(key, base, "table-size"),
@@ -399,6 +401,15 @@ static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
 	if (m) {
 		cfg_get_bool(c, m, cfg_kpath(key, base, "snat"), &snat);
 		svc->snat = snat;
+	}
+	m = config_setting_get_member(s, "forward");
+	if (m && cfg_get_enum(c, m, cfg_kpath(key, base, "forward"),
+			      nflb_forward_names, &fwd) == 0) {
+		svc->forward = fwd;
+		if (svc->snat && fwd != NFLB_FORWARD_NAT)
+			cfg_report(c, m, cfg_kpath(key, base, "forward"),
+				   "snat is only valid with forward \"nat\", not \"%s\"",
+				   nflb_forward_name(fwd));
 	}
 	/* The kernel takes each timeout for its own protocol only. */
 	parse_timeout_opt(c, s, base, "timeout-tcp", st->proto, IPPROTO_TCP,

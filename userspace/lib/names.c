@@ -30,6 +30,23 @@ const struct nflb_name nflb_state_names[] = {
 	{ 0, NULL },
 };
 
+const struct nflb_name nflb_forward_names[] = {
+	{ NFLB_FORWARD_NAT, "nat" },
+	{ NFLB_FORWARD_GRE, "gre" },
+	{ NFLB_FORWARD_IPIP, "ipip" },
+	{ 0, NULL },
+};
+
+/* As conntrack's TCP states are printed: upper case. */
+const struct nflb_name nflb_flow_state_names[] = {
+	{ NFLB_FLOW_NEW, "NEW" },
+	{ NFLB_FLOW_ESTABLISHED, "ESTABLISHED" },
+	{ NFLB_FLOW_FIN, "FIN" },
+	{ NFLB_FLOW_CLOSE, "CLOSE" },
+	{ NFLB_FLOW_UDP, "ACTIVE" },
+	{ 0, NULL },
+};
+
 const struct nflb_name nflb_family_names[] = {
 	{ AF_INET, "IPv4" },
 	{ AF_INET6, "IPv6" },
@@ -99,4 +116,9 @@ const char *nflb_hash_name(uint8_t hash)
 const char *nflb_state_name(uint8_t state)
 {
 	return nflb_enum_name(nflb_state_names, state);
+}
+
+const char *nflb_forward_name(uint8_t forward)
+{
+	return nflb_enum_name(nflb_forward_names, forward);
 }

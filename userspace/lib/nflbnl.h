@@ -133,6 +133,7 @@ struct nflb_service {
 	uint32_t table_size;
 	uint8_t hash;			/* enum nflb_hash */
 	uint8_t snat;			/* 0, 1 */
+	uint8_t forward;		/* enum nflb_forward */
 	uint64_t seed;
 	uint32_t timeout_tcp;		/* seconds, 0: conntrack's default */
 	uint32_t timeout_tcp_fin;
@@ -187,6 +188,36 @@ int nflb_backend_set_flush(struct nflb_nl *nl, const struct nflb_service *svc,
 int nflb_backend_del(struct nflb_nl *nl, const struct nflb_service *svc,
 		     const struct nflb_backend *be, bool flush);
 int nflb_flush(struct nflb_nl *nl);
+
+/* A DSR flow (NFLB_CMD_FLOW_GET dump), addresses in network order. */
+struct nflb_flow {
+	uint16_t family;
+	uint8_t proto;
+	uint8_t state;			/* enum nflb_flow_state */
+	union nflb_inaddr client, vip, backend;
+	uint16_t client_port, vip_port;
+	uint32_t timeout;		/* seconds left */
+};
+
+/* The DSR flow table of the netns (NFLB_CMD_FLOW_GET doit). */
+struct nflb_flowtable {
+	uint32_t size, used;
+	uint64_t inserts, evicts, full, too_big, no_route, errors, icmp;
+};
+
+typedef int (*nflb_flow_cb)(const struct nflb_flow *flow, void *data);
+
+/*
+ * The DSR flows of the netns, or of KEY's service (KEY need not exist),
+ * one CB call each; a negative return stops the dump.  nflb_flow_flush()
+ * forgets them (of KEY, of KEY's backend BE's address); either may be
+ * NULL, BE only with KEY.
+ */
+int nflb_flow_dump(struct nflb_nl *nl, const struct nflb_service *key,
+		   nflb_flow_cb cb, void *data);
+int nflb_flow_flush(struct nflb_nl *nl, const struct nflb_service *key,
+		    const struct nflb_backend *be);
+int nflb_flowtable_get(struct nflb_nl *nl, struct nflb_flowtable *ft);
 /* Zero the counters of KEY's service and backends, or of all if NULL. */
 int nflb_stats_zero(struct nflb_nl *nl, const struct nflb_service *key);
 /* Fills *TABLE (release it with nflb_table_free()) on success. */
@@ -324,6 +355,8 @@ extern const struct nflb_name nflb_proto_names[];	/* tcp, udp */
 extern const struct nflb_name nflb_hash_names[];	/* 5tuple, source */
 extern const struct nflb_name nflb_state_names[];	/* up, drain, down */
 extern const struct nflb_name nflb_family_names[];	/* IPv4, IPv6 */
+extern const struct nflb_name nflb_forward_names[];	/* nat, gre, ipip */
+extern const struct nflb_name nflb_flow_state_names[];	/* NEW, ... */
 
 /* The name of VALUE in TAB, or NULL if it has none. */
 const char *nflb_enum_name(const struct nflb_name *tab, unsigned int value);
@@ -340,6 +373,7 @@ char *nflb_enum_choices(const struct nflb_name *tab, char *buf, size_t len);
 const char *nflb_proto_name(uint8_t proto);
 const char *nflb_hash_name(uint8_t hash);
 const char *nflb_state_name(uint8_t state);
+const char *nflb_forward_name(uint8_t forward);
 
 /*
  * Keys and order.  Services compare by family (IPv4 first), protocol,

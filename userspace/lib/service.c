@@ -40,6 +40,8 @@ static void put_service_opts(struct nlmsghdr *nlh,
 		mnl_attr_put_u64(nlh, NFLB_SVC_A_SEED, svc->seed);
 	if (NFLB_HAS(svc, NFLB_SVC_A_SNAT))
 		mnl_attr_put_u8(nlh, NFLB_SVC_A_SNAT, svc->snat);
+	if (NFLB_HAS(svc, NFLB_SVC_A_FORWARD))
+		mnl_attr_put_u8(nlh, NFLB_SVC_A_FORWARD, svc->forward);
 	if (NFLB_HAS(svc, NFLB_SVC_A_TIMEOUT_TCP))
 		mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_TCP, svc->timeout_tcp);
 	if (NFLB_HAS(svc, NFLB_SVC_A_TIMEOUT_TCP_FIN))
@@ -368,6 +370,10 @@ static int service_attr_cb(const struct nlattr *attr, void *data)
 	case NFLB_SVC_A_SNAT:
 		CHECK(ctx, attr, MNL_TYPE_U8, "bad service snat flag");
 		svc->snat = mnl_attr_get_u8(attr);
+		break;
+	case NFLB_SVC_A_FORWARD:
+		CHECK(ctx, attr, MNL_TYPE_U8, "bad service forwarding method");
+		svc->forward = mnl_attr_get_u8(attr);
 		break;
 	case NFLB_SVC_A_TIMEOUT_TCP:
 		CHECK(ctx, attr, MNL_TYPE_U32, "bad service TCP timeout");

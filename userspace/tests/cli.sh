@@ -203,7 +203,7 @@ bad "backend del takes flush only" 'unknown option "weight" for backend del' \
 bad "backend set without options" 'nothing to change for backend set' \
 	backend set tcp '[2001:db8::10]:80' '[2001:db8::1]:80'
 bad "backend without a command" 'backend: missing command (add, set, del)' backend
-bad "unknown flow command" 'unknown flow command "list" (show)' flow list
+bad "unknown flow command" 'unknown flow command "list" (show, flush, stats)' flow list
 bad "flow show: bad protocol" 'invalid protocol "sctp" (tcp or udp)' \
 	flow show sctp $vip
 bad "flow show: missing VIP" 'missing VIP:PORT for flow show' flow show tcp

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 43
+ktap_plan 44
 
 real=$NFLB_TOP/build/lbadm
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -103,17 +103,18 @@ offers "IPv6 backends" "lbadm backend set udp [2001:db8::53]:53 [2001:db8:1::" \
 	"1]:53"
 offers "no backend offered to backend add" "lbadm backend add tcp 192.0.2.10:80 " ""
 offers "service options" "lbadm service add tcp 192.0.2.20:80 " \
-	"hash no-snat seed snat table-size timeout-tcp timeout-tcp-fin timeout-udp"
+	"forward hash no-snat seed snat table-size timeout-tcp timeout-tcp-fin timeout-udp"
 offers "options given once, snat excludes no-snat" \
 	"lbadm service set tcp 192.0.2.10:80 snat hash source timeout-tcp 60 " \
-	"seed table-size timeout-tcp-fin timeout-udp"
+	"forward seed table-size timeout-tcp-fin timeout-udp"
 offers "udp service options: no TCP timeouts" "lbadm service add udp 192.0.2.20:53 " \
-	"hash no-snat seed snat table-size timeout-udp"
+	"forward hash no-snat seed snat table-size timeout-udp"
 offers "udp service set: no TCP timeouts" \
 	"lbadm service set udp [2001:db8::53]:53 timeout-" "timeout-udp"
 offers "tcp service set: the TCP timeouts" \
 	"lbadm service set tcp 192.0.2.10:80 timeout-tcp" "timeout-tcp timeout-tcp-fin"
 offers "hash values" "lbadm service add tcp 192.0.2.20:80 hash " "5tuple source"
+offers "forwarding methods" "lbadm service add tcp 192.0.2.20:80 forward " "gre ipip nat"
 offers "no value offered for a number" "lbadm service add tcp 192.0.2.20:80 seed " ""
 offers "service table option" "lbadm service table tcp 192.0.2.10:80 " "digest"
 offers "backend options" "lbadm backend add tcp 192.0.2.10:80 10.0.1.9 " \

@@ -361,7 +361,7 @@ static void args_bad(void)
 	struct lbadm_perr e;
 
 	KTAP_EXPECT(FLOW(&r, &e, "list") < 0 &&
-		    has(e.msg, "unknown flow command \"list\" (show)"));
+		    has(e.msg, "unknown flow command \"list\" (show, flush, stats)"));
 	KTAP_EXPECT(FLOW(&r, &e, "show", "sctp", "203.0.113.10:80") < 0 &&
 		    has(e.msg, "invalid protocol \"sctp\""));
 	KTAP_EXPECT(FLOW(&r, &e, "show", "tcp") < 0 &&

@@ -147,7 +147,7 @@ static unsigned int all_svc_bits(uint8_t proto)
 {
 	unsigned int b = NFLB_BIT(NFLB_SVC_A_TABLE_SIZE) |
 			 NFLB_BIT(NFLB_SVC_A_HASH) | NFLB_BIT(NFLB_SVC_A_SEED) |
-			 NFLB_BIT(NFLB_SVC_A_SNAT);
+			 NFLB_BIT(NFLB_SVC_A_SNAT) | NFLB_BIT(NFLB_SVC_A_FORWARD);
 
 	if (proto == IPPROTO_TCP)
 		return b | NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP) |
@@ -376,6 +376,8 @@ static void test_minimal_defaults(void)
 		KTAP_EXPECT(strcmp(cfg.socket_path, "/tmp/x.sock") == 0 &&
 			    cfg.withdraw_on_exit);
 		KTAP_EXPECT(s->svc.seed == 0x1234abcd && s->svc.snat == 1);
+		KTAP_EXPECT(NFLB_HAS(&s->svc, NFLB_SVC_A_FORWARD) &&
+			    s->svc.forward == NFLB_FORWARD_NAT);
 		KTAP_EXPECT(s->check.port == 7 && s->check.payload_len == 5 &&
 			    memcmp(s->check.payload, "ping\n", 5) == 0 &&
 			    s->check.has_expect && s->check.expect_len == 4 &&
@@ -560,6 +562,10 @@ static void test_wrong_types(void)
 			 "3: services.[0].port: expected an integer, not a string"));
 	KTAP_EXPECT(only(SVC("snat = \"yes\";", "type = \"tcp\";", BE1),
 			 "6: services.[0].snat: expected true or false, not a string"));
+	KTAP_EXPECT(only(SVC("forward = \"vxlan\";", "type = \"tcp\";", BE1),
+			 "6: services.[0].forward: invalid value \"vxlan\" (nat, gre or ipip)"));
+	KTAP_EXPECT(only(SVC("snat = true; forward = \"gre\";", "type = \"tcp\";", BE1),
+			 "6: services.[0].forward: snat is only valid with forward \"nat\", not \"gre\""));
 	KTAP_EXPECT(only(SVC("", "type = \"tcp\"; interval = \"2s\";", BE1),
 			 "7: services.[0].check.interval: expected a number of seconds, not a string"));
 	KTAP_EXPECT(only(SVC("", "type = \"http\"; path = 5;", BE1),

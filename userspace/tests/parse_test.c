@@ -347,6 +347,27 @@ static void service_errors(void)
 	KTAP_EXPECT(has(e.msg, "invalid seed \"-1\""));
 	KTAP_EXPECT(SERVICE(&r, &e, "set", "tcp", "192.0.2.10:80") < 0);
 	KTAP_EXPECT(has(e.msg, "nothing to change for service set"));
+	/* DSR: the methods, snat only with nat, never on a backend. */
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "tcp", "192.0.2.10:80", "forward",
+			    "ipip") == 0);
+	KTAP_EXPECT(NFLB_HAS(&r.svc, NFLB_SVC_A_FORWARD) &&
+		    r.svc.forward == NFLB_FORWARD_IPIP);
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "udp", "[2001:db8::1]:53", "forward",
+			    "nat", "snat") == 0);
+	KTAP_EXPECT(r.svc.forward == NFLB_FORWARD_NAT && r.svc.snat == 1);
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "tcp", "192.0.2.10:80", "forward",
+			    "vxlan") < 0);
+	KTAP_EXPECT(has(e.msg, "invalid forward \"vxlan\" (nat, gre or ipip)"));
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "tcp", "192.0.2.10:80", "snat",
+			    "forward", "gre") < 0);
+	KTAP_EXPECT(has(e.msg, "snat is only valid with forward nat, not with forward gre"));
+	{
+		char *be_argv[] = { "add", "tcp", "192.0.2.10:80", "10.0.0.1",
+				    "forward", "gre", NULL };
+
+		KTAP_EXPECT(lbadm_parse_backend_args(6, be_argv, &r, &e) < 0);
+		KTAP_EXPECT(has(e.msg, "\"forward\" is an option of the service, not of a backend"));
+	}
 	KTAP_EXPECT(SERVICE(&r, &e, "del", "tcp", "192.0.2.10:80", "snat") < 0);
 	KTAP_EXPECT(has(e.msg, "unknown option \"snat\" for service del"));
 	KTAP_EXPECT(SERVICE(&r, &e, "show", "tcp") < 0);

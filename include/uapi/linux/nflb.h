@@ -54,7 +54,36 @@
  *                            take the sysctls' values as of the last
  *                            change of its timeouts.  Replies carry the
  *                            timeouts that are not 0.
- *
+ *     NFLB_SVC_A_FORWARD     u8, enum nflb_forward (default NAT): how a
+ *                            client's packets reach the backend.  NAT is
+ *                            conntrack and NAT both ways.  GRE and IPIP are
+ *                            direct server return (DSR): each packet is
+ *                            encapsulated to the backend unchanged (GRE
+ *                            without key, checksum or sequence; IPIP; for
+ *                            an IPv6 service ip6gre and IPv6-in-IPv6), the
+ *                            backend answers the client itself.  SNAT is
+ *                            rejected unless the method is NAT, and a DSR
+ *                            service's backends must have its port.  DSR
+ *                            flows stay out of conntrack, in a flow table
+ *                            of the netns (net.nflb.dsr_flows entries,
+ *                            allocated with its first DSR service): once a
+ *                            flow has a backend no table change moves it;
+ *                            a packet without an entry (a TCP packet
+ *                            without SYN too: mid-flow pickup) is
+ *                            scheduled by the Maglev table.  Idle
+ *                            timeouts: the service's TCP, TCP FIN and UDP
+ *                            timeouts (0: 900, 120 and 300 seconds), 30
+ *                            seconds for a flow that sent one packet
+ *                            (NFLB_FLOW_NEW: the only entries a new flow
+ *                            may take over when its bucket is full), 10
+ *                            seconds after a RST.  A packet (IPv4 with DF,
+ *                            and all IPv6) that does not fit the route to
+ *                            the backend with the encapsulation is dropped
+ *                            and answered with ICMP fragmentation needed /
+ *                            packet too big giving the MTU that fits.  ICMP
+ *                            errors about a DSR flow (sent to the VIP) go
+ *                            to the flow's backend.  Changing the method of
+ *                            a service moves its flows to the new method.
  *   A backend belongs to a service and is identified by its address and
  *   port: NFLB_A_BACKEND holding NFLB_BE_A_FAMILY (must equal the
  *   service's), NFLB_BE_A_ADDR, NFLB_BE_A_PORT (absent: the service port;
@@ -133,6 +162,17 @@
  *                          of that service and its backends, or of every
  *                          service.  Rates are not reset.
  *
+ *   NFLB_CMD_FLOW_GET      dump, optional NFLB_A_SERVICE (key): the DSR
+ *                          flows of the netns (or of that service), one
+ *                          NFLB_A_FLOW per message.  doit: NFLB_A_FLOWTABLE,
+ *                          the flow table's size, occupancy and counters.
+ *   NFLB_CMD_FLOW_FLUSH    optional NFLB_A_SERVICE (key), NFLB_A_BACKEND
+ *                          (with a service: its flows to that address):
+ *                          forget DSR flows; their next packets are
+ *                          scheduled again (mid-flow pickup).  BACKEND_DEL
+ *                          and BACKEND_SET with NFLB_A_FLUSH also forget the
+ *                          backend's DSR flows, SERVICE_DEL the service's.
+ *
  * Events: every change is multicast to the group NFLB_MCGRP_EVENTS as a
  * message of the command that made it: SERVICE_NEW and SERVICE_SET with
  * NFLB_A_SERVICE (key and every option, no stats), SERVICE_DEL with the
@@ -187,6 +227,8 @@ enum nflb_cmd {
 	NFLB_CMD_FLUSH,
 	NFLB_CMD_TABLE_GET,
 	NFLB_CMD_STATS_ZERO,
+	NFLB_CMD_FLOW_GET,
+	NFLB_CMD_FLOW_FLUSH,
 
 	__NFLB_CMD_MAX
 };
@@ -199,6 +241,8 @@ enum nflb_attr {
 	NFLB_A_BACKEND,		/* nested, enum nflb_backend_attr */
 	NFLB_A_FLUSH,		/* flag */
 	NFLB_A_TABLE,		/* nested, enum nflb_table_attr */
+	NFLB_A_FLOW,		/* nested, enum nflb_flow_attr */
+	NFLB_A_FLOWTABLE,	/* nested, enum nflb_flowtable_attr */
 
 	__NFLB_A_MAX
 };
@@ -241,10 +285,20 @@ enum nflb_service_attr {
 	NFLB_SVC_A_TIMEOUT_TCP_FIN,	/* u32, seconds; 0: conntrack's */
 	NFLB_SVC_A_TIMEOUT_UDP,		/* u32, seconds; 0: conntrack's */
 	NFLB_SVC_A_CONT,	/* flag: continues the previous message's */
+	NFLB_SVC_A_FORWARD,	/* u8, enum nflb_forward */
 
 	__NFLB_SVC_A_MAX
 };
 #define NFLB_SVC_A_MAX (__NFLB_SVC_A_MAX - 1)
+
+enum nflb_forward {
+	NFLB_FORWARD_NAT,	/* conntrack and NAT, both directions */
+	NFLB_FORWARD_GRE,	/* DSR: GRE (IPv6: ip6gre) to the backend */
+	NFLB_FORWARD_IPIP,	/* DSR: IPIP (IPv6: IPv6-in-IPv6) */
+
+	__NFLB_FORWARD_MAX
+};
+#define NFLB_FORWARD_MAX (__NFLB_FORWARD_MAX - 1)
 
 enum nflb_backend_state {
 	NFLB_BACKEND_UP,
@@ -298,5 +352,50 @@ enum nflb_table_attr {
 	__NFLB_TABLE_A_MAX
 };
 #define NFLB_TABLE_A_MAX (__NFLB_TABLE_A_MAX - 1)
+
+/* States of a DSR flow, as seen from the client's side only. */
+enum nflb_flow_state {
+	NFLB_FLOW_NEW,		/* one packet seen: may be evicted */
+	NFLB_FLOW_ESTABLISHED,	/* TCP: a second packet without SYN/FIN/RST */
+	NFLB_FLOW_FIN,		/* TCP: FIN seen */
+	NFLB_FLOW_CLOSE,	/* TCP: RST seen */
+	NFLB_FLOW_UDP,		/* UDP: a second packet seen */
+
+	__NFLB_FLOW_STATE_MAX
+};
+#define NFLB_FLOW_STATE_MAX (__NFLB_FLOW_STATE_MAX - 1)
+
+enum nflb_flow_attr {
+	NFLB_FLOW_A_UNSPEC,
+	NFLB_FLOW_A_FAMILY,	/* u16 */
+	NFLB_FLOW_A_PROTO,	/* u8 */
+	NFLB_FLOW_A_SADDR,	/* binary: the client */
+	NFLB_FLOW_A_SPORT,	/* u16, host order */
+	NFLB_FLOW_A_DADDR,	/* binary: the VIP */
+	NFLB_FLOW_A_DPORT,	/* u16, host order */
+	NFLB_FLOW_A_BACKEND,	/* binary: the backend's address */
+	NFLB_FLOW_A_STATE,	/* u8, enum nflb_flow_state */
+	NFLB_FLOW_A_TIMEOUT,	/* u32, seconds left */
+
+	__NFLB_FLOW_A_MAX
+};
+#define NFLB_FLOW_A_MAX (__NFLB_FLOW_A_MAX - 1)
+
+enum nflb_flowtable_attr {
+	NFLB_FLOWTABLE_A_UNSPEC,
+	NFLB_FLOWTABLE_A_PAD,
+	NFLB_FLOWTABLE_A_SIZE,		/* u32: entries (0: no table yet) */
+	NFLB_FLOWTABLE_A_USED,		/* u32: live entries */
+	NFLB_FLOWTABLE_A_INSERTS,	/* u64: entries created */
+	NFLB_FLOWTABLE_A_EVICTS,	/* u64: NEW entries given to others */
+	NFLB_FLOWTABLE_A_FULL,		/* u64: flows left without an entry */
+	NFLB_FLOWTABLE_A_TOO_BIG,	/* u64: dropped, ICMP "too big" sent */
+	NFLB_FLOWTABLE_A_NO_ROUTE,	/* u64: dropped, no route to backend */
+	NFLB_FLOWTABLE_A_ERRORS,	/* u64: dropped, no memory for headroom */
+	NFLB_FLOWTABLE_A_ICMP,		/* u64: ICMP errors sent to backends */
+
+	__NFLB_FLOWTABLE_A_MAX
+};
+#define NFLB_FLOWTABLE_A_MAX (__NFLB_FLOWTABLE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFLB_H */

@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Direct server return (forward gre and ipip): client - router - (load
+# balancer, 3 backends on one segment), the backends routing to the router,
+# prepared by nflb-dsr-backend (dsr_topo).  TCP and UDP, IPv4 and IPv6,
+# both methods: 300 flows spread 70..130 over the backends and are counted;
+# the replies never reach the load balancer (counted there); flow show lists
+# the DSR flows with the backend that answered them; bad input rejected
+# with a message and no change.  lb_dsr_pin.sh and lb_dsr_pmtu.sh go on.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd nft
+require_nflb
+
+ktap_plan 17
+
+setup "topology: client, router, load balancer and 3 DSR backends" dsr_topo
+setup "lb counts packets to and from the VIPs" dsr_count_mark
+
+# spread METHOD PROTO FAM: 300 new flows to the service, all answered,
+# 70..130 per backend, and the service and each backend count them.
+spread() {
+	local m=$1 proto=$2 fam=$3 out=$TMPD/$1-$2-$3 u=() i n rc=0
+	[ "$proto" = udp ] && u=(-u)
+	lbadm_in "$lb" stats zero "$proto" "$(vip "$fam")" || return 1
+	ip netns exec "$c" nflb-client "${u[@]}" -v -n 300 "$(vip_addr "$fam")" 80 > "$out"
+	all_answered "$out" 300 || rc=1
+	lbadm_in "$lb" service show "$proto" "$(vip "$fam")" > "$out.show" || return 1
+	cat "$out.show"
+	for i in 1 2 3; do
+		n=$(count "$out" "b$i")
+		echo "b$i: $n flows"
+		between "$n" 70 130 || rc=1
+		[ "$(be_key "$out.show" "$(be "$fam" $i)" conns)" = "$n" ] ||
+			{ echo "b$i conns differ from the client's count"; rc=1; }
+	done
+	[ "$(svc_key "$out.show" conns)" = 300 ] || { echo "service conns not 300"; rc=1; }
+	[ "$(svc_key "$out.show" forward)" = "$m" ] || { echo "service forward not $m"; rc=1; }
+	return $rc
+}
+
+for proto in tcp udp; do
+	for fam in 4 6; do
+		lb_service "$lb" "$proto" "$fam" 3 forward gre ||
+			echo "Bail out! cannot add the $proto IPv$fam service"
+	done
+done
+for m in gre ipip; do
+	for proto in tcp udp; do
+		for fam in 4 6; do
+			[ "$m" = ipip ] && lbadm_in "$lb" service set "$proto" "$(vip "$fam")" forward ipip
+			check "$m $proto IPv$fam: 300 flows over 3 backends, counted" spread "$m" "$proto" "$fam"
+		done
+	done
+done
+
+# flows_match OUT PROTO FAM: flow show has each flow of OUT (nflb-client
+# -v) with the backend that answered it.
+flows_match() {
+	lbadm_in "$lb" flow show "$2" "$(vip "$3")" > "$1.flows" || return 1
+	head -3 "$1.flows"
+	awk 'FNR == NR { p = $3; sub(/^.*:/, "", p); b = $7; sub(/:80$/, "", b); be[p] = b; n++; next }
+		$1 != "flow" { next }
+		{ flows++; name = be[$4]; sub(/^.*[.:]/, "b", name)
+		  if (name != $5 && bad++ < 5) print "port " $4 " answered by " $5 ", flow show: " be[$4] }
+		END { print flows " flows, " n " listed, " bad + 0 " wrong"; exit bad > 0 || !flows }' \
+		"$1.flows" "$1"
+}
+check "flow show lists the DSR flows with their backends" flows_match "$TMPD/ipip-tcp-4" tcp 4
+
+replies_bypass() {
+	local w=()
+	read -r -a w <<< "$(dsr_counts)"
+	echo "packets at lb: ${w[*]}"
+	[ "${w[1]}" -ge 2400 ] && [ "${w[3]}" = 0 ]
+}
+check "replies never cross the load balancer" replies_bypass
+
+# Bad input: a message, nothing changed.
+lbadm_in "$lb" service add tcp "$(vip 4 82)" snat
+rejects_mark
+check "forward gre with snat rejected" \
+	rejects "snat is only valid with forward nat" service add tcp "$(vip 4 81)" forward gre snat
+check "forward gre on a snat service rejected (by the kernel)" \
+	rejects "snat is only valid with forward nat" service set tcp "$(vip 4 82)" forward gre
+check "unknown method rejected" \
+	rejects "invalid forward \"vxlan\" \(nat, gre or ipip\)" service add tcp "$(vip 4 83)" forward vxlan
+check "a method on a backend rejected" \
+	rejects "option of the service" backend add tcp "$(vip 4)" "$(be 4 9)" forward gre
+check "a DSR backend on another port rejected" \
+	rejects "takes the service's port" backend add tcp "$(vip 4)" "$(be 4 9 8080)"
+
+ktap_finish
