@@ -156,12 +156,18 @@ static unsigned int nflb_nat_dst(void *priv, struct sk_buff *skb,
 	return ret;
 }
 
-/* POST_ROUTING, NAT_SRC: one-arm services also take our source address. */
+/*
+ * POST_ROUTING, NAT_SRC: one-arm services also take a source address of
+ * ours: the fixed one as a plain SNAT binding (which, unlike masquerade,
+ * outlives the address leaving the node: an HA pair's floating address),
+ * or the outgoing interface's.
+ */
 static unsigned int nflb_nat_src(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct nf_nat_range2 range = {};
 	enum ip_conntrack_info ctinfo;
+	const struct nflb_snat *snat;
 	struct nflb_service *svc;
 	struct nf_conn *ct;
 
@@ -171,6 +177,13 @@ static unsigned int nflb_nat_src(void *priv, struct sk_buff *skb,
 	svc = nflb_ct_service(state, ct);
 	if (!svc || !READ_ONCE(svc->snat))
 		return NF_ACCEPT;
+	snat = rcu_dereference(svc->snat_addr);
+	if (snat) {
+		range.flags = NF_NAT_RANGE_MAP_IPS;
+		range.min_addr = snat->addr;
+		range.max_addr = snat->addr;
+		return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
+	}
 	if (svc->key.family == AF_INET)
 		return nf_nat_masquerade_ipv4(skb, state->hook, &range,
 					      state->out);

@@ -116,9 +116,11 @@ int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	ret = nflb_parse_svc_opts(tb, key.proto, &opts, info->extack);
+	if (!ret)
+		ret = nflb_parse_svc_snat(tb, &key, &opts, info->extack);
 	if (ret)
 		return ret;
-	ret = nflb_snat_prepare(opts.snat, info->extack);
+	ret = nflb_snat_prepare(opts.snat && !opts.snat_fixed, info->extack);
 	if (ret)
 		return ret;
 	if (tb[NFLB_SVC_A_BACKENDS]) {
@@ -161,6 +163,8 @@ int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	nflb_svc_opts_get(svc, &opts);
 	ret = nflb_parse_svc_opts(tb, svc->key.proto, &opts, info->extack);
+	if (!ret)
+		ret = nflb_parse_svc_snat(tb, &svc->key, &opts, info->extack);
 	if (!ret)
 		ret = nflb_service_set(nn, svc, &opts, info->extack);
 	if (!ret)

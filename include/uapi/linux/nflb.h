@@ -31,6 +31,18 @@
  *     NFLB_SVC_A_SNAT        u8, 0 or 1: one-arm mode, the client's source
  *                            is also rewritten to the load balancer's
  *                            address on the way to the backend
+ *                            (masquerade: the outgoing interface's
+ *                            address, flows expired when it goes)
+ *     NFLB_SVC_A_SNAT_ADDR   4 or 16 bytes (the service's family), a
+ *                            unicast address: one-arm mode with this
+ *                            source instead of the interface's, a plain
+ *                            SNAT binding (nft "snat to") that outlives
+ *                            the address's leaving the node: the floating
+ *                            address of an HA pair.  Implies SNAT 1 (SNAT 0
+ *                            with it is rejected); SNAT 1 without it
+ *                            (re)selects masquerade, SNAT 0 clears it.
+ *                            Replies carry it when set.  Rejected on a
+ *                            service whose forwarding mode is not NAT.
  *     NFLB_SVC_A_TIMEOUT_TCP      u32 seconds, 0..NFLB_TIMEOUT_MAX: idle
  *                                 timeout of the service's established TCP
  *                                 flows (conntrack state ESTABLISHED)
@@ -241,6 +253,7 @@ enum nflb_service_attr {
 	NFLB_SVC_A_TIMEOUT_TCP_FIN,	/* u32, seconds; 0: conntrack's */
 	NFLB_SVC_A_TIMEOUT_UDP,		/* u32, seconds; 0: conntrack's */
 	NFLB_SVC_A_CONT,	/* flag: continues the previous message's */
+	NFLB_SVC_A_SNAT_ADDR,	/* binary: 4 or 16 bytes, one-arm source */
 
 	__NFLB_SVC_A_MAX
 };
