@@ -187,6 +187,7 @@ int nflb_parse_svc_snat(struct nlattr **tb, const struct nflb_svc_key *key,
 			struct netlink_ext_ack *extack)
 {
 	struct nlattr *attr = tb[NFLB_SVC_A_SNAT_ADDR];
+	union nf_inet_addr addr;
 	int ret;
 
 	if (!attr) {
@@ -204,9 +205,13 @@ int nflb_parse_svc_snat(struct nlattr **tb, const struct nflb_svc_key *key,
 				    "snat address family differs from the service's");
 		return -EAFNOSUPPORT;
 	}
-	ret = nflb_parse_addr(attr, key->family, &opts->snat_addr, extack);
-	if (ret)
+	ret = nflb_parse_addr(attr, key->family, &addr, extack);
+	if (ret) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "snat address must be a unicast address");
 		return ret;
+	}
+	opts->snat_addr = addr;
 	opts->snat = true;
 	opts->snat_fixed = true;
 	return 0;
