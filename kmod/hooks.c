@@ -7,7 +7,8 @@
  * a masquerading SNAT binding on the way out).  Every later packet and
  * every reply is translated by conntrack and NAT themselves.
  *
- * A second pair of plain hooks only counts packets and bytes of our flows.
+ * A second pair of plain hooks counts packets and bytes of our flows, and
+ * times those that came without the service's timeout policy.
  * Nothing here allocates or takes a lock: the service hash and the tables
  * are read under RCU (netfilter hooks run inside rcu_read_lock()).  This
  * file reads services and knows nothing of how they are configured;
@@ -94,6 +95,49 @@ static void nflb_ct_timeout_attach(struct nf_conn *ct, struct sk_buff *skb,
 	/* Unconfirmed: the timeout is relative, no lock needed. */
 	state = svc->key.proto == IPPROTO_TCP ? ct->proto.tcp.state :
 						UDP_CT_UNREPLIED;
+	nf_ct_refresh(ct, skb, READ_ONCE(v[state]));
+}
+
+/*
+ * A flow of a service with timeouts that carries no policy: above all one
+ * that conntrackd injected on this node (ctnetlink carries no timeout
+ * policy, and no extension can be added to a confirmed entry), or one that
+ * began before the service had timeouts.  Conntrack has just timed this
+ * packet with its defaults; time it with the service's values instead, in
+ * the states the service overrides, as the policy would have.  No lock:
+ * conntrack itself refreshes timeouts this way.
+ */
+static void nflb_ct_timeout_adopt(struct nf_conn *ct, struct sk_buff *skb,
+				  const struct nflb_service *svc)
+{
+	const struct nf_ct_timeout *policy = rcu_dereference(svc->ct_timeout);
+	const unsigned int *v;
+	unsigned int state;
+
+	if (!policy || nf_ct_timeout_find(ct))
+		return;
+	v = (const unsigned int *)policy->data;
+	if (svc->key.proto == IPPROTO_UDP) {
+		state = test_bit(IPS_SEEN_REPLY_BIT, &ct->status) ?
+			UDP_CT_REPLIED : UDP_CT_UNREPLIED;
+	} else {
+		state = READ_ONCE(ct->proto.tcp.state);
+		switch (state) {
+		case TCP_CONNTRACK_ESTABLISHED:
+			if (!READ_ONCE(svc->timeout_tcp))
+				return;
+			break;
+		case TCP_CONNTRACK_FIN_WAIT:
+		case TCP_CONNTRACK_CLOSE_WAIT:
+		case TCP_CONNTRACK_LAST_ACK:
+		case TCP_CONNTRACK_TIME_WAIT:
+			if (!READ_ONCE(svc->timeout_tcp_fin))
+				return;
+			break;
+		default:
+			return;
+		}
+	}
 	nf_ct_refresh(ct, skb, READ_ONCE(v[state]));
 }
 
@@ -215,6 +259,7 @@ static unsigned int nflb_count(void *priv, struct sk_buff *skb,
 	svc = nflb_ct_service(state, ct);
 	if (!svc)
 		return NF_ACCEPT;
+	nflb_ct_timeout_adopt(ct, skb, svc);
 	nflb_stats_packet(svc->stats, reply, skb->len);
 	r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	t = rcu_dereference(svc->table);

@@ -294,8 +294,9 @@ static void nflb_ct_timeout_put(struct nf_ct_timeout *t)
 static void nflb_svc_timeouts_set(struct nflb_service *svc,
 				  const struct nflb_svc_opts *opts)
 {
-	svc->timeout_tcp = opts->timeout_tcp;
-	svc->timeout_tcp_fin = opts->timeout_tcp_fin;
+	/* The packet path reads these (nflb_ct_timeout_adopt()). */
+	WRITE_ONCE(svc->timeout_tcp, opts->timeout_tcp);
+	WRITE_ONCE(svc->timeout_tcp_fin, opts->timeout_tcp_fin);
 	svc->timeout_udp = opts->timeout_udp;
 }
 

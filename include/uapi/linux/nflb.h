@@ -59,7 +59,13 @@
  *                            already carry the service's policy; a flow
  *                            keeps its policy after its service is deleted.
  *                            Flows created while all three are 0 carry
- *                            no policy and follow the sysctls.  Values
+ *                            no policy and follow the sysctls.  A flow
+ *                            of a service with timeouts that carries no
+ *                            policy (one conntrackd injected on an HA
+ *                            standby: ctnetlink carries none; or one
+ *                            older than the service's timeouts) has the
+ *                            service's values applied at each packet, in
+ *                            the states the service overrides.  Values
  *                            above 2^31 - 1 jiffies (24.8 days at HZ=1000)
  *                            are cut to that: conntrack can time no more.  States a
  *                            service does not override (TCP SYN_SENT...)
