@@ -26,7 +26,7 @@ require_root
 require_cmd keepalived conntrackd conntrack nft flock
 require_nflb
 
-ktap_plan 27
+ktap_plan 31
 
 HA=$NFLB_TOP/userspace/ha
 VIP=203.0.113.10
@@ -256,6 +256,21 @@ all_moved() {
 		[ "$(__rounds "$TMPD/$x.st")" -gt $((r0[$x] + 1)) ] || return 1
 	done
 }
+# estab N: the client has N established TCP connections (a held client
+# goes on with its other connections when one is reset).
+estab() {
+	local n
+	n=$(ip netns exec "$c" ss -Htn state established | grep -c .)
+	echo "$n TCP connections established on the client"
+	[ "$n" = "$1" ]
+}
+# ctd_diag I: what nI's conntrackd logged last, and an entry of the held.
+ctd_diag() {
+	local v=n$1
+	tail -n 5 "$TMPD/n$1/conntrackd.log" 2>/dev/null
+	ip netns exec "${!v}" conntrack -L -p tcp --orig-dst "$VIP" --sport 30001 2>/dev/null
+	ip netns exec "${!v}" conntrack -L -p tcp --orig-dst "$ARM" --sport 32001 2>/dev/null
+}
 # took NAME...: wait (120 s at most) until all_moved; the ms since t0.
 took() {
 	wait_for 120 all_moved "$@" || return 1
@@ -267,18 +282,23 @@ mark_rounds
 ip -n "$n1" link set eth0 down
 ip -n "$n1" link set eth1 down
 ip -n "$n1" link set eth2 down
-kill -KILL "${ka_pid[1]}" "${ctd_pid[1]}" 2>/dev/null
-[ -s "$TMPD/n1/vrrp.pid" ] && kill -KILL "$(cat "$TMPD/n1/vrrp.pid")" 2>/dev/null
-bg_wait "${ka_pid[1]}" 2> /dev/null
-bg_wait "${ctd_pid[1]}" 2> /dev/null
+# (bash reports the killed jobs on stderr: not KTAP)
+exec 4>&2 2> /dev/null
+# Every process of n1's netns: keepalived, its VRRP child, conntrackd.
+kill -KILL $(ip netns pids "$n1")
+bg_wait "${ka_pid[1]}"
+bg_wait "${ctd_pid[1]}"
+exec 2>&4 4>&-
 check "3. n1 killed: n2 takes over" wait_for 60 ha_master 2
 fo=$(took tcp udp arm)
 check "3. every held client answered again through n2 (after ${fo:-no answer})" test -n "$fo"
 diag "failover: n1 killed to a full round of answers through n2: ${fo:-none}"
+check "3. the 20 + 4 TCP connections still established" estab 24
 ha_log 2 | sed 's/^/# /'
+ctd_diag 2 | sed 's/^/# /'
 timed() {
 	ip netns exec "$n2" conntrack -L -p tcp --orig-dst "$VIP" 2>/dev/null |
-		awk '/dport=80 / { n++; if ($3 > 600) bad++ }
+		awk '/ESTABLISHED.*dport=80 / { n++; if ($3 > 600) bad++ }
 			END { print n + 0 " entries, " bad + 0 " above 600 s"; exit bad || n < 20 }'
 }
 check "3. n2's entries of the held TCP flows carry the service's 600 s" timed
@@ -304,7 +324,9 @@ check "6. n1 takes over again, n2 holds" back
 fb=$(took tcp udp arm)
 check "6. every held client answered again through n1 (after ${fb:-no answer})" test -n "$fb"
 diag "failback: n1's keepalived started to a full round through n1: ${fb:-none}"
+check "6. the 20 + 4 TCP connections still established" estab 24
 ha_log 1 | sed 's/^/# /'
+ctd_diag 1 | sed 's/^/# /'
 
 # held_ok NAME N: N connections alive, none failed or lost (a connection
 # whose answer changed, another backend, fails).
@@ -346,6 +368,7 @@ check "7. n1's links cut: n2 takes over" wait_for 60 ha_master 2
 fo=$(took tcp)
 check "7. the 20 connections answered through n2 (after ${fo:-no answer})" test -n "$fo"
 diag "failover without conntrackd: links cut to a full round through n2: ${fo:-none}"
+check "7. the 20 TCP connections still established" estab 20
 forgot() {
 	local n
 	ha_backup 1 || return 1
@@ -361,6 +384,7 @@ check "7. links back: n1 takes over again" wait_for 60 ha_master 1
 fb=$(took tcp)
 check "7. the 20 connections answered through n1 (after ${fb:-no answer})" test -n "$fb"
 diag "failback without conntrackd: links back to a full round through n1: ${fb:-none}"
+check "7. the 20 TCP connections still established after failback" estab 20
 ha_log 1 | sed 's/^/# /'
 long_stop tcp
 check "7. the 20 connections kept their backends through failover and failback" held_ok tcp 20
