@@ -149,6 +149,12 @@ install: all
 		> $(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service
 	install -D -m 0644 userspace/lbhealthd/lbhealthd.conf.example \
 		$(DESTDIR)$(PREFIX)/share/doc/nflb/lbhealthd.conf.example
+	install -D -m 0755 userspace/ha/nflb-ha-notify $(DESTDIR)$(SBINDIR)/nflb-ha-notify
+	install -D -m 0644 userspace/ha/nflb-ha-notify.8 $(DESTDIR)$(MANDIR)/man8/nflb-ha-notify.8
+	install -d $(DESTDIR)$(PREFIX)/share/doc/nflb/ha
+	install -m 0644 userspace/ha/keepalived-a.conf userspace/ha/keepalived-b.conf \
+		userspace/ha/conntrackd-a.conf userspace/ha/conntrackd-b.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/nflb/ha/
 
 uninstall:
 	rm -f /lib/modules/$(KVER)/updates/kmod/nflb.ko $(DESTDIR)$(SBINDIR)/lbadm \
@@ -158,6 +164,7 @@ uninstall:
 		$(DESTDIR)$(SBINDIR)/nflb-dsr-backend \
 		$(DESTDIR)$(MANDIR)/man8/nflb-dsr-backend.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/lbhealthd \
+		$(DESTDIR)$(SBINDIR)/nflb-ha-notify $(DESTDIR)$(MANDIR)/man8/nflb-ha-notify.8 \
 		$(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service \
 		$(DESTDIR)$(PREFIX)/share/doc/nflb/lbhealthd.conf.example
 	depmod -a $(KVER)

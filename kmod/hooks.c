@@ -7,7 +7,8 @@
  * a masquerading SNAT binding on the way out).  Every later packet and
  * every reply is translated by conntrack and NAT themselves.
  *
- * A second pair of plain hooks only counts packets and bytes of our flows.
+ * A second pair of plain hooks counts packets and bytes of our flows, and
+ * times those that came without the service's timeout policy.
  * Nothing here allocates or takes a lock: the service hash and the tables
  * are read under RCU (netfilter hooks run inside rcu_read_lock()).  This
  * file reads services and knows nothing of how they are configured;
@@ -97,6 +98,49 @@ static void nflb_ct_timeout_attach(struct nf_conn *ct, struct sk_buff *skb,
 	nf_ct_refresh(ct, skb, READ_ONCE(v[state]));
 }
 
+/*
+ * A flow of a service with timeouts that carries no policy: above all one
+ * that conntrackd injected on this node (ctnetlink carries no timeout
+ * policy, and no extension can be added to a confirmed entry), or one that
+ * began before the service had timeouts.  Conntrack has just timed this
+ * packet with its defaults; time it with the service's values instead, in
+ * the states the service overrides, as the policy would have.  No lock:
+ * conntrack itself refreshes timeouts this way.
+ */
+static void nflb_ct_timeout_adopt(struct nf_conn *ct, struct sk_buff *skb,
+				  const struct nflb_service *svc)
+{
+	const struct nf_ct_timeout *policy = rcu_dereference(svc->ct_timeout);
+	const unsigned int *v;
+	unsigned int state;
+
+	if (!policy || nf_ct_timeout_find(ct))
+		return;
+	v = (const unsigned int *)policy->data;
+	if (svc->key.proto == IPPROTO_UDP) {
+		state = test_bit(IPS_SEEN_REPLY_BIT, &ct->status) ?
+			UDP_CT_REPLIED : UDP_CT_UNREPLIED;
+	} else {
+		state = READ_ONCE(ct->proto.tcp.state);
+		switch (state) {
+		case TCP_CONNTRACK_ESTABLISHED:
+			if (!READ_ONCE(svc->timeout_tcp))
+				return;
+			break;
+		case TCP_CONNTRACK_FIN_WAIT:
+		case TCP_CONNTRACK_CLOSE_WAIT:
+		case TCP_CONNTRACK_LAST_ACK:
+		case TCP_CONNTRACK_TIME_WAIT:
+			if (!READ_ONCE(svc->timeout_tcp_fin))
+				return;
+			break;
+		default:
+			return;
+		}
+	}
+	nf_ct_refresh(ct, skb, READ_ONCE(v[state]));
+}
+
 /* PRE_ROUTING and LOCAL_OUT, NAT_DST: pick a backend for a new flow. */
 static unsigned int nflb_nat_dst(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
@@ -156,12 +200,18 @@ static unsigned int nflb_nat_dst(void *priv, struct sk_buff *skb,
 	return ret;
 }
 
-/* POST_ROUTING, NAT_SRC: one-arm services also take our source address. */
+/*
+ * POST_ROUTING, NAT_SRC: one-arm services also take a source address of
+ * ours: the fixed one as a plain SNAT binding (which, unlike masquerade,
+ * outlives the address leaving the node: an HA pair's floating address),
+ * or the outgoing interface's.
+ */
 static unsigned int nflb_nat_src(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct nf_nat_range2 range = {};
 	enum ip_conntrack_info ctinfo;
+	const struct nflb_snat *snat;
 	struct nflb_service *svc;
 	struct nf_conn *ct;
 
@@ -171,6 +221,13 @@ static unsigned int nflb_nat_src(void *priv, struct sk_buff *skb,
 	svc = nflb_ct_service(state, ct);
 	if (!svc || !READ_ONCE(svc->snat))
 		return NF_ACCEPT;
+	snat = rcu_dereference(svc->snat_addr);
+	if (snat) {
+		range.flags = NF_NAT_RANGE_MAP_IPS;
+		range.min_addr = snat->addr;
+		range.max_addr = snat->addr;
+		return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
+	}
 	if (svc->key.family == AF_INET)
 		return nf_nat_masquerade_ipv4(skb, state->hook, &range,
 					      state->out);
@@ -202,6 +259,7 @@ static unsigned int nflb_count(void *priv, struct sk_buff *skb,
 	svc = nflb_ct_service(state, ct);
 	if (!svc)
 		return NF_ACCEPT;
+	nflb_ct_timeout_adopt(ct, skb, svc);
 	nflb_stats_packet(svc->stats, reply, skb->len);
 	r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	t = rcu_dereference(svc->table);

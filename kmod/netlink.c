@@ -63,6 +63,8 @@ const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 		NFLB_POLICY_U32_RANGE(&nflb_timeout_range),
 	[NFLB_SVC_A_CONT] = { .type = NLA_REJECT },
 	[NFLB_SVC_A_FORWARD] = NLA_POLICY_MAX(NLA_U8, NFLB_FORWARD_MAX),
+	/* Length and family: nflb_parse_svc_snat(), one message. */
+	[NFLB_SVC_A_SNAT_ADDR] = NLA_POLICY_MIN_LEN(sizeof(__be32)),
 };
 
 static const struct nla_policy nflb_svc_req_policy[NFLB_A_SERVICE + 1] = {

@@ -26,6 +26,9 @@ enum nflb_mcgrp_index {
 /* nl_parse.c: requests; only nflb_req_svc() needs the lock. */
 int nflb_parse_svc(struct genl_info *info, struct nlattr **tb,
 		   struct nflb_svc_key *key);
+int nflb_parse_svc_snat(struct nlattr **tb, const struct nflb_svc_key *key,
+			struct nflb_svc_opts *opts,
+			struct netlink_ext_ack *extack);
 int nflb_parse_svc_opts(struct nlattr **tb, u8 proto,
 			struct nflb_svc_opts *opts,
 			struct netlink_ext_ack *extack);

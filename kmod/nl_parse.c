@@ -185,6 +185,49 @@ int nflb_parse_svc_opts(struct nlattr **tb, u8 proto,
 NFLB_EXPORT_FOR_KUNIT(nflb_parse_svc_opts);
 
 /*
+ * One-arm mode of service KEY in TB over OPTS: NFLB_SVC_A_SNAT_ADDR, an
+ * address of the service's family, selects SNAT to it (and implies SNAT
+ * 1); SNAT alone selects masquerade (1) or nothing (0).  A forwarding
+ * mode without NAT (replies not through us) must reject both on the
+ * options merged over the service's, after this.
+ */
+int nflb_parse_svc_snat(struct nlattr **tb, const struct nflb_svc_key *key,
+			struct nflb_svc_opts *opts,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *attr = tb[NFLB_SVC_A_SNAT_ADDR];
+	union nf_inet_addr addr;
+	int ret;
+
+	if (!attr) {
+		if (tb[NFLB_SVC_A_SNAT])
+			opts->snat_fixed = false;
+		return 0;
+	}
+	if (tb[NFLB_SVC_A_SNAT] && !nla_get_u8(tb[NFLB_SVC_A_SNAT])) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "snat address given with snat off");
+		return -EINVAL;
+	}
+	if (nla_len(attr) != nflb_addr_len(key->family)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "snat address family differs from the service's");
+		return -EAFNOSUPPORT;
+	}
+	ret = nflb_parse_addr(attr, key->family, &addr, extack);
+	if (ret) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "snat address must be a unicast address");
+		return ret;
+	}
+	opts->snat_addr = addr;
+	opts->snat = true;
+	opts->snat_fixed = true;
+	return 0;
+}
+NFLB_EXPORT_FOR_KUNIT(nflb_parse_svc_snat);
+
+/*
  * A backend nest NEST of service KEY: its key in SPEC, its attributes in TB
  * (options are the caller's).  The same rules for BACKEND_* requests and
  * the backends of SERVICE_NEW.

@@ -81,9 +81,16 @@ int nflb_put_svc_key(struct sk_buff *msg, const struct nflb_svc_key *key)
 	return 0;
 }
 
+/* Under nflb_net::lock, as every reply and event is made. */
 int nflb_put_svc_opts(struct sk_buff *msg,
 		      const struct nflb_service *svc)
 {
+	const struct nflb_snat *snat = rcu_dereference_protected(svc->snat_addr,
+								 true);
+
+	if (snat && nla_put(msg, NFLB_SVC_A_SNAT_ADDR,
+			    nflb_addr_len(svc->key.family), &snat->addr))
+		return -EMSGSIZE;
 	if (nla_put_u32(msg, NFLB_SVC_A_TABLE_SIZE, svc->table_size) ||
 	    nla_put_u8(msg, NFLB_SVC_A_HASH, svc->hash) ||
 	    nla_put_u64_64bit(msg, NFLB_SVC_A_SEED, svc->seed, NFLB_SVC_A_PAD) ||

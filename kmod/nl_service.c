@@ -117,9 +117,11 @@ int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	ret = nflb_parse_svc_opts(tb, key.proto, &opts, info->extack);
+	if (!ret)
+		ret = nflb_parse_svc_snat(tb, &key, &opts, info->extack);
 	if (ret)
 		return ret;
-	ret = nflb_snat_prepare(opts.snat, info->extack);
+	ret = nflb_snat_prepare(opts.snat && !opts.snat_fixed, info->extack);
 	if (ret)
 		return ret;
 	if (tb[NFLB_SVC_A_BACKENDS]) {
@@ -197,6 +199,8 @@ int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	nflb_svc_opts_get(svc, &opts);
 	was_dsr = svc->forward != NFLB_FORWARD_NAT;
 	ret = nflb_parse_svc_opts(tb, svc->key.proto, &opts, info->extack);
+	if (!ret)
+		ret = nflb_parse_svc_snat(tb, &svc->key, &opts, info->extack);
 	if (!ret)
 		ret = nflb_svc_dsr_check(nn, svc, &opts, tb, info->extack);
 	if (!ret)

@@ -295,6 +295,7 @@ static void nflb_ct_timeout_put(struct nf_ct_timeout *t)
 static void nflb_svc_timeouts_set(struct nflb_service *svc,
 				  const struct nflb_svc_opts *opts)
 {
+	/* The packet path reads these (nflb_ct_timeout_adopt()). */
 	WRITE_ONCE(svc->timeout_tcp, opts->timeout_tcp);
 	WRITE_ONCE(svc->timeout_tcp_fin, opts->timeout_tcp_fin);
 	WRITE_ONCE(svc->timeout_udp, opts->timeout_udp);
@@ -320,6 +321,7 @@ static void nflb_service_free(struct nflb_service *svc)
 	kvfree(rcu_dereference_protected(svc->table, 1));
 	/* Flows carrying the policy keep it alive as long as they need. */
 	nflb_ct_timeout_put(rcu_dereference_protected(svc->ct_timeout, 1));
+	nflb_snat_free(svc);
 	free_percpu(svc->stats);
 	kfree(svc);
 }
@@ -363,6 +365,7 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 					 unsigned int n_bes,
 					 struct netlink_ext_ack *extack)
 {
+	struct nflb_snat *snat = NULL;
 	struct nflb_service *svc;
 	struct nflb_backend *be;
 	struct nflb_table *t;
@@ -388,15 +391,15 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 	svc->table_size = opts->table_size;
 	svc->seed = opts->seed;
 	svc->hash = opts->hash;
-	svc->snat = opts->snat;
 	svc->forward = opts->forward;
 	nflb_svc_timeouts_set(svc, opts);
 	INIT_LIST_HEAD(&svc->backends);
 	svc->stats = nflb_stats_alloc();
-	if (!svc->stats) {
-		ret = -ENOMEM;
+	ret = svc->stats ? nflb_snat_prepare_addr(nn, svc, opts, &snat) :
+			   -ENOMEM;
+	if (ret)
 		goto err_free;
-	}
+	nflb_snat_commit(nn, svc, opts, snat);
 	if (nflb_opts_have_timeouts(opts)) {
 		struct nf_ct_timeout *to;
 
@@ -477,36 +480,43 @@ int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 		     struct netlink_ext_ack *extack)
 {
 	struct nf_ct_timeout *cur, *to = NULL;
+	struct nflb_snat *snat;
 	struct nflb_table *t;
+	int ret;
 
 	lockdep_assert_held(&nn->lock);
 	cur = rcu_dereference_protected(svc->ct_timeout,
 					lockdep_is_held(&nn->lock));
 	/* Everything that can fail first: a failed set changes nothing. */
 	if (opts->table_size > svc->table_size) {
-		int ret = nflb_limits_check(nn, 0, 0,
-					    opts->table_size - svc->table_size,
-					    extack);
-
+		ret = nflb_limits_check(nn, 0, 0,
+					opts->table_size - svc->table_size,
+					extack);
 		if (ret)
 			return ret;
 	}
+	ret = nflb_snat_prepare_addr(nn, svc, opts, &snat);
+	if (ret)
+		return ret;
 	if (!cur && nflb_opts_have_timeouts(opts)) {
 		to = nflb_ct_timeout_new(nn->net, &svc->key, opts);
-		if (!to)
-			return -ENOMEM;
+		if (!to) {
+			ret = -ENOMEM;
+			goto err_snat;
+		}
 	}
 	t = nflb_table_build(nn, svc, opts, extack);
 	if (IS_ERR(t)) {
 		nflb_ct_timeout_put(to);
-		return PTR_ERR(t);
+		ret = PTR_ERR(t);
+		goto err_snat;
 	}
 	nn->n_slots += opts->table_size;
 	nn->n_slots -= svc->table_size;
 	svc->table_size = opts->table_size;
 	svc->seed = opts->seed;
 	svc->hash = opts->hash;
-	WRITE_ONCE(svc->snat, opts->snat);
+	nflb_snat_commit(nn, svc, opts, snat);
 	WRITE_ONCE(svc->forward, opts->forward);
 	nflb_svc_timeouts_set(svc, opts);
 	if (to) {
@@ -527,6 +537,10 @@ int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 	}
 	nflb_table_publish(nn, svc, t);
 	return 0;
+
+err_snat:
+	kfree(snat);		/* never published */
+	return ret;
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_service_set);
 
@@ -574,11 +588,17 @@ NFLB_EXPORT_FOR_KUNIT(nflb_backend_find);
 void nflb_svc_opts_get(const struct nflb_service *svc,
 		       struct nflb_svc_opts *opts)
 {
+	const struct nflb_snat *snat;
+
 	opts->table_size = svc->table_size;
 	opts->seed = svc->seed;
 	opts->hash = svc->hash;
 	opts->snat = svc->snat;
 	opts->forward = svc->forward;
+	snat = rcu_dereference_protected(svc->snat_addr, true);
+	opts->snat_fixed = snat;
+	if (snat)
+		opts->snat_addr = snat->addr;
 	opts->timeout_tcp = svc->timeout_tcp;
 	opts->timeout_tcp_fin = svc->timeout_tcp_fin;
 	opts->timeout_udp = svc->timeout_udp;

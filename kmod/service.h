@@ -53,6 +53,12 @@ struct nflb_table {
 	u64 generation;
 };
 
+/* The fixed source of a one-arm service (NFLB_SVC_A_SNAT_ADDR). */
+struct nflb_snat {
+	union nf_inet_addr addr;
+	struct rcu_head rcu;
+};
+
 struct nflb_service {
 	struct rhash_head rhnode;	/* in nflb_net::services */
 	unsigned long id;		/* in nflb_net::service_ids */
@@ -62,6 +68,8 @@ struct nflb_service {
 	u8 hash;
 	bool snat;
 	u8 forward;			/* enum nflb_forward; READ_ONCE */
+	/* With snat: NULL masquerades, else SNAT to it; replaced whole. */
+	struct nflb_snat __rcu *snat_addr;
 	u32 timeout_tcp;		/* seconds; 0: conntrack's default */
 	u32 timeout_tcp_fin;
 	u32 timeout_udp;
@@ -95,6 +103,8 @@ struct nflb_svc_opts {
 	u8 hash;
 	bool snat;
 	u8 forward;
+	bool snat_fixed;		/* snat to snat_addr */
+	union nf_inet_addr snat_addr;
 	u32 timeout_tcp;
 	u32 timeout_tcp_fin;
 	u32 timeout_udp;
@@ -156,6 +166,18 @@ void nflb_flush_backend_flows(struct nflb_net *nn,
 void nflb_unbound_init(struct nflb_net *nn);
 void nflb_flush_unbound_flows(struct nflb_net *nn);
 void nflb_unbound_stop(struct nflb_net *nn);
+
+/*
+ * snat.c: the fixed source of one-arm services.  Prepare (may fail, for a
+ * service not yet changed), then commit (cannot fail) or drop.
+ */
+int nflb_snat_prepare_addr(struct nflb_net *nn,
+			   const struct nflb_service *svc,
+			   const struct nflb_svc_opts *opts,
+			   struct nflb_snat **new);
+void nflb_snat_commit(struct nflb_net *nn, struct nflb_service *svc,
+		      const struct nflb_svc_opts *opts, struct nflb_snat *new);
+void nflb_snat_free(struct nflb_service *svc);
 
 /* Zero the counters of SVC and its backends. */
 void nflb_service_stats_zero(struct nflb_net *nn, struct nflb_service *svc);

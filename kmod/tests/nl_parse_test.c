@@ -356,6 +356,66 @@ static void nflb_parse_svc_opts_absent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(&opts, &before, sizeof(opts)), 0);
 }
 
+/* snat ADDRESS: one of the service's family, unicast, not with snat 0. */
+static int nflb_pt_parse_snat(struct kunit *test, const void *addr, int len,
+			      int snat, struct nflb_svc_opts *opts,
+			      struct nflb_pt **ptp)
+{
+	struct nflb_pt *pt = nflb_pt_new(test);
+	struct nflb_svc_key key;
+	struct nlattr *nest;
+
+	*ptp = pt;
+	nest = nflb_pt_svc_begin(test, pt, &nflb_pt_tcp80);
+	KUNIT_ASSERT_FALSE(test, nla_put(pt->skb, NFLB_SVC_A_SNAT_ADDR, len,
+					 addr));
+	if (snat >= 0)
+		KUNIT_ASSERT_FALSE(test, nla_put_u8(pt->skb, NFLB_SVC_A_SNAT,
+						    snat));
+	nflb_pt_svc_end(pt, nest);
+	KUNIT_ASSERT_EQ(test, nflb_parse_svc(&pt->info, pt->tb, &key), 0);
+	KUNIT_ASSERT_EQ(test, nflb_parse_svc_opts(pt->tb, key.proto, opts,
+						  &pt->extack), 0);
+	return nflb_parse_svc_snat(pt->tb, &key, opts, &pt->extack);
+}
+
+static void nflb_parse_svc_snat_addr(struct kunit *test)
+{
+	static const u8 mcast[4] = { 224, 0, 0, 1 };
+	static const u8 bcast[4] = { 255, 255, 255, 255 };
+	struct nflb_svc_opts opts = {};
+	struct nflb_pt *pt;
+
+	KUNIT_EXPECT_EQ(test, nflb_pt_parse_snat(test, nflb_pt_v4_be, 4, -1,
+						 &opts, &pt), 0);
+	KUNIT_EXPECT_TRUE(test, opts.snat && opts.snat_fixed);
+	KUNIT_EXPECT_EQ(test, memcmp(&opts.snat_addr, nflb_pt_v4_be, 4), 0);
+	KUNIT_EXPECT_NULL(test, pt->extack._msg);
+
+	/* Rejected: nothing taken, the attribute named. */
+	opts = (struct nflb_svc_opts){};
+	KUNIT_EXPECT_EQ(test, nflb_pt_parse_snat(test, &nflb_pt_v6, 16, -1,
+						 &opts, &pt), -EAFNOSUPPORT);
+	KUNIT_EXPECT_STREQ(test, pt->extack._msg,
+			   "snat address family differs from the service's");
+	KUNIT_EXPECT_PTR_EQ(test, pt->extack.bad_attr,
+			    pt->tb[NFLB_SVC_A_SNAT_ADDR]);
+	KUNIT_EXPECT_FALSE(test, opts.snat || opts.snat_fixed);
+	KUNIT_EXPECT_EQ(test, nflb_pt_parse_snat(test, mcast, 4, -1, &opts,
+						 &pt), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, pt->extack._msg,
+			   "snat address must be a unicast address");
+	KUNIT_EXPECT_EQ(test, nflb_pt_parse_snat(test, bcast, 4, 1, &opts,
+						 &pt), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, pt->extack._msg,
+			   "snat address must be a unicast address");
+	KUNIT_EXPECT_EQ(test, nflb_pt_parse_snat(test, nflb_pt_v4_be, 4, 0,
+						 &opts, &pt), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, pt->extack._msg,
+			   "snat address given with snat off");
+	KUNIT_EXPECT_FALSE(test, opts.snat || opts.snat_fixed);
+}
+
 static void nflb_parse_svc_table_size(struct kunit *test)
 {
 	static const struct {
@@ -636,6 +696,7 @@ static struct kunit_case nflb_nl_parse_cases[] = {
 	KUNIT_CASE(nflb_parse_svc_policy),
 	KUNIT_CASE(nflb_parse_svc_opts_valid),
 	KUNIT_CASE(nflb_parse_svc_opts_absent),
+	KUNIT_CASE(nflb_parse_svc_snat_addr),
 	KUNIT_CASE(nflb_parse_svc_table_size),
 	KUNIT_CASE(nflb_parse_svc_timeout_protocol),
 	KUNIT_CASE(nflb_parse_be_valid),

@@ -38,6 +38,7 @@ static void print_service_opts(uint8_t cmd, const struct nflb_service *svc)
 	pr_service_table(svc);
 	if (NFLB_HAS(svc, NFLB_SVC_A_SNAT)) {
 		pr_flag("snat", svc->snat);
+		pr_service_snat_addr(svc);
 		/* A set that turns snat off says so, as the command would. */
 		if (!svc->snat && cmd == NFLB_CMD_SERVICE_SET)
 			pr_label("no-snat");

@@ -221,10 +221,13 @@ int lbadm_parse_backend_addr(const char *s, struct nflb_backend *be,
 struct lbadm_opt {
 	const char *name;
 	int slot;		/* options sharing a slot exclude each other */
-	bool has_value;
+	int has_value;		/* false, true, or OPT_VALUE */
 	int (*apply)(struct lbadm_req *req, const char *name, const char *val,
 		     struct lbadm_perr *e);
 };
+
+/* A value may follow: the next word, unless it is an option name. */
+#define OPT_VALUE 2
 
 #define MAX_SLOTS 8
 
@@ -266,13 +269,24 @@ static int opt_seed(struct lbadm_req *req, const char *name,
 	return 0;
 }
 
+/* snat [ADDRESS] | no-snat; the address of the VIP's family, unicast. */
 static int opt_snat(struct lbadm_req *req, const char *name,
 		    const char *val, struct lbadm_perr *e)
 {
-	(void)val;
-	(void)e;
-	req->svc.snat = strcmp(name, "snat") == 0;
-	NFLB_SET(&req->svc, NFLB_SVC_A_SNAT);
+	struct nflb_service *svc = &req->svc;
+
+	svc->snat = strcmp(name, "snat") == 0;
+	NFLB_SET(svc, NFLB_SVC_A_SNAT);
+	svc->present &= ~NFLB_BIT(NFLB_SVC_A_SNAT_ADDR);
+	if (!val)
+		return 0;
+	if (inet_pton(svc->family, val, &svc->snat_addr) != 1)
+		return perr(e, "invalid snat address \"%s\" (an %s address, as the VIP)",
+			    val, svc->family == AF_INET ? "IPv4" : "IPv6");
+	if (!nflb_addr_is_unicast(svc->family, &svc->snat_addr))
+		return perr(e, "invalid snat address \"%s\" (not a unicast address)",
+			    val);
+	NFLB_SET(svc, NFLB_SVC_A_SNAT_ADDR);
 	return 0;
 }
 
@@ -367,7 +381,7 @@ static const struct lbadm_opt service_opts[] = {
 	{ "table-size", 0, true, opt_table_size },
 	{ "hash", 1, true, opt_hash },
 	{ "seed", 2, true, opt_seed },
-	{ "snat", 3, false, opt_snat },
+	{ "snat", 3, OPT_VALUE, opt_snat },
 	{ "no-snat", 3, false, opt_snat },
 	{ "timeout-tcp", 4, true, opt_timeout },
 	{ "timeout-tcp-fin", 5, true, opt_timeout },
@@ -406,12 +420,21 @@ static const struct lbadm_opt no_opts[] = {
 	{ NULL, 0, false, NULL },
 };
 
+static bool is_opt(const struct lbadm_opt *opts, const char *s)
+{
+	for (; opts->name; opts++)
+		if (strcmp(s, opts->name) == 0)
+			return true;
+	return false;
+}
+
 /* Parse ARGV (all options) against OPTS; returns how many were given. */
 static int parse_opts(int argc, char **argv, const struct lbadm_opt *opts,
 		      struct lbadm_req *req, struct lbadm_perr *e)
 {
 	const char *seen[MAX_SLOTS] = { NULL };
 	const struct lbadm_opt *o;
+	const char *val;
 	int i, n = 0;
 
 	for (i = 0; i < argc; i++, n++) {
@@ -429,13 +452,17 @@ static int parse_opts(int argc, char **argv, const struct lbadm_opt *opts,
 				    o->name, seen[o->slot], req->group,
 				    req->op_name);
 		seen[o->slot] = o->name;
-		if (o->has_value && i + 1 >= argc)
+		if (o->has_value == OPT_VALUE)
+			val = i + 1 < argc && !is_opt(opts, argv[i + 1]) ?
+			      argv[i + 1] : NULL;
+		else if (o->has_value && i + 1 >= argc)
 			return perr(e, "missing value after \"%s\" for %s %s",
 				    o->name, req->group, req->op_name);
-		if (o->apply(req, o->name, o->has_value ? argv[i + 1] : NULL,
-			     e) < 0)
+		else
+			val = o->has_value ? argv[i + 1] : NULL;
+		if (o->apply(req, o->name, val, e) < 0)
 			return -1;
-		if (o->has_value)
+		if (val)
 			i++;
 	}
 	return n;

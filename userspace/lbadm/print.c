@@ -331,6 +331,16 @@ void pr_service_table(const struct nflb_service *svc)
 		pr_u64("seed", svc->seed);
 }
 
+void pr_service_snat_addr(const struct nflb_service *svc)
+{
+	char buf[NFLB_ADDRSTRLEN];
+
+	if (svc->snat && NFLB_HAS(svc, NFLB_SVC_A_SNAT_ADDR))
+		pr_value("snat-addr", nflb_addr_format(svc->family,
+						       &svc->snat_addr, false,
+						       0, buf, sizeof(buf)));
+}
+
 void pr_service_timeouts(const struct nflb_service *svc, bool zeros)
 {
 	bool tcp = zeros && svc->proto == IPPROTO_TCP;

@@ -51,6 +51,11 @@ void pr_endpoint(const char *addr_key, const char *port_key,
  */
 void pr_service_table(const struct nflb_service *svc);
 /*
+ * After "snat": the fixed source of a one-arm service, text "ADDR" (so
+ * "snat ADDR", as the command says), JSON "snat-addr": "ADDR".
+ */
+void pr_service_snat_addr(const struct nflb_service *svc);
+/*
  * A service's conntrack timeouts, "timeout-tcp S" and so on, those not 0
  * (0: conntrack's defaults, which the kernel does not report).  With
  * ZEROS, every timeout of the service's protocol, 0 included: a change's

@@ -41,6 +41,12 @@ int lbadm_save_write(FILE *f, struct lbadm_conf *c)
 			fprintf(f, " seed %llu", (unsigned long long)s->seed);
 		if (NFLB_HAS(s, NFLB_SVC_A_SNAT) && s->snat)
 			fputs(" snat", f);
+		if (NFLB_HAS(s, NFLB_SVC_A_SNAT) && s->snat &&
+		    NFLB_HAS(s, NFLB_SVC_A_SNAT_ADDR))
+			fprintf(f, " %s", nflb_addr_format(s->family,
+							   &s->snat_addr, false,
+							   0, addr,
+							   sizeof(addr)));
 		if (NFLB_HAS(s, NFLB_SVC_A_FORWARD) &&
 		    s->forward != NFLB_FORWARD_NAT)
 			fprintf(f, " forward %s",

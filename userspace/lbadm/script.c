@@ -211,8 +211,15 @@ static void apply_opts(struct nflb_service *dst,
 		dst->hash = src->hash;
 	if (NFLB_HAS(src, NFLB_SVC_A_SEED))
 		dst->seed = src->seed;
-	if (NFLB_HAS(src, NFLB_SVC_A_SNAT))
+	/* As the kernel: snat alone masquerades, snat ADDRESS binds it. */
+	if (NFLB_HAS(src, NFLB_SVC_A_SNAT)) {
 		dst->snat = src->snat;
+		dst->present &= ~NFLB_BIT(NFLB_SVC_A_SNAT_ADDR);
+	}
+	if (NFLB_HAS(src, NFLB_SVC_A_SNAT_ADDR)) {
+		dst->snat_addr = src->snat_addr;
+		NFLB_SET(dst, NFLB_SVC_A_SNAT_ADDR);
+	}
 	if (NFLB_HAS(src, NFLB_SVC_A_TIMEOUT_TCP))
 		dst->timeout_tcp = src->timeout_tcp;
 	if (NFLB_HAS(src, NFLB_SVC_A_TIMEOUT_TCP_FIN))

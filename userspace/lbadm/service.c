@@ -7,8 +7,9 @@
  *   tcp 192.0.2.10:80 table-size 65537 hash 5tuple seed 0 snat conns 300
  *     backend 10.0.1.1:80 weight 1 state up slots 21846 conns 100
  *
- * "snat", "forward" (gre, ipip; nat is not printed) and the timeouts
- * (timeout-tcp, timeout-tcp-fin, timeout-udp) only when set; with -s, "flows" (conntrack's live flows) before
+ * "snat" (followed by its address if fixed), "forward" (gre, ipip; nat is
+ * not printed) and the timeouts (timeout-tcp, timeout-tcp-fin,
+ * timeout-udp) only when set; with -s, "flows" (conntrack's live flows) before
  * "conns" and every counter after it: pkts-in, pkts-out, bytes-in,
  * bytes-out, drops.
  *
@@ -16,7 +17,8 @@
  * and the backends in a "backends" list:
  *
  *   [{"proto":"tcp","vip":"192.0.2.10","port":80,"table-size":65537,
- *     "hash":"5tuple","seed":0,"snat":true,"stats":{"conns":300,...},
+ *     "hash":"5tuple","seed":0,"snat":true,"snat-addr":"203.0.113.1",
+ *     "stats":{"conns":300,...},
  *     "backends":[{"addr":"10.0.1.1","port":80,"weight":1,"state":"up",
  *                  "slots":21846,"stats":{"conns":100,...}}]}]
  *
@@ -98,6 +100,7 @@ static int print_service(const struct nflb_service *svc, void *data)
 	pr_endpoint("vip", "port", svc->family, &svc->addr, true, svc->port);
 	pr_service_table(svc);
 	pr_flag("snat", svc->snat);
+	pr_service_snat_addr(svc);
 	if (svc->forward != NFLB_FORWARD_NAT)
 		pr_str("forward", nflb_enum_name_or_num(nflb_forward_names,
 							svc->forward, num,

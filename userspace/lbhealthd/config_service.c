@@ -375,6 +375,42 @@ static void parse_service_name(struct hc_ctx *c, const config_setting_t *s,
 	}
 }
 
+/*
+ * snat: true (masquerade to the outgoing interface's address), false, or
+ * an address of the VIP's family (SNAT to it: an HA pair's floating one).
+ */
+static void parse_snat(struct hc_ctx *c, const config_setting_t *m,
+		       const char *key, struct nflb_service *svc,
+		       const struct svc_state *st)
+{
+	union nflb_inaddr addr;
+	uint16_t family;
+	bool snat = false;
+
+	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
+		if (config_setting_type(m) != CONFIG_TYPE_BOOL) {
+			cfg_wrong_type(c, m, key,
+				       "true, false or an address");
+			return;
+		}
+		cfg_get_bool(c, m, key, &snat);
+		svc->snat = snat;
+		return;
+	}
+	if (cfg_get_addr(c, m, key, &family, &addr) < 0)
+		return;
+	if (st->family && family != st->family) {
+		cfg_report(c, m, key,
+			   "snat address is %s, the VIP %s",
+			   nflb_enum_name(nflb_family_names, family),
+			   nflb_enum_name(nflb_family_names, st->family));
+		return;
+	}
+	svc->snat = 1;
+	svc->snat_addr = addr;
+	NFLB_SET(svc, NFLB_SVC_A_SNAT_ADDR);
+}
+
 /* The service's options for the kernel (table, hash, snat, timeouts). */
 static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
 			       const char *base, struct hc_service_conf *sc,
@@ -383,7 +419,6 @@ static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
 	struct nflb_service *svc = &sc->svc;
 	const config_setting_t *m;
 	char key[HC_KEY_MAX];
-	bool snat = false;
 	unsigned int hash, fwd;
 
 	m = config_setting_get_member(s, "table-size");
@@ -398,10 +433,8 @@ static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
 	if (m)
 		cfg_get_seed(c, m, cfg_kpath(key, base, "seed"), &svc->seed);
 	m = config_setting_get_member(s, "snat");
-	if (m) {
-		cfg_get_bool(c, m, cfg_kpath(key, base, "snat"), &snat);
-		svc->snat = snat;
-	}
+	if (m)
+		parse_snat(c, m, cfg_kpath(key, base, "snat"), svc, st);
 	m = config_setting_get_member(s, "forward");
 	if (m && cfg_get_enum(c, m, cfg_kpath(key, base, "forward"),
 			      nflb_forward_names, &fwd) == 0) {

@@ -42,6 +42,21 @@ find_backend(const struct nflb_service *svc, const struct nflb_backend *be)
 	return NULL;
 }
 
+/* The fixed snat address: wanted (or masquerade wanted) and not so. */
+static bool snat_addr_differs(const struct nflb_service *want,
+			      const struct nflb_service *have)
+{
+	bool w = NFLB_HAS(want, NFLB_SVC_A_SNAT_ADDR);
+	bool h = NFLB_HAS(have, NFLB_SVC_A_SNAT_ADDR);
+
+	if (!NFLB_HAS(want, NFLB_SVC_A_SNAT) || !want->snat)
+		return false;	/* snat off: DIFF(snat) says it */
+	if (w != h)
+		return true;
+	return w && memcmp(&want->snat_addr, &have->snat_addr,
+			   nflb_addr_len(want->family)) != 0;
+}
+
 /*
  * Options wanted and different from the kernel's.  The kernel reports
  * every option but timeouts, which it leaves out when they are 0 (the
@@ -61,6 +76,7 @@ static bool options_differ(const struct nflb_service *want,
 	       DIFF(NFLB_SVC_A_SEED, seed) ||
 	       DIFF(NFLB_SVC_A_SNAT, snat) ||
 	       DIFF(NFLB_SVC_A_FORWARD, forward) ||
+	       snat_addr_differs(want, have) ||
 	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_TCP, timeout_tcp) ||
 	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_TCP_FIN, timeout_tcp_fin) ||
 	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_UDP, timeout_udp);

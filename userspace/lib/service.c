@@ -42,6 +42,9 @@ static void put_service_opts(struct nlmsghdr *nlh,
 		mnl_attr_put_u8(nlh, NFLB_SVC_A_SNAT, svc->snat);
 	if (NFLB_HAS(svc, NFLB_SVC_A_FORWARD))
 		mnl_attr_put_u8(nlh, NFLB_SVC_A_FORWARD, svc->forward);
+	if (NFLB_HAS(svc, NFLB_SVC_A_SNAT_ADDR))
+		mnl_attr_put(nlh, NFLB_SVC_A_SNAT_ADDR,
+			     nflb_addr_len(svc->family), &svc->snat_addr);
 	if (NFLB_HAS(svc, NFLB_SVC_A_TIMEOUT_TCP))
 		mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_TCP, svc->timeout_tcp);
 	if (NFLB_HAS(svc, NFLB_SVC_A_TIMEOUT_TCP_FIN))
@@ -324,6 +327,7 @@ int nflb_backend_list_append(const struct nlattr *list,
 struct svc_ctx {
 	struct nflb_service *svc;
 	size_t addr_len;
+	size_t snat_len;
 	const char *why;
 	int error;
 };
@@ -374,6 +378,15 @@ static int service_attr_cb(const struct nlattr *attr, void *data)
 	case NFLB_SVC_A_FORWARD:
 		CHECK(ctx, attr, MNL_TYPE_U8, "bad service forwarding method");
 		svc->forward = mnl_attr_get_u8(attr);
+		break;
+	case NFLB_SVC_A_SNAT_ADDR:
+		ctx->snat_len = mnl_attr_get_payload_len(attr);
+		if (ctx->snat_len != 4 && ctx->snat_len != 16) {
+			ctx->why = "bad service snat address";
+			return MNL_CB_ERROR;
+		}
+		memcpy(&svc->snat_addr, mnl_attr_get_payload(attr),
+		       ctx->snat_len);
 		break;
 	case NFLB_SVC_A_TIMEOUT_TCP:
 		CHECK(ctx, attr, MNL_TYPE_U32, "bad service TCP timeout");
@@ -456,7 +469,9 @@ int nflb_service_parse(const struct nlmsghdr *nlh, struct nflb_service *svc,
 		errno = EPROTO;
 		goto err;
 	}
-	if (nflb_addr_len(svc->family) != ctx.addr_len) {
+	if (nflb_addr_len(svc->family) != ctx.addr_len ||
+	    (NFLB_HAS(svc, NFLB_SVC_A_SNAT_ADDR) &&
+	     nflb_addr_len(svc->family) != ctx.snat_len)) {
 		*why = "service address does not match its family";
 		errno = EPROTO;
 		goto err;

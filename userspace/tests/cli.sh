@@ -38,7 +38,7 @@ bad() {
 vip=192.0.2.10:80
 usage=$("$lbadm" help)
 check "help lists the service commands" grep -qF \
-	'lbadm service add tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat|no-snat]' <<< "$usage"
+	'lbadm service add tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat [ADDRESS]|no-snat]' <<< "$usage"
 check "help lists the backend commands" grep -qF \
 	'lbadm backend del tcp|udp VIP:PORT ADDR[:PORT] [flush]' <<< "$usage"
 check "help lists service table" grep -qF \
@@ -175,6 +175,8 @@ bad "repeated option" 'option "hash" given twice for service add' \
 	service add tcp $vip hash source hash 5tuple
 bad "snat and no-snat" 'option "no-snat" conflicts with "snat"' \
 	service set tcp $vip snat no-snat
+bad "snat address of the other family" 'invalid snat address "2001:db8::1" (an IPv4 address, as the VIP)' \
+	service set tcp $vip snat 2001:db8::1
 bad "service set without options" 'nothing to change for service set' \
 	service set tcp $vip
 bad "service del takes no option" 'unknown option "snat" for service del' \

@@ -359,6 +359,15 @@ static void test_minimal_defaults(void)
 		    cfg.services[0].check.timeout_ms == 500);
 	hc_config_free(&cfg);
 
+	/* snat ADDRESS: one-arm mode with that source. */
+	KTAP_EXPECT(load(SVC("snat = \"203.0.113.1\";", "type = \"tcp\";", BE1),
+			 &cfg, &e) == 0);
+	errs_print(&e);
+	KTAP_EXPECT(cfg.n_services == 1 && cfg.services[0].svc.snat == 1 &&
+		    NFLB_HAS(&cfg.services[0].svc, NFLB_SVC_A_SNAT_ADDR) &&
+		    cfg.services[0].svc.snat_addr.v4.s_addr == htonl(0xcb007101));
+	hc_config_free(&cfg);
+
 	/* Globals, a udp payload with escapes, a string seed. */
 	KTAP_EXPECT(load("status-socket = \"/tmp/x.sock\";\n"
 			 "withdraw-on-exit = true;\n"
@@ -561,11 +570,19 @@ static void test_wrong_types(void)
 			 "} );\n",
 			 "3: services.[0].port: expected an integer, not a string"));
 	KTAP_EXPECT(only(SVC("snat = \"yes\";", "type = \"tcp\";", BE1),
-			 "6: services.[0].snat: expected true or false, not a string"));
+			 "6: services.[0].snat: invalid address \"yes\" (an IPv4 or IPv6 address, no port)"));
 	KTAP_EXPECT(only(SVC("forward = \"vxlan\";", "type = \"tcp\";", BE1),
 			 "6: services.[0].forward: invalid value \"vxlan\" (nat, gre or ipip)"));
 	KTAP_EXPECT(only(SVC("snat = true; forward = \"gre\";", "type = \"tcp\";", BE1),
 			 "6: services.[0].forward: snat is only valid with forward \"nat\", not \"gre\""));
+	KTAP_EXPECT(only(SVC("snat = \"192.0.2.99\"; forward = \"ipip\";", "type = \"tcp\";", BE1),
+			 "6: services.[0].forward: snat is only valid with forward \"nat\", not \"ipip\""));
+	KTAP_EXPECT(only(SVC("snat = 1;", "type = \"tcp\";", BE1),
+			 "6: services.[0].snat: expected true, false or an address, not an integer"));
+	KTAP_EXPECT(only(SVC("snat = \"2001:db8::1\";", "type = \"tcp\";", BE1),
+			 "6: services.[0].snat: snat address is IPv6, the VIP IPv4"));
+	KTAP_EXPECT(only(SVC("snat = \"224.0.0.1\";", "type = \"tcp\";", BE1),
+			 "6: services.[0].snat: \"224.0.0.1\" is not a unicast address"));
 	KTAP_EXPECT(only(SVC("", "type = \"tcp\"; interval = \"2s\";", BE1),
 			 "7: services.[0].check.interval: expected a number of seconds, not a string"));
 	KTAP_EXPECT(only(SVC("", "type = \"http\"; path = 5;", BE1),

@@ -188,6 +188,37 @@ static void test_options(void)
 	hc_plan_free(&p);
 }
 
+/* snat ADDRESS: a changed, added or removed address is a change. */
+static void test_snat_addr(void)
+{
+	struct nflb_backend b[1] = { be(1, 1, 0) };
+	struct nflb_service want = svc(b, 1), have = svc(b, 1);
+	struct hc_plan p = { 0 };
+
+	want.snat = have.snat = 1;
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0 && p.n == 0);
+	hc_plan_free(&p);
+	/* Masquerading in the kernel, an address in the file. */
+	inet_pton(AF_INET, "198.51.100.100", &want.snat_addr);
+	NFLB_SET(&want, NFLB_SVC_A_SNAT_ADDR);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0 && p.n == 1 &&
+		    NFLB_HAS(&p.ops[0].svc, NFLB_SVC_A_SNAT_ADDR));
+	hc_plan_free(&p);
+	have.snat_addr = want.snat_addr;
+	NFLB_SET(&have, NFLB_SVC_A_SNAT_ADDR);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0 && p.n == 0);
+	hc_plan_free(&p);
+	inet_pton(AF_INET, "198.51.100.101", &want.snat_addr);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0 && p.n == 1);
+	hc_plan_free(&p);
+	/* Plain snat = true in the file: back to masquerade. */
+	want.present &= ~NFLB_BIT(NFLB_SVC_A_SNAT_ADDR);
+	KTAP_EXPECT(hc_plan_service(&p, &want, &have, 0) == 0 && p.n == 1 &&
+		    !NFLB_HAS(&p.ops[0].svc, NFLB_SVC_A_SNAT_ADDR) &&
+		    p.ops[0].svc.snat == 1);
+	hc_plan_free(&p);
+}
+
 /* All-ports services: backends without a port match the kernel's. */
 static void test_all_ports(void)
 {
@@ -401,6 +432,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_reload_diff),
 	KTAP_CASE(test_extra_and_state),
 	KTAP_CASE(test_options),
+	KTAP_CASE(test_snat_addr),
 	KTAP_CASE(test_all_ports),
 	KTAP_CASE(test_split),
 	KTAP_CASE(test_describe),

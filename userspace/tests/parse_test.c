@@ -290,6 +290,31 @@ static void service_options(void)
 	KTAP_EXPECT(r.svc.present == NFLB_BIT(NFLB_SVC_A_SNAT) &&
 		    r.svc.snat == 0);
 
+	/* snat ADDRESS: the next word unless it is an option. */
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "tcp", "192.0.2.10:80",
+			    "snat", "203.0.113.1", "timeout-tcp", "5") == 0);
+	KTAP_EXPECT(r.svc.snat == 1 &&
+		    NFLB_HAS(&r.svc, NFLB_SVC_A_SNAT_ADDR) &&
+		    r.svc.snat_addr.v4.s_addr == htonl(0xcb007101) &&
+		    r.svc.timeout_tcp == 5);
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "udp", "[2001:db8::10]:53",
+			    "snat", "2001:db8::1") == 0);
+	KTAP_EXPECT(NFLB_HAS(&r.svc, NFLB_SVC_A_SNAT_ADDR) &&
+		    r.svc.snat_addr.v6.s6_addr[15] == 1);
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "tcp", "192.0.2.10:80",
+			    "snat", "timeout-tcp", "5") == 0);
+	KTAP_EXPECT(r.svc.snat == 1 &&
+		    !NFLB_HAS(&r.svc, NFLB_SVC_A_SNAT_ADDR));
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "tcp", "192.0.2.10:80",
+			    "snat", "2001:db8::1") < 0);
+	KTAP_EXPECT(has(e.msg, "invalid snat address \"2001:db8::1\" (an IPv4 address, as the VIP)"));
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "tcp", "192.0.2.10:80",
+			    "snat", "224.0.0.1") < 0);
+	KTAP_EXPECT(has(e.msg, "invalid snat address \"224.0.0.1\" (not a unicast address)"));
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "tcp", "192.0.2.10:80",
+			    "no-snat", "203.0.113.1") < 0);
+	KTAP_EXPECT(has(e.msg, "unknown option \"203.0.113.1\""));
+
 	KTAP_EXPECT(SERVICE(&r, &e, "set", "tcp", "192.0.2.10:80",
 			    "hash", "5tuple", "seed", "18446744073709551615") == 0);
 	KTAP_EXPECT(r.svc.hash == NFLB_HASH_5TUPLE && r.svc.seed == UINT64_MAX);

@@ -31,6 +31,18 @@
  *     NFLB_SVC_A_SNAT        u8, 0 or 1: one-arm mode, the client's source
  *                            is also rewritten to the load balancer's
  *                            address on the way to the backend
+ *                            (masquerade: the outgoing interface's
+ *                            address, flows expired when it goes)
+ *     NFLB_SVC_A_SNAT_ADDR   4 or 16 bytes (the service's family), a
+ *                            unicast address: one-arm mode with this
+ *                            source instead of the interface's, a plain
+ *                            SNAT binding (nft "snat to") that outlives
+ *                            the address's leaving the node: the floating
+ *                            address of an HA pair.  Implies SNAT 1 (SNAT 0
+ *                            with it is rejected); SNAT 1 without it
+ *                            (re)selects masquerade, SNAT 0 clears it.
+ *                            Replies carry it when set.  Rejected on a
+ *                            service whose forwarding mode is not NAT.
  *     NFLB_SVC_A_TIMEOUT_TCP      u32 seconds, 0..NFLB_TIMEOUT_MAX: idle
  *                                 timeout of the service's established TCP
  *                                 flows (conntrack state ESTABLISHED)
@@ -47,7 +59,13 @@
  *                            already carry the service's policy; a flow
  *                            keeps its policy after its service is deleted.
  *                            Flows created while all three are 0 carry
- *                            no policy and follow the sysctls.  Values
+ *                            no policy and follow the sysctls.  A flow
+ *                            of a service with timeouts that carries no
+ *                            policy (one conntrackd injected on an HA
+ *                            standby: ctnetlink carries none; or one
+ *                            older than the service's timeouts) has the
+ *                            service's values applied at each packet, in
+ *                            the states the service overrides.  Values
  *                            above 2^31 - 1 jiffies (24.8 days at HZ=1000)
  *                            are cut to that: conntrack can time no more.  States a
  *                            service does not override (TCP SYN_SENT...)
@@ -286,6 +304,7 @@ enum nflb_service_attr {
 	NFLB_SVC_A_TIMEOUT_UDP,		/* u32, seconds; 0: conntrack's */
 	NFLB_SVC_A_CONT,	/* flag: continues the previous message's */
 	NFLB_SVC_A_FORWARD,	/* u8, enum nflb_forward */
+	NFLB_SVC_A_SNAT_ADDR,	/* binary: 4 or 16 bytes, one-arm source */
 
 	__NFLB_SVC_A_MAX
 };

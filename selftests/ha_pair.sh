@@ -1,0 +1,391 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# An HA pair with real keepalived (VRRP) and conntrackd (FTFW), configured
+# from userspace/ha/ (only file paths changed) and ordered by its notify
+# script, nflb-ha-notify:
+#
+#   c ==(bridge brc: 192.0.2.0/24, floating .254)== n1, n2
+#   n1, n2 ==(bridge brb: 198.51.100.0/24, floating .254, .100)== b1..b5
+#   n1 ==(eth2: 10.9.9.0/30, conntrackd)== n2
+#
+# Both nodes hold the same services: tcp and udp 203.0.113.10:80 on b1..b3
+# (NAT mode, the backends route through .254), tcp 203.0.113.20:80 on b5
+# one-arm with snat 198.51.100.100 (b5 has no route but its segment).
+# 300 new flows spread; 20 TCP connections, a UDP session and 4 one-arm
+# connections held through n1 are in n2's conntrackd; b4 joins; n1 dies
+# (links cut, daemons killed): every connection goes on through n2 on its
+# backend (b4 took over some table slots: only the sync keeps those), with
+# the service's timeout; n1 comes back (rebooted: empty table) and takes
+# over again, and again nothing is lost.  Then keepalived alone: 20 NAT
+# connections survive a failover (links cut) and a failback, the old
+# master's stale entries removed by the notify script.  Times from the
+# failure to the first full round of answers are reported, not asserted.
+# timeout=600
+. "$(dirname "$0")/lib.sh"
+require_root
+require_cmd keepalived conntrackd conntrack nft flock
+require_nflb
+
+ktap_plan 31
+
+HA=$NFLB_TOP/userspace/ha
+VIP=203.0.113.10
+ARM=203.0.113.20
+SNAT=198.51.100.100
+
+# ha_node I: node nI (I = 1 or 2) with its client and backend links.
+ha_node() {
+	local n=n$1 ns
+	ns=${!n}
+	__ns_sysctls "$ns" forward || return 1
+	ip link add eth0 netns "$ns" type veth peer name "${n}c" netns "$sw" &&
+		ip link add eth1 netns "$ns" type veth peer name "${n}b" netns "$sw" &&
+		ip -n "$sw" link set "${n}c" master brc up &&
+		ip -n "$sw" link set "${n}b" master brb up &&
+		ip -n "$ns" link set eth0 up && ip -n "$ns" link set eth1 up &&
+		ip -n "$ns" addr add "192.0.2.$((1 + $1))/24" dev eth0 &&
+		ip -n "$ns" addr add "198.51.100.$((251 + $1))/24" dev eth1 || return 1
+	mkdir -p "$TMPD/$n"
+}
+
+# ha_backend I [gw]: backend bI on brb (with gw: routing through .254),
+# its server started.
+ha_backend() {
+	local v=b$1 ns
+	ns_create "b$1" || return 1
+	ns=${!v}
+	__ns_sysctls "$ns" || return 1
+	ip link add eth0 netns "$ns" type veth peer name "b$1" netns "$sw" &&
+		ip -n "$sw" link set "b$1" master brb up &&
+		ip -n "$ns" link set eth0 up &&
+		ip -n "$ns" addr add "198.51.100.$1/24" dev eth0 || return 1
+	if [ -n "${2:-}" ]; then
+		ip -n "$ns" route add default via 198.51.100.254 || return 1
+	fi
+	__backend_server "$1"
+}
+
+ha_topo() {
+	local i
+	__topo_peer=1
+	ns_create sw c n1 n2 || return 1
+	ip -n "$sw" link add brc type bridge mcast_snooping 0 &&
+		ip -n "$sw" link add brb type bridge mcast_snooping 0 &&
+		ip -n "$sw" link set brc up && ip -n "$sw" link set brb up || return 1
+	ip link add c0 netns "$c" type veth peer name c netns "$sw" &&
+		ip -n "$sw" link set c master brc up &&
+		ip -n "$c" link set c0 up &&
+		ip -n "$c" addr add 192.0.2.1/24 dev c0 &&
+		ip -n "$c" route add default via 192.0.2.254 || return 1
+	ha_node 1 && ha_node 2 || return 1
+	ip link add eth2 netns "$n1" type veth peer name eth2 netns "$n2" &&
+		ip -n "$n1" link set eth2 up && ip -n "$n2" link set eth2 up &&
+		ip -n "$n1" addr add 10.9.9.1/30 dev eth2 &&
+		ip -n "$n2" addr add 10.9.9.2/30 dev eth2 || return 1
+	for i in 1 2 3 4; do
+		ha_backend "$i" gw || return 1
+	done
+	ha_backend 5 || return 1
+	for i in 1 2 3 4 5; do
+		wait_for 20 test -e "$TMPD/b$i.ready" ||
+			{ echo "server b$i did not start"; cat "$TMPD/b$i.log"; return 1; }
+	done
+}
+setup "topology: client and backend bridges, nodes n1 and n2, sync link, b1..b5" ha_topo
+
+# The same services on both nodes, from one file.
+{
+	echo "service add tcp $VIP:80 timeout-tcp 600"
+	for i in 1 2 3; do echo "backend add tcp $VIP:80 198.51.100.$i"; done
+	echo "service add udp $VIP:80"
+	for i in 1 2 3; do echo "backend add udp $VIP:80 198.51.100.$i"; done
+	echo "service add tcp $ARM:80 snat $SNAT"
+	echo "backend add tcp $ARM:80 198.51.100.5"
+} > "$TMPD/services"
+restore_both() {
+	lbadm_in "$n1" restore "$TMPD/services" && lbadm_in "$n2" restore "$TMPD/services"
+}
+check "services restored on n1 and n2 from one file" restore_both
+
+# ha_conf I a|b MODE: the shipped configurations of node a or b for nI,
+# with this test's paths; MODE -c (with conntrackd) or -n (without).
+ha_conf() {
+	local d=$TMPD/n$1 x=$2 mode=$3
+	sed -e "s|/var/log/conntrackd.log|$d/conntrackd.log|" \
+		-e "s|/var/lock/conntrackd.lock|$d/conntrackd.lock|" \
+		-e "s|/var/run/conntrackd.ctl|$d/conntrackd.ctl|" \
+		"$HA/conntrackd-$x.conf" > "$d/conntrackd.conf" || return 1
+	[ "$mode" = -n ] || mode="-c $d/conntrackd.conf"
+	sed -e "s|\"/usr/local/sbin/nflb-ha-notify -c /etc/conntrackd/conntrackd.conf\"|\"$HA/nflb-ha-notify $mode -l $d/notify.log -L $d/notify.lock\"|" \
+		"$HA/keepalived-$x.conf" > "$d/keepalived.conf" || return 1
+	grep -q "nflb-ha-notify $mode -l" "$d/keepalived.conf"
+}
+
+# ha_ctd I: start nI's conntrackd; ha_ka I: its keepalived (VRRP only).
+declare -A ctd_pid ka_pid
+ha_ctd() {
+	local d=$TMPD/n$1 v=n$1
+	rm -f "$d/conntrackd.lock" "$d/conntrackd.ctl"
+	bg_run "${!v}" "$d/conntrackd.out" conntrackd -C "$d/conntrackd.conf"
+	ctd_pid[$1]=$BG_PID
+	wait_for 20 test -S "$d/conntrackd.ctl"
+}
+ha_ka() {
+	local d=$TMPD/n$1 v=n$1
+	bg_run "${!v}" "$d/keepalived.out" keepalived -n -l -D -P \
+		-f "$d/keepalived.conf" -p "$d/keepalived.pid" -r "$d/vrrp.pid"
+	ka_pid[$1]=$BG_PID
+}
+# ha_master I: nI holds the floating addresses and forwards.
+ha_master() {
+	local v=n$1
+	ip -n "${!v}" -4 addr show dev eth1 | grep -q " $SNAT/32" &&
+		ip -n "${!v}" -4 addr show dev eth0 | grep -q " 192.0.2.254/24" &&
+		! ip netns exec "${!v}" nft list table inet nflb_ha > /dev/null 2>&1
+}
+# ha_backup I: nI holds no floating address and forwards nothing.
+ha_backup() {
+	local v=n$1
+	! ip -n "${!v}" -4 addr show | grep -q " 192.0.2.254/" &&
+		ip netns exec "${!v}" nft list table inet nflb_ha > /dev/null 2>&1
+}
+# ha_notify I STATE: run nI's notify script as keepalived would.
+ha_notify() {
+	local v=n$1 d=$TMPD/n$1 mode=-n
+	grep -q -- "-c $d/conntrackd.conf" "$d/keepalived.conf" && mode="-c $d/conntrackd.conf"
+	ip netns exec "${!v}" "$HA/nflb-ha-notify" $mode -l "$d/notify.log" \
+		-L "$d/notify.lock" GROUP NFLB "$2"
+}
+ha_log() {
+	echo "n$1 notify log:"
+	cat "$TMPD/n$1/notify.log" 2>/dev/null
+}
+
+start_pair() {
+	ha_conf 1 a "$1" && ha_conf 2 b "$1" || return 1
+	if [ "$1" != -n ]; then
+		ha_ctd 1 && ha_ctd 2 || return 1
+	fi
+	# As before keepalived starts at boot: not forwarding (ExecStartPre).
+	ha_notify 1 BACKUP && ha_notify 2 BACKUP || return 1
+	ha_ka 1
+	if ! wait_for 60 ha_master 1; then
+		ha_log 1
+		cat "$TMPD/n1/keepalived.out"
+		return 1
+	fi
+	ha_ka 2
+	if ! wait_for 60 ha_backup 2; then
+		ha_log 2
+		cat "$TMPD/n2/keepalived.out"
+		return 1
+	fi
+	ha_log 1
+	ha_log 2
+}
+setup "conntrackd on both, keepalived: n1 master, n2 backup holding" start_pair -c
+
+# 1. New flows through n1 spread over the three backends.
+spread() {
+	local i n
+	ip netns exec "$c" nflb-client -n 300 -b 20000 "$VIP" 80 > "$TMPD/spread"
+	cat "$TMPD/spread"
+	all_answered "$TMPD/spread" 300 || return 1
+	for i in 1 2 3; do
+		n=$(count "$TMPD/spread" "b$i 192.0.2.1")
+		between "$n" 50 150 || return 1
+	done
+}
+check "1. 300 new flows through n1, each of b1..b3 answers 50..150" spread
+
+# 2. Held connections: 20 TCP, a UDP session (a datagram a second), 4
+# one-arm.  An answer may take 60 s: TCP retransmits over a failover.
+setup "2. 20 TCP connections held through n1" \
+	long_start tcp "$c" -n 20 -b 30000 -i 1000 -t 60000 "$VIP" 80
+setup "2. a UDP session held through n1" \
+	long_start udp "$c" -u -n 1 -b 31000 -i 1000 -t 60000 "$VIP" 80
+setup "5. 4 one-arm connections held through n1" \
+	long_start arm "$c" -n 4 -b 32000 -i 1000 -t 60000 "$ARM" 80
+arm_seen() { [ "$(count "$TMPD/arm.ready" "b5 $SNAT")" = 4 ]; }
+check "5. b5 saw $SNAT as their source" arm_seen
+
+# ext_count I PROTO DST N: nI's conntrackd holds N entries of PROTO to
+# DST:80 in its external cache (TCP: established ones; the 300 flows of
+# case 1 are there too, closed).
+ext_count() {
+	local v=n$1 n st=
+	[ "$2" = tcp ] && st=" ESTABLISHED"
+	n=$(ip netns exec "${!v}" conntrackd -C "$TMPD/n$1/conntrackd.conf" -e ct 2>/dev/null |
+		grep -c "^$2 .*$st src=.* dst=$3 .*dport=80 ")
+	[ "$n" = "$4" ]
+}
+synced() {
+	wait_for 60 ext_count "$1" tcp "$VIP" 20 &&
+		wait_for 30 ext_count "$1" udp "$VIP" 1 &&
+		wait_for 30 ext_count "$1" tcp "$ARM" 4 && return 0
+	v=n$1
+	ip netns exec "${!v}" conntrackd -C "$TMPD/n$1/conntrackd.conf" -e ct
+	return 1
+}
+check "2. n2's conntrackd holds 20 TCP, 1 UDP and 4 one-arm entries" synced 2
+
+# 4. b4 joins on both nodes: some held flows are no longer the table's
+# choice; only the synced bindings keep them on their backends.
+add_b4() {
+	local n p
+	for n in "$n1" "$n2"; do
+		for p in tcp udp; do
+			lbadm_in "$n" backend add "$p" "$VIP:80" 198.51.100.4 || return 1
+		done
+	done
+}
+check "4. b4 added to the tcp and udp services on n1 and n2" add_b4
+
+# Rounds of the held clients now; all_moved NAME...: each did 2 more.
+declare -A r0
+mark_rounds() {
+	local x
+	for x in tcp udp arm; do
+		r0[$x]=$(__rounds "$TMPD/$x.st")
+	done
+	t0=$(now_ms)
+}
+all_moved() {
+	local x
+	for x in "$@"; do
+		[ "$(__rounds "$TMPD/$x.st")" -gt $((r0[$x] + 1)) ] || return 1
+	done
+}
+# estab N: the client has N established TCP connections (a held client
+# goes on with its other connections when one is reset).
+estab() {
+	local n
+	n=$(ip netns exec "$c" ss -Htn state established | grep -c .)
+	echo "$n TCP connections established on the client"
+	[ "$n" = "$1" ]
+}
+# ctd_diag I: what nI's conntrackd logged last, and an entry of the held.
+ctd_diag() {
+	local v=n$1
+	tail -n 5 "$TMPD/n$1/conntrackd.log" 2>/dev/null
+	ip netns exec "${!v}" conntrack -L -p tcp --orig-dst "$VIP" --sport 30001 2>/dev/null
+	ip netns exec "${!v}" conntrack -L -p tcp --orig-dst "$ARM" --sport 32001 2>/dev/null
+}
+# took NAME...: wait (120 s at most) until all_moved; the ms since t0.
+took() {
+	wait_for 120 all_moved "$@" || return 1
+	echo "$(($(now_ms) - t0)) ms"
+}
+
+# 3. n1 dies without warning: links cut, daemons killed.
+mark_rounds
+ip -n "$n1" link set eth0 down
+ip -n "$n1" link set eth1 down
+ip -n "$n1" link set eth2 down
+# (bash reports the killed jobs on stderr: not KTAP)
+exec 4>&2 2> /dev/null
+# Every process of n1's netns: keepalived, its VRRP child, conntrackd.
+kill -KILL $(ip netns pids "$n1")
+bg_wait "${ka_pid[1]}"
+bg_wait "${ctd_pid[1]}"
+exec 2>&4 4>&-
+check "3. n1 killed: n2 takes over" wait_for 60 ha_master 2
+fo=$(took tcp udp arm)
+check "3. every held client answered again through n2 (after ${fo:-no answer})" test -n "$fo"
+diag "failover: n1 killed to a full round of answers through n2: ${fo:-none}"
+check "3. the 20 + 4 TCP connections still established" estab 24
+ha_log 2 | sed 's/^/# /'
+ctd_diag 2 | sed 's/^/# /'
+timed() {
+	ip netns exec "$n2" conntrack -L -p tcp --orig-dst "$VIP" 2>/dev/null |
+		awk '/ESTABLISHED.*dport=80 / { n++; if ($3 > 600) bad++ }
+			END { print n + 0 " entries, " bad + 0 " above 600 s"; exit bad || n < 20 }'
+}
+check "3. n2's entries of the held TCP flows carry the service's 600 s" timed
+
+# 6. n1 comes back as after a reboot (empty table, no address), resyncs,
+# and takes over again.
+reboot_n1() {
+	ip netns exec "$n1" conntrack -F > /dev/null 2>&1
+	ip -n "$n1" addr del 192.0.2.254/24 dev eth0 2>/dev/null
+	ip -n "$n1" addr del 198.51.100.254/24 dev eth1 2>/dev/null
+	ip -n "$n1" addr del "$SNAT/32" dev eth1 2>/dev/null
+	ip -n "$n1" link set eth0 up && ip -n "$n1" link set eth1 up &&
+		ip -n "$n1" link set eth2 up || return 1
+	ha_ctd 1 || return 1
+	# Its startup resync fills the external cache before VRRP starts.
+	synced 1
+}
+setup "6. n1 back with an empty table; its conntrackd resynced all 25 from n2" reboot_n1
+mark_rounds
+ha_ka 1
+back() { wait_for 60 ha_master 1 && wait_for 60 ha_backup 2; }
+check "6. n1 takes over again, n2 holds" back
+fb=$(took tcp udp arm)
+check "6. every held client answered again through n1 (after ${fb:-no answer})" test -n "$fb"
+diag "failback: n1's keepalived started to a full round through n1: ${fb:-none}"
+check "6. the 20 + 4 TCP connections still established" estab 24
+ha_log 1 | sed 's/^/# /'
+ctd_diag 1 | sed 's/^/# /'
+
+# held_ok NAME N: N connections alive, none failed or lost (a connection
+# whose answer changed, another backend, fails).
+held_ok() {
+	long_ok "$1" || return 1
+	[ "$(stat_of "$TMPD/$1.out" failed)" = 0 ] && ! grep -q '^lost:' "$TMPD/$1.out" &&
+		[ "$(answered "$TMPD/$1.out")" = "$2" ]
+}
+long_stop tcp udp arm
+check "2-6. the 20 TCP connections kept their backends through failover and failback" held_ok tcp 20
+check "2-6. the UDP session kept its backend" held_ok udp 1
+check "5. the 4 one-arm connections kept b5" held_ok arm 4
+
+# 7. keepalived alone: no conntrackd.  NAT-mode flows survive through
+# Maglev (identical tables, mid-stream pickup) when the backend set did
+# not change.
+stop_pair() {
+	local i v
+	for i in 1 2; do
+		bg_stop "${ka_pid[$i]}"
+		bg_stop "${ctd_pid[$i]}"
+	done
+	for i in 1 2; do
+		v=n$i
+		ip netns exec "${!v}" conntrack -F > /dev/null 2>&1
+		rm -f "$TMPD/n$i/notify.log"
+	done
+	return 0
+}
+stop_pair
+setup "7. keepalived alone: n1 master, n2 backup" start_pair -n
+setup "7. 20 TCP connections held through n1" \
+	long_start tcp "$c" -n 20 -b 33000 -i 1000 -t 60000 "$VIP" 80
+# Links cut, keepalived running: n1 goes to FAULT and forgets its flows.
+mark_rounds
+ip -n "$n1" link set eth0 down
+ip -n "$n1" link set eth1 down
+check "7. n1's links cut: n2 takes over" wait_for 60 ha_master 2
+fo=$(took tcp)
+check "7. the 20 connections answered through n2 (after ${fo:-no answer})" test -n "$fo"
+diag "failover without conntrackd: links cut to a full round through n2: ${fo:-none}"
+check "7. the 20 TCP connections still established" estab 20
+forgot() {
+	local n
+	ha_backup 1 || return 1
+	n=$(ip netns exec "$n1" conntrack -L -p tcp --orig-dst "$VIP" 2>/dev/null | grep -c dport=80)
+	echo "n1 holds $n entries to $VIP:80"
+	[ "$n" = 0 ]
+}
+check "7. n1 in FAULT: forwarding held, its flows forgotten" forgot
+mark_rounds
+ip -n "$n1" link set eth0 up
+ip -n "$n1" link set eth1 up
+check "7. links back: n1 takes over again" wait_for 60 ha_master 1
+fb=$(took tcp)
+check "7. the 20 connections answered through n1 (after ${fb:-no answer})" test -n "$fb"
+diag "failback without conntrackd: links back to a full round through n1: ${fb:-none}"
+check "7. the 20 TCP connections still established after failback" estab 20
+ha_log 1 | sed 's/^/# /'
+long_stop tcp
+check "7. the 20 connections kept their backends through failover and failback" held_ok tcp 20
+ktap_finish
