@@ -5,13 +5,16 @@
 
 VERSION := $(shell sed -n 's/^\#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' kmod/version.h | paste -sd.)
 KDIR ?= $(shell scripts/kdir stock)
-KVER := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 B := build
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDDIR ?= /etc/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/nflb
+# Where install-dkms-src puts the module's source for DKMS.
+DKMS_SRCDIR ?= /usr/src/nflb-$(VERSION)
 DESTDIR ?=
 
 CC ?= cc
@@ -46,8 +49,9 @@ HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h)
 # Traffic tools of the selftests (libc only): build/nflb-server, build/nflb-client.
 TOOLS := $(patsubst selftests/tools/%.c,$(B)/%,$(wildcard selftests/tools/*.c))
 
-.PHONY: all kmod kmod-test userspace install uninstall unit kunit selftests \
-	check style demo deps test-kernel clean bench bench-health fuzz kasan-tests
+.PHONY: all kmod kmod-test userspace tools install install-kmod install-tools \
+	install-dkms-src uninstall unit kunit selftests check style demo deps \
+	test-kernel clean bench bench-health fuzz kasan-tests deb deb-test version
 
 all: kmod userspace
 
@@ -68,11 +72,14 @@ fuzz:
 kasan-tests:
 	scripts/kasan-tests
 
-userspace: $(B)/lbadm $(B)/lbhealthd $(TOOLS)
+userspace: tools $(TOOLS)
+
+# The programs that are installed (what the nflb-tools package is built from).
+tools: $(B)/lbadm $(B)/lbhealthd
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libnflbnl.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
@@ -80,12 +87,12 @@ $(B)/libnflbnl.a: $(LIB_OBJS)
 $(B)/userspace/lbadm/%.o: USER_CFLAGS += $(NFCT_CFLAGS)
 
 $(B)/lbadm: $(LBADM_OBJS) $(B)/libnflbnl.a
-	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS) $(NFCT_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(USER_LIBS) $(NFCT_LIBS)
 
 $(B)/userspace/lbhealthd/%.o: USER_CFLAGS += $(HC_CFLAGS)
 
 $(B)/lbhealthd: $(HC_OBJS) $(B)/libnflbnl.a
-	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS) $(HC_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(USER_LIBS) $(HC_LIBS)
 
 $(B)/nflb-%: selftests/tools/nflb-%.c
 	@mkdir -p $(@D)
@@ -123,34 +130,71 @@ $(B)/userspace/tests/print_test.o: $(addprefix userspace/lbadm/,print.c parse.c 
 # flow_test: the flow index and matching rules, and flow show's arguments.
 $(B)/userspace/tests/flow_test.o: userspace/lbadm/ctindex.c userspace/lbadm/parse.c
 
-install: all
+install: install-kmod install-tools
+
+install-kmod: kmod
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
+
+# Every manual userspace/*/NAME.SECTION and docs/NAME.SECTION and every
+# bash completion userspace/*/NAME.bash-completion is installed (and
+# packaged) without further ado: add the file, not a rule.
+MANPAGES := $(wildcard userspace/*/*.[1-8] docs/*.[1-8])
+COMPLETIONS := $(wildcard userspace/*/*.bash-completion)
+# Examples, installed flat in DOCDIR (a file's path under conf/ is kept).
+EXAMPLES := userspace/lbhealthd/lbhealthd.conf.example
+CONF_EXAMPLES := $(patsubst conf/%,%,$(shell find conf -type f 2>/dev/null))
+
+install-tools: tools
 	install -D -m 0755 $(B)/lbadm $(DESTDIR)$(SBINDIR)/lbadm
-	install -D -m 0644 userspace/lbadm/lbadm.8 $(DESTDIR)$(MANDIR)/man8/lbadm.8
-	install -D -m 0644 userspace/lbadm/lbadm.bash-completion \
-		$(DESTDIR)$(BASHCOMPDIR)/lbadm
 	install -D -m 0755 $(B)/lbhealthd $(DESTDIR)$(SBINDIR)/lbhealthd
-	install -D -m 0644 userspace/lbhealthd/lbhealthd.8 $(DESTDIR)$(MANDIR)/man8/lbhealthd.8
-	install -D -m 0644 userspace/lbhealthd/lbhealthd.conf.5 \
-		$(DESTDIR)$(MANDIR)/man5/lbhealthd.conf.5
-	install -D -m 0644 userspace/lbhealthd/lbhealthd.bash-completion \
-		$(DESTDIR)$(BASHCOMPDIR)/lbhealthd
+	set -e; for m in $(MANPAGES); do \
+		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
+	done
+	set -e; for c in $(COMPLETIONS); do \
+		n=$${c##*/}; install -D -m 0644 $$c $(DESTDIR)$(BASHCOMPDIR)/$${n%.bash-completion}; \
+	done
 	install -d $(DESTDIR)$(SYSTEMDDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' userspace/lbhealthd/lbhealthd.service.in \
 		> $(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service
-	install -D -m 0644 userspace/lbhealthd/lbhealthd.conf.example \
-		$(DESTDIR)$(PREFIX)/share/doc/nflb/lbhealthd.conf.example
+	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service
+	install -D -m 0644 -t $(DESTDIR)$(DOCDIR) $(EXAMPLES)
+	set -e; for f in $(CONF_EXAMPLES); do \
+		install -D -m 0644 conf/$$f $(DESTDIR)$(DOCDIR)/$$f; \
+	done
+
+# The module's source as DKMS builds it, with dkms.conf's version filled in
+# (then `dkms install nflb/$(VERSION)`): what the nflb-dkms package holds.
+DKMS_SRCS := Kbuild include/uapi/linux/nflb.h \
+	$(wildcard kmod/Kbuild kmod/*.[ch] kmod/tests/Kbuild kmod/tests/*.[ch])
+
+install-dkms-src:
+	set -e; for f in $(DKMS_SRCS); do \
+		install -D -m 0644 $$f $(DESTDIR)$(DKMS_SRCDIR)/$$f; \
+	done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
+	chmod 0644 $(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
 
 uninstall:
-	rm -f /lib/modules/$(KVER)/updates/kmod/nflb.ko $(DESTDIR)$(SBINDIR)/lbadm \
-		$(DESTDIR)$(MANDIR)/man8/lbadm.8 $(DESTDIR)$(BASHCOMPDIR)/lbadm \
-		$(DESTDIR)$(SBINDIR)/lbhealthd $(DESTDIR)$(MANDIR)/man8/lbhealthd.8 \
-		$(DESTDIR)$(MANDIR)/man5/lbhealthd.conf.5 \
-		$(DESTDIR)$(BASHCOMPDIR)/lbhealthd \
+	rm -f /lib/modules/$(KVER)/updates/kmod/nflb.ko \
+		$(DESTDIR)$(SBINDIR)/lbadm $(DESTDIR)$(SBINDIR)/lbhealthd \
+		$(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
+		$(foreach c,$(COMPLETIONS),$(DESTDIR)$(BASHCOMPDIR)/$(notdir $(c:.bash-completion=))) \
 		$(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service \
-		$(DESTDIR)$(PREFIX)/share/doc/nflb/lbhealthd.conf.example
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(EXAMPLES)) $(CONF_EXAMPLES))
 	depmod -a $(KVER)
+
+# Debian packages nflb-dkms and nflb-tools, built out of tree in build/deb/
+# (scripts/deb); deb-test installs them, tests them in a VM, purges them.
+deb:
+	scripts/deb
+
+# The version (from kmod/version.h), for scripts.
+version:
+	@echo $(VERSION)
+
+deb-test:
+	scripts/deb-test
 
 # Host unit tests (no kernel needed); KTAP on stdout.
 unit: $(B)/lbadm $(B)/lbhealthd $(UNIT_BINS)
