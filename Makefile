@@ -5,7 +5,11 @@
 
 VERSION := $(shell sed -n 's/^\#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' kmod/version.h | paste -sd.)
 KDIR ?= $(shell scripts/kdir stock)
-KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The release the kernel reports (uname -r): Debian's headers have the
+# upstream version (6.1.192) in include/config/kernel.release, which would
+# send modules_install to a directory modprobe never reads.
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 B := build
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -133,7 +137,8 @@ $(B)/userspace/tests/flow_test.o: userspace/lbadm/ctindex.c userspace/lbadm/pars
 install: install-kmod install-tools
 
 install-kmod: kmod
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock INSTALL_MOD_DIR=updates \
+		KERNELRELEASE=$(KVER) modules_install
 	depmod -a $(KVER)
 
 # Every manual userspace/*/NAME.SECTION and docs/NAME.SECTION and every
