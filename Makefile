@@ -5,13 +5,20 @@
 
 VERSION := $(shell sed -n 's/^\#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' kmod/version.h | paste -sd.)
 KDIR ?= $(shell scripts/kdir stock)
-KVER := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The release the kernel reports (uname -r): Debian's headers have the
+# upstream version (6.1.192) in include/config/kernel.release, which would
+# send modules_install to a directory modprobe never reads.
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 B := build
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDDIR ?= /etc/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/nflb
+# Where install-dkms-src puts the module's source for DKMS.
+DKMS_SRCDIR ?= /usr/src/nflb-$(VERSION)
 DESTDIR ?=
 
 CC ?= cc
@@ -46,8 +53,9 @@ HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h)
 # Traffic tools of the selftests (libc only): build/nflb-server, build/nflb-client.
 TOOLS := $(patsubst selftests/tools/%.c,$(B)/%,$(wildcard selftests/tools/*.c))
 
-.PHONY: all kmod kmod-test userspace install uninstall unit kunit selftests \
-	check style demo deps test-kernel clean bench bench-health fuzz kasan-tests
+.PHONY: all kmod kmod-test userspace tools install install-kmod install-tools \
+	install-dkms-src uninstall unit kunit selftests check style demo deps \
+	test-kernel clean bench bench-health fuzz kasan-tests deb deb-test version
 
 all: kmod userspace
 
@@ -68,7 +76,10 @@ fuzz:
 kasan-tests:
 	scripts/kasan-tests
 
-userspace: $(B)/lbadm $(B)/lbhealthd $(B)/nflb-dsr-backend $(TOOLS)
+userspace: tools $(TOOLS)
+
+# The programs that are installed (what the nflb-tools package is built from).
+tools: $(B)/lbadm $(B)/lbhealthd $(B)/nflb-dsr-backend
 
 # The DSR backends' helper, a script: in build/ with the tools the tests use.
 $(B)/nflb-dsr-backend: userspace/dsr-backend/nflb-dsr-backend
@@ -77,7 +88,7 @@ $(B)/nflb-dsr-backend: userspace/dsr-backend/nflb-dsr-backend
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(USER_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libnflbnl.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
@@ -85,12 +96,12 @@ $(B)/libnflbnl.a: $(LIB_OBJS)
 $(B)/userspace/lbadm/%.o: USER_CFLAGS += $(NFCT_CFLAGS)
 
 $(B)/lbadm: $(LBADM_OBJS) $(B)/libnflbnl.a
-	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS) $(NFCT_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(USER_LIBS) $(NFCT_LIBS)
 
 $(B)/userspace/lbhealthd/%.o: USER_CFLAGS += $(HC_CFLAGS)
 
 $(B)/lbhealthd: $(HC_OBJS) $(B)/libnflbnl.a
-	$(CC) $(CFLAGS) -o $@ $^ $(USER_LIBS) $(HC_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(USER_LIBS) $(HC_LIBS)
 
 $(B)/nflb-%: selftests/tools/nflb-%.c
 	@mkdir -p $(@D)
@@ -128,46 +139,79 @@ $(B)/userspace/tests/print_test.o: $(addprefix userspace/lbadm/,print.c parse.c 
 # flow_test: the flow index and matching rules, and flow show's arguments.
 $(B)/userspace/tests/flow_test.o: userspace/lbadm/ctindex.c userspace/lbadm/parse.c
 
-install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock INSTALL_MOD_DIR=updates modules_install
+install: install-kmod install-tools
+
+install-kmod: kmod
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/stock INSTALL_MOD_DIR=updates \
+		KERNELRELEASE=$(KVER) modules_install
 	depmod -a $(KVER)
+
+# Every manual userspace/*/NAME.SECTION and docs/NAME.SECTION and every
+# bash completion userspace/*/NAME.bash-completion is installed (and
+# packaged) without further ado: add the file, not a rule.
+MANPAGES := $(wildcard userspace/*/*.[1-8] docs/*.[1-8])
+COMPLETIONS := $(wildcard userspace/*/*.bash-completion)
+# Examples, installed flat in DOCDIR (a file's path under conf/ is kept).
+EXAMPLES := userspace/lbhealthd/lbhealthd.conf.example
+# An HA pair's keepalived and conntrackd configurations, in DOCDIR/ha.
+HA_EXAMPLES := $(wildcard userspace/ha/*.conf)
+CONF_EXAMPLES := $(patsubst conf/%,%,$(shell find conf -type f 2>/dev/null))
+
+install-tools: tools
 	install -D -m 0755 $(B)/lbadm $(DESTDIR)$(SBINDIR)/lbadm
-	install -D -m 0644 userspace/lbadm/lbadm.8 $(DESTDIR)$(MANDIR)/man8/lbadm.8
-	install -D -m 0644 userspace/lbadm/lbadm.bash-completion \
-		$(DESTDIR)$(BASHCOMPDIR)/lbadm
 	install -D -m 0755 $(B)/nflb-dsr-backend $(DESTDIR)$(SBINDIR)/nflb-dsr-backend
-	install -D -m 0644 userspace/dsr-backend/nflb-dsr-backend.8 \
-		$(DESTDIR)$(MANDIR)/man8/nflb-dsr-backend.8
+	install -D -m 0755 userspace/ha/nflb-ha-notify $(DESTDIR)$(SBINDIR)/nflb-ha-notify
 	install -D -m 0755 $(B)/lbhealthd $(DESTDIR)$(SBINDIR)/lbhealthd
-	install -D -m 0644 userspace/lbhealthd/lbhealthd.8 $(DESTDIR)$(MANDIR)/man8/lbhealthd.8
-	install -D -m 0644 userspace/lbhealthd/lbhealthd.conf.5 \
-		$(DESTDIR)$(MANDIR)/man5/lbhealthd.conf.5
-	install -D -m 0644 userspace/lbhealthd/lbhealthd.bash-completion \
-		$(DESTDIR)$(BASHCOMPDIR)/lbhealthd
+	set -e; for m in $(MANPAGES); do \
+		s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
+	done
+	set -e; for c in $(COMPLETIONS); do \
+		n=$${c##*/}; install -D -m 0644 $$c $(DESTDIR)$(BASHCOMPDIR)/$${n%.bash-completion}; \
+	done
 	install -d $(DESTDIR)$(SYSTEMDDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' userspace/lbhealthd/lbhealthd.service.in \
 		> $(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service
-	install -D -m 0644 userspace/lbhealthd/lbhealthd.conf.example \
-		$(DESTDIR)$(PREFIX)/share/doc/nflb/lbhealthd.conf.example
-	install -D -m 0755 userspace/ha/nflb-ha-notify $(DESTDIR)$(SBINDIR)/nflb-ha-notify
-	install -D -m 0644 userspace/ha/nflb-ha-notify.8 $(DESTDIR)$(MANDIR)/man8/nflb-ha-notify.8
-	install -d $(DESTDIR)$(PREFIX)/share/doc/nflb/ha
-	install -m 0644 userspace/ha/keepalived-a.conf userspace/ha/keepalived-b.conf \
-		userspace/ha/conntrackd-a.conf userspace/ha/conntrackd-b.conf \
-		$(DESTDIR)$(PREFIX)/share/doc/nflb/ha/
+	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service
+	install -D -m 0644 -t $(DESTDIR)$(DOCDIR) $(EXAMPLES)
+	set -e; for f in $(CONF_EXAMPLES); do \
+		install -D -m 0644 conf/$$f $(DESTDIR)$(DOCDIR)/$$f; \
+	done
+	install -D -m 0644 -t $(DESTDIR)$(DOCDIR)/ha $(HA_EXAMPLES)
+
+# The module's source as DKMS builds it, with dkms.conf's version filled in
+# (then `dkms install nflb/$(VERSION)`): what the nflb-dkms package holds.
+DKMS_SRCS := Kbuild include/uapi/linux/nflb.h \
+	$(wildcard kmod/Kbuild kmod/*.[ch] kmod/tests/Kbuild kmod/tests/*.[ch])
+
+install-dkms-src:
+	set -e; for f in $(DKMS_SRCS); do \
+		install -D -m 0644 $$f $(DESTDIR)$(DKMS_SRCDIR)/$$f; \
+	done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
+	chmod 0644 $(DESTDIR)$(DKMS_SRCDIR)/dkms.conf
 
 uninstall:
-	rm -f /lib/modules/$(KVER)/updates/kmod/nflb.ko $(DESTDIR)$(SBINDIR)/lbadm \
-		$(DESTDIR)$(MANDIR)/man8/lbadm.8 $(DESTDIR)$(BASHCOMPDIR)/lbadm \
-		$(DESTDIR)$(SBINDIR)/lbhealthd $(DESTDIR)$(MANDIR)/man8/lbhealthd.8 \
-		$(DESTDIR)$(MANDIR)/man5/lbhealthd.conf.5 \
-		$(DESTDIR)$(SBINDIR)/nflb-dsr-backend \
-		$(DESTDIR)$(MANDIR)/man8/nflb-dsr-backend.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/lbhealthd \
-		$(DESTDIR)$(SBINDIR)/nflb-ha-notify $(DESTDIR)$(MANDIR)/man8/nflb-ha-notify.8 \
+	rm -f /lib/modules/$(KVER)/updates/kmod/nflb.ko \
+		$(DESTDIR)$(SBINDIR)/lbadm $(DESTDIR)$(SBINDIR)/lbhealthd \
+		$(DESTDIR)$(SBINDIR)/nflb-dsr-backend $(DESTDIR)$(SBINDIR)/nflb-ha-notify \
+		$(addprefix $(DESTDIR)$(DOCDIR)/ha/,$(notdir $(HA_EXAMPLES))) \
+		$(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
+		$(foreach c,$(COMPLETIONS),$(DESTDIR)$(BASHCOMPDIR)/$(notdir $(c:.bash-completion=))) \
 		$(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service \
-		$(DESTDIR)$(PREFIX)/share/doc/nflb/lbhealthd.conf.example
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(EXAMPLES)) $(CONF_EXAMPLES))
 	depmod -a $(KVER)
+
+# Debian packages nflb-dkms and nflb-tools, built out of tree in build/deb/
+# (scripts/deb); deb-test installs them, tests them in a VM, purges them.
+deb:
+	scripts/deb
+
+# The version (from kmod/version.h), for scripts.
+version:
+	@echo $(VERSION)
+
+deb-test:
+	scripts/deb-test
 
 # Host unit tests (no kernel needed); KTAP on stdout.
 unit: userspace $(UNIT_BINS)
