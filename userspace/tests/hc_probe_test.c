@@ -262,7 +262,9 @@ static void http_answer(struct http_conn *c)
 	f = open_memstream(&c->out, &c->out_len);
 	fprintf(f, "HTTP/1.1 %d Whatever\r\nContent-Length: %zu\r\n"
 		"Connection: close\r\n\r\n", srv->status, srv->body_len);
-	fwrite(srv->body, 1, srv->body_len, f);
+	/* A HEAD's answer says the length of a body it does not carry. */
+	if (strncmp(c->in, "HEAD ", 5) != 0)
+		fwrite(srv->body, 1, srv->body_len, f);
 	fclose(f);
 	sd_event_source_set_io_events(c->src, EPOLLOUT);
 }
@@ -1571,7 +1573,8 @@ static void retries(void)
 
 		run_for(400);
 		KTAP_EXPECT(p && r.calls == 0 && mute.datagrams == 4);
-		hc_probe_cancel(p);
+		if (r.calls == 0)	/* else it is gone: no cancel */
+			hc_probe_cancel(p);
 		run_for(1300);
 		KTAP_EXPECT(r.calls == 0 && mute.datagrams == 4);
 		KTAP_EXPECT(hc_prober_running(prober) == 0);
