@@ -25,6 +25,12 @@ void hc_backend_name(const struct hc_backend *be, char *buf, size_t len)
 
 static int check_timer_cb(sd_event_source *src, uint64_t usec, void *data);
 
+/* The check BE is probed with: its own, else its service's. */
+static const struct hc_check *be_check(const struct hc_backend *be)
+{
+	return hc_backend_check(be->svc->conf, be->conf);
+}
+
 bool hc_backend_maint(const struct hc_backend *be)
 {
 	return be->maint_req >= 0 ? be->maint_req : be->conf->maintenance;
@@ -61,15 +67,15 @@ bool hc_backend_set_maint(struct hc_backend *be, bool on)
  * two runs never exceeds the interval and the fall x interval + timeout
  * bound holds.
  */
-static uint64_t check_slack(const struct hc_svc *s)
+static uint64_t check_slack(const struct hc_backend *be)
 {
-	return s->conf->check.interval_ms * USEC_PER_MSEC / 20;
+	return be_check(be)->interval_ms * USEC_PER_MSEC / 20;
 }
 
 static void arm_next(struct hc_backend *be)
 {
-	uint64_t interval = be->svc->conf->check.interval_ms * USEC_PER_MSEC;
-	uint64_t next = be->started + interval - check_slack(be->svc) -
+	uint64_t interval = be_check(be)->interval_ms * USEC_PER_MSEC;
+	uint64_t next = be->started + interval - check_slack(be) -
 			hc_random_usec(interval / 10);
 
 	sd_event_source_set_time(be->timer, next);
@@ -79,7 +85,7 @@ static void arm_next(struct hc_backend *be)
 static void probe_done(const struct hc_result *res, void *data)
 {
 	struct hc_backend *be = data;
-	const struct hc_check *check = &be->svc->conf->check;
+	const struct hc_check *check = be_check(be);
 	char name[NFLB_ADDRSTRLEN];
 
 	be->probe = NULL;
@@ -114,9 +120,8 @@ static int check_timer_cb(sd_event_source *src, uint64_t usec, void *data)
 	(void)src;
 	be->started = usec;
 	if (!be->probe) {
-		be->probe = hc_probe_start(be->svc->d->prober,
-					   &be->svc->conf->check, &be->target,
-					   probe_done, be);
+		be->probe = hc_probe_start(be->svc->d->prober, be_check(be),
+					   &be->target, probe_done, be);
 		if (!be->probe) {
 			struct hc_result res = { .ok = false };
 
@@ -143,7 +148,7 @@ static void backend_stop(struct hc_backend *be)
 static int backend_start(struct hc_daemon *d, struct hc_backend *be,
 			 const struct hc_backend *old)
 {
-	uint64_t interval = be->svc->conf->check.interval_ms * USEC_PER_MSEC;
+	uint64_t interval = be_check(be)->interval_ms * USEC_PER_MSEC;
 	uint64_t now = hc_now_usec(CLOCK_MONOTONIC), first;
 	const struct nflb_backend *b = &be->conf->be;
 
@@ -159,17 +164,17 @@ static int backend_start(struct hc_daemon *d, struct hc_backend *be,
 		be->last = old->last;
 		be->last_at = old->last_at;
 		be->started = old->started;
-		first = old->started + interval - check_slack(be->svc);
+		first = old->started + interval - check_slack(be);
 		if (first < now)
 			first = now;
 	} else {
-		hc_health_init(&be->health, be->svc->conf->check.initial_up);
+		hc_health_init(&be->health, be_check(be)->initial_up);
 		be->since = hc_now_usec(CLOCK_REALTIME);
 		/* Spread the first runs over one interval. */
 		first = now + hc_random_usec(interval);
 	}
 	return sd_event_add_time(d->ev, &be->timer, CLOCK_MONOTONIC, first,
-				 check_slack(be->svc), check_timer_cb, be);
+				 check_slack(be), check_timer_cb, be);
 }
 
 void hc_svcs_free(struct hc_svc *svcs, size_t n)
@@ -194,12 +199,15 @@ static const struct hc_backend *find_old(const struct hc_svc *olds,
 	for (i = 0; i < n_old; i++) {
 		const struct hc_svc *o = &olds[i];
 
-		if (!nflb_service_same_key(&o->conf->svc, &sc->svc) ||
-		    !hc_check_equal(&o->conf->check, &sc->check))
+		if (!nflb_service_same_key(&o->conf->svc, &sc->svc))
 			continue;
+		/* The same check: the backend's own, or its service's. */
 		for (j = 0; j < o->n_backends; j++)
 			if (nflb_backend_same_key(&o->backends[j].conf->be,
-						&bc->be))
+						&bc->be) &&
+			    hc_check_equal(hc_backend_check(o->conf,
+							    o->backends[j].conf),
+					   hc_backend_check(sc, bc)))
 				return &o->backends[j];
 	}
 	return NULL;

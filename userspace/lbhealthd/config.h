@@ -108,6 +108,8 @@ struct hc_backend_conf {
 	struct nflb_backend be;		/* family, addr, port, weight (all set) */
 	bool maintenance;		/* drained whatever its health */
 	unsigned int line;		/* where it was declared */
+	/* Its own check (keepalived's per real_server checker), or NULL. */
+	struct hc_check *check;
 };
 
 struct hc_service_conf {
@@ -177,6 +179,10 @@ uint32_t hc_table_size_for(size_t n);
 extern const struct nflb_name hc_check_type_names[];
 /* The record types of dns checks ("A", "AAAA", ...). */
 extern const struct nflb_name hc_query_type_names[];
+
+/* The check BC is probed with: its own, else its service SC's. */
+const struct hc_check *hc_backend_check(const struct hc_service_conf *sc,
+					const struct hc_backend_conf *bc);
 
 /* True if CODE is within one of CHECK's status ranges. */
 bool hc_status_match(const struct hc_check *check, long code);

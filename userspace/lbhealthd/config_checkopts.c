@@ -5,7 +5,8 @@
  * name, the dns check's query, retry and delay-before-retry), read into a
  * struct hc_check.  config_check.c lists them among the keys of a check;
  * what each does at run time is the probes' (probe_http.c, probe_dns.c,
- * probe.c for the retries).
+ * probe.c for the retries).  And a backend's own check, which replaces
+ * its service's for it (keepalived's checkers are per real_server).
  */
 
 #include <arpa/inet.h>
@@ -294,4 +295,43 @@ bool cfg_checkopts_equal(const struct hc_check *a, const struct hc_check *b)
 	       str_equal(a->tls_sni, b->tls_sni) &&
 	       str_equal(a->query, b->query) &&
 	       a->query_type == b->query_type;
+}
+
+void cfg_parse_backend_check(struct hc_ctx *c, const config_setting_t *m,
+			     const char *key, bool all_ports,
+			     struct hc_backend_conf *bc)
+{
+	char ckey[HC_KEY_MAX];
+
+	if (!m)
+		return;
+	cfg_kpath(ckey, key, "check");
+	bc->check = calloc(1, sizeof(*bc->check));
+	if (!bc->check) {
+		cfg_report(c, m, ckey, "out of memory");
+		return;
+	}
+	cfg_parse_check(c, m, ckey, bc->check);
+	/* As for a service's check: a backend without a port. */
+	if (all_ports && config_setting_type(m) == CONFIG_TYPE_GROUP &&
+	    config_setting_get_member(m, "type") &&
+	    bc->check->type != HC_CHECK_EXEC && !bc->check->port &&
+	    !config_setting_get_member(m, "port"))
+		cfg_report(c, m, ckey,
+			   "missing \"port\": the service takes every port (port 0), so its backends have none to probe");
+}
+
+void cfg_backend_check_free(struct hc_backend_conf *bc)
+{
+	if (!bc->check)
+		return;
+	cfg_check_free(bc->check);
+	free(bc->check);
+	bc->check = NULL;
+}
+
+const struct hc_check *hc_backend_check(const struct hc_service_conf *sc,
+					const struct hc_backend_conf *bc)
+{
+	return bc->check ? bc->check : &sc->check;
 }

@@ -190,6 +190,15 @@ void cfg_checkopts_finish(struct hc_ctx *c, const config_setting_t *s,
 void cfg_checkopts_free(struct hc_check *chk);
 bool cfg_checkopts_equal(const struct hc_check *a, const struct hc_check *b);
 /*
+ * A backend's own "check" (member M of backend group KEY, or NULL: none)
+ * into BC->check; ALL_PORTS: its service takes every port, so a network
+ * check needs a "port".  Its release.
+ */
+void cfg_parse_backend_check(struct hc_ctx *c, const config_setting_t *m,
+			     const char *key, bool all_ports,
+			     struct hc_backend_conf *bc);
+void cfg_backend_check_free(struct hc_backend_conf *bc);
+/*
  * Look up user NAME into *U (a copy: free it with cfg_user_free()): 0, or
  * -1, reported at S as KEY ("unknown user").
  */

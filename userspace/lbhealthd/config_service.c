@@ -73,7 +73,7 @@ static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
 			 struct nflb_backend *be, bool real)
 {
 	static const char *const known[] = { "address", "port", "weight",
-					     "maintenance", NULL };
+					     "maintenance", "check", NULL };
 	static const char *const sorry_known[] = { "address", "port",
 						   "weight", NULL };
 	const config_setting_t *m;
@@ -216,6 +216,10 @@ static int parse_backends(struct hc_ctx *c, const config_setting_t *m,
 		if (mm)
 			cfg_get_bool(c, mm, cfg_kpath(mkey, key, "maintenance"),
 				     &bc->maintenance);
+		cfg_parse_backend_check(c, config_setting_type(b) ==
+					CONFIG_TYPE_GROUP ?
+					config_setting_get_member(b, "check") :
+					NULL, key, st->port == 0, bc);
 		sc->n_backends++;
 		if (!st->be_ok[i])
 			continue;

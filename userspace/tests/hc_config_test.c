@@ -966,6 +966,50 @@ static void test_keepalived_checks(void)
 			 "8: services.[0].check.retry: 2 retries take up to 3.5 s (timeout 0.5 s, delay-before-retry 1 s each), not less than the interval (2 s)"));
 }
 
+/* A backend's own check, replacing its service's for it. */
+static void test_backend_check(void)
+{
+	const struct hc_service_conf *sc;
+	struct hc_config cfg;
+	struct errs e;
+
+	KTAP_EXPECT(load(SVC("", "type = \"http\"; path = \"/h\";",
+			     BE1 ", { address = \"10.0.1.2\";\n"
+			     " check = { type = \"dns\"; query = \"example.com\"; port = 53; }; }"),
+			 &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 1 && cfg.services[0].n_backends == 2);
+	if (cfg.n_services == 1 && cfg.services[0].n_backends == 2) {
+		sc = &cfg.services[0];
+		KTAP_EXPECT(!sc->backends[0].check &&
+			    hc_backend_check(sc, &sc->backends[0]) == &sc->check);
+		KTAP_EXPECT(sc->backends[1].check &&
+			    hc_backend_check(sc, &sc->backends[1]) ==
+			    sc->backends[1].check &&
+			    sc->backends[1].check->type == HC_CHECK_DNS &&
+			    sc->backends[1].check->port == 53 &&
+			    sc->backends[1].check->interval_ms == 2000);
+	}
+	hc_config_free(&cfg);
+	/* Its errors, under its own key. */
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.2\";\n check = { type = \"tcp\"; path = \"/\"; }; }"),
+			 "9: services.[0].backends.[0].check.path: not valid for a tcp check (only for http and https checks)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.2\";\n check = { interval = 1; }; }"),
+			 "9: services.[0].backends.[0].check: missing \"type\" (tcp, http, https, udp, exec or dns)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.2\";\n check = \"tcp\"; }"),
+			 "9: services.[0].backends.[0].check: expected a group { type = ...; }, not a string"));
+	/* An all-ports service's backend: its check needs a port too. */
+	KTAP_EXPECT(only("services = ({ protocol = \"tcp\"; address = \"10.0.0.100\"; port = 0;\n"
+			 "  check = { type = \"tcp\"; port = 22; };\n"
+			 "  backends = ( { address = \"10.0.1.1\";\n"
+			 "    check = { type = \"http\"; }; } ); });\n",
+			 "4: services.[0].backends.[0].check: missing \"port\": the service takes every port (port 0), so its backends have none to probe"));
+}
+
 static void test_expect_status(void)
 {
 	struct hc_config cfg;
@@ -1501,6 +1545,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_flush_on_down),
 	KTAP_CASE(test_table_size_for),
 	KTAP_CASE(test_keepalived_checks),
+	KTAP_CASE(test_backend_check),
 };
 
 int main(void)
