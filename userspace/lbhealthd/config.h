@@ -46,6 +46,7 @@ struct hc_status_range {
 
 #define HC_MAX_STATUS_RANGES	16
 #define HC_MAX_HEADERS		16
+#define HC_MAX_CHECKS		16	/* checks-required's bound */
 /* retry, delay-before-retry: bounds and default (keepalived's: 1 s). */
 #define HC_RETRY_MAX		100
 #define HC_RETRY_DELAY_MIN	10
@@ -110,6 +111,10 @@ struct hc_backend_conf {
 	unsigned int line;		/* where it was declared */
 	/* Its own check (keepalived's per real_server checker), or NULL. */
 	struct hc_check *check;
+	/* Its own checks after the first, and how many must pass (0: all). */
+	size_t n_more;
+	struct hc_check *more;
+	uint32_t checks_required;
 };
 
 struct hc_service_conf {
@@ -127,6 +132,13 @@ struct hc_service_conf {
 	 */
 	bool table_size_set;
 	struct hc_check check;
+	/*
+	 * Checks after the first ("check" a list of them), and how many of
+	 * a backend's checks must pass for it to be healthy (0: all).
+	 */
+	size_t n_more;
+	struct hc_check *more;
+	uint32_t checks_required;
 	enum hc_on_failure on_failure;
 	/*
 	 * Ask the kernel to expire a backend's flows when lbhealthd sets it
@@ -183,6 +195,18 @@ extern const struct nflb_name hc_query_type_names[];
 /* The check BC is probed with: its own, else its service SC's. */
 const struct hc_check *hc_backend_check(const struct hc_service_conf *sc,
 					const struct hc_backend_conf *bc);
+/*
+ * All the checks BC is probed with (its own, else its service's): how
+ * many, the I-th (0: hc_backend_check()), and how many of them must pass
+ * for BC to be healthy (1..n).
+ */
+size_t hc_backend_n_checks(const struct hc_service_conf *sc,
+			   const struct hc_backend_conf *bc);
+const struct hc_check *hc_backend_check_i(const struct hc_service_conf *sc,
+					  const struct hc_backend_conf *bc,
+					  size_t i);
+uint32_t hc_backend_required(const struct hc_service_conf *sc,
+			     const struct hc_backend_conf *bc);
 
 /* True if CODE is within one of CHECK's status ranges. */
 bool hc_status_match(const struct hc_check *check, long code);

@@ -297,6 +297,85 @@ bool cfg_checkopts_equal(const struct hc_check *a, const struct hc_check *b)
 	       a->query_type == b->query_type;
 }
 
+/* A check of an all-ports service with no port to probe: reported. */
+static void all_ports_rule(struct hc_ctx *c, const config_setting_t *m,
+			   const char *key, const struct hc_check *chk)
+{
+	if (config_setting_type(m) == CONFIG_TYPE_GROUP &&
+	    config_setting_get_member(m, "type") &&
+	    chk->type != HC_CHECK_EXEC && !chk->port &&
+	    !config_setting_get_member(m, "port"))
+		cfg_report(c, m, key,
+			   "missing \"port\": the service takes every port (port 0), so its backends have none to probe");
+}
+
+void cfg_parse_checks(struct hc_ctx *c, const config_setting_t *m,
+		      const char *key, bool all_ports, struct hc_check *first,
+		      struct hc_check **more, size_t *n_more)
+{
+	const config_setting_t *e;
+	char ekey[HC_KEY_MAX];
+	int i, n;
+
+	if (config_setting_type(m) != CONFIG_TYPE_LIST) {
+		cfg_parse_check(c, m, key, first);
+		return;
+	}
+	/* Several checks: ( { type = ...; }, { type = ...; } ). */
+	n = config_setting_length(m);
+	if (n == 0) {
+		cfg_report(c, m, key, "an empty list (at least one check)");
+		return;
+	}
+	*more = calloc(n, sizeof(**more));
+	if (!*more) {
+		cfg_report(c, m, key, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct hc_check *chk = i ? &(*more)[i - 1] : first;
+
+		e = config_setting_get_elem(m, i);
+		snprintf(ekey, sizeof(ekey), "%s.[%d]", key, i);
+		cfg_parse_check(c, e, ekey, chk);
+		if (i)
+			(*n_more)++;
+		if (all_ports)
+			all_ports_rule(c, e, ekey, chk);
+	}
+}
+
+void cfg_parse_required(struct hc_ctx *c, const config_setting_t *g,
+			const char *base, size_t n_checks,
+			uint32_t *required)
+{
+	const config_setting_t *m = config_setting_get_member(g,
+							      "checks-required");
+	char key[HC_KEY_MAX];
+	long long n;
+
+	if (!m)
+		return;
+	cfg_kpath(key, base, "checks-required");
+	if (cfg_get_int(c, m, key, 1, HC_MAX_CHECKS, &n) < 0)
+		return;
+	if ((size_t)n > n_checks) {
+		cfg_report(c, m, key, "%lld is more than the %zu check%s",
+			   n, n_checks, n_checks == 1 ? "" : "s");
+		return;
+	}
+	*required = n;
+}
+
+void cfg_checks_free(struct hc_check *more, size_t n_more)
+{
+	size_t i;
+
+	for (i = 0; i < n_more; i++)
+		cfg_check_free(&more[i]);
+	free(more);
+}
+
 void cfg_parse_backend_check(struct hc_ctx *c, const config_setting_t *m,
 			     const char *key, bool all_ports,
 			     struct hc_backend_conf *bc)
@@ -311,18 +390,18 @@ void cfg_parse_backend_check(struct hc_ctx *c, const config_setting_t *m,
 		cfg_report(c, m, ckey, "out of memory");
 		return;
 	}
-	cfg_parse_check(c, m, ckey, bc->check);
+	cfg_parse_checks(c, m, ckey, all_ports, bc->check, &bc->more,
+			 &bc->n_more);
 	/* As for a service's check: a backend without a port. */
-	if (all_ports && config_setting_type(m) == CONFIG_TYPE_GROUP &&
-	    config_setting_get_member(m, "type") &&
-	    bc->check->type != HC_CHECK_EXEC && !bc->check->port &&
-	    !config_setting_get_member(m, "port"))
-		cfg_report(c, m, ckey,
-			   "missing \"port\": the service takes every port (port 0), so its backends have none to probe");
+	if (all_ports && config_setting_type(m) == CONFIG_TYPE_GROUP)
+		all_ports_rule(c, m, ckey, bc->check);
 }
 
 void cfg_backend_check_free(struct hc_backend_conf *bc)
 {
+	cfg_checks_free(bc->more, bc->n_more);
+	bc->more = NULL;
+	bc->n_more = 0;
 	if (!bc->check)
 		return;
 	cfg_check_free(bc->check);
@@ -334,4 +413,27 @@ const struct hc_check *hc_backend_check(const struct hc_service_conf *sc,
 					const struct hc_backend_conf *bc)
 {
 	return bc->check ? bc->check : &sc->check;
+}
+
+size_t hc_backend_n_checks(const struct hc_service_conf *sc,
+			   const struct hc_backend_conf *bc)
+{
+	return 1 + (bc->check ? bc->n_more : sc->n_more);
+}
+
+const struct hc_check *hc_backend_check_i(const struct hc_service_conf *sc,
+					  const struct hc_backend_conf *bc,
+					  size_t i)
+{
+	if (!i)
+		return hc_backend_check(sc, bc);
+	return bc->check ? &bc->more[i - 1] : &sc->more[i - 1];
+}
+
+uint32_t hc_backend_required(const struct hc_service_conf *sc,
+			     const struct hc_backend_conf *bc)
+{
+	uint32_t r = bc->check ? bc->checks_required : sc->checks_required;
+
+	return r ? r : hc_backend_n_checks(sc, bc);
 }

@@ -199,6 +199,19 @@ void cfg_parse_backend_check(struct hc_ctx *c, const config_setting_t *m,
 			     struct hc_backend_conf *bc);
 void cfg_backend_check_free(struct hc_backend_conf *bc);
 /*
+ * The "check" member M of a service (KEY its path): one group into
+ * *FIRST, or a list of groups, the first into *FIRST and the others into
+ * *MORE (*N_MORE of them); ALL_PORTS as above (for the list's checks).
+ * Then "checks-required" of group G (BASE its path) into *REQUIRED.
+ */
+void cfg_parse_checks(struct hc_ctx *c, const config_setting_t *m,
+		      const char *key, bool all_ports, struct hc_check *first,
+		      struct hc_check **more, size_t *n_more);
+void cfg_parse_required(struct hc_ctx *c, const config_setting_t *g,
+			const char *base, size_t n_checks,
+			uint32_t *required);
+void cfg_checks_free(struct hc_check *more, size_t n_more);
+/*
  * Look up user NAME into *U (a copy: free it with cfg_user_free()): 0, or
  * -1, reported at S as KEY ("unknown user").
  */

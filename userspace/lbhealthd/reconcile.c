@@ -398,11 +398,11 @@ static void adopt_kernel_state(struct hc_daemon *d,
 							   &be->conf->be))
 					continue;
 				if (kb->state == NFLB_BACKEND_DOWN)
-					be->health.up = false;
+					hc_backend_adopt(be, false);
 				else if (kb->state == NFLB_BACKEND_UP)
-					be->health.up =
+					hc_backend_adopt(be,
 						s->conf->on_failure != HC_FAIL_DRAIN ||
-						kb->weight > 0;
+						kb->weight > 0);
 				break;
 			}
 		}

@@ -1010,6 +1010,64 @@ static void test_backend_check(void)
 			 "4: services.[0].backends.[0].check: missing \"port\": the service takes every port (port 0), so its backends have none to probe"));
 }
 
+/* Several checks per backend, and how many must pass. */
+static void test_several_checks(void)
+{
+	const struct hc_service_conf *sc;
+	struct hc_config cfg;
+	struct errs e;
+
+	KTAP_EXPECT(load("services = ({ protocol = \"tcp\"; address = \"10.0.0.100\"; port = 80;\n"
+			 "  check = ( { type = \"tcp\"; }, { type = \"http\"; path = \"/h\"; },\n"
+			 "            { type = \"dns\"; query = \"x.test\"; } );\n"
+			 "  checks-required = 2;\n"
+			 "  backends = ( { address = \"10.0.1.1\"; },\n"
+			 "    { address = \"10.0.1.2\";\n"
+			 "      check = ( { type = \"tcp\"; port = 22; }, { type = \"udp\"; } ); } ); });\n",
+			 &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 1 && cfg.services[0].n_backends == 2);
+	if (cfg.n_services == 1 && cfg.services[0].n_backends == 2) {
+		sc = &cfg.services[0];
+		KTAP_EXPECT(hc_backend_n_checks(sc, &sc->backends[0]) == 3 &&
+			    hc_backend_required(sc, &sc->backends[0]) == 2);
+		KTAP_EXPECT(hc_backend_check_i(sc, &sc->backends[0], 0)->type == HC_CHECK_TCP &&
+			    hc_backend_check_i(sc, &sc->backends[0], 1)->type == HC_CHECK_HTTP &&
+			    hc_backend_check_i(sc, &sc->backends[0], 2)->type == HC_CHECK_DNS);
+		/* Its own two checks, all required (the default). */
+		KTAP_EXPECT(hc_backend_n_checks(sc, &sc->backends[1]) == 2 &&
+			    hc_backend_required(sc, &sc->backends[1]) == 2 &&
+			    hc_backend_check_i(sc, &sc->backends[1], 0)->port == 22 &&
+			    hc_backend_check_i(sc, &sc->backends[1], 1)->type == HC_CHECK_UDP);
+	}
+	hc_config_free(&cfg);
+	/* One check: required 1. */
+	KTAP_EXPECT(load(SVC("", "type = \"tcp\";", BE1), &cfg, &e) == 0);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 1 &&
+		    hc_backend_n_checks(&cfg.services[0], &cfg.services[0].backends[0]) == 1 &&
+		    hc_backend_required(&cfg.services[0], &cfg.services[0].backends[0]) == 1);
+	hc_config_free(&cfg);
+	/* Errors, each under its key. */
+	KTAP_EXPECT(only("services = ({ protocol = \"tcp\"; address = \"10.0.0.100\"; port = 80;\n"
+			 "  check = ( { type = \"tcp\"; }, { type = \"http\"; port = 0; } );\n"
+			 "  backends = ( { address = \"10.0.1.1\"; } ); });\n",
+			 "2: services.[0].check.[1].port: 0 is out of range (1-65535)"));
+	KTAP_EXPECT(only("services = ({ protocol = \"tcp\"; address = \"10.0.0.100\"; port = 80;\n"
+			 "  check = ( );\n"
+			 "  backends = ( { address = \"10.0.1.1\"; } ); });\n",
+			 "2: services.[0].check: an empty list (at least one check)"));
+	KTAP_EXPECT(only("services = ({ protocol = \"tcp\"; address = \"10.0.0.100\"; port = 80;\n"
+			 "  check = ( { type = \"tcp\"; }, { type = \"tcp\"; port = 22; } );\n"
+			 "  checks-required = 3;\n"
+			 "  backends = ( { address = \"10.0.1.1\"; } ); });\n",
+			 "3: services.[0].checks-required: 3 is more than the 2 checks"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.2\";\n checks-required = 1; }"),
+			 "9: services.[0].backends.[0].checks-required: only with the backend's own \"check\""));
+}
+
 static void test_expect_status(void)
 {
 	struct hc_config cfg;
@@ -1546,6 +1604,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_table_size_for),
 	KTAP_CASE(test_keepalived_checks),
 	KTAP_CASE(test_backend_check),
+	KTAP_CASE(test_several_checks),
 };
 
 int main(void)
