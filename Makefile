@@ -37,7 +37,7 @@ NFCT_LIBS := $(shell pkg-config --libs libnetfilter_conntrack 2>/dev/null || \
 # loop, sd_notify).
 HC_CFLAGS := $(shell pkg-config --cflags libconfig libcurl libsystemd 2>/dev/null)
 HC_LIBS := $(shell pkg-config --libs libconfig libcurl libsystemd 2>/dev/null || \
-	echo -lconfig -lcurl -lsystemd)
+	echo -lconfig -lcurl -lsystemd) -lresolv
 
 LIB_SRCS := $(wildcard userspace/lib/*.c)
 LBADM_SRCS := $(wildcard userspace/lbadm/*.c)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +39,9 @@ static const struct lbadm_cmd lbadm_cmds[] = {
 	  "flow stats" },
 	{ "flush", cmd_flush, "flush" },
 	{ "stats", cmd_stats, "stats zero [tcp|udp VIP:PORT]" },
-	{ "monitor", cmd_monitor, "monitor" },
+	{ "monitor", cmd_monitor, "monitor [-t]" },
 	{ "save", cmd_save, "save" },
-	{ "restore", cmd_restore, "restore [FILE|-]" },
+	{ "restore", cmd_restore, "restore [--sync] [--check] [FILE|-]" },
 	{ "version", cmd_version, "version" },
 	{ "help", cmd_help, "help" },
 };
@@ -66,6 +67,8 @@ static void usage(FILE *f)
 	      "  -s, --stats    show every statistics counter and the rates\n"
 	      "  -j, --json     print JSON instead of text\n"
 	      "  -p, --pretty   print indented JSON (implies -j)\n"
+	      "  -n, --netns NETNS\n"
+	      "                 run in network namespace NETNS (/run/netns/NETNS)\n"
 	      "  -f, --batch, -batch FILE\n"
 	      "                 restore FILE (lbadm restore FILE)\n"
 	      "  -h, --help     show this help\n"
@@ -112,22 +115,26 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "batch", required_argument, NULL, 'f' },
+		{ "netns", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *batch = NULL;
+	const char *batch = NULL, *netns = NULL;
+	char msg[256 + NAME_MAX];
 	size_t i;
 	int c;
 
-	/* ip(8)'s "-batch FILE": a long option with one dash. */
+	/* ip(8)'s "-batch FILE", "-netns NETNS": long, with one dash. */
 	for (i = 1; i < (size_t)argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-batch") == 0)
 			argv[i] = "--batch";
+		else if (strcmp(argv[i], "-netns") == 0)
+			argv[i] = "--netns";
 		else if (strcmp(argv[i], "--") == 0)
 			break;
 	}
-	while ((c = getopt_long(argc, argv, "+sjpf:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+sjpf:n:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			lbadm_stats = true;
@@ -142,6 +149,9 @@ int main(int argc, char **argv)
 		case 'f':
 			batch = optarg;
 			break;
+		case 'n':
+			netns = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return stdout_status();
@@ -155,6 +165,11 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	/* Before any socket is opened: every one of them lives there. */
+	if (netns && nflb_netns_enter(netns, msg, sizeof(msg)) < 0) {
+		lbadm_err("%s", msg);
+		return 1;
+	}
 	if (batch) {
 		char *restore[] = { "restore", (char *)batch, NULL };
 

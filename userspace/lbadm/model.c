@@ -185,6 +185,41 @@ void lbadm_conf_sort_backends(struct lbadm_conf *c)
 		nflb_backends_sort(c->v[i]->backends, c->v[i]->n_backends);
 }
 
+void lbadm_conf_fill_defaults(struct lbadm_conf *c, uint32_t table_default)
+{
+	struct nflb_service *s;
+	struct nflb_backend *be;
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		s = c->v[i];
+		if (!NFLB_HAS(s, NFLB_SVC_A_TABLE_SIZE))
+			s->table_size = table_default;
+		if (!NFLB_HAS(s, NFLB_SVC_A_HASH))
+			s->hash = NFLB_HASH_5TUPLE;
+		if (!NFLB_HAS(s, NFLB_SVC_A_SEED))
+			s->seed = 0;
+		if (!NFLB_HAS(s, NFLB_SVC_A_SNAT))
+			s->snat = 0;
+		if (!NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_TCP))
+			s->timeout_tcp = 0;
+		if (!NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_TCP_FIN))
+			s->timeout_tcp_fin = 0;
+		if (!NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_UDP))
+			s->timeout_udp = 0;
+		s->present |= LBADM_SVC_OPTS;
+		for (j = 0; j < s->n_backends; j++) {
+			be = &s->backends[j];
+			if (!NFLB_HAS(be, NFLB_BE_A_WEIGHT))
+				be->weight = 1;
+			if (!NFLB_HAS(be, NFLB_BE_A_STATE))
+				be->state = NFLB_BACKEND_UP;
+			NFLB_SET(be, NFLB_BE_A_WEIGHT);
+			NFLB_SET(be, NFLB_BE_A_STATE);
+		}
+	}
+}
+
 static int collect(const struct nflb_service *svc, void *data)
 {
 	return lbadm_conf_add(data, svc);

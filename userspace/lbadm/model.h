@@ -16,8 +16,17 @@
 #define LBADM_MODEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nflbnl.h"
+
+/* A service's options: what "service add" and "service set" may carry. */
+#define LBADM_SVC_OPTS \
+	(NFLB_BIT(NFLB_SVC_A_TABLE_SIZE) | NFLB_BIT(NFLB_SVC_A_HASH) | \
+	 NFLB_BIT(NFLB_SVC_A_SEED) | NFLB_BIT(NFLB_SVC_A_SNAT) | \
+	 NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP) | \
+	 NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP_FIN) | \
+	 NFLB_BIT(NFLB_SVC_A_TIMEOUT_UDP))
 
 struct lbadm_conf {
 	struct nflb_service **v;	/* sorted, keys unique */
@@ -51,6 +60,15 @@ void lbadm_conf_del_backend(struct nflb_service *svc,
 			    struct nflb_backend *be);
 /* Sort every service's backends (nflb_backend_cmp()). */
 void lbadm_conf_sort_backends(struct lbadm_conf *c);
+
+/*
+ * Every option of every service of C present, absent ones at the kernel's
+ * defaults (table size TABLE_DEFAULT, hash 5tuple, seed 0, no snat,
+ * timeouts 0: the kernel leaves those out of a dump), every backend's
+ * weight (1) and state (up) too: what a restore of C into an empty kernel
+ * makes, field for field, so that two models compare by value.
+ */
+void lbadm_conf_fill_defaults(struct lbadm_conf *c, uint32_t table_default);
 
 /*
  * The kernel's configuration into C (initialised here; free it after).

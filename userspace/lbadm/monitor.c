@@ -9,11 +9,15 @@
  *   flush
  *
  * With -j, one JSON object per line: "event" ("service-add", ...) and the
- * fields of `service show -j`.
+ * fields of `service show -j`.  With -t (ip monitor's -ts), each line
+ * starts with the time the event was read, in brackets, and each JSON
+ * object has it as "time".
  */
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "lbadm.h"
 #include "monitor.h"
@@ -72,16 +76,46 @@ static void print_backend(uint8_t cmd, const struct nflb_service *svc,
 	pr_nest_end();
 }
 
+char *lbadm_format_time(const struct timespec *ts, char *buf, size_t len)
+{
+	char date[32], zone[8];
+	struct tm tm;
+
+	localtime_r(&ts->tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* strftime's %z is +hhmm; RFC 3339 wants +hh:mm. */
+	strftime(zone, sizeof(zone), "%z", &tm);
+	snprintf(buf, len, "%s.%06ld%.3s:%.2s", date, ts->tv_nsec / 1000,
+		 zone, zone + 3);
+	return buf;
+}
+
 /* One event: one line of text, or one JSON object. */
 void lbadm_print_event(uint8_t cmd, const struct nflb_service *svc,
 		       const struct nflb_backend *be)
 {
-	char num[16];
+	lbadm_print_event_at(cmd, svc, be, NULL);
+}
+
+void lbadm_print_event_at(uint8_t cmd, const struct nflb_service *svc,
+			  const struct nflb_backend *be,
+			  const struct timespec *ts)
+{
+	char num[16], when[48], stamp[52];
 
 	if (cmd >= sizeof(event_names) / sizeof(event_names[0]) ||
 	    !event_names[cmd].event)
 		return;
 	pr_begin(0);
+	if (ts) {
+		lbadm_format_time(ts, when, sizeof(when));
+		if (lbadm_json) {
+			pr_str("time", when);
+		} else {
+			snprintf(stamp, sizeof(stamp), "[%s]", when);
+			pr_label(stamp);
+		}
+	}
 	if (lbadm_json) {
 		pr_str("event", event_names[cmd].event);
 	} else {
@@ -106,19 +140,32 @@ void lbadm_print_event(uint8_t cmd, const struct nflb_service *svc,
 static int print_event(uint8_t cmd, const struct nflb_service *svc,
 		       const struct nflb_backend *be, void *data)
 {
-	(void)data;
-	lbadm_print_event(cmd, svc, be);
+	const bool *stamp = data;
+	struct timespec ts;
+
+	if (*stamp) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		lbadm_print_event_at(cmd, svc, be, &ts);
+	} else {
+		lbadm_print_event(cmd, svc, be);
+	}
 	/* Nobody reads any more (a closed pipe): stop. */
 	return ferror(stdout) ? 1 : 0;
 }
 
 int cmd_monitor(int argc, char **argv)
 {
+	bool stamp = false;
 	struct nflb_nl *nl;
-	int ret;
+	int ret, i;
 
-	if (argc > 1) {
-		lbadm_err("monitor: unexpected argument \"%s\"", argv[1]);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-t") == 0 ||
+		    strcmp(argv[i], "--timestamp") == 0) {
+			stamp = true;
+			continue;
+		}
+		lbadm_err("monitor: unexpected argument \"%s\"", argv[i]);
 		return 1;
 	}
 	nl = lbadm_open();
@@ -131,7 +178,7 @@ int cmd_monitor(int argc, char **argv)
 	}
 	pr_stream();
 	for (;;) {
-		ret = nflb_events_listen(nl, print_event, NULL);
+		ret = nflb_events_listen(nl, print_event, &stamp);
 		if (ret < 0 && nflb_nl_error(nl)->error == ENOBUFS) {
 			/* The socket's buffer overflowed: go on. */
 			fflush(stdout);

@@ -4,6 +4,7 @@
  * coalesced, and the rollback that re-creates a configuration.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,196 @@ int lbadm_plan_conf(struct lbadm_conf *c, size_t max_per_msg,
 err:
 	lbadm_plan_free(p);
 	return -1;
+}
+
+/* The options of A and B (both complete) that differ, as PRESENT bits. */
+static unsigned int options_differ(const struct nflb_service *a,
+				   const struct nflb_service *b)
+{
+	unsigned int m = 0;
+
+	if (a->table_size != b->table_size)
+		m |= NFLB_BIT(NFLB_SVC_A_TABLE_SIZE);
+	if (a->hash != b->hash)
+		m |= NFLB_BIT(NFLB_SVC_A_HASH);
+	if (a->seed != b->seed)
+		m |= NFLB_BIT(NFLB_SVC_A_SEED);
+	if (a->snat != b->snat)
+		m |= NFLB_BIT(NFLB_SVC_A_SNAT);
+	if (a->timeout_tcp != b->timeout_tcp)
+		m |= NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP);
+	if (a->timeout_tcp_fin != b->timeout_tcp_fin)
+		m |= NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP_FIN);
+	if (a->timeout_udp != b->timeout_udp)
+		m |= NFLB_BIT(NFLB_SVC_A_TIMEOUT_UDP);
+	return m;
+}
+
+/*
+ * The options a new service S is created with: all but the timeouts at 0,
+ * which are the kernel's default already (and a timeout of the other
+ * protocol, even 0, is an error).
+ */
+static unsigned int new_options(const struct nflb_service *s)
+{
+	unsigned int m = LBADM_SVC_OPTS;
+
+	if (!s->timeout_tcp)
+		m &= ~NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP);
+	if (!s->timeout_tcp_fin)
+		m &= ~NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP_FIN);
+	if (!s->timeout_udp)
+		m &= ~NFLB_BIT(NFLB_SVC_A_TIMEOUT_UDP);
+	return m;
+}
+
+/* A request about SVC (its key and options, no backends) and maybe BE. */
+static int sync_push(struct lbadm_plan *p, uint8_t cmd,
+		     const struct nflb_service *svc, unsigned int opts,
+		     const struct nflb_backend *be)
+{
+	struct lbadm_rop *r = plan_push(p, cmd, p->n + 1);
+
+	if (!r)
+		return -1;
+	r->svc = *svc;
+	r->svc.backends = NULL;
+	r->svc.n_backends = 0;
+	r->svc.present = opts;
+	memset(&r->svc.stats, 0, sizeof(r->svc.stats));
+	if (be) {
+		r->be = *be;
+		r->be.present &= NFLB_BIT(NFLB_BE_A_PORT) |
+				 NFLB_BIT(NFLB_BE_A_WEIGHT) |
+				 NFLB_BIT(NFLB_BE_A_STATE);
+		memset(&r->be.stats, 0, sizeof(r->be.stats));
+	}
+	return 0;
+}
+
+/* The backends of HAVE and WANT, one service's, both sorted: merged. */
+static int sync_backends(struct lbadm_plan *p, const struct nflb_service *have,
+			 const struct nflb_service *want)
+{
+	const struct nflb_backend *h, *w;
+	size_t i, j;
+	int d;
+
+	/* Deletions first: a table never holds both the old and new set. */
+	for (i = 0, j = 0; i < have->n_backends; i++) {
+		h = &have->backends[i];
+		while (j < want->n_backends &&
+		       nflb_backend_cmp(&want->backends[j], h) < 0)
+			j++;
+		if (j < want->n_backends &&
+		    nflb_backend_cmp(&want->backends[j], h) == 0)
+			continue;
+		if (sync_push(p, NFLB_CMD_BACKEND_DEL, want, 0, h) < 0)
+			return -1;
+	}
+	for (i = 0, j = 0; j < want->n_backends; j++) {
+		w = &want->backends[j];
+		d = 1;
+		while (i < have->n_backends) {
+			d = nflb_backend_cmp(&have->backends[i], w);
+			if (d >= 0)
+				break;
+			i++;
+		}
+		if (d == 0) {
+			h = &have->backends[i];
+			if (h->weight == w->weight && h->state == w->state)
+				continue;
+			if (sync_push(p, NFLB_CMD_BACKEND_SET, want, 0, w) < 0)
+				return -1;
+			continue;
+		}
+		if (sync_push(p, NFLB_CMD_BACKEND_NEW, want, 0, w) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int lbadm_plan_sync(struct lbadm_conf *have, struct lbadm_conf *want,
+		    size_t max_per_msg, struct lbadm_plan *p)
+{
+	const struct nflb_service *h, *w;
+	struct nflb_service svc;
+	unsigned int opts;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	lbadm_conf_sort_backends(have);
+	lbadm_conf_sort_backends(want);
+	for (i = 0; i < have->n; i++) {
+		h = have->v[i];
+		if (!lbadm_conf_find(want, h) &&
+		    sync_push(p, NFLB_CMD_SERVICE_DEL, h, 0, NULL) < 0)
+			goto err;
+	}
+	for (i = 0; i < want->n; i++) {
+		w = want->v[i];
+		h = lbadm_conf_find(have, w);
+		if (!h)
+			continue;
+		opts = options_differ(h, w);
+		if (opts &&
+		    sync_push(p, NFLB_CMD_SERVICE_SET, w, opts, NULL) < 0)
+			goto err;
+		if (sync_backends(p, h, w) < 0)
+			goto err;
+	}
+	for (i = 0; i < want->n; i++) {
+		w = want->v[i];
+		if (lbadm_conf_find(have, w))
+			continue;
+		svc = *w;
+		svc.present = new_options(w);
+		memset(&svc.stats, 0, sizeof(svc.stats));
+		if (plan_service(p, &svc, 0, w->backends, NULL,
+				 w->n_backends, max_per_msg) < 0)
+			goto err;
+	}
+	/* Tags: the index of each request, plus one. */
+	for (i = 0; i < p->n; i++)
+		p->rops[i].lineno = i + 1;
+	return 0;
+err:
+	lbadm_plan_free(p);
+	return -1;
+}
+
+char *lbadm_rop_describe(const struct lbadm_rop *rop, char *buf, size_t len)
+{
+	static const struct {
+		const char *group, *op;
+	} names[] = {
+		[NFLB_CMD_SERVICE_NEW] = { "service", "add" },
+		[NFLB_CMD_SERVICE_SET] = { "service", "set" },
+		[NFLB_CMD_SERVICE_DEL] = { "service", "del" },
+		[NFLB_CMD_BACKEND_NEW] = { "backend", "add" },
+		[NFLB_CMD_BACKEND_SET] = { "backend", "set" },
+		[NFLB_CMD_BACKEND_DEL] = { "backend", "del" },
+		[NFLB_CMD_FLUSH] = { "flush", NULL },
+	};
+	struct lbadm_req req;
+
+	memset(&req, 0, sizeof(req));
+	if (rop->cmd >= sizeof(names) / sizeof(names[0]) ||
+	    !names[rop->cmd].group) {
+		snprintf(buf, len, "request %u", rop->cmd);
+		return buf;
+	}
+	if (!names[rop->cmd].op) {
+		snprintf(buf, len, "%s", names[rop->cmd].group);
+		return buf;
+	}
+	req.group = names[rop->cmd].group;
+	req.op_name = names[rop->cmd].op;
+	req.has_key = true;
+	req.svc = rop->svc;
+	req.be = rop->be;
+	return lbadm_describe(&req, buf, len);
 }
 
 void lbadm_rop_put(struct nlmsghdr *nlh, const struct lbadm_rop *rop)

@@ -11,6 +11,15 @@
  * request (what the model cannot foresee: memory, a change made meanwhile
  * by someone else), the configuration dumped at the start is put back:
  * FLUSH and every service re-created with its backends, in one batch.
+ *
+ * --check stops before the first request: the file is checked as above
+ * and nothing is sent (nft -c).  --sync makes the kernel's configuration
+ * the one the file describes (wg syncconf): the file is checked against
+ * an empty model, completed with the kernel's defaults, compared with the
+ * kernel's, and only the difference is sent (lbadm_plan_sync()), so that
+ * services the file leaves as they are keep their tables and their flows.
+ * A failed --sync is undone the same way: the difference back to the
+ * configuration read before.
  */
 
 #include <errno.h>
@@ -65,6 +74,32 @@ static int rollback(struct nflb_nl *nl, struct lbadm_conf *orig)
 }
 
 /*
+ * After a failed --sync: the difference from what the kernel has now back
+ * to ORIG (completed with the defaults already).
+ */
+static int rollback_sync(struct nflb_nl *nl, struct lbadm_conf *orig,
+			 uint32_t table_default)
+{
+	struct lbadm_conf now;
+	struct lbadm_plan plan;
+	uint32_t tag;
+	int ret;
+
+	if (lbadm_conf_dump(nl, &now) < 0)
+		return -1;
+	lbadm_conf_fill_defaults(&now, table_default);
+	ret = lbadm_plan_sync(&now, orig, NFLB_BACKENDS_PER_MSG, &plan);
+	lbadm_conf_free(&now);
+	if (ret < 0) {
+		nflb_nl_set_error(nl, ENOMEM, NULL);
+		return -1;
+	}
+	ret = send_plan(nl, &plan, &tag);
+	lbadm_plan_free(&plan);
+	return ret;
+}
+
+/*
  * The first errors, in line order: enough to fix a file, where all of a
  * file that is not one (200,000 lines of something else) would bury the
  * terminal and the count.
@@ -87,7 +122,11 @@ static void print_errors(const char *name, struct lbadm_errors *errs,
 		  nerr == 1 ? "" : "s", name);
 }
 
-static int restore(const char *name, const char *text)
+/* restore's options */
+#define RESTORE_CHECK	0x1	/* --check: send nothing */
+#define RESTORE_SYNC	0x2	/* --sync: the difference only */
+
+static int restore(const char *name, const char *text, unsigned int flags)
 {
 	struct lbadm_errors errs = { 0 };
 	struct lbadm_conf orig, model;
@@ -121,7 +160,10 @@ static int restore(const char *name, const char *text)
 		lbadm_nl_err(nl, "restore: cannot read the configuration");
 		goto out_nl;
 	}
-	if (lbadm_conf_copy(&model, &orig) < 0) {
+	/* --sync: the file describes the whole configuration. */
+	if (flags & RESTORE_SYNC)
+		lbadm_conf_init(&model);
+	else if (lbadm_conf_copy(&model, &orig) < 0) {
 		lbadm_err("restore: out of memory");
 		goto out_model;
 	}
@@ -137,20 +179,44 @@ static int restore(const char *name, const char *text)
 		print_errors(name, &errs, nerr);
 		goto out_model;
 	}
-	if (lbadm_plan_script(&script, NFLB_BACKENDS_PER_MSG, &plan) < 0) {
+	if (flags & RESTORE_SYNC) {
+		lbadm_conf_fill_defaults(&orig, info.table_default);
+		lbadm_conf_fill_defaults(&model, info.table_default);
+		ret = lbadm_plan_sync(&orig, &model, NFLB_BACKENDS_PER_MSG,
+				      &plan);
+	} else {
+		ret = lbadm_plan_script(&script, NFLB_BACKENDS_PER_MSG, &plan);
+	}
+	if (ret < 0) {
+		ret = 1;
 		lbadm_err("restore: out of memory");
 		goto out_model;
+	}
+	ret = 1;
+	if (flags & RESTORE_CHECK) {
+		ret = 0;
+		goto out_plan;
 	}
 	if (send_plan(nl, &plan, &line) == 0) {
 		ret = 0;
 		goto out_plan;
 	}
-	if (line)
+	if ((flags & RESTORE_SYNC) && line && line <= plan.n) {
+		char what[256];
+
+		lbadm_err("restore: %s: %s",
+			  lbadm_rop_describe(&plan.rops[line - 1], what,
+					     sizeof(what)),
+			  nflb_nl_error(nl)->msg);
+	} else if (line) {
 		fprintf(stderr, "%s:%u: %s\n", name, line,
 			nflb_nl_error(nl)->msg);
-	else
+	} else {
 		lbadm_nl_err(nl, "restore");
-	if (rollback(nl, &orig) < 0)
+	}
+	if (((flags & RESTORE_SYNC) ?
+	     rollback_sync(nl, &orig, info.table_default) :
+	     rollback(nl, &orig)) < 0)
 		lbadm_nl_err(nl, "restore: rollback failed, the configuration is partly restored");
 	else
 		lbadm_err("restore: the configuration was put back as it was");
@@ -169,15 +235,35 @@ out_script:
 
 int cmd_restore(int argc, char **argv)
 {
-	const char *path = argc > 1 ? argv[1] : "-";
-	bool std_in = strcmp(path, "-") == 0;
-	const char *name = std_in ? "<stdin>" : path;
-	int fd = STDIN_FILENO, err, ret;
+	unsigned int flags = 0;
+	int fd = STDIN_FILENO, err, ret, i;
+	const char *path, *name;
+	bool std_in;
 	char *text;
 	size_t len;
 
-	if (argc > 2) {
-		lbadm_err("restore: unexpected argument \"%s\"", argv[2]);
+	/* Options first, then at most one file ("-": stdin). */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--check") == 0)
+			flags |= RESTORE_CHECK;
+		else if (strcmp(argv[i], "--sync") == 0)
+			flags |= RESTORE_SYNC;
+		else if (strcmp(argv[i], "--") == 0 ||
+			 argv[i][0] != '-' || argv[i][1] == '\0')
+			break;
+		else {
+			lbadm_err("restore: unknown option \"%s\" (--check, --sync)",
+				  argv[i]);
+			return 1;
+		}
+	}
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	path = i < argc ? argv[i] : "-";
+	std_in = strcmp(path, "-") == 0;
+	name = std_in ? "<stdin>" : path;
+	if (i + 1 < argc) {
+		lbadm_err("restore: unexpected argument \"%s\"", argv[i + 1]);
 		return 1;
 	}
 	if (!std_in) {
@@ -196,7 +282,7 @@ int cmd_restore(int argc, char **argv)
 			  nflb_read_error(err));
 		return 1;
 	}
-	ret = restore(name, text);
+	ret = restore(name, text, flags);
 	free(text);
 	return ret;
 }

@@ -53,6 +53,29 @@ bool hc_backend_set_maint(struct hc_backend *be, bool on)
 	return true;
 }
 
+/* Up while at least be->required of its checks are. */
+static bool runs_up(const struct hc_backend *be)
+{
+	uint32_t n = 0;
+	size_t i;
+
+	for (i = 0; i < be->n_runs; i++)
+		n += be->runs[i].health.up;
+	return n >= be->required;
+}
+
+void hc_backend_adopt(struct hc_backend *be, bool up)
+{
+	size_t i;
+
+	be->health.up = up;
+	be->health.streak = 0;
+	for (i = 0; i < be->n_runs; i++) {
+		be->runs[i].health.up = up;
+		be->runs[i].health.streak = 0;
+	}
+}
+
 /*
  * Timers of checks may fire up to interval / 20 late: the loop then wakes
  * once for many checks instead of once per check (with a thousand
@@ -61,37 +84,50 @@ bool hc_backend_set_maint(struct hc_backend *be, bool on)
  * two runs never exceeds the interval and the fall x interval + timeout
  * bound holds.
  */
-static uint64_t check_slack(const struct hc_svc *s)
+static uint64_t check_slack(const struct hc_check *check)
 {
-	return s->conf->check.interval_ms * USEC_PER_MSEC / 20;
+	return check->interval_ms * USEC_PER_MSEC / 20;
 }
 
-static void arm_next(struct hc_backend *be)
+static void arm_next(struct hc_run *run)
 {
-	uint64_t interval = be->svc->conf->check.interval_ms * USEC_PER_MSEC;
-	uint64_t next = be->started + interval - check_slack(be->svc) -
+	uint64_t interval = run->check->interval_ms * USEC_PER_MSEC;
+	uint64_t next = run->started + interval - check_slack(run->check) -
 			hc_random_usec(interval / 10);
 
-	sd_event_source_set_time(be->timer, next);
-	sd_event_source_set_enabled(be->timer, SD_EVENT_ONESHOT);
+	sd_event_source_set_time(run->timer, next);
+	sd_event_source_set_enabled(run->timer, SD_EVENT_ONESHOT);
 }
 
 static void probe_done(const struct hc_result *res, void *data)
 {
-	struct hc_backend *be = data;
-	const struct hc_check *check = &be->svc->conf->check;
+	struct hc_run *run = data;
+	struct hc_backend *be = run->be;
+	const struct hc_check *check = run->check;
 	char name[NFLB_ADDRSTRLEN];
+	bool up;
 
-	be->probe = NULL;
+	run->probe = NULL;
 	be->last = *res;
 	be->has_last = true;
 	be->last_at = hc_now_usec(CLOCK_REALTIME);
+	be->health.runs++;
 	hc_backend_name(be, name, sizeof(name));
 	hc_log(LOG_DEBUG, "%s: %s %s check: %s (%s, %u ms)",
 	       be->svc->conf->name, name,
 	       nflb_enum_name(hc_check_type_names, check->type), res->ok ? "ok" : "failed", res->reason, res->duration_ms);
-	if (!hc_health_feed(&be->health, res->ok, check->rise, check->fall))
+	if (!hc_health_feed(&run->health, res->ok, check->rise, check->fall))
 		return;
+	up = runs_up(be);
+	if (be->n_runs > 1)
+		hc_log(LOG_INFO, "%s: backend %s: %s check %zu of %zu %s (%s)",
+		       be->svc->conf->name, name,
+		       nflb_enum_name(hc_check_type_names, check->type),
+		       (size_t)(run - be->runs) + 1, be->n_runs,
+		       run->health.up ? "up" : "down", res->reason);
+	if (up == be->health.up)
+		return;
+	be->health.up = up;
 	be->since = be->last_at;
 	if (be->health.up)
 		hc_log(LOG_NOTICE, "%s: backend %s up (%s) after %u success%s",
@@ -108,16 +144,16 @@ static void probe_done(const struct hc_result *res, void *data)
 
 static int check_timer_cb(sd_event_source *src, uint64_t usec, void *data)
 {
-	struct hc_backend *be = data;
+	struct hc_run *run = data;
+	struct hc_backend *be = run->be;
 	char name[NFLB_ADDRSTRLEN];
 
 	(void)src;
-	be->started = usec;
-	if (!be->probe) {
-		be->probe = hc_probe_start(be->svc->d->prober,
-					   &be->svc->conf->check, &be->target,
-					   probe_done, be);
-		if (!be->probe) {
+	run->started = usec;
+	if (!run->probe) {
+		run->probe = hc_probe_start(be->svc->d->prober, run->check,
+					    &be->target, probe_done, run);
+		if (!run->probe) {
 			struct hc_result res = { .ok = false };
 
 			hc_backend_name(be, name, sizeof(name));
@@ -125,51 +161,84 @@ static int check_timer_cb(sd_event_source *src, uint64_t usec, void *data)
 				 "cannot start: %s", strerror(errno));
 			hc_log(LOG_ERR, "%s: %s: %s", be->svc->conf->name,
 			       name, res.reason);
-			probe_done(&res, be);
+			probe_done(&res, run);
 		}
 	}
-	arm_next(be);
+	arm_next(run);
 	return 0;
 }
 
 static void backend_stop(struct hc_backend *be)
 {
-	if (be->probe)
-		hc_probe_cancel(be->probe);
-	be->probe = NULL;
-	be->timer = sd_event_source_disable_unref(be->timer);
+	size_t i;
+
+	for (i = 0; i < be->n_runs; i++) {
+		if (be->runs[i].probe)
+			hc_probe_cancel(be->runs[i].probe);
+		be->runs[i].probe = NULL;
+		be->runs[i].timer =
+			sd_event_source_disable_unref(be->runs[i].timer);
+	}
+	free(be->runs);
+	be->runs = NULL;
+	be->n_runs = 0;
+}
+
+static int run_start(struct hc_daemon *d, struct hc_run *run,
+		     const struct hc_run *old)
+{
+	uint64_t interval = run->check->interval_ms * USEC_PER_MSEC;
+	uint64_t now = hc_now_usec(CLOCK_MONOTONIC), first;
+
+	if (old) {
+		/* Same backend, same check: its verdict and history go on. */
+		run->health = old->health;
+		run->started = old->started;
+		first = old->started + interval - check_slack(run->check);
+		if (first < now)
+			first = now;
+	} else {
+		hc_health_init(&run->health, run->check->initial_up);
+		/* Spread the first runs over one interval. */
+		first = now + hc_random_usec(interval);
+	}
+	return sd_event_add_time(d->ev, &run->timer, CLOCK_MONOTONIC, first,
+				 check_slack(run->check), check_timer_cb, run);
 }
 
 static int backend_start(struct hc_daemon *d, struct hc_backend *be,
 			 const struct hc_backend *old)
 {
-	uint64_t interval = be->svc->conf->check.interval_ms * USEC_PER_MSEC;
-	uint64_t now = hc_now_usec(CLOCK_MONOTONIC), first;
+	const struct hc_service_conf *sc = be->svc->conf;
 	const struct nflb_backend *b = &be->conf->be;
+	size_t i, n = hc_backend_n_checks(sc, be->conf);
 
 	be->target.family = b->family;
 	be->target.addr = b->addr;
 	be->target.port = b->port;
-	be->target.svc = &be->svc->conf->svc;
+	be->target.svc = &sc->svc;
+	be->required = hc_backend_required(sc, be->conf);
+	be->runs = calloc(n, sizeof(*be->runs));
+	if (!be->runs)
+		return -ENOMEM;
+	be->n_runs = n;
+	for (i = 0; i < n; i++) {
+		be->runs[i].be = be;
+		be->runs[i].check = hc_backend_check_i(sc, be->conf, i);
+		if (run_start(d, &be->runs[i], old ? &old->runs[i] : NULL) < 0)
+			return -ENOMEM;
+	}
 	if (old) {
-		/* Same backend, same check: its verdict and history go on. */
 		be->health = old->health;
 		be->since = old->since;
 		be->has_last = old->has_last;
 		be->last = old->last;
 		be->last_at = old->last_at;
-		be->started = old->started;
-		first = old->started + interval - check_slack(be->svc);
-		if (first < now)
-			first = now;
 	} else {
-		hc_health_init(&be->health, be->svc->conf->check.initial_up);
+		hc_health_init(&be->health, runs_up(be));
 		be->since = hc_now_usec(CLOCK_REALTIME);
-		/* Spread the first runs over one interval. */
-		first = now + hc_random_usec(interval);
 	}
-	return sd_event_add_time(d->ev, &be->timer, CLOCK_MONOTONIC, first,
-				 check_slack(be->svc), check_timer_cb, be);
+	return 0;
 }
 
 void hc_svcs_free(struct hc_svc *svcs, size_t n)
@@ -184,6 +253,24 @@ void hc_svcs_free(struct hc_svc *svcs, size_t n)
 	free(svcs);
 }
 
+/* Whether backend OB of service OS is checked as BC of SC is. */
+static bool same_checks(const struct hc_service_conf *os,
+			const struct hc_backend_conf *ob,
+			const struct hc_service_conf *sc,
+			const struct hc_backend_conf *bc)
+{
+	size_t i, n = hc_backend_n_checks(sc, bc);
+
+	if (hc_backend_n_checks(os, ob) != n ||
+	    hc_backend_required(os, ob) != hc_backend_required(sc, bc))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!hc_check_equal(hc_backend_check_i(os, ob, i),
+				    hc_backend_check_i(sc, bc, i)))
+			return false;
+	return true;
+}
+
 static const struct hc_backend *find_old(const struct hc_svc *olds,
 					 size_t n_old,
 					 const struct hc_service_conf *sc,
@@ -194,12 +281,13 @@ static const struct hc_backend *find_old(const struct hc_svc *olds,
 	for (i = 0; i < n_old; i++) {
 		const struct hc_svc *o = &olds[i];
 
-		if (!nflb_service_same_key(&o->conf->svc, &sc->svc) ||
-		    !hc_check_equal(&o->conf->check, &sc->check))
+		if (!nflb_service_same_key(&o->conf->svc, &sc->svc))
 			continue;
+		/* The same checks: the backend's own, or its service's. */
 		for (j = 0; j < o->n_backends; j++)
 			if (nflb_backend_same_key(&o->backends[j].conf->be,
-						&bc->be))
+						&bc->be) &&
+			    same_checks(o->conf, o->backends[j].conf, sc, bc))
 				return &o->backends[j];
 	}
 	return NULL;

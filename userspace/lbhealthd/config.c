@@ -175,11 +175,15 @@ out:
 
 void hc_config_free(struct hc_config *cfg)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < cfg->n_services; i++) {
 		free(cfg->services[i].name);
 		cfg_check_free(&cfg->services[i].check);
+		cfg_checks_free(cfg->services[i].more,
+				cfg->services[i].n_more);
+		for (j = 0; j < cfg->services[i].n_backends; j++)
+			cfg_backend_check_free(&cfg->services[i].backends[j]);
 		free(cfg->services[i].backends);
 	}
 	free(cfg->services);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <regex.h>
 #include <sys/types.h>
 
 #include "nflbnl.h"
@@ -35,6 +36,7 @@ enum hc_check_type {
 	HC_CHECK_HTTPS,
 	HC_CHECK_UDP,
 	HC_CHECK_EXEC,
+	HC_CHECK_DNS,
 };
 
 /* One accepted HTTP status range, inclusive ("200", "200-299"). */
@@ -43,6 +45,13 @@ struct hc_status_range {
 };
 
 #define HC_MAX_STATUS_RANGES	16
+#define HC_MAX_HEADERS		16
+#define HC_MAX_CHECKS		16	/* checks-required's bound */
+/* retry, delay-before-retry: bounds and default (keepalived's: 1 s). */
+#define HC_RETRY_MAX		100
+#define HC_RETRY_DELAY_MIN	10
+#define HC_RETRY_DELAY_MAX	3600000
+#define HC_RETRY_DELAY_DEFAULT	1000
 #define HC_MAX_PAYLOAD		1024
 
 struct hc_check {
@@ -70,6 +79,25 @@ struct hc_check {
 	/* exec */
 	char *command;			/* run with /bin/sh -c */
 	struct hc_user user;		/* as whom, if lbhealthd is root */
+	/*
+	 * keepalived's checker options (config_checkopts.c).  Every type:
+	 * a failed attempt is tried again up to RETRY times,
+	 * RETRY_DELAY_MS after it ended; the run fails only when every
+	 * attempt failed, and its result is what rise and fall count.
+	 */
+	uint32_t retry;
+	uint32_t retry_delay_ms;
+	/* http, https */
+	char *method;			/* NULL: GET */
+	size_t n_headers;
+	char **headers;			/* "Name: value", sent as they are */
+	char *body_regex;		/* POSIX extended, NULL: none */
+	bool has_body_re;
+	regex_t body_re;		/* body_regex compiled (REG_NOSUB) */
+	char *tls_sni;			/* https: the TLS server name */
+	/* dns */
+	char *query;			/* the name asked for */
+	uint16_t query_type;		/* ns_t_a, ns_t_aaaa, ... */
 };
 
 enum hc_on_failure {
@@ -81,6 +109,12 @@ struct hc_backend_conf {
 	struct nflb_backend be;		/* family, addr, port, weight (all set) */
 	bool maintenance;		/* drained whatever its health */
 	unsigned int line;		/* where it was declared */
+	/* Its own check (keepalived's per real_server checker), or NULL. */
+	struct hc_check *check;
+	/* Its own checks after the first, and how many must pass (0: all). */
+	size_t n_more;
+	struct hc_check *more;
+	uint32_t checks_required;
 };
 
 struct hc_service_conf {
@@ -98,6 +132,13 @@ struct hc_service_conf {
 	 */
 	bool table_size_set;
 	struct hc_check check;
+	/*
+	 * Checks after the first ("check" a list of them), and how many of
+	 * a backend's checks must pass for it to be healthy (0: all).
+	 */
+	size_t n_more;
+	struct hc_check *more;
+	uint32_t checks_required;
 	enum hc_on_failure on_failure;
 	/*
 	 * Ask the kernel to expire a backend's flows when lbhealthd sets it
@@ -148,6 +189,24 @@ uint32_t hc_table_size_for(size_t n);
 
 /* The names of check types ("tcp", "http", ...): nflb_enum_name() etc. */
 extern const struct nflb_name hc_check_type_names[];
+/* The record types of dns checks ("A", "AAAA", ...). */
+extern const struct nflb_name hc_query_type_names[];
+
+/* The check BC is probed with: its own, else its service SC's. */
+const struct hc_check *hc_backend_check(const struct hc_service_conf *sc,
+					const struct hc_backend_conf *bc);
+/*
+ * All the checks BC is probed with (its own, else its service's): how
+ * many, the I-th (0: hc_backend_check()), and how many of them must pass
+ * for BC to be healthy (1..n).
+ */
+size_t hc_backend_n_checks(const struct hc_service_conf *sc,
+			   const struct hc_backend_conf *bc);
+const struct hc_check *hc_backend_check_i(const struct hc_service_conf *sc,
+					  const struct hc_backend_conf *bc,
+					  size_t i);
+uint32_t hc_backend_required(const struct hc_service_conf *sc,
+			     const struct hc_backend_conf *bc);
 
 /* True if CODE is within one of CHECK's status ranges. */
 bool hc_status_match(const struct hc_check *check, long code);

@@ -31,6 +31,7 @@ const struct nflb_name hc_check_type_names[] = {
 	{ HC_CHECK_HTTPS, "https" },
 	{ HC_CHECK_UDP, "udp" },
 	{ HC_CHECK_EXEC, "exec" },
+	{ HC_CHECK_DNS, "dns" },
 	{ 0, NULL },
 };
 
@@ -306,7 +307,7 @@ static void parse_user(struct hc_ctx *c, const config_setting_t *m,
 /* The keys of a check, the types of check each is valid for (a mask). */
 #define T(type)		(1U << (type))
 #define T_ALL		(T(HC_CHECK_TCP) | T(HC_CHECK_HTTP) | T(HC_CHECK_HTTPS) | \
-			 T(HC_CHECK_UDP) | T(HC_CHECK_EXEC))
+			 T(HC_CHECK_UDP) | T(HC_CHECK_EXEC) | T(HC_CHECK_DNS))
 #define T_NET		(T_ALL & ~T(HC_CHECK_EXEC))
 #define T_WEB		(T(HC_CHECK_HTTP) | T(HC_CHECK_HTTPS))
 
@@ -322,7 +323,7 @@ static const struct {
 	{ "rise", T_ALL, NULL, parse_rise },
 	{ "fall", T_ALL, NULL, parse_fall },
 	{ "initial", T_ALL, NULL, parse_initial },
-	{ "port", T_NET, "tcp, http, https and udp checks", parse_port },
+	{ "port", T_NET, "tcp, http, https, udp and dns checks", parse_port },
 	{ "path", T_WEB, "http and https checks", parse_path },
 	{ "host", T_WEB, "http and https checks", parse_host },
 	{ "expect-status", T_WEB, "http and https checks", parse_status },
@@ -333,6 +334,16 @@ static const struct {
 	{ "expect", T(HC_CHECK_UDP), "udp checks", parse_expect },
 	{ "command", T(HC_CHECK_EXEC), "exec checks", parse_command },
 	{ "user", T(HC_CHECK_EXEC), "exec checks", parse_user },
+	/* config_checkopts.c */
+	{ "retry", T_ALL, NULL, cfg_parse_retry },
+	{ "delay-before-retry", T_ALL, NULL, cfg_parse_retry_delay },
+	{ "method", T_WEB, "http and https checks", cfg_parse_method },
+	{ "headers", T_WEB, "http and https checks", cfg_parse_headers },
+	{ "expect-body-regex", T_WEB, "http and https checks",
+	  cfg_parse_body_regex },
+	{ "tls-sni", T(HC_CHECK_HTTPS), "https checks", cfg_parse_tls_sni },
+	{ "query", T(HC_CHECK_DNS), "dns checks", cfg_parse_query },
+	{ "query-type", T(HC_CHECK_DNS), "dns checks", cfg_parse_query_type },
 };
 
 #define N_CHECK_KEYS	(sizeof(check_keys_tab) / sizeof(check_keys_tab[0]))
@@ -346,6 +357,7 @@ static void check_defaults(struct hc_check *chk)
 	chk->n_status = 1;
 	chk->status[0].lo = 200;
 	chk->status[0].hi = 299;
+	cfg_checkopts_defaults(chk);
 }
 
 /* The type of check S, first: it decides which keys are valid. */
@@ -392,7 +404,8 @@ static void parse_check_key(struct hc_ctx *c, const config_setting_t *m,
 	if (has_type && !(check_keys_tab[i].types & T(chk->type))) {
 		cfg_report(c, m, key, "not valid for %s %s check (only for %s)",
 			   chk->type == HC_CHECK_TCP ||
-			   chk->type == HC_CHECK_UDP ? "a" : "an",
+			   chk->type == HC_CHECK_UDP ||
+			   chk->type == HC_CHECK_DNS ? "a" : "an",
 			   nflb_enum_name(hc_check_type_names, chk->type),
 			   check_keys_tab[i].which);
 		return;
@@ -420,6 +433,7 @@ static void check_finish(struct hc_ctx *c, const config_setting_t *s,
 			 chk->type == HC_CHECK_HTTPS) && !chk->path &&
 	    cfg_dup_str(c, s, base, &chk->path, "/") < 0)
 		return;
+	cfg_checkopts_finish(c, s, base, has_type, chk);
 	if (has_type && chk->type == HC_CHECK_EXEC && !chk->command &&
 	    !config_setting_get_member(s, "command"))
 		cfg_report(c, s, base,
@@ -468,6 +482,7 @@ void cfg_check_free(struct hc_check *chk)
 	free(chk->tls_ca);
 	free(chk->command);
 	cfg_user_free(&chk->user);
+	cfg_checkopts_free(chk);
 }
 
 bool hc_status_match(const struct hc_check *check, long code)
@@ -503,6 +518,7 @@ bool hc_check_equal(const struct hc_check *a, const struct hc_check *b)
 	       a->expect_len == b->expect_len &&
 	       memcmp(a->expect, b->expect, a->expect_len) == 0 &&
 	       str_equal(a->command, b->command) &&
+	       cfg_checkopts_equal(a, b) &&
 	       str_equal(a->user.name, b->user.name) &&
 	       (!a->user.name || (a->user.uid == b->user.uid &&
 				  a->user.gid == b->user.gid));

@@ -161,6 +161,56 @@ int cfg_dup_str(struct hc_ctx *c, const config_setting_t *s, const char *key,
 void cfg_parse_check(struct hc_ctx *c, const config_setting_t *s,
 		     const char *base, struct hc_check *chk);
 void cfg_check_free(struct hc_check *chk);
+
+/*
+ * The keepalived-style keys of a check (config_checkopts.c), parsers of
+ * config_check.c's key table, and their part of a check's defaults,
+ * cross-key checks, release and equality.
+ */
+void cfg_parse_method(struct hc_ctx *c, const config_setting_t *m,
+		      const char *key, struct hc_check *chk);
+void cfg_parse_headers(struct hc_ctx *c, const config_setting_t *m,
+		       const char *key, struct hc_check *chk);
+void cfg_parse_body_regex(struct hc_ctx *c, const config_setting_t *m,
+			  const char *key, struct hc_check *chk);
+void cfg_parse_tls_sni(struct hc_ctx *c, const config_setting_t *m,
+		       const char *key, struct hc_check *chk);
+void cfg_parse_query(struct hc_ctx *c, const config_setting_t *m,
+		     const char *key, struct hc_check *chk);
+void cfg_parse_query_type(struct hc_ctx *c, const config_setting_t *m,
+			  const char *key, struct hc_check *chk);
+void cfg_parse_retry(struct hc_ctx *c, const config_setting_t *m,
+		     const char *key, struct hc_check *chk);
+void cfg_parse_retry_delay(struct hc_ctx *c, const config_setting_t *m,
+			   const char *key, struct hc_check *chk);
+void cfg_checkopts_defaults(struct hc_check *chk);
+void cfg_checkopts_finish(struct hc_ctx *c, const config_setting_t *s,
+			  const char *base, bool has_type,
+			  struct hc_check *chk);
+void cfg_checkopts_free(struct hc_check *chk);
+bool cfg_checkopts_equal(const struct hc_check *a, const struct hc_check *b);
+/*
+ * A backend's own "check" (member M of backend group KEY, or NULL: none)
+ * into BC->check; ALL_PORTS: its service takes every port, so a network
+ * check needs a "port".  Its release.
+ */
+void cfg_parse_backend_check(struct hc_ctx *c, const config_setting_t *m,
+			     const char *key, bool all_ports,
+			     struct hc_backend_conf *bc);
+void cfg_backend_check_free(struct hc_backend_conf *bc);
+/*
+ * The "check" member M of a service (KEY its path): one group into
+ * *FIRST, or a list of groups, the first into *FIRST and the others into
+ * *MORE (*N_MORE of them); ALL_PORTS as above (for the list's checks).
+ * Then "checks-required" of group G (BASE its path) into *REQUIRED.
+ */
+void cfg_parse_checks(struct hc_ctx *c, const config_setting_t *m,
+		      const char *key, bool all_ports, struct hc_check *first,
+		      struct hc_check **more, size_t *n_more);
+void cfg_parse_required(struct hc_ctx *c, const config_setting_t *g,
+			const char *base, size_t n_checks,
+			uint32_t *required);
+void cfg_checks_free(struct hc_check *more, size_t n_more);
 /*
  * Look up user NAME into *U (a copy: free it with cfg_user_free()): 0, or
  * -1, reported at S as KEY ("unknown user").

@@ -17,8 +17,8 @@
 static const char *const service_keys[] = {
 	"name", "protocol", "address", "port", "table-size", "hash", "seed",
 	"snat", "forward", "timeout-tcp", "timeout-tcp-fin", "timeout-udp",
-	"quorum",
-	"sorry", "on-failure", "flush-on-down", "check", "backends", NULL,
+	"quorum", "sorry", "on-failure", "flush-on-down", "check",
+	"checks-required", "backends", NULL,
 };
 
 /* Per service, while checking: what parsed well enough to go on with. */
@@ -74,7 +74,8 @@ static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
 			 struct nflb_backend *be, bool real)
 {
 	static const char *const known[] = { "address", "port", "weight",
-					     "maintenance", NULL };
+					     "maintenance", "check",
+					     "checks-required", NULL };
 	static const char *const sorry_known[] = { "address", "port",
 						   "weight", NULL };
 	const config_setting_t *m;
@@ -217,6 +218,19 @@ static int parse_backends(struct hc_ctx *c, const config_setting_t *m,
 		if (mm)
 			cfg_get_bool(c, mm, cfg_kpath(mkey, key, "maintenance"),
 				     &bc->maintenance);
+		cfg_parse_backend_check(c, config_setting_type(b) ==
+					CONFIG_TYPE_GROUP ?
+					config_setting_get_member(b, "check") :
+					NULL, key, st->port == 0, bc);
+		if (config_setting_type(b) == CONFIG_TYPE_GROUP &&
+		    config_setting_get_member(b, "checks-required") &&
+		    !bc->check)
+			cfg_report(c, config_setting_get_member(b, "checks-required"),
+				   cfg_kpath(mkey, key, "checks-required"),
+				   "only with the backend's own \"check\"");
+		else if (config_setting_type(b) == CONFIG_TYPE_GROUP)
+			cfg_parse_required(c, b, key, 1 + bc->n_more,
+					   &bc->checks_required);
 		sc->n_backends++;
 		if (!st->be_ok[i])
 			continue;
@@ -543,8 +557,11 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 		cfg_report(c, s, base,
 			   "missing \"check\" (every service has one)");
 	else
-		cfg_parse_check(c, m, cfg_kpath(key, base, "check"),
-				&sc->check);
+		cfg_parse_checks(c, m, cfg_kpath(key, base, "check"),
+				 st->port == 0 && config_setting_get_member(s,
+								"backends"),
+				 &sc->check, &sc->more, &sc->n_more);
+	cfg_parse_required(c, s, base, 1 + sc->n_more, &sc->checks_required);
 	m = config_setting_get_member(s, "backends");
 	if (m && config_setting_type(m) != CONFIG_TYPE_LIST)
 		cfg_wrong_type(c, m, cfg_kpath(key, base, "backends"),

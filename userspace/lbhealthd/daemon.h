@@ -22,14 +22,30 @@ struct hc_daemon;
 struct hc_svc;
 struct hc_status_client;
 
-struct hc_backend {
-	struct hc_svc *svc;
-	const struct hc_backend_conf *conf;
-	struct hc_target target;
+struct hc_backend;
+
+/* One check of a backend: its own timer, probe and rise/fall state. */
+struct hc_run {
+	struct hc_backend *be;
+	const struct hc_check *check;
 	struct hc_health health;
 	sd_event_source *timer;
 	struct hc_probe *probe;
 	uint64_t started;		/* CLOCK_MONOTONIC usec of the last run */
+};
+
+struct hc_backend {
+	struct hc_svc *svc;
+	const struct hc_backend_conf *conf;
+	struct hc_target target;
+	/*
+	 * The verdict: up while at least REQUIRED of its checks (RUNS) are;
+	 * health.runs counts the results of all of them.
+	 */
+	struct hc_health health;
+	size_t n_runs;
+	struct hc_run *runs;
+	uint32_t required;
 	uint64_t since;			/* CLOCK_REALTIME usec of the verdict */
 	bool has_last;
 	struct hc_result last;
@@ -42,6 +58,8 @@ struct hc_backend {
 	int maint_req;
 };
 
+/* Start BE (and each of its checks) from verdict UP (the kernel's). */
+void hc_backend_adopt(struct hc_backend *be, bool up);
 /* Whether BE is in maintenance (drained whatever its verdict). */
 bool hc_backend_maint(const struct hc_backend *be);
 /* "ADDR:PORT" of BE, for messages. */

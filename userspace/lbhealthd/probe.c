@@ -3,7 +3,13 @@
  * lbhealthd's probes on an sd-event loop: the core, what every type of
  * probe shares.  The types: tcp and udp in probe_net.c, exec in
  * probe_exec.c, http and https (libcurl multi on the loop) in
- * probe_http.c.
+ * probe_http.c, dns in probe_dns.c.
+ *
+ * Retries (the check's retry, keepalived's): a failed attempt releases
+ * its sockets and handles and the same run starts again
+ * delay-before-retry later, up to RETRY times; DONE sees the last
+ * attempt's result (and which attempt it was), once.  An exec attempt
+ * whose child is not reaped yet is not retried.
  *
  * THE CALLER MUST BLOCK SIGCHLD (sigprocmask(), in every thread) BEFORE
  * CREATING THE LOOP: sd_event_add_child() requires it, and exec probes
@@ -67,6 +73,7 @@ static void probe_release_io(struct hc_probe *probe)
 static void probe_free(struct hc_probe *probe)
 {
 	probe_release_io(probe);
+	probe->retry = sd_event_source_disable_unref(probe->retry);
 	probe->child = sd_event_source_disable_unref(probe->child);
 	probe->defer = sd_event_source_disable_unref(probe->defer);
 	LIST_REMOVE(probe, link);
@@ -97,12 +104,41 @@ static void probe_retire(struct hc_probe *probe)
 	probe_free(probe);
 }
 
+static int probe_retry_cb(sd_event_source *s, uint64_t usec, void *data);
+
+/* Another attempt of a failed run, if its check allows one: true. */
+static bool probe_retry(struct hc_probe *probe)
+{
+	if (probe->res.ok || probe->attempt >= probe->check->retry ||
+	    (probe->child && !probe->reaped))
+		return false;
+	probe_release_io(probe);
+	if (sd_event_add_time_relative(probe->p->ev, &probe->retry,
+				       CLOCK_MONOTONIC,
+				       (uint64_t)probe->check->retry_delay_ms *
+				       1000, HC_TIMER_ACCURACY_US,
+				       probe_retry_cb, probe) < 0)
+		return false;
+	probe->attempt++;
+	return true;
+}
+
 /* The result is in RES: stop everything and deliver it from the loop. */
 void probe_finish(struct hc_probe *probe)
 {
 	struct timespec now;
+	size_t len;
 	int64_t ms;
 
+	if (probe_retry(probe))
+		return;
+	if (probe->attempt) {
+		len = strlen(probe->res.reason);
+		snprintf(probe->res.reason + len,
+			 sizeof(probe->res.reason) - len,
+			 " (attempt %u of %u)", probe->attempt + 1,
+			 probe->check->retry + 1);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = ((int64_t)(now.tv_sec - probe->start.tv_sec) * 1000000000 +
 	      (now.tv_nsec - probe->start.tv_nsec)) / 1000000;
@@ -150,6 +186,52 @@ uint64_t probe_timeout_usec(const struct hc_probe *probe)
 uint16_t probe_port(const struct hc_probe *probe)
 {
 	return probe->check->port ? probe->check->port : probe->t->port;
+}
+
+/* Start an attempt of PROBE's type: 0 or a negative errno. */
+static int probe_type_start(struct hc_probe *probe)
+{
+	switch (probe->check->type) {
+	case HC_CHECK_TCP:
+		return probe_tcp_start(probe);
+	case HC_CHECK_UDP:
+		return probe_udp_start(probe);
+	case HC_CHECK_HTTP:
+	case HC_CHECK_HTTPS:
+		return probe_http_start(probe);
+	case HC_CHECK_EXEC:
+		return probe_exec_start(probe);
+	case HC_CHECK_DNS:
+		return probe_dns_start(probe);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int probe_retry_cb(sd_event_source *s, uint64_t usec, void *data)
+{
+	struct hc_probe *probe = data;
+	int r;
+
+	(void)s;
+	(void)usec;
+	probe->retry = sd_event_source_disable_unref(probe->retry);
+	/* The last attempt's child is reaped (probe_retry()): let it go. */
+	probe->child = sd_event_source_disable_unref(probe->child);
+	probe->reaped = false;
+	probe->timed_out = false;
+	probe->pid = 0;
+	probe->body_len = 0;
+	probe->body_full = false;
+	probe->errbuf[0] = '\0';
+	memset(&probe->res, 0, sizeof(probe->res));
+	r = probe_type_start(probe);
+	if (r < 0) {
+		probe_result(probe, false, "cannot start: %s", strerror(-r));
+		probe->attempt = probe->check->retry;
+		probe_finish(probe);
+	}
+	return 0;
 }
 
 /* The API */
@@ -227,24 +309,7 @@ struct hc_probe *hc_probe_start(struct hc_prober *p,
 		r = sd_event_source_set_enabled(probe->defer, SD_EVENT_OFF);
 	if (r < 0)
 		goto fail;
-	switch (check->type) {
-	case HC_CHECK_TCP:
-		r = probe_tcp_start(probe);
-		break;
-	case HC_CHECK_UDP:
-		r = probe_udp_start(probe);
-		break;
-	case HC_CHECK_HTTP:
-	case HC_CHECK_HTTPS:
-		r = probe_http_start(probe);
-		break;
-	case HC_CHECK_EXEC:
-		r = probe_exec_start(probe);
-		break;
-	default:
-		r = -EINVAL;
-		break;
-	}
+	r = probe_type_start(probe);
 	if (r < 0)
 		goto fail;
 	p->running++;

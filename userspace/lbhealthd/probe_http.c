@@ -77,6 +77,7 @@ static void http_transport_reason(struct hc_probe *probe, CURLcode code)
 static void http_done(struct hc_probe *probe, CURLcode code)
 {
 	const char *expect = probe->check->expect_body;
+	const struct hc_check *c = probe->check;
 	long status = 0;
 
 	if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && probe->body_full)) {
@@ -89,6 +90,11 @@ static void http_done(struct hc_probe *probe, CURLcode code)
 					   expect, strlen(expect)))
 			probe_result(probe, false, "body mismatch (HTTP %ld)",
 				     status);
+		else if (c->has_body_re &&
+			 (probe->body[probe->body_len] = '\0',
+			  regexec(&c->body_re, probe->body, 0, NULL, 0)))
+			probe_result(probe, false,
+				     "body regex mismatch (HTTP %ld)", status);
 		else
 			probe_result(probe, true, "HTTP %ld", status);
 	}
@@ -226,10 +232,11 @@ static size_t host_name_len(const char *host)
 }
 
 /*
- * An https check with a host names the host in its URL (the TLS server
- * name, and the name its certificate is verified against) and connects to
- * the backend all the same: CURLOPT_CONNECT_TO "HOST:PORT:ADDR:PORT".
- * Otherwise the URL holds the backend's address.
+ * An https check with a tls-sni, or else a host, names it in its URL (the
+ * TLS server name, and the name its certificate is verified against) and
+ * connects to the backend all the same: CURLOPT_CONNECT_TO
+ * "NAME:PORT:ADDR:PORT".  Otherwise the URL holds the backend's address.
+ * (The Host header is the host's, if any, whatever the server name.)
  */
 static int http_url(struct hc_probe *probe, char **full)
 {
@@ -237,24 +244,25 @@ static int http_url(struct hc_probe *probe, char **full)
 	bool https = c->type == HC_CHECK_HTTPS;
 	const char *path = c->path ? c->path : "/";
 	bool v6 = probe->t->family == AF_INET6;
+	const char *name = c->tls_sni ? c->tls_sni : c->host;
 	char addr[INET6_ADDRSTRLEN], *to;
 	unsigned int port = probe_port(probe);
 	int name_len;
 
 	inet_ntop(probe->t->family, &probe->t->addr, addr, sizeof(addr));
-	if (!https || !c->host)
+	if (!https || !name)
 		return asprintf(full, "%s://%s%s%s:%u%s",
 				https ? "https" : "http", v6 ? "[" : "", addr,
 				v6 ? "]" : "", port, path) < 0 ? -ENOMEM : 0;
-	name_len = host_name_len(c->host);
-	if (asprintf(&to, "%.*s:%u:%s%s%s:%u", name_len, c->host, port,
+	name_len = host_name_len(name);
+	if (asprintf(&to, "%.*s:%u:%s%s%s:%u", name_len, name, port,
 		     v6 ? "[" : "", addr, v6 ? "]" : "", port) < 0)
 		return -ENOMEM;
 	probe->connect_to = curl_slist_append(NULL, to);
 	free(to);
 	if (!probe->connect_to)
 		return -ENOMEM;
-	return asprintf(full, "https://%.*s:%u%s", name_len, c->host, port,
+	return asprintf(full, "https://%.*s:%u%s", name_len, name, port,
 			path) < 0 ? -ENOMEM : 0;
 }
 
@@ -263,12 +271,13 @@ int probe_http_start(struct hc_probe *probe)
 	const struct hc_check *c = probe->check;
 	CURL *easy;
 	char *full, *hdr;
+	size_t i;
 	int r;
 
 	r = http_url(probe, &full);
 	if (r < 0)
 		return r;
-	if (c->expect_body) {
+	if (c->expect_body || c->has_body_re) {
 		probe->body = malloc(HC_BODY_MAX + 1);
 		if (!probe->body) {
 			free(full);
@@ -286,6 +295,16 @@ int probe_http_start(struct hc_probe *probe)
 			free(full);
 			return -ENOMEM;
 		}
+	}
+	for (i = 0; i < c->n_headers; i++) {
+		struct curl_slist *l = curl_slist_append(probe->headers,
+							 c->headers[i]);
+
+		if (!l) {
+			free(full);
+			return -ENOMEM;
+		}
+		probe->headers = l;
 	}
 	easy = probe->easy = curl_easy_init();
 	if (!easy) {
@@ -320,6 +339,11 @@ int probe_http_start(struct hc_probe *probe)
 		SETOPT(CURLOPT_CONNECT_TO, probe->connect_to);
 	if (probe->headers)
 		SETOPT(CURLOPT_HTTPHEADER, probe->headers);
+	/* HEAD: no body (curl would wait for one); others as they are. */
+	if (c->method && strcmp(c->method, "HEAD") == 0)
+		SETOPT(CURLOPT_NOBODY, 1L);
+	else if (c->method && strcmp(c->method, "GET") != 0)
+		SETOPT(CURLOPT_CUSTOMREQUEST, c->method);
 	if (curl_multi_add_handle(probe->p->multi, easy) != CURLM_OK)
 		return -ENOMEM;
 	return 0;

@@ -44,10 +44,13 @@ struct hc_probe {
 	void *data;
 	struct timespec start;
 	struct hc_result res;
+	unsigned int attempt;		/* 0, then 1.. for the retries */
+	sd_event_source *retry;		/* the next attempt's start */
 	sd_event_source *defer;		/* delivers the result, frees */
 	sd_event_source *timer;		/* the run's timeout */
-	/* tcp, udp */
+	/* tcp, udp, dns */
 	int fd;
+	uint16_t dns_id;		/* dns: the query's id */
 	sd_event_source *io;
 	/* exec */
 	pid_t pid;			/* also the process group */
@@ -98,6 +101,19 @@ int probe_tcp_start(struct hc_probe *probe);	/* probe_net.c */
 int probe_udp_start(struct hc_probe *probe);	/* probe_net.c */
 int probe_exec_start(struct hc_probe *probe);	/* probe_exec.c */
 int probe_http_start(struct hc_probe *probe);	/* probe_http.c */
+int probe_dns_start(struct hc_probe *probe);	/* probe_dns.c */
+
+/* The network probes' sockets (probe_net.c) */
+
+/*
+ * A non-blocking socket of TYPE to the target, connect() called on it:
+ * 0 with *ERR its errno (0: connected), or a negative errno when there is
+ * no socket.
+ */
+int probe_net_connect(struct hc_probe *probe, int type, int *err);
+/* Wait for EVENTS on the socket (IO then called), up to the timeout. */
+int probe_net_wait(struct hc_probe *probe, uint32_t events,
+		   sd_event_io_handler_t io);
 
 /* The prober's libcurl multi handle on its loop (probe_http.c) */
 

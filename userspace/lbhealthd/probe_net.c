@@ -47,18 +47,14 @@ static int net_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 	(void)s;
 	(void)usec;
 	probe_result(probe, false, "%s",
-		     probe->check->type == HC_CHECK_UDP ? "no reply" :
+		     probe->check->type == HC_CHECK_UDP ||
+		     probe->check->type == HC_CHECK_DNS ? "no reply" :
 		     "connect timeout");
 	probe_finish(probe);
 	return 0;
 }
 
-/*
- * A non-blocking socket of TYPE to the target, connect() called on it:
- * 0 with *ERR its errno (0: connected), or a negative errno when there is
- * no socket.
- */
-static int net_connect(struct hc_probe *probe, int type, int *err)
+int probe_net_connect(struct hc_probe *probe, int type, int *err)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = target_sockaddr(probe, &ss);
@@ -71,9 +67,8 @@ static int net_connect(struct hc_probe *probe, int type, int *err)
 	return 0;
 }
 
-/* Wait for EVENTS on the socket (IO then called), up to the timeout. */
-static int net_wait(struct hc_probe *probe, uint32_t events,
-		    sd_event_io_handler_t io)
+int probe_net_wait(struct hc_probe *probe, uint32_t events,
+		   sd_event_io_handler_t io)
 {
 	int r;
 
@@ -110,11 +105,11 @@ int probe_tcp_start(struct hc_probe *probe)
 {
 	int r, err;
 
-	r = net_connect(probe, SOCK_STREAM, &err);
+	r = probe_net_connect(probe, SOCK_STREAM, &err);
 	if (r < 0)
 		return r;
 	if (err == EINPROGRESS)
-		return net_wait(probe, EPOLLOUT, tcp_io);
+		return probe_net_wait(probe, EPOLLOUT, tcp_io);
 	if (err)
 		probe_result(probe, false, "%s", probe_errno_reason(err));
 	else
@@ -165,13 +160,13 @@ int probe_udp_start(struct hc_probe *probe)
 			HC_MAX_PAYLOAD;
 	int r, err;
 
-	r = net_connect(probe, SOCK_DGRAM, &err);
+	r = probe_net_connect(probe, SOCK_DGRAM, &err);
 	if (r < 0)
 		return r;
 	if (!err && send(probe->fd, c->payload, plen, 0) < 0)
 		err = errno;
 	if (!err)
-		return net_wait(probe, EPOLLIN, udp_io);
+		return probe_net_wait(probe, EPOLLIN, udp_io);
 	probe_result(probe, false, "%s", udp_errno_reason(err));
 	probe_finish(probe);
 	return 0;

@@ -350,15 +350,22 @@ void hc_reconcile_soon(struct hc_daemon *d)
 
 uint64_t hc_reconcile_period(const struct hc_config *cfg)
 {
-	uint64_t p = RECONCILE_MAX;
-	size_t i;
+	const struct hc_service_conf *sc;
+	uint64_t p = RECONCILE_MAX, iv;
+	size_t i, j;
 
 	for (i = 0; i < cfg->n_services; i++) {
-		uint64_t iv = cfg->services[i].check.interval_ms *
-			      USEC_PER_MSEC;
-
+		sc = &cfg->services[i];
+		iv = sc->check.interval_ms * USEC_PER_MSEC;
 		if (iv < p)
 			p = iv;
+		/* Backends with checks of their own, shorter maybe. */
+		for (j = 0; j < sc->n_backends; j++) {
+			iv = hc_backend_check(sc, &sc->backends[j])->interval_ms *
+			     USEC_PER_MSEC;
+			if (iv < p)
+				p = iv;
+		}
 	}
 	return p < RECONCILE_MIN ? RECONCILE_MIN : p;
 }
@@ -391,11 +398,11 @@ static void adopt_kernel_state(struct hc_daemon *d,
 							   &be->conf->be))
 					continue;
 				if (kb->state == NFLB_BACKEND_DOWN)
-					be->health.up = false;
+					hc_backend_adopt(be, false);
 				else if (kb->state == NFLB_BACKEND_UP)
-					be->health.up =
+					hc_backend_adopt(be,
 						s->conf->on_failure != HC_FAIL_DRAIN ||
-						kb->weight > 0;
+						kb->weight > 0);
 				break;
 			}
 		}

@@ -431,6 +431,17 @@ int nflb_read_fd(int fd, char **buf, size_t *len);
 int nflb_read_file(const char *path, char **buf, size_t *len);
 const char *nflb_read_error(int error);
 
+/*
+ * Named network namespaces (ip-netns(8)): NFLB_NETNS_RUN_DIR/NAME.
+ * nflb_netns_check_name(): 0 for a name ip netns would accept (not empty,
+ * no "/", not "." or ".."), else -1.  nflb_netns_enter() moves the calling
+ * thread into namespace NAME (sockets opened afterwards live there): 0, or
+ * -1 with errno and a message naming NAME and the reason in MSG.
+ */
+#define NFLB_NETNS_RUN_DIR	"/run/netns"
+int nflb_netns_check_name(const char *name);
+int nflb_netns_enter(const char *name, char *msg, size_t len);
+
 /* 64-bit FNV-1a: start with NFLB_FNV1A64_INIT, feed bytes in order. */
 #define NFLB_FNV1A64_INIT	0xcbf29ce484222325ULL
 uint64_t nflb_fnv1a64(uint64_t hash, const void *buf, size_t len);

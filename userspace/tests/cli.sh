@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 108
+ktap_plan 120
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -142,7 +142,7 @@ bad "-j save is refused: its output is commands, not JSON" \
 	'save: no JSON output (save writes lbadm commands; "lbadm -j service show" lists the configuration in JSON)' \
 	-j save
 check "help lists stats zero" grep -qx '  lbadm stats zero \[tcp|udp VIP:PORT\]' <<< "$usage"
-check "help lists monitor" grep -qx '  lbadm monitor' <<< "$usage"
+check "help lists monitor" grep -qxF '  lbadm monitor [-t]' <<< "$usage"
 
 bad "port 70000 is named" \
 	'lbadm: invalid port "70000" in "10.0.0.1:70000" (0-65535)' \
@@ -221,6 +221,25 @@ bad "stats zero: bad VIP" 'invalid address "abc" in "abc:80"' stats zero tcp abc
 bad "stats zero: extra argument" 'unexpected argument "all" for stats zero' \
 	stats zero tcp $vip all
 bad "monitor takes no argument" 'monitor: unexpected argument "tcp"' monitor tcp
+bad "monitor -t takes no argument" 'monitor: unexpected argument "tcp"' \
+	monitor -t tcp
+
+# -n NETNS (ip -n): the namespace is entered before anything else, and a
+# bad one is named, without a kernel.
+check "help mentions -n" grep -q -- '-n, --netns NETNS' <<< "$usage"
+bad "-n of a namespace that does not exist" \
+	'lbadm: cannot open network namespace "nflb-cli-none": No such file or directory' \
+	-n nflb-cli-none service show
+bad "-netns, as ip's" \
+	'lbadm: cannot open network namespace "nflb-cli-none"' \
+	-netns nflb-cli-none service show
+bad "--netns, long" \
+	'lbadm: cannot open network namespace "nflb-cli-none"' \
+	--netns nflb-cli-none flush
+bad "-n takes a name, not a path" \
+	'lbadm: invalid network namespace name "/proc/1/ns/net" (a name in /run/netns, not a path)' \
+	-n /proc/1/ns/net service show
+bad "-n needs a name" 'requires an argument' -n
 
 # A write error is reported with its errno and exit 1 (issue 11: version
 # said "Input/output error" for a full disk, help said nothing, exit 0).
@@ -244,9 +263,19 @@ done
 # save and restore: arguments, and a restore file's syntax errors are
 # reported by line even without the module.
 check "help lists save" grep -qx '  lbadm save' <<< "$usage"
-check "help lists restore" grep -qxF '  lbadm restore [FILE|-]' <<< "$usage"
+check "help lists restore" grep -qxF '  lbadm restore [--sync] [--check] [FILE|-]' <<< "$usage"
 bad "save takes no argument" 'save: unexpected argument "x"' save x
 bad "restore takes one file" 'restore: unexpected argument "b"' restore a b
+bad "restore --sync takes one file" 'restore: unexpected argument "b"' \
+	restore --sync a b
+bad "restore: an unknown option is named" \
+	'restore: unknown option "--force" (--check, --sync)' restore --force a
+bad "restore --check of a missing file" \
+	'restore: cannot open /nonexistent/nflb.conf' \
+	restore --check /nonexistent/nflb.conf
+bad "restore --sync --check of a missing file" \
+	'restore: cannot open /nonexistent/nflb.conf' \
+	restore --sync --check -- /nonexistent/nflb.conf
 bad "restore of a missing file" 'restore: cannot open /nonexistent/nflb.conf' \
 	restore /nonexistent/nflb.conf
 bad "-f of a missing file" 'restore: cannot open /nonexistent/nflb.conf' \
@@ -268,6 +297,15 @@ restore_lines() {
 		grep -qF 'lbadm: restore: 2 errors in <stdin>, nothing changed' <<< "$out"
 }
 check "restore names each bad line" restore_lines
+check_lines() {
+	local out
+	out=$(printf 'service add tcp 192.0.2.1:80 seed\n' |
+		"$lbadm" restore --check - 2>&1)
+	echo "$out"
+	grep -qF '<stdin>:1: missing value after "seed" for service add' <<< "$out" &&
+		grep -qF 'lbadm: restore: 1 error in <stdin>, nothing changed' <<< "$out"
+}
+check "restore --check names each bad line" check_lines
 # A file of 200,000 bad lines: the first 50 errors, then how many more
 # (issue 11: every one of them was printed).
 restore_many() {

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 44
+ktap_plan 52
 
 real=$NFLB_TOP/build/lbadm
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -38,6 +38,9 @@ EOT
 	echo "udp [2001:db8::53]:53 table-size 251 hash 5tuple seed 0 conns 0"
 	echo "  backend [2001:db8:1::1]:53 weight 1 state drain slots 0 conns 0"
 	;;
+"-n lb service show")
+	echo "tcp 198.51.100.7:25 table-size 251 hash 5tuple seed 0 conns 0"
+	;;
 *) echo "lbadm: no such service" >&2; exit 1 ;;
 esac
 EOS
@@ -45,6 +48,9 @@ chmod +x "$fake/lbadm"
 PATH=$fake:$PATH
 
 . "$NFLB_TOP/userspace/lbadm/lbadm.bash-completion"
+
+# The namespaces of /run/netns, as the test's own.
+_lbadm_netns_names() { printf '%s\n' lb client backend1; }
 
 # compopt works only while bash completes: record its calls instead.
 compopt() { compopt_calls+="$* "; }
@@ -85,7 +91,7 @@ offers() {
 offers "commands" "lbadm " "backend flow flush help monitor restore save service stats version"
 offers "commands after global options" "lbadm -j -s se" "service"
 offers "global options" "lbadm -" \
-	"--batch --help --json --pretty --stats --version -V -batch -f -h -j -p -s"
+	"--batch --help --json --netns --pretty --stats --version -V -batch -f -h -j -n -netns -p -s"
 offers "long options" "lbadm --p" "--pretty"
 offers "service operations" "lbadm service " "add del help set show table"
 offers "backend operations" "lbadm backend s" "set"
@@ -136,6 +142,16 @@ offers "flow show: a backend after the service" "lbadm flow show tcp 192.0.2.10:
 offers "flow show backend: the backends" "lbadm -j flow show backend 10.0.1." \
 	"10.0.1.1:80 10.0.1.2:8080"
 offers "restore: a file" "lbadm restore $dir/completion.s" "$dir/completion.sh"
+offers "restore: its options" "lbadm restore --" "--check --sync"
+offers "restore: each option once" "lbadm restore --sync --" "--check"
+offers "restore --sync --check: a file" \
+	"lbadm restore --sync --check $dir/completion.s" "$dir/completion.sh"
+offers "monitor: -t" "lbadm monitor " "-t help"
+offers "-n: the named namespaces" "lbadm -n " "backend1 client lb"
+offers "--netns: the named namespaces" "lbadm --netns c" "client"
+offers "-n NETNS: then the commands" "lbadm -n lb se" "service"
+offers "-n NETNS: services of that namespace" "lbadm -j -n lb backend add tcp " \
+	"198.51.100.7:25"
 offers "-f: a file" "lbadm -f $dir/completion.s" "$dir/completion.sh"
 
 # Registered with -o filenames (files quoted, "/" after a directory), which

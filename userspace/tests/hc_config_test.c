@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <regex.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -171,8 +172,8 @@ static void test_example(void)
 
 	KTAP_EXPECT(hc_config_load(EXAMPLE_PATH, &cfg, collect, &e) == 0);
 	errs_print(&e);
-	KTAP_EXPECT(cfg.n_services == 3);
-	if (cfg.n_services != 3)
+	KTAP_EXPECT(cfg.n_services == 4);
+	if (cfg.n_services != 4)
 		return;
 	KTAP_EXPECT(strcmp(cfg.path, EXAMPLE_PATH) == 0);
 	KTAP_EXPECT(strcmp(cfg.socket_path, "/run/nflb/lbhealthd.sock") == 0);
@@ -202,6 +203,11 @@ static void test_example(void)
 		    strcmp(web->check.host, "www.example.com") == 0 &&
 		    strcmp(web->check.expect_body, "OK") == 0 &&
 		    !web->check.tls_verify);
+	KTAP_EXPECT(web->check.n_headers == 1 &&
+		    !strcmp(web->check.headers[0], "X-Health-Check: lbhealthd") &&
+		    web->check.has_body_re &&
+		    !strcmp(web->check.body_regex, "^OK( [0-9]+)?$") &&
+		    !web->check.method && web->check.retry == 0);
 	KTAP_EXPECT(web->check.n_status == 2 &&
 		    web->check.status[0].lo == 200 &&
 		    web->check.status[0].hi == 299 &&
@@ -255,6 +261,15 @@ static void test_example(void)
 	KTAP_EXPECT(db->n_backends == 2 &&
 		    db->backends[1].be.family == AF_INET6 &&
 		    db->backends[1].be.port == 5432);
+
+	dns = &cfg.services[3];
+	KTAP_EXPECT(!strcmp(dns->name, "resolver") &&
+		    dns->check.type == HC_CHECK_DNS &&
+		    !strcmp(dns->check.query, "www.example.com") &&
+		    dns->check.query_type == 1 && dns->check.retry == 1 &&
+		    dns->check.retry_delay_ms == 500 &&
+		    dns->check.timeout_ms == 1000 &&
+		    dns->check.interval_ms == 3000 && dns->n_backends == 2);
 
 	hc_config_free(&cfg);
 	KTAP_EXPECT(cfg.n_services == 0 && !cfg.services && !cfg.path);
@@ -872,7 +887,7 @@ static void test_check_rules(void)
 	KTAP_EXPECT(only(SVC("", "type = \"tcp\";\n payload = \"x\";", BE1),
 			 "8: services.[0].check.payload: not valid for a tcp check (only for udp checks)"));
 	KTAP_EXPECT(only(SVC("", "type = \"exec\"; command = \"true\";\n port = 80;", BE1),
-			 "8: services.[0].check.port: not valid for an exec check (only for tcp, http, https and udp checks)"));
+			 "8: services.[0].check.port: not valid for an exec check (only for tcp, http, https, udp and dns checks)"));
 	/* The timeout must be shorter than the interval. */
 	KTAP_EXPECT(only(SVC("", "type = \"tcp\"; interval = 1;\n timeout = 1.0;", BE1),
 			 "8: services.[0].check.timeout: 1 s is not less than the interval (1 s)"));
@@ -880,7 +895,7 @@ static void test_check_rules(void)
 			 "8: services.[0].check.timeout: 3 s is not less than the interval (2 s)"));
 	/* Check values. */
 	KTAP_EXPECT(only(SVC("", "type = \"ping\";", BE1),
-			 "7: services.[0].check.type: invalid value \"ping\" (tcp, http, https, udp or exec)"));
+			 "7: services.[0].check.type: invalid value \"ping\" (tcp, http, https, udp, exec or dns)"));
 	KTAP_EXPECT(only(SVC("", "type = \"http\"; path = \"health\";", BE1),
 			 "7: services.[0].check.path: \"health\" does not start with \"/\""));
 	KTAP_EXPECT(only(SVC("", "type = \"tcp\"; initial = \"maybe\";", BE1),
@@ -889,6 +904,191 @@ static void test_check_rules(void)
 			 "6: services.[0].on-failure: invalid value \"weight0\" (down or drain)"));
 	KTAP_EXPECT(only(SVC("timeout-udp = 30;", "type = \"tcp\";", BE1),
 			 "6: services.[0].timeout-udp: only for a udp service"));
+}
+
+/* keepalived's checker options: method, headers, regex, SNI, dns, retry. */
+static void test_keepalived_checks(void)
+{
+	const struct hc_check *k;
+	struct hc_config cfg;
+	struct errs e;
+
+	KTAP_EXPECT(load(SVC("",
+			     "type = \"https\"; method = \"HEAD\";\n"
+			     " headers = [ \"X-Probe: lbhealthd\", \"Accept:\" ];\n"
+			     " expect-body-regex = \"^OK( [0-9]+)?$\";\n"
+			     " tls-sni = \"web.example.com\"; host = \"other.example.com\";\n"
+			     " interval = 5; timeout = 1; retry = 2; delay-before-retry = 0.5;",
+			     BE1), &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 1);
+	if (cfg.n_services == 1) {
+		k = &cfg.services[0].check;
+		KTAP_EXPECT(k->method && !strcmp(k->method, "HEAD"));
+		KTAP_EXPECT(k->n_headers == 2 &&
+			    !strcmp(k->headers[0], "X-Probe: lbhealthd") &&
+			    !strcmp(k->headers[1], "Accept:"));
+		KTAP_EXPECT(k->has_body_re &&
+			    regexec(&k->body_re, "OK 42", 0, NULL, 0) == 0 &&
+			    regexec(&k->body_re, "NOT OK", 0, NULL, 0) != 0);
+		KTAP_EXPECT(k->tls_sni && !strcmp(k->tls_sni, "web.example.com"));
+		KTAP_EXPECT(k->retry == 2 && k->retry_delay_ms == 500);
+	}
+	hc_config_free(&cfg);
+	/* dns: the query; A by default; the backend's port unless told. */
+	KTAP_EXPECT(load(SVC("", "type = \"dns\"; query = \"www.example.com.\";",
+			     BE1), &cfg, &e) == 0);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 1 &&
+		    cfg.services[0].check.type == HC_CHECK_DNS &&
+		    !strcmp(cfg.services[0].check.query, "www.example.com.") &&
+		    cfg.services[0].check.query_type == 1 &&
+		    cfg.services[0].check.retry == 0 &&
+		    cfg.services[0].check.retry_delay_ms == 1000);
+	hc_config_free(&cfg);
+	KTAP_EXPECT(load(SVC("", "type = \"dns\"; query = \"example.com\"; query-type = \"AAAA\"; port = 5353;",
+			     BE1), &cfg, &e) == 0);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 1 &&
+		    cfg.services[0].check.query_type == 28 &&
+		    cfg.services[0].check.port == 5353);
+	hc_config_free(&cfg);
+
+	/* Errors, each naming the key. */
+	KTAP_EXPECT(only(SVC("", "type = \"http\"; method = \"FETCH\";", BE1),
+			 "7: services.[0].check.method: invalid value \"FETCH\" (GET, HEAD, POST, PUT, DELETE, OPTIONS or PATCH)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";\n method = \"GET\";", BE1),
+			 "8: services.[0].check.method: not valid for a tcp check (only for http and https checks)"));
+	KTAP_EXPECT(only(SVC("", "type = \"http\"; headers = [ \"X Probe: 1\" ];", BE1),
+			 "7: services.[0].check.headers.[0]: invalid header \"X Probe: 1\" (\"Name: value\", the name a token)"));
+	KTAP_EXPECT(only(SVC("", "type = \"http\"; headers = [ \"Host: a\" ];", BE1),
+			 "7: services.[0].check.headers.[0]: \"Host\" is set with the check's \"host\""));
+	KTAP_EXPECT(only(SVC("", "type = \"http\"; headers = \"X: 1\";", BE1),
+			 "7: services.[0].check.headers: expected an array of strings [ \"Name: value\", ... ], not a string"));
+	KTAP_EXPECT(only(SVC("", "type = \"http\"; expect-body-regex = \"(OK\";", BE1),
+			 "7: services.[0].check.expect-body-regex: invalid regular expression \"(OK\": Unmatched ( or \\("));
+	KTAP_EXPECT(only(SVC("", "type = \"https\"; tls-sni = \"192.0.2.1\";", BE1),
+			 "7: services.[0].check.tls-sni: \"192.0.2.1\" is an address: a server name is a host name"));
+	KTAP_EXPECT(only(SVC("", "type = \"https\"; tls-sni = \"web..test\";", BE1),
+			 "7: services.[0].check.tls-sni: \"web..test\" is not a host name"));
+	KTAP_EXPECT(only(SVC("", "type = \"http\";\n tls-sni = \"web.test\";", BE1),
+			 "8: services.[0].check.tls-sni: not valid for an http check (only for https checks)"));
+	KTAP_EXPECT(only(SVC("", "type = \"dns\";", BE1),
+			 "7: services.[0].check: missing \"query\" (required for dns checks)"));
+	KTAP_EXPECT(only(SVC("", "type = \"dns\"; query = \"a b\";", BE1),
+			 "7: services.[0].check.query: \"a b\" contains a blank"));
+	KTAP_EXPECT(only(SVC("", "type = \"dns\"; query = \"x\"; query-type = \"ANY\";", BE1),
+			 "7: services.[0].check.query-type: invalid value \"ANY\" (A, AAAA, CNAME, MX, NS, PTR, SOA, SRV or TXT)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";\n query = \"x\";", BE1),
+			 "8: services.[0].check.query: not valid for a tcp check (only for dns checks)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\"; retry = 101;", BE1),
+			 "7: services.[0].check.retry: 101 is out of range (0-100)"));
+	/* A run and its retries end before the next run. */
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\"; interval = 2; timeout = 0.5;\n retry = 2;", BE1),
+			 "8: services.[0].check.retry: 2 retries take up to 3.5 s (timeout 0.5 s, delay-before-retry 1 s each), not less than the interval (2 s)"));
+}
+
+/* A backend's own check, replacing its service's for it. */
+static void test_backend_check(void)
+{
+	const struct hc_service_conf *sc;
+	struct hc_config cfg;
+	struct errs e;
+
+	KTAP_EXPECT(load(SVC("", "type = \"http\"; path = \"/h\";",
+			     BE1 ", { address = \"10.0.1.2\";\n"
+			     " check = { type = \"dns\"; query = \"example.com\"; port = 53; }; }"),
+			 &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 1 && cfg.services[0].n_backends == 2);
+	if (cfg.n_services == 1 && cfg.services[0].n_backends == 2) {
+		sc = &cfg.services[0];
+		KTAP_EXPECT(!sc->backends[0].check &&
+			    hc_backend_check(sc, &sc->backends[0]) == &sc->check);
+		KTAP_EXPECT(sc->backends[1].check &&
+			    hc_backend_check(sc, &sc->backends[1]) ==
+			    sc->backends[1].check &&
+			    sc->backends[1].check->type == HC_CHECK_DNS &&
+			    sc->backends[1].check->port == 53 &&
+			    sc->backends[1].check->interval_ms == 2000);
+	}
+	hc_config_free(&cfg);
+	/* Its errors, under its own key. */
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.2\";\n check = { type = \"tcp\"; path = \"/\"; }; }"),
+			 "9: services.[0].backends.[0].check.path: not valid for a tcp check (only for http and https checks)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.2\";\n check = { interval = 1; }; }"),
+			 "9: services.[0].backends.[0].check: missing \"type\" (tcp, http, https, udp, exec or dns)"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.2\";\n check = \"tcp\"; }"),
+			 "9: services.[0].backends.[0].check: expected a group { type = ...; }, not a string"));
+	/* An all-ports service's backend: its check needs a port too. */
+	KTAP_EXPECT(only("services = ({ protocol = \"tcp\"; address = \"10.0.0.100\"; port = 0;\n"
+			 "  check = { type = \"tcp\"; port = 22; };\n"
+			 "  backends = ( { address = \"10.0.1.1\";\n"
+			 "    check = { type = \"http\"; }; } ); });\n",
+			 "4: services.[0].backends.[0].check: missing \"port\": the service takes every port (port 0), so its backends have none to probe"));
+}
+
+/* Several checks per backend, and how many must pass. */
+static void test_several_checks(void)
+{
+	const struct hc_service_conf *sc;
+	struct hc_config cfg;
+	struct errs e;
+
+	KTAP_EXPECT(load("services = ({ protocol = \"tcp\"; address = \"10.0.0.100\"; port = 80;\n"
+			 "  check = ( { type = \"tcp\"; }, { type = \"http\"; path = \"/h\"; },\n"
+			 "            { type = \"dns\"; query = \"x.test\"; } );\n"
+			 "  checks-required = 2;\n"
+			 "  backends = ( { address = \"10.0.1.1\"; },\n"
+			 "    { address = \"10.0.1.2\";\n"
+			 "      check = ( { type = \"tcp\"; port = 22; }, { type = \"udp\"; } ); } ); });\n",
+			 &cfg, &e) == 0);
+	errs_print(&e);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 1 && cfg.services[0].n_backends == 2);
+	if (cfg.n_services == 1 && cfg.services[0].n_backends == 2) {
+		sc = &cfg.services[0];
+		KTAP_EXPECT(hc_backend_n_checks(sc, &sc->backends[0]) == 3 &&
+			    hc_backend_required(sc, &sc->backends[0]) == 2);
+		KTAP_EXPECT(hc_backend_check_i(sc, &sc->backends[0], 0)->type == HC_CHECK_TCP &&
+			    hc_backend_check_i(sc, &sc->backends[0], 1)->type == HC_CHECK_HTTP &&
+			    hc_backend_check_i(sc, &sc->backends[0], 2)->type == HC_CHECK_DNS);
+		/* Its own two checks, all required (the default). */
+		KTAP_EXPECT(hc_backend_n_checks(sc, &sc->backends[1]) == 2 &&
+			    hc_backend_required(sc, &sc->backends[1]) == 2 &&
+			    hc_backend_check_i(sc, &sc->backends[1], 0)->port == 22 &&
+			    hc_backend_check_i(sc, &sc->backends[1], 1)->type == HC_CHECK_UDP);
+	}
+	hc_config_free(&cfg);
+	/* One check: required 1. */
+	KTAP_EXPECT(load(SVC("", "type = \"tcp\";", BE1), &cfg, &e) == 0);
+	errs_free(&e);
+	KTAP_EXPECT(cfg.n_services == 1 &&
+		    hc_backend_n_checks(&cfg.services[0], &cfg.services[0].backends[0]) == 1 &&
+		    hc_backend_required(&cfg.services[0], &cfg.services[0].backends[0]) == 1);
+	hc_config_free(&cfg);
+	/* Errors, each under its key. */
+	KTAP_EXPECT(only("services = ({ protocol = \"tcp\"; address = \"10.0.0.100\"; port = 80;\n"
+			 "  check = ( { type = \"tcp\"; }, { type = \"http\"; port = 0; } );\n"
+			 "  backends = ( { address = \"10.0.1.1\"; } ); });\n",
+			 "2: services.[0].check.[1].port: 0 is out of range (1-65535)"));
+	KTAP_EXPECT(only("services = ({ protocol = \"tcp\"; address = \"10.0.0.100\"; port = 80;\n"
+			 "  check = ( );\n"
+			 "  backends = ( { address = \"10.0.1.1\"; } ); });\n",
+			 "2: services.[0].check: an empty list (at least one check)"));
+	KTAP_EXPECT(only("services = ({ protocol = \"tcp\"; address = \"10.0.0.100\"; port = 80;\n"
+			 "  check = ( { type = \"tcp\"; }, { type = \"tcp\"; port = 22; } );\n"
+			 "  checks-required = 3;\n"
+			 "  backends = ( { address = \"10.0.1.1\"; } ); });\n",
+			 "3: services.[0].checks-required: 3 is more than the 2 checks"));
+	KTAP_EXPECT(only(SVC("", "type = \"tcp\";",
+			     "{ address = \"10.0.1.2\";\n checks-required = 1; }"),
+			 "9: services.[0].backends.[0].checks-required: only with the backend's own \"check\""));
 }
 
 static void test_expect_status(void)
@@ -938,7 +1138,7 @@ static void test_missing(void)
 	KTAP_EXPECT(has(&e, "2: services.[0]: missing \"check\" (every service has one)"));
 	errs_free(&e);
 	KTAP_EXPECT(only(SVC("", "interval = 3;", BE1),
-			 "7: services.[0].check: missing \"type\" (tcp, http, https, udp or exec)"));
+			 "7: services.[0].check: missing \"type\" (tcp, http, https, udp, exec or dns)"));
 	KTAP_EXPECT(only(SVC("", "type = \"exec\";", BE1),
 			 "7: services.[0].check: missing \"command\" (required for exec checks)"));
 	KTAP_EXPECT(only(SVC("", "type = \"tcp\";", "{ weight = 2; }"),
@@ -1104,7 +1304,7 @@ static void test_names(void)
 	KTAP_EXPECT(nflb_enum_name(hc_check_type_names, 99) == NULL);
 	KTAP_EXPECT(strcmp(nflb_enum_choices(hc_check_type_names, buf,
 					     sizeof(buf)),
-			   "tcp, http, https, udp or exec") == 0);
+			   "tcp, http, https, udp, exec or dns") == 0);
 }
 
 static void test_check_equal(void)
@@ -1151,6 +1351,15 @@ static void test_check_equal(void)
 	CHANGED(b.payload_len = 1; b.payload[0] = 'x');
 	CHANGED(b.has_expect = true; b.expect_len = 1; b.expect[0] = 'y');
 	CHANGED(b.command = cmd1);
+	/* keepalived's options (config_checkopts.c) */
+	CHANGED(b.retry = 1);
+	CHANGED(b.retry_delay_ms++);
+	CHANGED(b.method = s1);
+	CHANGED(b.n_headers = 1; b.headers = (char *[]){ s1 });
+	CHANGED(b.body_regex = s1);
+	CHANGED(b.tls_sni = s1);
+	CHANGED(b.query = s1);
+	CHANGED(b.query_type++);
 	b = a;
 	b.path = s1;			/* another copy of "/h" */
 	KTAP_EXPECT(hc_check_equal(&a, &b));
@@ -1416,6 +1625,9 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_maintenance),
 	KTAP_CASE(test_flush_on_down),
 	KTAP_CASE(test_table_size_for),
+	KTAP_CASE(test_keepalived_checks),
+	KTAP_CASE(test_backend_check),
+	KTAP_CASE(test_several_checks),
 };
 
 int main(void)

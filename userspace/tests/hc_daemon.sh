@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 46
+ktap_plan 52
 
 hc=$NFLB_TOP/build/lbhealthd
 server=$NFLB_TOP/build/nflb-server
@@ -205,6 +205,78 @@ check "without -f, a good start exits 0" test $? = 0
 bgpid=$("$hc" -s "$dir/bg.sock" status -j 2>/dev/null | sed -n 's/^ *"pid": \([0-9]*\).*/\1/p')
 check "and the daemon answers at once" test -n "$bgpid"
 [ -n "$bgpid" ] && kill "$bgpid"
+
+# A backend's own check (keepalived's checkers are per real_server): the
+# service's check probes a port nobody listens on, the second backend's
+# own check probes the server.  Only that backend comes up.
+closed=$((port + 1))
+cat > "$dir/own.conf" <<EOC
+services = ({
+  name = "own"; protocol = "tcp"; address = "192.0.2.11"; port = 80;
+  check = { type = "tcp"; port = $closed; interval = 0.3; timeout = 0.2; rise = 1; fall = 1; };
+  backends = (
+    { address = "127.0.0.1"; port = $port; },
+    { address = "127.0.0.1"; port = $closed;
+      check = { type = "tcp"; port = $port; interval = 0.3; timeout = 0.2; rise = 1; fall = 1; }; }
+  );
+});
+EOC
+"$hc" -f -c "$dir/own.conf" -s "$dir/own.sock" 2> "$dir/own.log" &
+own=$!
+pids+=($own)
+check "a backend's own check: it comes up on it" \
+	wait_for 6 grep -q -- "own: backend 127.0.0.1:$closed up (connected) after 1 success" "$dir/own.log"
+# own_states: the two backends' states from status -j, "down up" wanted.
+own_states() {
+	"$hc" -s "$dir/own.sock" status -j | python3 -c '
+import json, sys
+b = json.load(sys.stdin)["services"][0]["backends"]
+print(" ".join(x["state"] + ":" + ((x["last"] or {}).get("reason") or "-") for x in b))'
+}
+own_down() { own_states | grep -qx "down:connection refused up:connected"; }
+check "the other backend, on the service's check, is down" wait_for 6 own_down
+check "nothing but that backend came up" \
+	test "$(grep -c 'own: backend .* up (' "$dir/own.log")" = 1
+kill "$own"
+wait "$own" 2>/dev/null
+
+# Several checks per backend: one passing (the server's port), one
+# failing (a closed port).  With every check required (the default) the
+# backend stays down; with checks-required = 1 it comes up.
+cat > "$dir/multi.conf" <<EOC
+services = (
+  { name = "all"; protocol = "tcp"; address = "192.0.2.12"; port = 80;
+    check = ( { type = "tcp"; port = $port; interval = 0.3; timeout = 0.2; rise = 1; fall = 1; },
+              { type = "tcp"; port = $closed; interval = 0.3; timeout = 0.2; rise = 1; fall = 1; } );
+    backends = ( { address = "127.0.0.1"; port = $port; } ); },
+  { name = "one"; protocol = "tcp"; address = "192.0.2.13"; port = 80;
+    check = ( { type = "tcp"; port = $port; interval = 0.3; timeout = 0.2; rise = 1; fall = 1; },
+              { type = "tcp"; port = $closed; interval = 0.3; timeout = 0.2; rise = 1; fall = 1; } );
+    checks-required = 1;
+    backends = ( { address = "127.0.0.1"; port = $port; } ); }
+);
+EOC
+"$hc" -f -c "$dir/multi.conf" -s "$dir/multi.sock" 2> "$dir/multi.log" &
+multi=$!
+pids+=($multi)
+check "several checks, checks-required = 1: up when one passes" \
+	wait_for 6 grep -q -- "one: backend 127.0.0.1:$port up (connected) after 1 success" "$dir/multi.log"
+# multi_runs: "STATE RUNS" of each service's backend, from status -j.
+multi_runs() {
+	"$hc" -s "$dir/multi.sock" status -j | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["services"]:
+    b = s["backends"][0]
+    print(s["name"], b["state"], b["runs"])'
+}
+# Both checks ran at least 3 times each on "all", and it is still down.
+all_ran() { multi_runs | awk '$1 == "all" && $2 == "down" && $3 >= 6 { ok = 1 } END { exit !ok }'; }
+check "several checks, all required (default): down while one fails" \
+	wait_for 10 all_ran
+check "only the backend of checks-required = 1 came up" \
+	test "$(grep -c 'backend [^ ]* up (' "$dir/multi.log")" = 1
+kill "$multi"
+wait "$multi" 2>/dev/null
 
 # The unit as `make install` writes it, checked by systemd itself.
 if command -v systemd-analyze >/dev/null; then

@@ -6,6 +6,7 @@
  */
 
 #include <arpa/inet.h>
+#include <arpa/nameser.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -216,6 +217,7 @@ struct http_srv {
 	int requests;
 	char host[256];			/* Host header of the last request */
 	char line[256];			/* request line of the last request */
+	char req[4096];			/* the last request's head */
 	struct http_conn *conns;
 };
 
@@ -246,6 +248,7 @@ static void http_answer(struct http_conn *c)
 	FILE *f;
 
 	srv->requests++;
+	snprintf(srv->req, sizeof(srv->req), "%s", c->in);
 	snprintf(srv->line, sizeof(srv->line), "%.*s",
 		 (int)strcspn(c->in, "\r\n"), c->in);
 	srv->host[0] = '\0';
@@ -259,7 +262,9 @@ static void http_answer(struct http_conn *c)
 	f = open_memstream(&c->out, &c->out_len);
 	fprintf(f, "HTTP/1.1 %d Whatever\r\nContent-Length: %zu\r\n"
 		"Connection: close\r\n\r\n", srv->status, srv->body_len);
-	fwrite(srv->body, 1, srv->body_len, f);
+	/* A HEAD's answer says the length of a body it does not carry. */
+	if (strncmp(c->in, "HEAD ", 5) != 0)
+		fwrite(srv->body, 1, srv->body_len, f);
 	fclose(f);
 	sd_event_source_set_io_events(c->src, EPOLLOUT);
 }
@@ -840,6 +845,52 @@ out:
 	}
 }
 
+/* tls-sni: the server name (verified) apart from the Host header. */
+static void https_sni(void)
+{
+	struct hc_check c = check_of(HC_CHECK_HTTPS, 2000);
+	char ca[128];
+	struct hc_target t;
+	struct rec r;
+	uint16_t port;
+	pid_t pid;
+
+	if (access("/usr/bin/openssl", X_OK)) {
+		ktap_case_skip = "no openssl binary";
+		return;
+	}
+	KTAP_EXPECT(ca_signed_cert());
+	pid = s_server("web.pem", "web.key", &port);
+	KTAP_EXPECT(pid > 0 && port);
+	if (pid <= 0 || !port)
+		goto out;
+	snprintf(ca, sizeof(ca), "%s/ca.pem", tmpdir);
+	t = target_of("127.0.0.1", port);
+	c.tls_verify = true;
+	c.tls_ca = ca;
+	c.expect_body = "s_server";
+	/* Host names another site: verified against the SNI name. */
+	c.host = "other.test";
+	c.tls_sni = "web.test";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 200");
+	/* An SNI name the certificate does not carry fails, whatever Host. */
+	c.host = "web.test";
+	c.tls_sni = "other.test";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	KTAP_EXPECT(!r.res.ok && strncmp(r.res.reason, "HTTP", 4));
+	/* SNI alone, no Host: fine too. */
+	c.host = NULL;
+	c.tls_sni = "web.test";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 200");
+out:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
 static void udp(void)
 {
 	struct hc_check c = check_of(HC_CHECK_UDP, 300);
@@ -1287,6 +1338,252 @@ static void many_tcp(void)
 	close(lfd);
 }
 
+/* keepalived-grade checks: method, headers, body regex */
+static void http_method_headers_regex(void)
+{
+	struct hc_check c = check_of(HC_CHECK_HTTP, 1000);
+	char *headers[] = { "X-Probe: lbhealthd", "Accept: text/plain" };
+	struct http_srv srv;
+	struct hc_target t;
+	struct rec r;
+
+	http_srv_start(&srv, "127.0.0.1", 200, "status: all systems OK\n");
+	t = target_of("127.0.0.1", srv.port);
+	c.path = "/health";
+	c.method = "HEAD";
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 200");
+	KTAP_EXPECT(!strcmp(srv.line, "HEAD /health HTTP/1.1"));
+	c.method = "POST";
+	c.headers = headers;
+	c.n_headers = 2;
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 200");
+	KTAP_EXPECT(!strcmp(srv.line, "POST /health HTTP/1.1"));
+	KTAP_EXPECT(strstr(srv.req, "\r\nX-Probe: lbhealthd\r\n") &&
+		    strstr(srv.req, "\r\nAccept: text/plain\r\n"));
+	if (!strstr(srv.req, "\r\nX-Probe: lbhealthd\r\n"))
+		printf("    # request: %s\n", srv.req);
+	c.method = NULL;
+	c.n_headers = 0;
+	KTAP_EXPECT(regcomp(&c.body_re, "systems (OK|DEGRADED)$",
+			    REG_EXTENDED | REG_NOSUB | REG_NEWLINE) == 0);
+	c.has_body_re = true;
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "HTTP 200");
+	KTAP_EXPECT(!strcmp(srv.line, "GET /health HTTP/1.1"));
+	regfree(&c.body_re);
+	KTAP_EXPECT(regcomp(&c.body_re, "^READY", REG_EXTENDED | REG_NOSUB) == 0);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "body regex mismatch (HTTP 200)");
+	/* The status is judged first. */
+	srv.status = 503;
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "HTTP 503");
+	regfree(&c.body_re);
+	KTAP_EXPECT(srv.requests == 5);
+	http_srv_stop(&srv);
+}
+
+/* A tiny DNS server on the loop: how it answers. */
+enum dns_mode { DNS_A, DNS_NXDOMAIN, DNS_EMPTY, DNS_OTHER_ID, DNS_MUTE };
+
+struct dns_srv {
+	int fd;
+	uint16_t port;
+	sd_event_source *src;
+	enum dns_mode mode;
+	int queries;
+	uint16_t qtype;			/* of the last query */
+	char qname[256];
+};
+
+static int dns_srv_io(sd_event_source *s, int fd, uint32_t revents,
+		      void *userdata)
+{
+	static const uint8_t rr[] = {
+		0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3c,
+		0x00, 0x04, 192, 0, 2, 53,
+	};
+	struct dns_srv *srv = userdata;
+	struct sockaddr_storage from;
+	socklen_t len = sizeof(from);
+	uint8_t buf[512 + sizeof(rr)];
+	ns_msg m;
+	ns_rr q;
+	ssize_t n;
+
+	(void)s;
+	(void)revents;
+	n = recvfrom(fd, buf, 512, 0, (struct sockaddr *)&from, &len);
+	if (n < NS_HFIXEDSZ)
+		return 0;
+	srv->queries++;
+	if (ns_initparse(buf, n, &m) == 0 && ns_parserr(&m, ns_s_qd, 0, &q) == 0) {
+		srv->qtype = ns_rr_type(q);
+		snprintf(srv->qname, sizeof(srv->qname), "%.255s",
+			 ns_rr_name(q));
+	}
+	if (srv->mode == DNS_MUTE)
+		return 0;
+	buf[2] |= 0x80;				/* QR */
+	buf[3] = 0x80;				/* RA, rcode 0 */
+	if (srv->mode == DNS_NXDOMAIN)
+		buf[3] |= ns_r_nxdomain;
+	if (srv->mode == DNS_OTHER_ID)
+		buf[0] ^= 0xff;
+	if (srv->mode == DNS_A) {
+		memcpy(buf + n, rr, sizeof(rr));
+		n += sizeof(rr);
+		buf[7] = 1;			/* ANCOUNT */
+	}
+	sendto(fd, buf, n, 0, (struct sockaddr *)&from, len);
+	return 0;
+}
+
+static void dns_srv_start(struct dns_srv *srv, const char *addr,
+			  enum dns_mode mode)
+{
+	memset(srv, 0, sizeof(*srv));
+	srv->mode = mode;
+	srv->fd = bound_socket(addr, SOCK_DGRAM, -1);
+	srv->port = sock_port(srv->fd);
+	sd_event_add_io(ev, &srv->src, srv->fd, EPOLLIN, dns_srv_io, srv);
+}
+
+static void dns_srv_stop(struct dns_srv *srv)
+{
+	sd_event_source_disable_unref(srv->src);
+	close(srv->fd);
+}
+
+static void dns(void)
+{
+	struct hc_check c = check_of(HC_CHECK_DNS, 300);
+	struct dns_srv a, a6, nx, empty, other, mute;
+	struct hc_target t;
+	struct rec r;
+
+	dns_srv_start(&a, "127.0.0.1", DNS_A);
+	dns_srv_start(&a6, lo6, DNS_A);
+	dns_srv_start(&nx, "127.0.0.1", DNS_NXDOMAIN);
+	dns_srv_start(&empty, "127.0.0.1", DNS_EMPTY);
+	dns_srv_start(&other, "127.0.0.1", DNS_OTHER_ID);
+	dns_srv_start(&mute, "127.0.0.1", DNS_MUTE);
+	c.query = "www.example.com";
+	c.query_type = ns_t_a;
+
+	t = target_of("127.0.0.1", a.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "NOERROR, 1 A record");
+	KTAP_EXPECT(a.queries == 1 && a.qtype == ns_t_a &&
+		    !strcmp(a.qname, "www.example.com"));
+	t = target_of(lo6, a6.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "NOERROR, 1 A record");
+	/* An answer of another type than asked for is no answer. */
+	c.query_type = ns_t_aaaa;
+	t = target_of("127.0.0.1", a.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "no AAAA record");
+	KTAP_EXPECT(a.queries == 2 && a.qtype == ns_t_aaaa);
+	c.query_type = ns_t_a;
+	t = target_of("127.0.0.1", nx.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "NXDOMAIN");
+	t = target_of("127.0.0.1", empty.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "no A record");
+	t = target_of("127.0.0.1", other.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "reply to another query");
+	t = target_of("127.0.0.1", mute.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "no reply");
+	t = target_of("127.0.0.1", closed_udp_port("127.0.0.1"));
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "port unreachable");
+	/* The check's port wins over the backend's. */
+	c.port = a.port;
+	t = target_of("127.0.0.1", mute.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "NOERROR, 1 A record");
+
+	dns_srv_stop(&a);
+	dns_srv_stop(&a6);
+	dns_srv_stop(&nx);
+	dns_srv_stop(&empty);
+	dns_srv_stop(&other);
+	dns_srv_stop(&mute);
+}
+
+/*
+ * retry / delay-before-retry: a failed attempt is tried again after the
+ * delay, and the run fails only when every attempt failed; one result
+ * reaches DONE, saying which attempt it came from.
+ */
+static void retries(void)
+{
+	struct hc_check c = check_of(HC_CHECK_UDP, 200);
+	struct hc_check x = check_of(HC_CHECK_EXEC, 1000);
+	struct hc_check tcp = check_of(HC_CHECK_TCP, 1000);
+	int nolisten = bound_socket("127.0.0.1", SOCK_STREAM, -1);
+	struct hc_target t;
+	struct udp_srv mute, pong;
+	struct rec r;
+	char cmd[256];
+
+	udp_srv_start(&mute, "127.0.0.1", NULL);
+	udp_srv_start(&pong, "127.0.0.1", "pong");
+	c.retry = 2;
+	c.retry_delay_ms = 100;
+	/* Every attempt fails: 3 datagrams, 3 timeouts and 2 delays. */
+	t = target_of("127.0.0.1", mute.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, false, "no reply (attempt 3 of 3)");
+	KTAP_EXPECT(mute.datagrams == 3);
+	KTAP_EXPECT(r.res.duration_ms >= 3 * 200 + 2 * 100);
+	/* The first attempt succeeds: no retry, the reason as without. */
+	t = target_of("127.0.0.1", pong.port);
+	KTAP_EXPECT(probe_once(&c, &t, &r));
+	EXPECT_RESULT(r, true, "reply");
+	KTAP_EXPECT(pong.datagrams == 1);
+	/* Refused at once, retried. */
+	tcp.retry = 1;
+	tcp.retry_delay_ms = 50;
+	t = target_of("127.0.0.1", sock_port(nolisten));
+	KTAP_EXPECT(probe_once(&tcp, &t, &r));
+	EXPECT_RESULT(r, false, "connection refused (attempt 2 of 2)");
+	KTAP_EXPECT(r.res.duration_ms >= 50);
+	/* An exec check: a command that fails once, then succeeds. */
+	snprintf(cmd, sizeof(cmd),
+		 "test -e %s/tried && exit 0; touch %s/tried; exit 3",
+		 tmpdir, tmpdir);
+	x.command = cmd;
+	x.retry = 2;
+	x.retry_delay_ms = 50;
+	t = target_of("127.0.0.1", 80);
+	KTAP_EXPECT(probe_once(&x, &t, &r));
+	EXPECT_RESULT(r, true, "exit 0 (attempt 2 of 3)");
+	/* Cancelled while waiting to retry: DONE never comes. */
+	t = target_of("127.0.0.1", mute.port);
+	c.retry_delay_ms = 1000;
+	{
+		struct hc_probe *p = start(&c, &t, &r);
+
+		run_for(400);
+		KTAP_EXPECT(p && r.calls == 0 && mute.datagrams == 4);
+		if (r.calls == 0)	/* else it is gone: no cancel */
+			hc_probe_cancel(p);
+		run_for(1300);
+		KTAP_EXPECT(r.calls == 0 && mute.datagrams == 4);
+		KTAP_EXPECT(hc_prober_running(prober) == 0);
+	}
+	close(nolisten);
+	udp_srv_stop(&mute);
+	udp_srv_stop(&pong);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(tcp_up_refused),
 	KTAP_CASE(tcp_timeout),
@@ -1304,6 +1601,10 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(cancel),
 	KTAP_CASE(prober_free_cancels),
 	KTAP_CASE(many_tcp),
+	KTAP_CASE(http_method_headers_regex),
+	KTAP_CASE(dns),
+	KTAP_CASE(retries),
+	KTAP_CASE(https_sni),
 };
 
 int main(void)

@@ -10,6 +10,8 @@
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stdlib.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -66,12 +68,17 @@ static int print_cb(uint8_t cmd, const struct nflb_service *svc,
 	return 0;
 }
 
+/* monitor -t's stamp for the events printed from structures, or NULL. */
+static const struct timespec *stamp_ts;
+
 static void print_ev(void)
 {
 	const char *why;
 
 	if (ev.nlh)
 		ev.ret = nflb_event_dispatch(ev.nlh, print_cb, NULL, &why);
+	else if (stamp_ts)
+		lbadm_print_event_at(ev.cmd, ev.svc, ev.be, stamp_ts);
 	else
 		lbadm_print_event(ev.cmd, ev.svc, ev.be);
 }
@@ -359,12 +366,69 @@ static void json_timeouts(void)
 	lbadm_json = false;
 }
 
+/* monitor -t: the time each event was read, RFC 3339 with microseconds. */
+static void timestamps(void)
+{
+	struct nflb_service s = svc4(IPPROTO_TCP, "192.0.2.10", 80);
+	struct nflb_backend b = be_of(AF_INET, "10.0.0.1", 80, 1, NFLB_BACKEND_UP);
+	/* 2026-12-05T07:01:05 UTC, and 7 us */
+	struct timespec ts = { .tv_sec = 1796454065, .tv_nsec = 7999 };
+	char buf[64];
+	json_t *j, *want;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	KTAP_EXPECT(!strcmp(lbadm_format_time(&ts, buf, sizeof(buf)),
+			    "2026-12-05T07:01:05.000007+00:00"));
+	lbadm_json = false;
+	ev.nlh = NULL;
+	ev.cmd = NFLB_CMD_BACKEND_DEL;
+	ev.svc = &s;
+	ev.be = &b;
+	stamp_ts = &ts;
+	KTAP_EXPECT(!strcmp(capture_ev(),
+			    "[2026-12-05T07:01:05.000007+00:00] backend del tcp 192.0.2.10:80 10.0.0.1:80\n"));
+	ev.cmd = NFLB_CMD_FLUSH;
+	ev.svc = NULL;
+	ev.be = NULL;
+	KTAP_EXPECT(!strcmp(capture_ev(),
+			    "[2026-12-05T07:01:05.000007+00:00] flush\n"));
+	/* Local time says its offset from UTC. */
+	setenv("TZ", "IST-5:30", 1);
+	tzset();
+	KTAP_EXPECT(!strcmp(capture_ev(),
+			    "[2026-12-05T12:31:05.000007+05:30] flush\n"));
+	setenv("TZ", "UTC", 1);
+	tzset();
+
+	lbadm_json = true;
+	pr_stream();
+	ev.cmd = NFLB_CMD_BACKEND_DEL;
+	ev.svc = &s;
+	ev.be = &b;
+	capture_ev();
+	j = json_line();
+	want = json_pack("{s:s, s:s, s:s, s:s, s:i, s:{s:s, s:i}}",
+			 "time", "2026-12-05T07:01:05.000007+00:00",
+			 "event", "backend-del", "proto", "tcp",
+			 "vip", "192.0.2.10", "port", 80, "backend",
+			 "addr", "10.0.0.1", "port", 80);
+	KTAP_EXPECT(j && json_equal(j, want));
+	/* The time comes first, as in the text. */
+	KTAP_EXPECT(!strncmp(out, "{\"time\":", 8));
+	json_decref(j);
+	json_decref(want);
+	lbadm_json = false;
+	stamp_ts = NULL;
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(text_service),
 	KTAP_CASE(text_backend),
 	KTAP_CASE(json_events),
 	KTAP_CASE(text_timeouts),
 	KTAP_CASE(json_timeouts),
+	KTAP_CASE(timestamps),
 };
 
 KTAP_MAIN("lbadm_monitor", cases)

@@ -133,6 +133,27 @@ static void version_format(void)
 	KTAP_EXPECT(strcmp(buf, "255.255.255") == 0);
 }
 
+/* Names of network namespaces (lbadm -n): ip netns's rule, and errors. */
+static void netns_names(void)
+{
+	char msg[512];
+
+	KTAP_EXPECT(nflb_netns_check_name("lb") == 0);
+	KTAP_EXPECT(nflb_netns_check_name("ns-1.a_b") == 0);
+	KTAP_EXPECT(nflb_netns_check_name("") < 0);
+	KTAP_EXPECT(nflb_netns_check_name(".") < 0);
+	KTAP_EXPECT(nflb_netns_check_name("..") < 0);
+	KTAP_EXPECT(nflb_netns_check_name("../../proc/1/ns/net") < 0);
+	KTAP_EXPECT(nflb_netns_check_name("/proc/1/ns/net") < 0);
+	errno = 0;
+	KTAP_EXPECT(nflb_netns_enter("a/b", msg, sizeof(msg)) < 0 &&
+		    errno == EINVAL);
+	KTAP_EXPECT(!strcmp(msg, "invalid network namespace name \"a/b\" (a name in /run/netns, not a path)"));
+	KTAP_EXPECT(nflb_netns_enter("nflb-unit-no-such-netns", msg,
+				     sizeof(msg)) < 0 && errno == ENOENT);
+	KTAP_EXPECT(!strcmp(msg, "cannot open network namespace \"nflb-unit-no-such-netns\": No such file or directory"));
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(parse_ack),
 	KTAP_CASE(parse_plain_error),
@@ -141,6 +162,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(parse_truncated),
 	KTAP_CASE(parse_done),
 	KTAP_CASE(version_format),
+	KTAP_CASE(netns_names),
 };
 
 KTAP_MAIN("nflbnl", cases)

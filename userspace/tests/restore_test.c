@@ -511,6 +511,287 @@ static void test_model_order(void)
 	lbadm_conf_free(&c);
 }
 
+/* Sync (restore --sync) */
+
+/* C: the configuration TEXT describes (a file restored into nothing). */
+static bool conf_of(const char *text, struct lbadm_conf *c)
+{
+	struct lbadm_script s;
+	struct lbadm_errors e;
+	int n;
+
+	lbadm_conf_init(c);
+	n = run(text, c, &s, &e);
+	if (n)
+		has_error(&e, "");	/* print them */
+	lbadm_script_free(&s);
+	lbadm_errors_free(&e);
+	lbadm_conf_fill_defaults(c, 4093);
+	return n == 0;
+}
+
+/* P's requests, described one a line ("service set tcp ...\n"...). */
+static char *plan_text(const struct lbadm_plan *p)
+{
+	char *text = NULL, what[256];
+	size_t len = 0, i;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	for (i = 0; i < p->n; i++)
+		fprintf(f, "%s\n", lbadm_rop_describe(&p->rops[i], what,
+						      sizeof(what)));
+	fclose(f);
+	return text;
+}
+
+/*
+ * Carry out P on C as the kernel would: each request as the restore line
+ * that sends it, checked against C (an error fails).  0 or -1.
+ */
+static int apply_plan(struct lbadm_conf *c, const struct lbadm_plan *p)
+{
+	static const enum lbadm_op ops[] = {
+		[NFLB_CMD_SERVICE_NEW] = LBADM_OP_ADD,
+		[NFLB_CMD_SERVICE_SET] = LBADM_OP_SET,
+		[NFLB_CMD_SERVICE_DEL] = LBADM_OP_DEL,
+		[NFLB_CMD_BACKEND_NEW] = LBADM_OP_ADD,
+		[NFLB_CMD_BACKEND_SET] = LBADM_OP_SET,
+		[NFLB_CMD_BACKEND_DEL] = LBADM_OP_DEL,
+	};
+	struct lbadm_script s = { 0 };
+	struct lbadm_errors e = { 0 };
+	const struct lbadm_rop *r;
+	struct lbadm_line *l;
+	size_t i, j;
+	int n;
+
+	for (i = 0; i < p->n; i++) {
+		r = &p->rops[i];
+		l = NFLB_ARRAY_PUSH(s.lines, s.n, s.cap);
+		if (!l)
+			return -1;
+		l->lineno = i + 1;
+		l->kind = r->cmd <= NFLB_CMD_SERVICE_DEL &&
+			  r->cmd >= NFLB_CMD_SERVICE_NEW ?
+			  LBADM_LINE_SERVICE : LBADM_LINE_BACKEND;
+		l->req.op = ops[r->cmd];
+		l->req.group = l->kind == LBADM_LINE_SERVICE ? "service" :
+							      "backend";
+		l->req.op_name = "?";
+		l->req.has_key = true;
+		l->req.svc = r->svc;
+		l->req.svc.backends = NULL;
+		l->req.svc.n_backends = 0;
+		l->req.be = r->be;
+		for (j = 0; j < r->svc.n_backends; j++) {
+			l = NFLB_ARRAY_PUSH(s.lines, s.n, s.cap);
+			if (!l)
+				return -1;
+			l->lineno = i + 1;
+			l->kind = LBADM_LINE_BACKEND;
+			l->req.op = LBADM_OP_ADD;
+			l->req.group = "backend";
+			l->req.op_name = "add";
+			l->req.has_key = true;
+			l->req.svc = r->svc;
+			l->req.svc.backends = NULL;
+			l->req.svc.n_backends = 0;
+			l->req.be = r->svc.backends[j];
+		}
+	}
+	n = lbadm_script_check("plan", &s, c, &lim, &e);
+	if (n)
+		has_error(&e, "");
+	lbadm_script_free(&s);
+	lbadm_errors_free(&e);
+	return n ? -1 : 0;
+}
+
+static const char sync_have[] =
+	"service add tcp 192.0.2.10:80 table-size 4093 hash 5tuple seed 0\n"
+	"backend add tcp 192.0.2.10:80 10.0.0.1:80 weight 1 state up\n"
+	"backend add tcp 192.0.2.10:80 10.0.0.2:80 weight 1 state up\n"
+	"service add tcp 192.0.2.20:80 table-size 251 seed 9 timeout-tcp 600\n"
+	"backend add tcp 192.0.2.20:80 10.0.0.1:80 weight 1 state up\n"
+	"backend add tcp 192.0.2.20:80 10.0.0.3:80 weight 2 state drain\n"
+	"service add udp 192.0.2.30:53 table-size 251\n"
+	"backend add udp 192.0.2.30:53 10.0.0.1:53\n";
+
+/* The same configuration, written otherwise: nothing to do. */
+static void test_sync_unchanged(void)
+{
+	const char *same =
+		"service add udp 192.0.2.30:53 table-size 251 timeout-udp 0 no-snat\n"
+		"backend add udp 192.0.2.30:53 10.0.0.1 weight 1\n"
+		"service add tcp 192.0.2.20:80 timeout-tcp 600 table-size 251 seed 9 hash 5tuple\n"
+		"backend add tcp 192.0.2.20:80 10.0.0.3 weight 2 state drain\n"
+		"backend add tcp 192.0.2.20:80 10.0.0.1\n"
+		"service add tcp 192.0.2.10:80\n"
+		"backend add tcp 192.0.2.10:80 10.0.0.2 state up\n"
+		"backend add tcp 192.0.2.10:80 10.0.0.1\n";
+	struct lbadm_conf have, want;
+	struct lbadm_plan p;
+
+	KTAP_EXPECT(conf_of(sync_have, &have));
+	KTAP_EXPECT(conf_of(same, &want));
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 100, &p) == 0);
+	KTAP_EXPECT(p.n == 0);
+	lbadm_plan_free(&p);
+	/* After a flush, a file describes nothing: every service goes. */
+	lbadm_conf_free(&want);
+	KTAP_EXPECT(conf_of("service add tcp 192.0.2.99:80\nflush\n", &want));
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 100, &p) == 0);
+	KTAP_EXPECT(p.n == 3 && p.rops[0].cmd == NFLB_CMD_SERVICE_DEL &&
+		    p.rops[2].cmd == NFLB_CMD_SERVICE_DEL);
+	lbadm_plan_free(&p);
+	lbadm_conf_free(&want);
+	lbadm_conf_free(&have);
+}
+
+/*
+ * One service unchanged, one changed, one gone, one new: requests for the
+ * differences only, in order, and the result is what the file says.
+ */
+static void test_sync_changes(void)
+{
+	const char *file =
+		"service add tcp 192.0.2.10:80\n"		/* unchanged */
+		"backend add tcp 192.0.2.10:80 10.0.0.1\n"
+		"backend add tcp 192.0.2.10:80 10.0.0.2\n"
+		"service add tcp 192.0.2.20:80 table-size 251 seed 5 timeout-tcp 600\n"
+		"backend add tcp 192.0.2.20:80 10.0.0.1 weight 3\n"
+		"backend add tcp 192.0.2.20:80 10.0.0.4\n"
+		"service add tcp 192.0.2.40:80 table-size 251 snat timeout-tcp-fin 30\n"
+		"backend add tcp 192.0.2.40:80 10.0.0.5 state down\n"
+		"backend add tcp 192.0.2.40:80 10.0.0.6\n";
+	const char *want_plan =
+		"service del udp 192.0.2.30:53\n"
+		"service set tcp 192.0.2.20:80\n"
+		"backend del tcp 192.0.2.20:80 10.0.0.3:80\n"
+		"backend set tcp 192.0.2.20:80 10.0.0.1:80\n"
+		"backend add tcp 192.0.2.20:80 10.0.0.4:80\n"
+		"service add tcp 192.0.2.40:80\n";
+	struct lbadm_conf have, want;
+	char *text, *a, *b;
+	struct lbadm_plan p;
+	size_t i;
+
+	KTAP_EXPECT(conf_of(sync_have, &have));
+	KTAP_EXPECT(conf_of(file, &want));
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 100, &p) == 0);
+	text = plan_text(&p);
+	KTAP_EXPECT(text && strcmp(text, want_plan) == 0);
+	if (text && strcmp(text, want_plan))
+		printf("    # got:\n%s", text);
+	free(text);
+	if (p.n == 6) {
+		/* The set carries the one option that changed. */
+		KTAP_EXPECT(p.rops[1].svc.present ==
+			    NFLB_BIT(NFLB_SVC_A_SEED) &&
+			    p.rops[1].svc.seed == 5);
+		KTAP_EXPECT(p.rops[3].be.weight == 3 &&
+			    p.rops[3].be.state == NFLB_BACKEND_UP);
+		/* A new service: its options but zero timeouts, backends. */
+		KTAP_EXPECT(p.rops[5].svc.n_backends == 2 &&
+			    p.rops[5].svc.snat == 1 &&
+			    p.rops[5].svc.timeout_tcp_fin == 30 &&
+			    NFLB_HAS(&p.rops[5].svc, NFLB_SVC_A_TABLE_SIZE) &&
+			    NFLB_HAS(&p.rops[5].svc, NFLB_SVC_A_SEED) &&
+			    !NFLB_HAS(&p.rops[5].svc, NFLB_SVC_A_TIMEOUT_TCP));
+		KTAP_EXPECT(p.rops[5].svc.n_backends == 2 &&
+			    p.rops[5].svc.backends[0].state ==
+			    NFLB_BACKEND_DOWN);
+	}
+	/* Tags: each request's index, plus one. */
+	for (i = 0; i < p.n; i++)
+		KTAP_EXPECT(p.rops[i].lineno == i + 1);
+	/* Carried out, the kernel saves what the file describes. */
+	KTAP_EXPECT(apply_plan(&have, &p) == 0);
+	lbadm_conf_fill_defaults(&have, 4093);
+	a = save_text(&have);
+	b = save_text(&want);
+	KTAP_EXPECT(a && b && strcmp(a, b) == 0);
+	if (a && b && strcmp(a, b))
+		printf("    # have:\n%s    # want:\n%s", a, b);
+	free(a);
+	free(b);
+	lbadm_plan_free(&p);
+	/* And a second sync has nothing left to do. */
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 100, &p) == 0 && p.n == 0);
+	lbadm_plan_free(&p);
+	lbadm_conf_free(&want);
+	lbadm_conf_free(&have);
+}
+
+/*
+ * An option the file leaves out is the default, whatever the kernel has:
+ * table size (the default's, 4093 here), timeouts back to 0 (sent as 0,
+ * and only those of the service's protocol).
+ */
+static void test_sync_defaults(void)
+{
+	const char *have_text =
+		"service add tcp 192.0.2.10:80 table-size 65537 hash source\n"
+		"service add udp 192.0.2.30:53 table-size 251 timeout-udp 30\n";
+	const char *file =
+		"service add tcp 192.0.2.10:80\n"
+		"service add udp 192.0.2.30:53 table-size 251\n";
+	struct lbadm_conf have, want;
+	struct lbadm_plan p;
+
+	KTAP_EXPECT(conf_of(have_text, &have));
+	KTAP_EXPECT(conf_of(file, &want));
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 100, &p) == 0);
+	KTAP_EXPECT(p.n == 2);
+	if (p.n == 2) {
+		KTAP_EXPECT(p.rops[0].cmd == NFLB_CMD_SERVICE_SET &&
+			    p.rops[0].svc.present ==
+			    (NFLB_BIT(NFLB_SVC_A_TABLE_SIZE) |
+			     NFLB_BIT(NFLB_SVC_A_HASH)) &&
+			    p.rops[0].svc.table_size == 4093 &&
+			    p.rops[0].svc.hash == NFLB_HASH_5TUPLE);
+		KTAP_EXPECT(p.rops[1].cmd == NFLB_CMD_SERVICE_SET &&
+			    p.rops[1].svc.present ==
+			    NFLB_BIT(NFLB_SVC_A_TIMEOUT_UDP) &&
+			    p.rops[1].svc.timeout_udp == 0);
+	}
+	lbadm_plan_free(&p);
+	lbadm_conf_free(&want);
+	lbadm_conf_free(&have);
+}
+
+/* A new service's backends beyond one message follow as BACKEND_NEW. */
+static void test_sync_split(void)
+{
+	const char *file =
+		"service add tcp 192.0.2.50:80\n"
+		"backend add tcp 192.0.2.50:80 10.0.0.3\n"
+		"backend add tcp 192.0.2.50:80 10.0.0.1\n"
+		"backend add tcp 192.0.2.50:80 10.0.0.2\n";
+	struct lbadm_conf have, want;
+	struct lbadm_plan p;
+
+	lbadm_conf_init(&have);
+	KTAP_EXPECT(conf_of(file, &want));
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 2, &p) == 0);
+	KTAP_EXPECT(p.n == 2);
+	if (p.n == 2) {
+		KTAP_EXPECT(p.rops[0].cmd == NFLB_CMD_SERVICE_NEW &&
+			    p.rops[0].svc.n_backends == 2 &&
+			    p.rops[0].lineno == 1);
+		KTAP_EXPECT(p.rops[1].cmd == NFLB_CMD_BACKEND_NEW &&
+			    p.rops[1].be.addr.raw[3] == 3 &&
+			    p.rops[1].lineno == 2);
+	}
+	KTAP_EXPECT(apply_plan(&have, &p) == 0 && have.n == 1 &&
+		    have.v[0]->n_backends == 3);
+	lbadm_plan_free(&p);
+	lbadm_conf_free(&want);
+	lbadm_conf_free(&have);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(test_syntax_errors),
 	KTAP_CASE(test_model_errors),
@@ -521,6 +802,10 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_rollback_plan),
 	KTAP_CASE(test_many_services),
 	KTAP_CASE(test_model_order),
+	KTAP_CASE(test_sync_unchanged),
+	KTAP_CASE(test_sync_changes),
+	KTAP_CASE(test_sync_defaults),
+	KTAP_CASE(test_sync_split),
 };
 
 KTAP_MAIN("restore", cases)
