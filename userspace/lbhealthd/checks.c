@@ -86,6 +86,7 @@ static void probe_done(const struct hc_result *res, void *data)
 	be->last = *res;
 	be->has_last = true;
 	be->last_at = hc_now_usec(CLOCK_REALTIME);
+	hc_metrics_result(be, res);
 	hc_backend_name(be, name, sizeof(name));
 	hc_log(LOG_DEBUG, "%s: %s %s check: %s (%s, %u ms)",
 	       be->svc->conf->name, name,
@@ -93,6 +94,7 @@ static void probe_done(const struct hc_result *res, void *data)
 	if (!hc_health_feed(&be->health, res->ok, check->rise, check->fall))
 		return;
 	be->since = be->last_at;
+	be->ctr.transitions++;
 	if (be->health.up)
 		hc_log(LOG_NOTICE, "%s: backend %s up (%s) after %u success%s",
 		       be->svc->conf->name, name, res->reason, check->rise,
@@ -269,18 +271,25 @@ int hc_svcs_build(struct hc_daemon *d, const struct hc_config *cfg,
 		s->n_backends = sc->n_backends;
 		for (j = 0; j < sc->n_backends; j++) {
 			struct hc_backend *be = &s->backends[j];
+			const struct hc_backend *same;
 
 			be->svc = s;
 			be->conf = &sc->backends[j];
 			if (backend_start(d, be, find_old(olds, n_old, sc,
 							   be->conf)) < 0)
 				goto fail;
-			maint_carry(be, find_same(olds, n_old, sc, be->conf));
+			same = find_same(olds, n_old, sc, be->conf);
+			maint_carry(be, same);
+			/* Counters only grow while the backend stays. */
+			if (same)
+				be->ctr = same->ctr;
 		}
 		for (j = 0; j < n_old; j++)
 			if (nflb_service_same_key(&olds[j].conf->svc,
-						  &sc->svc))
+						  &sc->svc)) {
 				s->quorum_ok = olds[j].quorum_ok;
+				s->latency = olds[j].latency;
+			}
 	}
 	*out = svcs;
 	return 0;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "nflbnl.h"
@@ -113,11 +114,19 @@ struct hc_service_conf {
 	unsigned int line;
 };
 
+/* A TCP listening address from the file ("ADDR:PORT", "[ADDR6]:PORT"). */
+struct hc_listen {
+	char *text;			/* as written; NULL: not set */
+	struct sockaddr_storage sa;	/* address and port */
+	socklen_t sa_len;
+};
+
 struct hc_config {
 	char *path;
 	char *socket_path;		/* HC_DEFAULT_SOCKET unless set */
 	bool withdraw_on_exit;		/* delete our services at exit */
 	char *exec_user;		/* exec checks' default user, or NULL */
+	struct hc_listen metrics;	/* /metrics over HTTP (metrics.c) */
 	size_t n_services;
 	struct hc_service_conf *services;
 };
@@ -151,6 +160,14 @@ extern const struct nflb_name hc_check_type_names[];
 
 /* True if CODE is within one of CHECK's status ranges. */
 bool hc_status_match(const struct hc_check *check, long code);
+
+/*
+ * Parse TEXT as "IPV4:PORT" or "[IPV6]:PORT" (a literal address, a port
+ * 1-65535) into L's address (L->text untouched).  0, or -1 with WHY.
+ */
+int hc_listen_parse(const char *text, struct hc_listen *l, const char **why);
+/* Two listening addresses that are the same (both unset too). */
+bool hc_listen_equal(const struct hc_listen *a, const struct hc_listen *b);
 
 /* Two checks that would probe the same way (every field equal). */
 bool hc_check_equal(const struct hc_check *a, const struct hc_check *b);

@@ -169,6 +169,10 @@ int cfg_get_user(struct hc_ctx *c, const config_setting_t *s,
 		 const char *key, const char *name, struct hc_user *u);
 void cfg_user_free(struct hc_user *u);
 
+/* Top-level "metrics" (config_metrics.c) into CFG->metrics. */
+void cfg_parse_metrics(struct hc_ctx *c, const config_setting_t *s,
+		       struct hc_config *cfg);
+
 /* The services (config_service.c) */
 
 /* The list "services" into CFG. */

@@ -60,14 +60,21 @@ static void reload(struct hc_daemon *d)
 		hc_log(LOG_ERR,
 		       "reload failed (%d error%s): the running configuration stays",
 		       errors, errors == 1 ? "" : "s");
-		goto out;
+		goto failed;
+	}
+	/* A new metrics address first: if it cannot be had, nothing changes. */
+	if (hc_metrics_start(d, &cfg.metrics) < 0) {
+		hc_config_free(&cfg);
+		hc_log(LOG_ERR,
+		       "reload failed: the running configuration stays");
+		goto failed;
 	}
 	gone = calloc(d->n_svcs + 1, sizeof(*gone));
 	if (!gone || hc_svcs_build(d, &cfg, d->svcs, d->n_svcs, &svcs) < 0) {
 		free(gone);
 		hc_config_free(&cfg);
 		hc_log(LOG_ERR, "reload failed: out of memory");
-		goto out;
+		goto failed;
 	}
 	for (i = 0; i < d->n_svcs; i++) {
 		for (j = 0; j < cfg.n_services; j++)
@@ -90,6 +97,13 @@ static void reload(struct hc_daemon *d)
 	free(gone);
 	hc_log(LOG_NOTICE, "reloaded: %zu service%s", d->n_svcs,
 	       d->n_svcs == 1 ? "" : "s");
+	d->ctr.reloads_ok++;
+	d->ctr.last_reload_ok = true;
+	d->ctr.last_reload_usec = hc_now_usec(CLOCK_REALTIME);
+	goto out;
+failed:
+	d->ctr.reloads_failed++;
+	d->ctr.last_reload_ok = false;
 out:
 	if (d->notify)
 		sd_notify(0, "READY=1");
@@ -121,6 +135,9 @@ int hc_daemon_run(struct hc_daemon *d)
 	struct rlimit rl;
 
 	srandom(hc_now_usec(CLOCK_MONOTONIC) ^ getpid());
+	d->ctr.start_usec = hc_now_usec(CLOCK_REALTIME);
+	d->ctr.last_reload_usec = d->ctr.start_usec;
+	d->ctr.last_reload_ok = true;
 	/* A probe in flight holds a descriptor: a thousand backends need more. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
@@ -144,6 +161,8 @@ int hc_daemon_run(struct hc_daemon *d)
 		goto out;
 	sock = d->socket_opt ? d->socket_opt : d->cfg.socket_path;
 	if (hc_status_listen(d, sock) < 0)
+		goto out;
+	if (hc_metrics_start(d, &d->cfg.metrics) < 0)
 		goto out;
 	hc_nl_reopen(d);
 	if (hc_svcs_build(d, &d->cfg, NULL, 0, &d->svcs) < 0)
@@ -172,6 +191,7 @@ out:
 	d->svcs = NULL;
 	d->n_svcs = 0;
 	hc_status_close(d);
+	hc_metrics_stop(d);
 	if (d->prober)
 		hc_prober_free(d->prober);
 	sd_event_source_disable_unref(d->reconcile_timer);

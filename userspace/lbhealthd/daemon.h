@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "health.h"
+#include "metrics.h"
 #include "probe.h"
 
 struct hc_daemon;
@@ -40,6 +41,7 @@ struct hc_backend {
 	 * backend stays and the file's value does not change.
 	 */
 	int maint_req;
+	struct hc_be_counters ctr;	/* for /metrics */
 };
 
 /* Whether BE is in maintenance (drained whatever its verdict). */
@@ -55,6 +57,7 @@ struct hc_svc {
 	size_t n_backends;
 	struct hc_backend *backends;
 	bool quorum_ok;
+	struct hc_latency latency;	/* of its checks, for /metrics */
 };
 
 struct hc_daemon {
@@ -75,6 +78,8 @@ struct hc_daemon {
 	size_t n_status_clients;
 	char *status_path;
 	uint64_t reconcile_usec;
+	struct hc_daemon_counters ctr;	/* for /metrics */
+	struct hc_metrics_server *metrics;	/* NULL: not served */
 };
 
 /* Set up from the loaded CFG (taken over) and run until SIGTERM/SIGINT. */

@@ -312,6 +312,11 @@ static int reconcile_have(struct hc_daemon *d, const struct have_list *have)
 	if (ret == 0)
 		fail_clear();
 out:
+	if (ret == 0)
+		d->ctr.reconciles_ok++;
+	else
+		d->ctr.reconciles_failed++;
+	d->ctr.kernel_ok = ret == 0;
 	if (ret < 0 && errno == ENOMEM)
 		hc_log(LOG_ERR, "out of memory");
 	hc_plan_free(&plan);
@@ -325,8 +330,11 @@ int hc_reconcile(struct hc_daemon *d, const struct nflb_service *gone,
 	struct have_list have = { .d = d, .extra = gone, .n_extra = n_gone };
 	int ret;
 
-	if (have_dump(d, &have) < 0)
+	if (have_dump(d, &have) < 0) {
+		d->ctr.reconciles_failed++;
+		d->ctr.kernel_ok = false;
 		return -1;
+	}
 	ret = reconcile_have(d, &have);
 	have_free(&have);
 	return ret;
