@@ -30,7 +30,7 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 {
 	static const char *const known[] = { "status-socket",
 					     "withdraw-on-exit", "exec-user",
-					     "flush-on-down", "metrics",
+					     "flush-on-down", "metrics", "dns",
 					     "services", NULL };
 	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path);
 	const config_setting_t *m;
@@ -72,6 +72,7 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 	m = config_setting_get_member(root, "metrics");
 	if (m)
 		cfg_parse_metrics(c, m, cfg);
+	cfg_parse_dns(c, config_setting_get_member(root, "dns"), cfg);
 	m = config_setting_get_member(root, "services");
 	if (m)
 		cfg_parse_services(c, m, cfg);
@@ -180,6 +181,7 @@ void hc_config_free(struct hc_config *cfg)
 {
 	size_t i;
 
+	cfg_dns_free(cfg);
 	for (i = 0; i < cfg->n_services; i++) {
 		free(cfg->services[i].name);
 		cfg_check_free(&cfg->services[i].check);

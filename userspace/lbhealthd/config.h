@@ -82,6 +82,12 @@ struct hc_backend_conf {
 	struct nflb_backend be;		/* family, addr, port, weight (all set) */
 	bool maintenance;		/* drained whatever its health */
 	unsigned int line;		/* where it was declared */
+	/*
+	 * A host name: in a service's "dns" (owned), the name its backends
+	 * are resolved from (be.addr unset); in "backends", the name it was
+	 * resolved from (the template's), or NULL for a literal address.
+	 */
+	char *dns_name;
 };
 
 struct hc_service_conf {
@@ -109,9 +115,26 @@ struct hc_service_conf {
 	uint32_t quorum;		/* default 1 */
 	bool has_sorry;
 	struct nflb_backend sorry;	/* family, addr, port, weight */
+	/*
+	 * The backends: the file's literal ones first (n_file_backends), then
+	 * those resolved from the names of "dns" (dns.c keeps them current).
+	 */
 	size_t n_backends;
 	struct hc_backend_conf *backends;
+	size_t n_file_backends;
+	size_t n_dns;			/* backends given as a host name */
+	struct hc_backend_conf *dns;
 	unsigned int line;
+};
+
+/* Resolving backends' host names ("dns" at the top level, dns.c). */
+#define HC_DNS_TTL_MIN_MS	5000
+#define HC_DNS_TTL_MAX_MS	300000
+struct hc_dns_conf {
+	char *servers;			/* c-ares CSV; NULL: /etc/resolv.conf */
+	uint32_t ttl_min_ms;		/* re-resolve no sooner than this */
+	uint32_t ttl_max_ms;		/* and no later */
+	uint32_t timeout_ms;		/* one query, all tries */
 };
 
 /* A TCP listening address from the file ("ADDR:PORT", "[ADDR6]:PORT"). */
@@ -127,6 +150,7 @@ struct hc_config {
 	bool withdraw_on_exit;		/* delete our services at exit */
 	char *exec_user;		/* exec checks' default user, or NULL */
 	struct hc_listen metrics;	/* /metrics over HTTP (metrics.c) */
+	struct hc_dns_conf dns;
 	size_t n_services;
 	struct hc_service_conf *services;
 };

@@ -48,6 +48,7 @@ static void reload(struct hc_daemon *d)
 {
 	struct hc_config cfg = { 0 };
 	struct nflb_service *gone;
+	struct hc_dns *dns;
 	struct hc_svc *svcs;
 	size_t i, j, n_gone = 0;
 	int errors;
@@ -69,9 +70,17 @@ static void reload(struct hc_daemon *d)
 		       "reload failed: the running configuration stays");
 		goto failed;
 	}
+	dns = hc_dns_prepare(d, &cfg);
+	if (!dns) {
+		hc_config_free(&cfg);
+		hc_log(LOG_ERR,
+		       "reload failed: the running configuration stays");
+		goto failed;
+	}
 	gone = calloc(d->n_svcs + 1, sizeof(*gone));
 	if (!gone || hc_svcs_build(d, &cfg, d->svcs, d->n_svcs, &svcs) < 0) {
 		free(gone);
+		hc_dns_discard(dns);
 		hc_config_free(&cfg);
 		hc_log(LOG_ERR, "reload failed: out of memory");
 		goto failed;
@@ -90,6 +99,8 @@ static void reload(struct hc_daemon *d)
 	hc_svcs_free(d->svcs, d->n_svcs);
 	hc_config_free(&d->cfg);
 	d->cfg = cfg;
+	/* Its entries point into CFG's services: where they now are. */
+	hc_dns_commit(d, dns);
 	d->svcs = svcs;
 	d->n_svcs = cfg.n_services;
 	d->reconcile_usec = hc_reconcile_period(&d->cfg);
@@ -128,6 +139,7 @@ int hc_daemon_run(struct hc_daemon *d)
 	sd_event_source *sig[3] = { 0 };
 	static const int signals[] = { SIGHUP, SIGTERM, SIGINT };
 	const char *sock;
+	struct hc_dns *dns;
 	sigset_t mask;
 	int ret = -1;
 	size_t i;
@@ -165,6 +177,10 @@ int hc_daemon_run(struct hc_daemon *d)
 	if (hc_metrics_start(d, &d->cfg.metrics) < 0)
 		goto out;
 	hc_nl_reopen(d);
+	dns = hc_dns_prepare(d, &d->cfg);
+	if (!dns)
+		goto out;
+	hc_dns_commit(d, dns);
 	if (hc_svcs_build(d, &d->cfg, NULL, 0, &d->svcs) < 0)
 		goto out;
 	d->n_svcs = d->cfg.n_services;
@@ -192,6 +208,7 @@ out:
 	d->n_svcs = 0;
 	hc_status_close(d);
 	hc_metrics_stop(d);
+	hc_dns_stop(d);
 	if (d->prober)
 		hc_prober_free(d->prober);
 	sd_event_source_disable_unref(d->reconcile_timer);

@@ -15,6 +15,7 @@
 #include <systemd/sd-event.h>
 
 #include "config.h"
+#include "dns.h"
 #include "health.h"
 #include "metrics.h"
 #include "probe.h"
@@ -80,6 +81,7 @@ struct hc_daemon {
 	uint64_t reconcile_usec;
 	struct hc_daemon_counters ctr;	/* for /metrics */
 	struct hc_metrics_server *metrics;	/* NULL: not served */
+	struct hc_dns *dns;		/* host names of backends (dns.c) */
 };
 
 /* Set up from the loaded CFG (taken over) and run until SIGTERM/SIGINT. */
