@@ -116,8 +116,7 @@ failed:
 	d->ctr.reloads_failed++;
 	d->ctr.last_reload_ok = false;
 out:
-	if (d->notify)
-		sd_notify(0, "READY=1");
+	hc_notify_ready(d);
 }
 
 static int signal_cb(sd_event_source *src, const struct signalfd_siginfo *si,
@@ -188,8 +187,9 @@ int hc_daemon_run(struct hc_daemon *d)
 		goto out;
 	hc_log(LOG_NOTICE, "running: %zu service%s from %s, status on %s",
 	       d->n_svcs, d->n_svcs == 1 ? "" : "s", d->config_path, sock);
-	if (d->notify)
-		sd_notify(0, "READY=1");
+	if (hc_notify_start(d) < 0)
+		goto out;
+	hc_notify_ready(d);
 	if (d->on_ready)
 		d->on_ready();
 	ret = sd_event_loop(d->ev);
@@ -209,6 +209,7 @@ out:
 	hc_status_close(d);
 	hc_metrics_stop(d);
 	hc_dns_stop(d);
+	hc_notify_stop(d);
 	if (d->prober)
 		hc_prober_free(d->prober);
 	sd_event_source_disable_unref(d->reconcile_timer);

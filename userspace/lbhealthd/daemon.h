@@ -82,6 +82,11 @@ struct hc_daemon {
 	struct hc_daemon_counters ctr;	/* for /metrics */
 	struct hc_metrics_server *metrics;	/* NULL: not served */
 	struct hc_dns *dns;		/* host names of backends (dns.c) */
+	/* systemd (notify.c) */
+	bool ready;			/* READY=1 sent */
+	sd_event_source *watchdog;
+	uint64_t watchdog_usec;
+	char *status_line;		/* the last STATUS= sent */
 };
 
 /* Set up from the loaded CFG (taken over) and run until SIGTERM/SIGINT. */
@@ -137,6 +142,16 @@ int hc_reconcile(struct hc_daemon *d, const struct nflb_service *gone,
 void hc_reconcile_soon(struct hc_daemon *d);
 /* At exit: delete the services we own. */
 void hc_withdraw(struct hc_daemon *d);
+
+/*
+ * systemd (notify.c), all no-ops without NOTIFY_SOCKET: the watchdog's
+ * timer (if WatchdogSec= is set), READY=1 with the first STATUS=, and
+ * STATUS= again whenever it changes.
+ */
+int hc_notify_start(struct hc_daemon *d);
+void hc_notify_stop(struct hc_daemon *d);
+void hc_notify_ready(struct hc_daemon *d);
+void hc_notify_status(struct hc_daemon *d);
 
 /* Status socket (status.c). */
 int hc_status_listen(struct hc_daemon *d, const char *path);

@@ -317,6 +317,7 @@ out:
 	else
 		d->ctr.reconciles_failed++;
 	d->ctr.kernel_ok = ret == 0;
+	hc_notify_status(d);
 	if (ret < 0 && errno == ENOMEM)
 		hc_log(LOG_ERR, "out of memory");
 	hc_plan_free(&plan);
@@ -333,6 +334,7 @@ int hc_reconcile(struct hc_daemon *d, const struct nflb_service *gone,
 	if (have_dump(d, &have) < 0) {
 		d->ctr.reconciles_failed++;
 		d->ctr.kernel_ok = false;
+		hc_notify_status(d);
 		return -1;
 	}
 	ret = reconcile_have(d, &have);
