@@ -104,6 +104,7 @@ static void probe_done(const struct hc_result *res, void *data)
 		       "%s: backend %s down (%s) after %u failure%s",
 		       be->svc->conf->name, name, res->reason, check->fall,
 		       check->fall == 1 ? "" : "s");
+	hc_hook_backend(be, res->reason);
 	hc_quorum_update(be->svc);
 	hc_reconcile_soon(be->svc->d);
 }

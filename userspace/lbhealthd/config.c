@@ -185,6 +185,7 @@ void hc_config_free(struct hc_config *cfg)
 	for (i = 0; i < cfg->n_services; i++) {
 		free(cfg->services[i].name);
 		cfg_check_free(&cfg->services[i].check);
+		cfg_notify_free(&cfg->services[i].notify);
 		free(cfg->services[i].backends);
 	}
 	free(cfg->services);

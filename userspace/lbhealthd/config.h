@@ -90,6 +90,15 @@ struct hc_backend_conf {
 	char *dns_name;
 };
 
+/* Commands run on a service's events (notify.c), as USER. */
+struct hc_notify_conf {
+	char *up;			/* a backend's verdict: up */
+	char *down;			/* a backend's verdict: down */
+	char *quorum_up;		/* the service regains its quorum */
+	char *quorum_down;		/* the service loses it */
+	struct hc_user user;		/* exec-user, default nobody */
+};
+
 struct hc_service_conf {
 	char *name;			/* label for logs; default "tcp VIP:PORT" */
 	/*
@@ -105,6 +114,7 @@ struct hc_service_conf {
 	 */
 	bool table_size_set;
 	struct hc_check check;
+	struct hc_notify_conf notify;
 	enum hc_on_failure on_failure;
 	/*
 	 * Ask the kernel to expire a backend's flows when lbhealthd sets it

@@ -187,6 +187,11 @@ void cfg_dns_split(struct hc_ctx *c, const config_setting_t *s,
 		   const char *base, struct hc_service_conf *sc);
 void cfg_dns_free(struct hc_config *cfg);
 
+/* A service's notify-* commands (config_notify.c). */
+void cfg_parse_notify(struct hc_ctx *c, const config_setting_t *s,
+		      const char *base, struct hc_notify_conf *n);
+void cfg_notify_free(struct hc_notify_conf *n);
+
 /* The services (config_service.c) */
 
 /* The list "services" into CFG. */

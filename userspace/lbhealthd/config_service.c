@@ -17,7 +17,9 @@
 static const char *const service_keys[] = {
 	"name", "protocol", "address", "port", "table-size", "hash", "seed",
 	"snat", "timeout-tcp", "timeout-tcp-fin", "timeout-udp", "quorum",
-	"sorry", "on-failure", "flush-on-down", "check", "backends", NULL,
+	"sorry", "on-failure", "flush-on-down", "check", "backends",
+	"notify-up", "notify-down", "notify-quorum-up", "notify-quorum-down",
+	NULL,
 };
 
 /* Per service, while checking: what parsed well enough to go on with. */
@@ -503,6 +505,7 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 	parse_service_name(c, s, base, sc, st);
 	parse_service_opts(c, s, base, sc, st);
 	parse_health_opts(c, s, base, sc, st);
+	cfg_parse_notify(c, s, base, &sc->notify);
 
 	m = config_setting_get_member(s, "check");
 	if (!m)

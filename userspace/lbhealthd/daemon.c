@@ -206,6 +206,7 @@ out:
 	hc_svcs_free(d->svcs, d->n_svcs);
 	d->svcs = NULL;
 	d->n_svcs = 0;
+	hc_hooks_stop(d);
 	hc_status_close(d);
 	hc_metrics_stop(d);
 	hc_dns_stop(d);

@@ -23,6 +23,7 @@
 struct hc_daemon;
 struct hc_svc;
 struct hc_status_client;
+struct hc_hook;
 
 struct hc_backend {
 	struct hc_svc *svc;
@@ -87,6 +88,8 @@ struct hc_daemon {
 	sd_event_source *watchdog;
 	uint64_t watchdog_usec;
 	char *status_line;		/* the last STATUS= sent */
+	struct hc_hook *hooks;		/* notify hooks running (hooks.c) */
+	int n_hooks;
 };
 
 /* Set up from the loaded CFG (taken over) and run until SIGTERM/SIGINT. */
@@ -152,6 +155,14 @@ int hc_notify_start(struct hc_daemon *d);
 void hc_notify_stop(struct hc_daemon *d);
 void hc_notify_ready(struct hc_daemon *d);
 void hc_notify_status(struct hc_daemon *d);
+
+/*
+ * Notify hooks (hooks.c): BE's verdict changed (REASON: the check's);
+ * S's quorum changed.  Run without waiting; stopped (killed) at exit.
+ */
+void hc_hook_backend(struct hc_backend *be, const char *reason);
+void hc_hook_quorum(struct hc_svc *s);
+void hc_hooks_stop(struct hc_daemon *d);
 
 /* Status socket (status.c). */
 int hc_status_listen(struct hc_daemon *d, const char *path);

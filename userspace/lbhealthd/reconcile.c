@@ -252,6 +252,7 @@ void hc_quorum_update(struct hc_svc *s)
 	if (ok == s->quorum_ok)
 		return;
 	s->quorum_ok = ok;
+	hc_hook_quorum(s);
 	if (!s->conf->has_sorry) {
 		hc_log(ok ? LOG_NOTICE : LOG_WARNING,
 		       "%s: quorum %s (%zu of %zu healthy, quorum %u)",

@@ -24,8 +24,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$((20000 + RANDOM % 10000))
-mport=$((30000 + RANDOM % 10000))
+# Free ports, from the kernel (other tests may run on this host): the
+# backend's, the metrics', the metrics' on [::1] after a reload.
+read -r port mport mport6 < <(python3 -c '
+import socket
+ss = [socket.socket(f) for f in (socket.AF_INET, socket.AF_INET, socket.AF_INET6)]
+for s in ss:
+    s.bind(("::1" if s.family == socket.AF_INET6 else "127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])')
 conf() { # conf METRICS_LINE: the file, with that top-level line
 	cat > "$dir/hc.conf" <<EOC
 $1
@@ -112,20 +118,21 @@ check "a backend's counters go on across the reload" \
 # A reload to an address held by someone else fails whole.
 python3 -c 'import socket,sys,time
 s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); print("ok", flush=True); time.sleep(600)' \
-	$((mport + 1)) > "$dir/held" &
+s.bind(("127.0.0.1", 0)); s.listen(1); print(s.getsockname()[1], flush=True); time.sleep(600)' \
+	> "$dir/held" &
 pids+=($!)
-wait_for 10 grep -q ok "$dir/held"
-conf "metrics = \"127.0.0.1:$((mport + 1))\";"
+wait_for 20 test -s "$dir/held"
+held=$(cat "$dir/held")
+conf "metrics = \"127.0.0.1:$held\";"
 kill -HUP "$daemon"
 check "a reload to an address in use fails, and says why" \
-	wait_for 10 grep -q "metrics on 127.0.0.1:$((mport + 1)): cannot listen: Address already in use" "$dir/log"
+	wait_for 10 grep -q "metrics on 127.0.0.1:$held: cannot listen: Address already in use" "$dir/log"
 check "the server stays where it was" \
 	wait_for 10 eq 'lbhealthd_config_reloads_total{result="failure"}' 2
 
-conf "metrics = \"[::1]:$((mport + 2))\";"
+conf "metrics = \"[::1]:$mport6\";"
 kill -HUP "$daemon"
-url6="http://[::1]:$((mport + 2))/metrics"
+url6="http://[::1]:$mport6/metrics"
 check "a reload moves the server to [::1]" \
 	wait_for 10 sh -c "curl -sf '$url6' | grep -q 'lbhealthd_config_reloads_total{result=\"success\"} 2'"
 check "and the old address is closed" \
