@@ -96,14 +96,19 @@ static void probe_done(const struct hc_result *res, void *data)
 	be->since = be->last_at;
 	be->ctr.transitions++;
 	if (be->health.up)
-		hc_log(LOG_NOTICE, "%s: backend %s up (%s) after %u success%s",
-		       be->svc->conf->name, name, res->reason, check->rise,
-		       check->rise == 1 ? "" : "es");
+		hc_log_verdict(LOG_NOTICE, be->svc->conf->name, name,
+			       nflb_enum_name(hc_check_type_names, check->type),
+			       "up", res->reason,
+			       "%s: backend %s up (%s) after %u success%s",
+			       be->svc->conf->name, name, res->reason,
+			       check->rise, check->rise == 1 ? "" : "es");
 	else
-		hc_log(LOG_WARNING,
-		       "%s: backend %s down (%s) after %u failure%s",
-		       be->svc->conf->name, name, res->reason, check->fall,
-		       check->fall == 1 ? "" : "s");
+		hc_log_verdict(LOG_WARNING, be->svc->conf->name, name,
+			       nflb_enum_name(hc_check_type_names, check->type),
+			       "down", res->reason,
+			       "%s: backend %s down (%s) after %u failure%s",
+			       be->svc->conf->name, name, res->reason,
+			       check->fall, check->fall == 1 ? "" : "s");
 	hc_hook_backend(be, res->reason);
 	hc_quorum_update(be->svc);
 	hc_reconcile_soon(be->svc->d);
