@@ -63,13 +63,6 @@ static void reload(struct hc_daemon *d)
 		       errors, errors == 1 ? "" : "s");
 		goto failed;
 	}
-	/* A new metrics address first: if it cannot be had, nothing changes. */
-	if (hc_metrics_start(d, &cfg.metrics) < 0) {
-		hc_config_free(&cfg);
-		hc_log(LOG_ERR,
-		       "reload failed: the running configuration stays");
-		goto failed;
-	}
 	dns = hc_dns_prepare(d, &cfg);
 	if (!dns) {
 		hc_config_free(&cfg);
@@ -83,6 +76,19 @@ static void reload(struct hc_daemon *d)
 		hc_dns_discard(dns);
 		hc_config_free(&cfg);
 		hc_log(LOG_ERR, "reload failed: out of memory");
+		goto failed;
+	}
+	/*
+	 * A new metrics address last of what can fail: if it cannot be had,
+	 * nothing has changed yet.
+	 */
+	if (hc_metrics_start(d, &cfg.metrics) < 0) {
+		hc_svcs_free(svcs, cfg.n_services);
+		free(gone);
+		hc_dns_discard(dns);
+		hc_config_free(&cfg);
+		hc_log(LOG_ERR,
+		       "reload failed: the running configuration stays");
 		goto failed;
 	}
 	for (i = 0; i < d->n_svcs; i++) {
