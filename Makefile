@@ -34,10 +34,12 @@ NFCT_LIBS := $(shell pkg-config --libs libnetfilter_conntrack 2>/dev/null || \
 	echo -lnetfilter_conntrack -lnfnetlink)
 
 # lbhealthd: libconfig (file), libcurl (http checks), libsystemd (sd-event
-# loop, sd_notify).
-HC_CFLAGS := $(shell pkg-config --cflags libconfig libcurl libsystemd 2>/dev/null)
-HC_LIBS := $(shell pkg-config --libs libconfig libcurl libsystemd 2>/dev/null || \
-	echo -lconfig -lcurl -lsystemd) -lresolv
+# loop, sd_notify), libmicrohttpd (/metrics), c-ares (backends' host names),
+# libresolv (dns checks).
+HC_PKGS := libconfig libcurl libsystemd libmicrohttpd libcares
+HC_CFLAGS := $(shell pkg-config --cflags $(HC_PKGS) 2>/dev/null)
+HC_LIBS := $(shell pkg-config --libs $(HC_PKGS) 2>/dev/null || \
+	echo -lconfig -lcurl -lsystemd -lmicrohttpd -lcares) -lresolv
 
 LIB_SRCS := $(wildcard userspace/lib/*.c)
 LBADM_SRCS := $(wildcard userspace/lbadm/*.c)

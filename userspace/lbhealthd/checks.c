@@ -112,6 +112,7 @@ static void probe_done(const struct hc_result *res, void *data)
 	be->has_last = true;
 	be->last_at = hc_now_usec(CLOCK_REALTIME);
 	be->health.runs++;
+	hc_metrics_result(be, res);
 	hc_backend_name(be, name, sizeof(name));
 	hc_log(LOG_DEBUG, "%s: %s %s check: %s (%s, %u ms)",
 	       be->svc->conf->name, name,
@@ -129,15 +130,22 @@ static void probe_done(const struct hc_result *res, void *data)
 		return;
 	be->health.up = up;
 	be->since = be->last_at;
+	be->ctr.transitions++;
 	if (be->health.up)
-		hc_log(LOG_NOTICE, "%s: backend %s up (%s) after %u success%s",
-		       be->svc->conf->name, name, res->reason, check->rise,
-		       check->rise == 1 ? "" : "es");
+		hc_log_verdict(LOG_NOTICE, be->svc->conf->name, name,
+			       nflb_enum_name(hc_check_type_names, check->type),
+			       "up", res->reason,
+			       "%s: backend %s up (%s) after %u success%s",
+			       be->svc->conf->name, name, res->reason,
+			       check->rise, check->rise == 1 ? "" : "es");
 	else
-		hc_log(LOG_WARNING,
-		       "%s: backend %s down (%s) after %u failure%s",
-		       be->svc->conf->name, name, res->reason, check->fall,
-		       check->fall == 1 ? "" : "s");
+		hc_log_verdict(LOG_WARNING, be->svc->conf->name, name,
+			       nflb_enum_name(hc_check_type_names, check->type),
+			       "down", res->reason,
+			       "%s: backend %s down (%s) after %u failure%s",
+			       be->svc->conf->name, name, res->reason,
+			       check->fall, check->fall == 1 ? "" : "s");
+	hc_hook_backend(be, res->reason);
 	hc_quorum_update(be->svc);
 	hc_reconcile_soon(be->svc->d);
 }
@@ -357,18 +365,25 @@ int hc_svcs_build(struct hc_daemon *d, const struct hc_config *cfg,
 		s->n_backends = sc->n_backends;
 		for (j = 0; j < sc->n_backends; j++) {
 			struct hc_backend *be = &s->backends[j];
+			const struct hc_backend *same;
 
 			be->svc = s;
 			be->conf = &sc->backends[j];
 			if (backend_start(d, be, find_old(olds, n_old, sc,
 							   be->conf)) < 0)
 				goto fail;
-			maint_carry(be, find_same(olds, n_old, sc, be->conf));
+			same = find_same(olds, n_old, sc, be->conf);
+			maint_carry(be, same);
+			/* Counters only grow while the backend stays. */
+			if (same)
+				be->ctr = same->ctr;
 		}
 		for (j = 0; j < n_old; j++)
 			if (nflb_service_same_key(&olds[j].conf->svc,
-						  &sc->svc))
+						  &sc->svc)) {
 				s->quorum_ok = olds[j].quorum_ok;
+				s->latency = olds[j].latency;
+			}
 	}
 	*out = svcs;
 	return 0;

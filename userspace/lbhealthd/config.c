@@ -30,8 +30,8 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 {
 	static const char *const known[] = { "status-socket",
 					     "withdraw-on-exit", "exec-user",
-					     "flush-on-down", "services",
-					     NULL };
+					     "flush-on-down", "metrics", "dns",
+					     "services", NULL };
 	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path);
 	const config_setting_t *m;
 	const char *v;
@@ -69,6 +69,10 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 	m = config_setting_get_member(root, "flush-on-down");
 	if (m && cfg_get_bool(c, m, "flush-on-down", &c->flush_on_down) == 0)
 		c->flush_set = true;
+	m = config_setting_get_member(root, "metrics");
+	if (m)
+		cfg_parse_metrics(c, m, cfg);
+	cfg_parse_dns(c, config_setting_get_member(root, "dns"), cfg);
 	m = config_setting_get_member(root, "services");
 	if (m)
 		cfg_parse_services(c, m, cfg);
@@ -177,6 +181,7 @@ void hc_config_free(struct hc_config *cfg)
 {
 	size_t i, j;
 
+	cfg_dns_free(cfg);
 	for (i = 0; i < cfg->n_services; i++) {
 		free(cfg->services[i].name);
 		cfg_check_free(&cfg->services[i].check);
@@ -184,11 +189,13 @@ void hc_config_free(struct hc_config *cfg)
 				cfg->services[i].n_more);
 		for (j = 0; j < cfg->services[i].n_backends; j++)
 			cfg_backend_check_free(&cfg->services[i].backends[j]);
+		cfg_notify_free(&cfg->services[i].notify);
 		free(cfg->services[i].backends);
 	}
 	free(cfg->services);
 	free(cfg->path);
 	free(cfg->socket_path);
 	free(cfg->exec_user);
+	free(cfg->metrics.text);
 	memset(cfg, 0, sizeof(*cfg));
 }

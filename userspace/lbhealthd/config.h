@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <regex.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "nflbnl.h"
@@ -115,6 +116,21 @@ struct hc_backend_conf {
 	size_t n_more;
 	struct hc_check *more;
 	uint32_t checks_required;
+	/*
+	 * A host name: in a service's "dns" (owned), the name its backends
+	 * are resolved from (be.addr unset); in "backends", the name it was
+	 * resolved from (the template's), or NULL for a literal address.
+	 */
+	char *dns_name;
+};
+
+/* Commands run on a service's events (notify.c), as USER. */
+struct hc_notify_conf {
+	char *up;			/* a backend's verdict: up */
+	char *down;			/* a backend's verdict: down */
+	char *quorum_up;		/* the service regains its quorum */
+	char *quorum_down;		/* the service loses it */
+	struct hc_user user;		/* exec-user, default nobody */
 };
 
 struct hc_service_conf {
@@ -139,6 +155,7 @@ struct hc_service_conf {
 	size_t n_more;
 	struct hc_check *more;
 	uint32_t checks_required;
+	struct hc_notify_conf notify;
 	enum hc_on_failure on_failure;
 	/*
 	 * Ask the kernel to expire a backend's flows when lbhealthd sets it
@@ -149,9 +166,33 @@ struct hc_service_conf {
 	uint32_t quorum;		/* default 1 */
 	bool has_sorry;
 	struct nflb_backend sorry;	/* family, addr, port, weight */
+	/*
+	 * The backends: the file's literal ones first (n_file_backends), then
+	 * those resolved from the names of "dns" (dns.c keeps them current).
+	 */
 	size_t n_backends;
 	struct hc_backend_conf *backends;
+	size_t n_file_backends;
+	size_t n_dns;			/* backends given as a host name */
+	struct hc_backend_conf *dns;
 	unsigned int line;
+};
+
+/* Resolving backends' host names ("dns" at the top level, dns.c). */
+#define HC_DNS_TTL_MIN_MS	5000
+#define HC_DNS_TTL_MAX_MS	300000
+struct hc_dns_conf {
+	char *servers;			/* c-ares CSV; NULL: /etc/resolv.conf */
+	uint32_t ttl_min_ms;		/* re-resolve no sooner than this */
+	uint32_t ttl_max_ms;		/* and no later */
+	uint32_t timeout_ms;		/* one query, all tries */
+};
+
+/* A TCP listening address from the file ("ADDR:PORT", "[ADDR6]:PORT"). */
+struct hc_listen {
+	char *text;			/* as written; NULL: not set */
+	struct sockaddr_storage sa;	/* address and port */
+	socklen_t sa_len;
 };
 
 struct hc_config {
@@ -159,6 +200,8 @@ struct hc_config {
 	char *socket_path;		/* HC_DEFAULT_SOCKET unless set */
 	bool withdraw_on_exit;		/* delete our services at exit */
 	char *exec_user;		/* exec checks' default user, or NULL */
+	struct hc_listen metrics;	/* /metrics over HTTP (metrics.c) */
+	struct hc_dns_conf dns;
 	size_t n_services;
 	struct hc_service_conf *services;
 };
@@ -210,6 +253,14 @@ uint32_t hc_backend_required(const struct hc_service_conf *sc,
 
 /* True if CODE is within one of CHECK's status ranges. */
 bool hc_status_match(const struct hc_check *check, long code);
+
+/*
+ * Parse TEXT as "IPV4:PORT" or "[IPV6]:PORT" (a literal address, a port
+ * 1-65535) into L's address (L->text untouched).  0, or -1 with WHY.
+ */
+int hc_listen_parse(const char *text, struct hc_listen *l, const char **why);
+/* Two listening addresses that are the same (both unset too). */
+bool hc_listen_equal(const struct hc_listen *a, const struct hc_listen *b);
 
 /* Two checks that would probe the same way (every field equal). */
 bool hc_check_equal(const struct hc_check *a, const struct hc_check *b);

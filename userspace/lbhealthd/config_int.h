@@ -219,6 +219,29 @@ int cfg_get_user(struct hc_ctx *c, const config_setting_t *s,
 		 const char *key, const char *name, struct hc_user *u);
 void cfg_user_free(struct hc_user *u);
 
+/* Top-level "metrics" (config_metrics.c) into CFG->metrics. */
+void cfg_parse_metrics(struct hc_ctx *c, const config_setting_t *s,
+		       struct hc_config *cfg);
+
+/* Host names of backends (config_dns.c) */
+
+/* Top-level "dns" into CFG->dns (defaults set when absent too). */
+void cfg_parse_dns(struct hc_ctx *c, const config_setting_t *s,
+		   struct hc_config *cfg);
+/* S, a backend's "address", is a host name rather than an IP address. */
+bool cfg_is_dns_name(const config_setting_t *s);
+/* SC has backends given as host names (before or after the split). */
+bool cfg_has_dns(const struct hc_service_conf *sc);
+/* Move SC's host-name backends from "backends" to "dns". */
+void cfg_dns_split(struct hc_ctx *c, const config_setting_t *s,
+		   const char *base, struct hc_service_conf *sc);
+void cfg_dns_free(struct hc_config *cfg);
+
+/* A service's notify-* commands (config_notify.c). */
+void cfg_parse_notify(struct hc_ctx *c, const config_setting_t *s,
+		      const char *base, struct hc_notify_conf *n);
+void cfg_notify_free(struct hc_notify_conf *n);
+
 /* The services (config_service.c) */
 
 /* The list "services" into CFG. */

@@ -18,7 +18,8 @@ static const char *const service_keys[] = {
 	"name", "protocol", "address", "port", "table-size", "hash", "seed",
 	"snat", "forward", "timeout-tcp", "timeout-tcp-fin", "timeout-udp",
 	"quorum", "sorry", "on-failure", "flush-on-down", "check",
-	"checks-required", "backends", NULL,
+	"checks-required", "backends", "notify-up", "notify-down",
+	"notify-quorum-up", "notify-quorum-down", NULL,
 };
 
 /* Per service, while checking: what parsed well enough to go on with. */
@@ -80,7 +81,7 @@ static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
 						   "weight", NULL };
 	const config_setting_t *m;
 	char key[HC_KEY_MAX];
-	int ret = 0;
+	int ret = 0, dns = 0;
 	long long n;
 
 	memset(be, 0, sizeof(*be));
@@ -100,6 +101,10 @@ static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
 	if (!m) {
 		cfg_report(c, s, base, "missing \"address\"");
 		ret = -1;
+	} else if (real && cfg_is_dns_name(m)) {
+		/* A host name, resolved at run time (dns.c). */
+		be->family = st->family;
+		dns = 1;
 	} else if (cfg_get_addr(c, m, cfg_kpath(key, base, "address"),
 				&be->family, &be->addr) < 0) {
 		ret = -1;
@@ -117,7 +122,7 @@ static int parse_backend(struct hc_ctx *c, const config_setting_t *s,
 		be->weight = n;
 	else if (m)
 		ret = -1;
-	return ret;
+	return ret < 0 ? ret : dns;
 }
 
 /*
@@ -193,6 +198,7 @@ static int parse_backends(struct hc_ctx *c, const config_setting_t *m,
 	size_t i, j, n = config_setting_length(m);
 	char key[HC_KEY_MAX], a[NFLB_ADDRSTRLEN];
 	struct be_index ix = { 0 };
+	int ret;
 
 	sc->backends = calloc(n, sizeof(*sc->backends));
 	st->be_ok = calloc(n, sizeof(bool));
@@ -211,8 +217,12 @@ static int parse_backends(struct hc_ctx *c, const config_setting_t *m,
 			     i) >= (int)sizeof(key))
 			continue;	/* base is short: cannot be */
 		bc->line = config_setting_source_line(b);
-		st->be_ok[i] = parse_backend(c, b, key, st, &bc->be,
-					     true) == 0;
+		ret = parse_backend(c, b, key, st, &bc->be, true);
+		st->be_ok[i] = ret == 0;
+		if (ret == 1)
+			cfg_dup_str(c, b, key, &bc->dns_name,
+				    config_setting_get_string(
+					config_setting_get_member(b, "address")));
 		mm = config_setting_type(b) == CONFIG_TYPE_GROUP ?
 		     config_setting_get_member(b, "maintenance") : NULL;
 		if (mm)
@@ -517,7 +527,8 @@ static void service_finish(struct hc_ctx *c, const config_setting_t *s,
 	if (!sc->table_size_set)
 		sc->svc.table_size = hc_table_size_for(sc->n_backends +
 						       sc->has_sorry);
-	if (st->quorum && sc->quorum > sc->n_backends)
+	/* A host name may stand for any number of backends. */
+	if (st->quorum && sc->quorum > sc->n_backends && !cfg_has_dns(sc))
 		cfg_report(c, st->quorum, cfg_kpath(key, base, "quorum"),
 			   "%u exceeds the number of backends (%zu)",
 			   sc->quorum, sc->n_backends);
@@ -551,6 +562,7 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 	parse_service_name(c, s, base, sc, st);
 	parse_service_opts(c, s, base, sc, st);
 	parse_health_opts(c, s, base, sc, st);
+	cfg_parse_notify(c, s, base, &sc->notify);
 
 	m = config_setting_get_member(s, "check");
 	if (!m)
@@ -573,6 +585,7 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 	if (m)
 		parse_sorry(c, m, base, sc, st);
 	service_finish(c, s, base, sc, st);
+	cfg_dns_split(c, s, base, sc);
 }
 
 void cfg_parse_services(struct hc_ctx *c, const config_setting_t *list,

@@ -48,6 +48,7 @@ static void reload(struct hc_daemon *d)
 {
 	struct hc_config cfg = { 0 };
 	struct nflb_service *gone;
+	struct hc_dns *dns;
 	struct hc_svc *svcs;
 	size_t i, j, n_gone = 0;
 	int errors;
@@ -60,14 +61,35 @@ static void reload(struct hc_daemon *d)
 		hc_log(LOG_ERR,
 		       "reload failed (%d error%s): the running configuration stays",
 		       errors, errors == 1 ? "" : "s");
-		goto out;
+		goto failed;
+	}
+	dns = hc_dns_prepare(d, &cfg);
+	if (!dns) {
+		hc_config_free(&cfg);
+		hc_log(LOG_ERR,
+		       "reload failed: the running configuration stays");
+		goto failed;
 	}
 	gone = calloc(d->n_svcs + 1, sizeof(*gone));
 	if (!gone || hc_svcs_build(d, &cfg, d->svcs, d->n_svcs, &svcs) < 0) {
 		free(gone);
+		hc_dns_discard(dns);
 		hc_config_free(&cfg);
 		hc_log(LOG_ERR, "reload failed: out of memory");
-		goto out;
+		goto failed;
+	}
+	/*
+	 * A new metrics address last of what can fail: if it cannot be had,
+	 * nothing has changed yet.
+	 */
+	if (hc_metrics_start(d, &cfg.metrics) < 0) {
+		hc_svcs_free(svcs, cfg.n_services);
+		free(gone);
+		hc_dns_discard(dns);
+		hc_config_free(&cfg);
+		hc_log(LOG_ERR,
+		       "reload failed: the running configuration stays");
+		goto failed;
 	}
 	for (i = 0; i < d->n_svcs; i++) {
 		for (j = 0; j < cfg.n_services; j++)
@@ -83,6 +105,8 @@ static void reload(struct hc_daemon *d)
 	hc_svcs_free(d->svcs, d->n_svcs);
 	hc_config_free(&d->cfg);
 	d->cfg = cfg;
+	/* Its entries point into CFG's services: where they now are. */
+	hc_dns_commit(d, dns);
 	d->svcs = svcs;
 	d->n_svcs = cfg.n_services;
 	d->reconcile_usec = hc_reconcile_period(&d->cfg);
@@ -90,9 +114,15 @@ static void reload(struct hc_daemon *d)
 	free(gone);
 	hc_log(LOG_NOTICE, "reloaded: %zu service%s", d->n_svcs,
 	       d->n_svcs == 1 ? "" : "s");
+	d->ctr.reloads_ok++;
+	d->ctr.last_reload_ok = true;
+	d->ctr.last_reload_usec = hc_now_usec(CLOCK_REALTIME);
+	goto out;
+failed:
+	d->ctr.reloads_failed++;
+	d->ctr.last_reload_ok = false;
 out:
-	if (d->notify)
-		sd_notify(0, "READY=1");
+	hc_notify_ready(d);
 }
 
 static int signal_cb(sd_event_source *src, const struct signalfd_siginfo *si,
@@ -114,6 +144,7 @@ int hc_daemon_run(struct hc_daemon *d)
 	sd_event_source *sig[3] = { 0 };
 	static const int signals[] = { SIGHUP, SIGTERM, SIGINT };
 	const char *sock;
+	struct hc_dns *dns;
 	sigset_t mask;
 	int ret = -1;
 	size_t i;
@@ -121,6 +152,9 @@ int hc_daemon_run(struct hc_daemon *d)
 	struct rlimit rl;
 
 	srandom(hc_now_usec(CLOCK_MONOTONIC) ^ getpid());
+	d->ctr.start_usec = hc_now_usec(CLOCK_REALTIME);
+	d->ctr.last_reload_usec = d->ctr.start_usec;
+	d->ctr.last_reload_ok = true;
 	/* A probe in flight holds a descriptor: a thousand backends need more. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
@@ -145,7 +179,13 @@ int hc_daemon_run(struct hc_daemon *d)
 	sock = d->socket_opt ? d->socket_opt : d->cfg.socket_path;
 	if (hc_status_listen(d, sock) < 0)
 		goto out;
+	if (hc_metrics_start(d, &d->cfg.metrics) < 0)
+		goto out;
 	hc_nl_reopen(d);
+	dns = hc_dns_prepare(d, &d->cfg);
+	if (!dns)
+		goto out;
+	hc_dns_commit(d, dns);
 	if (hc_svcs_build(d, &d->cfg, NULL, 0, &d->svcs) < 0)
 		goto out;
 	d->n_svcs = d->cfg.n_services;
@@ -153,8 +193,9 @@ int hc_daemon_run(struct hc_daemon *d)
 		goto out;
 	hc_log(LOG_NOTICE, "running: %zu service%s from %s, status on %s",
 	       d->n_svcs, d->n_svcs == 1 ? "" : "s", d->config_path, sock);
-	if (d->notify)
-		sd_notify(0, "READY=1");
+	if (hc_notify_start(d) < 0)
+		goto out;
+	hc_notify_ready(d);
 	if (d->on_ready)
 		d->on_ready();
 	ret = sd_event_loop(d->ev);
@@ -171,7 +212,11 @@ out:
 	hc_svcs_free(d->svcs, d->n_svcs);
 	d->svcs = NULL;
 	d->n_svcs = 0;
+	hc_hooks_stop(d);
 	hc_status_close(d);
+	hc_metrics_stop(d);
+	hc_dns_stop(d);
+	hc_notify_stop(d);
 	if (d->prober)
 		hc_prober_free(d->prober);
 	sd_event_source_disable_unref(d->reconcile_timer);

@@ -15,12 +15,15 @@
 #include <systemd/sd-event.h>
 
 #include "config.h"
+#include "dns.h"
 #include "health.h"
+#include "metrics.h"
 #include "probe.h"
 
 struct hc_daemon;
 struct hc_svc;
 struct hc_status_client;
+struct hc_hook;
 
 struct hc_backend;
 
@@ -56,6 +59,7 @@ struct hc_backend {
 	 * backend stays and the file's value does not change.
 	 */
 	int maint_req;
+	struct hc_be_counters ctr;	/* for /metrics */
 };
 
 /* Start BE (and each of its checks) from verdict UP (the kernel's). */
@@ -73,6 +77,7 @@ struct hc_svc {
 	size_t n_backends;
 	struct hc_backend *backends;
 	bool quorum_ok;
+	struct hc_latency latency;	/* of its checks, for /metrics */
 };
 
 struct hc_daemon {
@@ -93,6 +98,16 @@ struct hc_daemon {
 	size_t n_status_clients;
 	char *status_path;
 	uint64_t reconcile_usec;
+	struct hc_daemon_counters ctr;	/* for /metrics */
+	struct hc_metrics_server *metrics;	/* NULL: not served */
+	struct hc_dns *dns;		/* host names of backends (dns.c) */
+	/* systemd (notify.c) */
+	bool ready;			/* READY=1 sent */
+	sd_event_source *watchdog;
+	uint64_t watchdog_usec;
+	char *status_line;		/* the last STATUS= sent */
+	struct hc_hook *hooks;		/* notify hooks running (hooks.c) */
+	int n_hooks;
 };
 
 /* Set up from the loaded CFG (taken over) and run until SIGTERM/SIGINT. */
@@ -148,6 +163,24 @@ int hc_reconcile(struct hc_daemon *d, const struct nflb_service *gone,
 void hc_reconcile_soon(struct hc_daemon *d);
 /* At exit: delete the services we own. */
 void hc_withdraw(struct hc_daemon *d);
+
+/*
+ * systemd (notify.c), all no-ops without NOTIFY_SOCKET: the watchdog's
+ * timer (if WatchdogSec= is set), READY=1 with the first STATUS=, and
+ * STATUS= again whenever it changes.
+ */
+int hc_notify_start(struct hc_daemon *d);
+void hc_notify_stop(struct hc_daemon *d);
+void hc_notify_ready(struct hc_daemon *d);
+void hc_notify_status(struct hc_daemon *d);
+
+/*
+ * Notify hooks (hooks.c): BE's verdict changed (REASON: the check's);
+ * S's quorum changed.  Run without waiting; stopped (killed) at exit.
+ */
+void hc_hook_backend(struct hc_backend *be, const char *reason);
+void hc_hook_quorum(struct hc_svc *s);
+void hc_hooks_stop(struct hc_daemon *d);
 
 /* Status socket (status.c). */
 int hc_status_listen(struct hc_daemon *d, const char *path);

@@ -41,6 +41,8 @@ struct hc_target {
 	uint16_t port;			/* host order; check.port overrides */
 	/* exec environment */
 	const struct nflb_service *svc;
+	/* more "NAME=VALUE" for an exec run (NULL-terminated), or NULL */
+	char *const *env;
 };
 
 /*

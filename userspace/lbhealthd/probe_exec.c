@@ -142,6 +142,8 @@ static char **exec_env(const struct hc_probe *probe, size_t *n_ours)
 
 	while (environ && environ[n_env])
 		n_env++;
+	for (i = 0; t->env && t->env[i]; i++)
+		n_env++;
 	envp = calloc(n_env + N_EXEC_VARS + N_USER_VARS + 1, sizeof(*envp));
 	if (!envp)
 		return NULL;
@@ -173,7 +175,10 @@ static char **exec_env(const struct hc_probe *probe, size_t *n_ours)
 			goto fail;
 	}
 	*n_ours = n;
-	for (i = 0; i < n_env; i++)
+	/* The caller's (notify hooks): theirs, not freed here. */
+	for (i = 0; t->env && t->env[i]; i++)
+		envp[n++] = t->env[i];
+	for (i = 0; environ && environ[i]; i++)
 		if (!var_in(environ[i], exec_vars, N_EXEC_VARS) &&
 		    !(exec_as_user(probe) &&
 		      var_in(environ[i], user_vars, N_USER_VARS)))

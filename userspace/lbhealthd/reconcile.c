@@ -252,6 +252,7 @@ void hc_quorum_update(struct hc_svc *s)
 	if (ok == s->quorum_ok)
 		return;
 	s->quorum_ok = ok;
+	hc_hook_quorum(s);
 	if (!s->conf->has_sorry) {
 		hc_log(ok ? LOG_NOTICE : LOG_WARNING,
 		       "%s: quorum %s (%zu of %zu healthy, quorum %u)",
@@ -312,6 +313,12 @@ static int reconcile_have(struct hc_daemon *d, const struct have_list *have)
 	if (ret == 0)
 		fail_clear();
 out:
+	if (ret == 0)
+		d->ctr.reconciles_ok++;
+	else
+		d->ctr.reconciles_failed++;
+	d->ctr.kernel_ok = ret == 0;
+	hc_notify_status(d);
 	if (ret < 0 && errno == ENOMEM)
 		hc_log(LOG_ERR, "out of memory");
 	hc_plan_free(&plan);
@@ -325,8 +332,12 @@ int hc_reconcile(struct hc_daemon *d, const struct nflb_service *gone,
 	struct have_list have = { .d = d, .extra = gone, .n_extra = n_gone };
 	int ret;
 
-	if (have_dump(d, &have) < 0)
+	if (have_dump(d, &have) < 0) {
+		d->ctr.reconciles_failed++;
+		d->ctr.kernel_ok = false;
+		hc_notify_status(d);
 		return -1;
+	}
 	ret = reconcile_have(d, &have);
 	have_free(&have);
 	return ret;
