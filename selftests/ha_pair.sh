@@ -116,9 +116,9 @@ ha_conf() {
 		-e "s|/var/run/conntrackd.ctl|$d/conntrackd.ctl|" \
 		"$HA/conntrackd-$x.conf" > "$d/conntrackd.conf" || return 1
 	[ "$mode" = -n ] || mode="-c $d/conntrackd.conf"
-	sed -e "s|\"/usr/local/sbin/nflb-ha-notify -c /etc/conntrackd/conntrackd.conf\"|\"$HA/nflb-ha-notify $mode -l $d/notify.log -L $d/notify.lock\"|" \
+	sed -e "s|\"/usr/local/sbin/nflb-ha-notify -c /etc/conntrackd/conntrackd.conf -s $SNAT\"|\"$HA/nflb-ha-notify $mode -s $SNAT -l $d/notify.log -L $d/notify.lock\"|" \
 		"$HA/keepalived-$x.conf" > "$d/keepalived.conf" || return 1
-	grep -q "nflb-ha-notify $mode -l" "$d/keepalived.conf"
+	grep -q "nflb-ha-notify $mode -s $SNAT -l" "$d/keepalived.conf"
 }
 
 # ha_ctd I: start nI's conntrackd; ha_ka I: its keepalived (VRRP only).
@@ -153,7 +153,7 @@ ha_backup() {
 ha_notify() {
 	local v=n$1 d=$TMPD/n$1 mode=-n
 	grep -q -- "-c $d/conntrackd.conf" "$d/keepalived.conf" && mode="-c $d/conntrackd.conf"
-	ip netns exec "${!v}" "$HA/nflb-ha-notify" $mode -l "$d/notify.log" \
+	ip netns exec "${!v}" "$HA/nflb-ha-notify" $mode -s "$SNAT" -l "$d/notify.log" \
 		-L "$d/notify.lock" GROUP NFLB "$2"
 }
 ha_log() {

@@ -4,8 +4,11 @@
 # given address (an HA pair's floating one), bound as a plain SNAT, not
 # masqueraded.  The backends route elsewhere and can answer only through
 # that address; the load balancer's own (198.51.100.254) is never used.
-# Unlike masquerade, the flows outlive the address leaving the node and
-# the link going down (what a failover and a failback do to a node).
+# The flows outlive the address leaving the node and the link going down
+# (what a failover and a failback do to a node).  (A masqueraded flow is
+# expired then and picked up again, with the interface's address: what
+# tells the two apart here is the address the backends see; ha_pair.sh
+# shows the difference across nodes.)
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd conntrack
@@ -54,8 +57,7 @@ ip netns exec "$c" nflb-client -u -n 60 -b 13000 -v "$VIP6" 80 > "$out"
 check "UDP IPv6: 60 flows answered, backends saw $FLOAT6" via_lb "$out" 60 "$FLOAT6"
 
 # The address leaves and the link goes down and up, as on a node that
-# hands the floating address over and gets it back: the entries stay (a
-# masqueraded one would be expired: lb_masq.sh) and the flows go on.
+# hands the floating address over and gets it back: the flows go on.
 # (IPv4 only: br0 down also drops its IPv6 addresses.)
 setup "4 long-lived TCP connections through the service" long_start t4 "$c" -n 4 "$VIP4" 80
 bounce() {
