@@ -17,13 +17,16 @@ ktap_plan 17
 setup "topology: client, router, load balancer and 3 DSR backends" dsr_topo
 setup "lb counts packets to and from the VIPs" dsr_count_mark
 
-# spread METHOD PROTO FAM: 300 new flows to the service, all answered,
-# 70..130 per backend, and the service and each backend count them.
+# spread METHOD PROTO FAM BASE: 300 new flows to the service from source
+# ports BASE+1.., all answered, 70..130 per backend, and the service and
+# each backend count them.  Each run has ports of its own: a UDP flow
+# whose 5-tuple an earlier run used within its idle timeout is that flow
+# (as it would be for conntrack), not a new one.
 spread() {
-	local m=$1 proto=$2 fam=$3 out=$TMPD/$1-$2-$3 u=() i n rc=0
+	local m=$1 proto=$2 fam=$3 base=$4 out=$TMPD/$1-$2-$3 u=() i n rc=0
 	[ "$proto" = udp ] && u=(-u)
 	lbadm_in "$lb" stats zero "$proto" "$(vip "$fam")" || return 1
-	ip netns exec "$c" nflb-client "${u[@]}" -v -n 300 "$(vip_addr "$fam")" 80 > "$out"
+	ip netns exec "$c" nflb-client "${u[@]}" -v -n 300 -b "$base" "$(vip_addr "$fam")" 80 > "$out"
 	all_answered "$out" 300 || rc=1
 	lbadm_in "$lb" service show "$proto" "$(vip "$fam")" > "$out.show" || return 1
 	cat "$out.show"
@@ -45,11 +48,13 @@ for proto in tcp udp; do
 			echo "Bail out! cannot add the $proto IPv$fam service"
 	done
 done
+base=10000
 for m in gre ipip; do
 	for proto in tcp udp; do
 		for fam in 4 6; do
 			[ "$m" = ipip ] && lbadm_in "$lb" service set "$proto" "$(vip "$fam")" forward ipip
-			check "$m $proto IPv$fam: 300 flows over 3 backends, counted" spread "$m" "$proto" "$fam"
+			check "$m $proto IPv$fam: 300 flows over 3 backends, counted" spread "$m" "$proto" "$fam" "$base"
+			base=$((base + 400))
 		done
 	done
 done
