@@ -68,7 +68,13 @@ fuzz:
 kasan-tests:
 	scripts/kasan-tests
 
-userspace: $(B)/lbadm $(B)/lbhealthd $(TOOLS)
+userspace: $(B)/lbadm $(B)/lbhealthd $(TOOLS) $(B)/insncount.so
+
+# The TCG plugin of make bench-cost: a host shared object loaded by qemu.
+$(B)/insncount.so: userspace/insncount/insncount.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror $(CFLAGS) -shared -fPIC \
+		-fvisibility=hidden -o $@ $< -lpthread
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
@@ -153,7 +159,7 @@ uninstall:
 	depmod -a $(KVER)
 
 # Host unit tests (no kernel needed); KTAP on stdout.
-unit: $(B)/lbadm $(B)/lbhealthd $(UNIT_BINS)
+unit: $(B)/lbadm $(B)/lbhealthd $(B)/insncount.so $(UNIT_BINS)
 	scripts/run-unit $(UNIT_BINS)
 
 kunit:
