@@ -47,7 +47,8 @@ HDRS := $(wildcard include/uapi/linux/*.h userspace/*/*.h)
 TOOLS := $(patsubst selftests/tools/%.c,$(B)/%,$(wildcard selftests/tools/*.c))
 
 .PHONY: all kmod kmod-test userspace install uninstall unit kunit selftests \
-	check style demo deps test-kernel clean bench bench-health fuzz kasan-tests
+	check style demo deps test-kernel clean bench bench-cost bench-health fuzz \
+	kasan-tests
 
 all: kmod userspace
 
@@ -182,6 +183,11 @@ demo:
 # Tables in build/bench/results.md and results.json; see docs/benchmarks.md.
 bench:
 	scripts/bench
+
+# Benchmark: guest instructions per packet and per connection of each data
+# plane (a TCG plugin counts them), 3 runs; see docs/benchmarks.md.
+bench-cost:
+	scripts/bench-cost
 
 # Benchmark: lbhealthd checking 1,000 backends every second (CPU, memory).
 bench-health:
