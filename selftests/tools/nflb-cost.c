@@ -14,20 +14,20 @@
  *       connection's first line is answered with "ok\n", then closed; a
  *       UDP datagram is echoed.  -r FILE is created once listening.
  *
- *   nflb-cost crr -n N [-w W] -s SRC -p SPORT ADDR PORT
- *       W unmeasured then N measured TCP connections (one window), one at
- *       a time, from SRC:SPORT, SPORT+1, ...: connect, "R\n", the answer,
- *       the server's close, close.
+ *   nflb-cost crr -n N [-w W] [-R R] -s SRC -p SPORT ADDR PORT
+ *       W unmeasured TCP connections, then R windows of N, one at a time,
+ *       from SRC:SPORT, SPORT+1, ...: connect, "R\n", the answer, the
+ *       server's close, close.
  *
- *   nflb-cost udpflow -n N [-w W] -s SRC -p SPORT ADDR PORT
+ *   nflb-cost udpflow -n N [-w W] [-R R] -s SRC -p SPORT ADDR PORT
  *       The same with UDP flows: a new socket per flow, one datagram, its
  *       echo, close.
  *
- *   nflb-cost udpest -n N [-w W] -s SRC -p SPORT -b NETNS[,NETNS...] -P BPORT ADDR PORT
+ *   nflb-cost udpest -n N [-w W] [-R R] -s SRC -p SPORT -b NETNS[,NETNS...] -P BPORT ADDR PORT
  *       One established UDP flow, SRC:SPORT to ADDR:PORT, received on port
  *       BPORT in whichever of the named namespaces (/run/netns/NAME) it
  *       reaches; after one exchange and W unmeasured datagrams each way,
- *       two windows: N datagrams forward, then N back.  Nobody waits on
+ *       R pairs of windows: N datagrams forward, then N back.  Nobody waits on
  *       the receiving socket while a window is open (its buffer holds
  *       them all), so a window is the path of the packets and no wakeups.
  *
@@ -84,7 +84,7 @@ static void window(const char *name, int ops)
 	       (t.tv_nsec - t_start.tv_nsec) / 1e9);
 }
 
-static int n_ops, n_warm, sport, bport = -1;
+static int n_ops, n_warm, n_reps = 1, sport, bport = -1;
 static const char *src, *netns;
 
 static void usage(void)
@@ -92,8 +92,9 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: nflb-cost mark start|stop\n"
 		"       nflb-cost serve [-p PORT] [-r FILE]\n"
-		"       nflb-cost crr|udpflow -n N [-w W] -s SRC -p SPORT ADDR PORT\n"
-		"       nflb-cost udpest -n N [-w W] -s SRC -p SPORT -b NETNS[,NETNS...] -P BPORT ADDR PORT\n");
+		"       nflb-cost crr|udpflow -n N [-w W] [-R R] -s SRC -p SPORT ADDR PORT\n"
+		"       nflb-cost udpest -n N [-w W] [-R R] -s SRC -p SPORT -b NETNS[,NETNS...]\n"
+		"                        -P BPORT ADDR PORT\n");
 	exit(2);
 }
 
@@ -165,16 +166,18 @@ out:
 
 static int cmd_ops(int type, const struct sockaddr_in *dst)
 {
-	int i, failed = 0;
+	int i, r, next = n_warm, failed = 0;
 
 	for (i = 0; i < n_warm; i++)
 		one_op(type, i, dst);
-	mark_start();
-	for (i = n_warm; i < n_warm + n_ops; i++)
-		failed += one_op(type, i, dst) != 0;
-	mark_stop();
-	window("ops", n_ops);
-	printf("ops %d\nfailed %d\n", n_ops, failed);
+	for (r = 0; r < n_reps; r++) {
+		mark_start();
+		for (i = 0; i < n_ops; i++)
+			failed += one_op(type, next++, dst) != 0;
+		mark_stop();
+		window("ops", n_ops);
+	}
+	printf("ops %d\nfailed %d\n", n_ops * n_reps, failed);
 	return failed ? 1 : 0;
 }
 
@@ -202,7 +205,7 @@ static int cmd_udpest(const struct sockaddr_in *dst)
 	struct sockaddr_in peer;
 	socklen_t plen = sizeof(peer);
 	struct pollfd pfd[8];
-	int self, cfd, sfd = -1, nb = 0, i, fwd, rep;
+	int self, cfd, sfd = -1, nb = 0, i, r, fwd = 0, rep = 0;
 	char *list, *name, path[256];
 
 	self = open("/proc/self/ns/net", O_RDONLY);
@@ -245,22 +248,25 @@ static int cmd_udpest(const struct sockaddr_in *dst)
 	drain(sfd);
 	drain(cfd);
 
-	mark_start();
-	for (i = 0; i < n_ops; i++)
-		send(cfd, msg, sizeof(msg), 0);
-	mark_stop();
-	window("forward", n_ops);
-	fwd = drain(sfd);
-	mark_start();
-	for (i = 0; i < n_ops; i++)
-		sendto(sfd, msg, sizeof(msg), 0, (struct sockaddr *)&peer, plen);
-	mark_stop();
-	window("reply", n_ops);
-	rep = drain(cfd);
+	for (r = 0; r < n_reps; r++) {
+		mark_start();
+		for (i = 0; i < n_ops; i++)
+			send(cfd, msg, sizeof(msg), 0);
+		mark_stop();
+		window("forward", n_ops);
+		fwd += drain(sfd);
+		mark_start();
+		for (i = 0; i < n_ops; i++)
+			sendto(sfd, msg, sizeof(msg), 0, (struct sockaddr *)&peer, plen);
+		mark_stop();
+		window("reply", n_ops);
+		rep += drain(cfd);
+	}
 	printf("forward %d\nforward_lost %d\nreply %d\nreply_lost %d\n",
-	       n_ops, n_ops - fwd, n_ops, n_ops - rep);
+	       n_ops * n_reps, n_ops * n_reps - fwd, n_ops * n_reps,
+	       n_ops * n_reps - rep);
 	free(list);
-	return fwd == n_ops && rep == n_ops ? 0 : 1;
+	return fwd == n_ops * n_reps && rep == n_ops * n_reps ? 0 : 1;
 }
 
 static __attribute__((noreturn)) void cmd_serve(int port, const char *ready)
@@ -331,10 +337,11 @@ int main(int argc, char **argv)
 	}
 	argv++;
 	argc--;
-	while ((c = getopt(argc, argv, "n:w:s:p:b:P:r:")) != -1) {
+	while ((c = getopt(argc, argv, "n:w:R:s:p:b:P:r:")) != -1) {
 		switch (c) {
 		case 'n': n_ops = atoi(optarg); break;
 		case 'w': n_warm = atoi(optarg); break;
+		case 'R': n_reps = atoi(optarg); break;
 		case 's': src = optarg; break;
 		case 'p': port = sport = atoi(optarg); break;
 		case 'b': netns = optarg; break;
@@ -345,8 +352,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "serve") && optind == argc)
 		cmd_serve(port, ready);
-	if (optind + 2 != argc || n_ops <= 0 || n_warm < 0 || !src || sport <= 0 ||
-	    sport + n_warm + n_ops > 65536)
+	if (optind + 2 != argc || n_ops <= 0 || n_warm < 0 || n_reps <= 0 ||
+	    !src || sport <= 0 || sport + n_warm + n_ops * n_reps > 65536)
 		usage();
 	dst = sin_of(argv[optind], atoi(argv[optind + 1]));
 	setvbuf(stdout, NULL, _IOLBF, 0);

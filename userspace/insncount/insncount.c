@@ -15,7 +15,9 @@
  * cpuid up to and including the closing one.
  *
  * Arguments: out=FILE (required): one line per closed window,
- *   "window K insns N vcpu0 N0 vcpu1 N1 ..." (K from 1, flushed at once);
+ *   "window K insns N host_ns T vcpu0 N0 vcpu1 N1 ..." (K from 1, T the
+ *   host's wall time the window took: what rates are made of; flushed at
+ *   once);
  * profile=FILE (optional): for each window, the instructions of every
  *   block that ran in it, "K VADDR N" (blocks of the same address summed
  *   by the reader), to attribute them to functions.
@@ -31,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- QEMU plugin API, version 1, as documented ---- */
 typedef uint64_t qemu_plugin_id_t;
@@ -93,6 +96,7 @@ struct block {			/* one translation, for profile= */
 static uint64_t count[MAX_VCPUS];	/* instructions per vCPU */
 static uint64_t start[MAX_VCPUS];
 static bool open_window;
+static struct timespec host_start;
 static unsigned long windows;
 static int nvcpus = 1;
 static FILE *out, *prof;
@@ -110,13 +114,16 @@ static void marker(unsigned int vcpu, void *udata)
 	uint64_t now[MAX_VCPUS], total = 0;
 	unsigned int cmd = (uintptr_t)udata >> 16;
 	uint64_t later = (uintptr_t)udata & 0xffff;
+	struct timespec host;
 	struct block *b;
 	int i;
 
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < nvcpus; i++)
 		now[i] = count[i] - (i == (int)vcpu ? later : 0);
+	clock_gettime(CLOCK_MONOTONIC, &host);
 	if (cmd == 1) {
+		host_start = host;
 		memcpy(start, now, sizeof(start));
 		for (b = blocks; b; b = b->next)
 			b->base = b->count;
@@ -126,7 +133,9 @@ static void marker(unsigned int vcpu, void *udata)
 		windows++;
 		for (i = 0; i < nvcpus; i++)
 			total += now[i] - start[i];
-		fprintf(out, "window %lu insns %" PRIu64, windows, total);
+		fprintf(out, "window %lu insns %" PRIu64 " host_ns %lld", windows,
+			total, (host.tv_sec - host_start.tv_sec) * 1000000000LL +
+			host.tv_nsec - host_start.tv_nsec);
 		for (i = 0; i < nvcpus; i++)
 			fprintf(out, " vcpu%d %" PRIu64, i, now[i] - start[i]);
 		fputc('\n', out);

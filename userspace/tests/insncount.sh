@@ -38,10 +38,10 @@ run() {	# run SMP PLUGIN-ARGS
 }
 
 [ "$(stat -c %s "$tmp/bios.bin")" = 65536 ] || echo "# bad firmware image" >&2
-run 1 "out=$tmp/w1" && grep -qx 'window 1 insns 2003 vcpu0 2003' "$tmp/w1"
+run 1 "out=$tmp/w1" && grep -Eqx 'window 1 insns 2003 host_ns [0-9]+ vcpu0 2003' "$tmp/w1"
 ktap_result "insncount: 1 vCPU: one window of 2003 instructions" $?
 run 2 "out=$tmp/w2,profile=$tmp/p2" &&
-	grep -qx 'window 1 insns 2003 vcpu0 2003 vcpu1 0' "$tmp/w2"
+	grep -Eqx 'window 1 insns 2003 host_ns [0-9]+ vcpu0 2003 vcpu1 0' "$tmp/w2"
 ktap_result "insncount: 2 vCPUs: counted on the vCPU that ran them" $?
 grep -qx '1 ffffff0e 1998' "$tmp/p2"
 ktap_result "insncount: profile: the loop's block holds its 1998 instructions" $?
