@@ -57,7 +57,8 @@ TOOLS := $(patsubst selftests/tools/%.c,$(B)/%,$(wildcard selftests/tools/*.c))
 
 .PHONY: all kmod kmod-test userspace tools install install-kmod install-tools \
 	install-dkms-src uninstall unit kunit selftests check style demo deps \
-	test-kernel clean bench bench-health fuzz kasan-tests deb deb-test version
+	test-kernel clean bench bench-cost bench-health fuzz kasan-tests deb \
+	deb-test version
 
 all: kmod userspace
 
@@ -78,7 +79,7 @@ fuzz:
 kasan-tests:
 	scripts/kasan-tests
 
-userspace: tools $(TOOLS)
+userspace: tools $(TOOLS) $(B)/insncount.so
 
 # The programs that are installed (what the nflb-tools package is built from).
 tools: $(B)/lbadm $(B)/lbhealthd $(B)/nflb-dsr-backend
@@ -87,6 +88,12 @@ tools: $(B)/lbadm $(B)/lbhealthd $(B)/nflb-dsr-backend
 $(B)/nflb-dsr-backend: userspace/dsr-backend/nflb-dsr-backend
 	@mkdir -p $(@D)
 	install -m 0755 $< $@
+
+# The TCG plugin of make bench-cost: a host shared object loaded by qemu.
+$(B)/insncount.so: userspace/insncount/insncount.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror $(CFLAGS) -shared -fPIC \
+		-fvisibility=hidden -o $@ $< -lpthread
 
 $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
@@ -239,6 +246,11 @@ demo:
 # Tables in build/bench/results.md and results.json; see docs/benchmarks.md.
 bench:
 	scripts/bench
+
+# Benchmark: guest instructions per packet and per connection of each data
+# plane (a TCG plugin counts them), 3 runs; see docs/benchmarks.md.
+bench-cost:
+	scripts/bench-cost
 
 # Benchmark: lbhealthd checking 1,000 backends every second (CPU, memory).
 bench-health:

@@ -144,15 +144,14 @@ static void nflb_dsr_count_packet(struct nflb_service *svc,
 				  unsigned int len, bool conn)
 {
 	int i = nflb_table_index(t, svc->key.family, backend, svc->key.port);
+	struct nflb_stats __percpu *be = i >= 0 ? t->be[i]->stats : NULL;
 
-	nflb_stats_packet(svc->stats, false, len);
-	if (conn)
-		nflb_stats_event(svc->stats, NFLB_STAT_CONN);
-	if (i < 0)
+	nflb_stats_packet(svc->stats, be, false, len);
+	if (!conn)
 		return;
-	nflb_stats_packet(t->be[i]->stats, false, len);
-	if (conn)
-		nflb_stats_event(t->be[i]->stats, NFLB_STAT_CONN);
+	nflb_stats_event(svc->stats, NFLB_STAT_CONN);
+	if (be)
+		nflb_stats_event(be, NFLB_STAT_CONN);
 }
 
 /*

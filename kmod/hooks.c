@@ -260,13 +260,12 @@ static unsigned int nflb_count(void *priv, struct sk_buff *skb,
 	if (!svc)
 		return NF_ACCEPT;
 	nflb_ct_timeout_adopt(ct, skb, svc);
-	nflb_stats_packet(svc->stats, reply, skb->len);
 	r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	t = rcu_dereference(svc->table);
 	i = nflb_table_index(t, svc->key.family, &r->src.u3,
 			     svc->key.port ? r->src.u.all : 0);
-	if (i >= 0)
-		nflb_stats_packet(t->be[i]->stats, reply, skb->len);
+	nflb_stats_packet(svc->stats, i >= 0 ? t->be[i]->stats : NULL, reply,
+			  skb->len);
 	return NF_ACCEPT;
 }
 

@@ -10,7 +10,6 @@
  * size follows the number of services, which limits.c bounds.
  */
 
-#include <linux/bsearch.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -27,10 +26,27 @@
 #include "dsr.h"
 #include "service.h"
 
+/*
+ * Keys compared as words: every packet of a translated flow looks its
+ * service up (nflb_count()), and memcmp() goes byte by byte.
+ */
+static int nflb_svc_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct nflb_service *svc = obj;
+	const u32 *a = arg->key, *b = (const u32 *)&svc->key;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(struct nflb_svc_key) / sizeof(u32); i++)
+		if (a[i] != b[i])
+			return 1;
+	return 0;
+}
+
 static const struct rhashtable_params nflb_svc_params = {
 	.key_len = sizeof(struct nflb_svc_key),
 	.key_offset = offsetof(struct nflb_service, key),
 	.head_offset = offsetof(struct nflb_service, rhnode),
+	.obj_cmpfn = nflb_svc_cmp,
 	.automatic_shrinking = true,
 };
 
@@ -62,14 +78,17 @@ struct nflb_service *nflb_service_lookup_rcu(struct nflb_net *nn, u8 family,
 					     const union nf_inet_addr *addr,
 					     __be16 port)
 {
+	struct nflb_svc_key key = {
+		.port = port,
+		.proto = proto,
+		.family = family,
+	};
 	struct nflb_service *svc;
-	struct nflb_svc_key key;
 
-	memset(&key, 0, sizeof(key));
-	key.family = family;
-	key.proto = proto;
-	key.port = port;
-	memcpy(&key.addr, addr, nflb_addr_len(family));
+	if (family == AF_INET)
+		key.addr.ip = addr->ip;
+	else
+		key.addr.in6 = addr->in6;
 	svc = rhashtable_lookup(&nn->services, &key, nflb_svc_params);
 	if (svc || !port)
 		return svc;
@@ -899,24 +918,44 @@ void nflb_est_stop(struct nflb_net *nn)
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_est_stop);
 
-static int nflb_be_key_cmp(const void *key, const void *elt)
+/*
+ * The order of nflb_maglev_key() (port, then address, both in network
+ * order, compared as numbers), without building keys: this runs for every
+ * packet of every flow we translated (nflb_count()).
+ */
+static int nflb_be_cmp(const struct nflb_backend *be, u8 family,
+		       const union nf_inet_addr *addr, __be16 port)
 {
-	const struct nflb_backend *be = *(const struct nflb_backend **)elt;
-	const u8 *k = key;
-	u8 bk[NFLB_MAGLEV_KEY_LEN];
+	unsigned int i, words = family == AF_INET ? 1 : 4;
+	u32 a, b;
 
-	nflb_maglev_key(bk, k[0], &be->addr, nflb_addr_len(k[0]), be->port);
-	return memcmp(k, bk, NFLB_MAGLEV_KEY_LEN);
+	if (port != be->port)
+		return ntohs(port) < ntohs(be->port) ? -1 : 1;
+	for (i = 0; i < words; i++) {
+		a = ntohl(addr->all[i]);
+		b = ntohl(be->addr.all[i]);
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return 0;
 }
 
 int nflb_table_index(const struct nflb_table *t, u8 family,
 		     const union nf_inet_addr *addr, __be16 port)
 {
-	struct nflb_backend **found;
-	u8 key[NFLB_MAGLEV_KEY_LEN];
+	u32 lo = 0, hi = t->n, mid;
+	int c;
 
-	nflb_maglev_key(key, family, addr, nflb_addr_len(family), port);
-	found = bsearch(key, t->be, t->n, sizeof(*t->be), nflb_be_key_cmp);
-	return found ? found - t->be : -1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = nflb_be_cmp(t->be[mid], family, addr, port);
+		if (!c)
+			return mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_table_index);

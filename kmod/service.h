@@ -21,13 +21,14 @@ struct nf_ct_timeout;
  * table, which is immutable once published and replaced whole.
  */
 
-/* Identity of a service; fully initialised (compared with memcmp). */
+/* Identity of a service; fully initialised, no padding (compared as words). */
 struct nflb_svc_key {
 	union nf_inet_addr addr;
 	__be16 port;
 	u8 proto;
 	u8 family;		/* AF_INET or AF_INET6 */
 };
+static_assert(sizeof(struct nflb_svc_key) == 20);
 
 struct nflb_backend {
 	struct list_head node;		/* in nflb_service::backends */

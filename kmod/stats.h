@@ -68,13 +68,12 @@ static inline void nflb_stats_event(struct nflb_stats __percpu *pcpu,
 	local_bh_enable();
 }
 
-static inline void nflb_stats_packet(struct nflb_stats __percpu *pcpu,
-				     bool reply, unsigned int len)
+/* BHs off (the caller's): one packet of LEN bytes, REPLY or original. */
+static inline void __nflb_stats_packet(struct nflb_stats __percpu *pcpu,
+				       bool reply, unsigned int len)
 {
-	struct nflb_stats *s;
+	struct nflb_stats *s = this_cpu_ptr(pcpu);
 
-	local_bh_disable();
-	s = this_cpu_ptr(pcpu);
 	u64_stats_update_begin(&s->syncp);
 	if (reply) {
 		u64_stats_inc(&s->pkts_out);
@@ -84,6 +83,17 @@ static inline void nflb_stats_packet(struct nflb_stats __percpu *pcpu,
 		u64_stats_add(&s->bytes_in, len);
 	}
 	u64_stats_update_end(&s->syncp);
+}
+
+/* A packet of a service's flow, and of its backend's (BE may be NULL). */
+static inline void nflb_stats_packet(struct nflb_stats __percpu *svc,
+				     struct nflb_stats __percpu *be,
+				     bool reply, unsigned int len)
+{
+	local_bh_disable();
+	__nflb_stats_packet(svc, reply, len);
+	if (be)
+		__nflb_stats_packet(be, reply, len);
 	local_bh_enable();
 }
 
