@@ -209,6 +209,12 @@ int nflb_parse_svc_snat(struct nlattr **tb, const struct nflb_svc_key *key,
 				    "snat address given with snat off");
 		return -EINVAL;
 	}
+	/* After nflb_parse_svc_opts(): opts->forward is the request's. */
+	if (opts->forward != NFLB_FORWARD_NAT) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "snat is only valid with forward nat");
+		return -EINVAL;
+	}
 	if (nla_len(attr) != nflb_addr_len(key->family)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "snat address family differs from the service's");

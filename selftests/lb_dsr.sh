@@ -12,7 +12,7 @@ require_root
 require_cmd nft
 require_nflb
 
-ktap_plan 17
+ktap_plan 18
 
 setup "topology: client, router, load balancer and 3 DSR backends" dsr_topo
 setup "lb counts packets to and from the VIPs" dsr_count_mark
@@ -88,6 +88,8 @@ check "forward gre with snat rejected" \
 	rejects "snat is only valid with forward nat" service add tcp "$(vip 4 81)" forward gre snat
 check "forward gre on a snat service rejected (by the kernel)" \
 	rejects "snat is only valid with forward nat" service set tcp "$(vip 4 82)" forward gre
+check "forward ipip with snat ADDRESS rejected" \
+	rejects "snat is only valid with forward nat" service add tcp "$(vip 4 84)" forward ipip snat 10.0.0.254
 check "unknown method rejected" \
 	rejects "invalid forward \"vxlan\" \(nat, gre or ipip\)" service add tcp "$(vip 4 83)" forward vxlan
 check "a method on a backend rejected" \
