@@ -23,7 +23,6 @@
 #include "kunit.h"
 #include "limits.h"
 #include "maglev.h"
-#include "dsr.h"
 #include "service.h"
 
 /*
