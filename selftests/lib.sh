@@ -839,6 +839,9 @@ within() {
 # reaches every backend's server over IPv4 and IPv6.
 dsr_topo() {
 	local n=${1:-3} i
+	# nflb-dsr-backend's state, per test: a netns's inode number (its
+	# key) is reused once the netns is gone.
+	export NFLB_DSR_STATE=$TMPD/dsr-state
 	ns_create c r lb || return 1
 	__ns_sysctls "$c" && __ns_sysctls "$r" forward && __ns_sysctls "$lb" || return 1
 	ip link add c0 netns "$c" type veth peer name r0 netns "$r" || return 1
@@ -912,26 +915,25 @@ dsr_backend_wait() {
 		{ echo "backend b$i unreachable" >&2; return 1; }
 }
 
-# dsr_count_mark: count, in lb, packets from and to the VIPs
-# (dsr_counts reads them: "to N from M").
+# dsr_count_mark: count, in lb, packets to and from the VIPs (dsr_counts
+# prints "to N from M").  Anonymous counters: the test kernel has no
+# named nft objects.
 dsr_count_mark() {
 	ip netns exec "$lb" nft -f - <<-EOF
 		table inet dsrcount {
-			counter to_vip { }
-			counter from_vip { }
 			chain pre {
 				type filter hook prerouting priority -300;
-				ip daddr $VIP4 counter name to_vip
-				ip6 daddr $VIP6 counter name to_vip
-				ip saddr $VIP4 counter name from_vip
-				ip6 saddr $VIP6 counter name from_vip
+				ip daddr $VIP4 counter comment "to"
+				ip6 daddr $VIP6 counter comment "to"
+				ip saddr $VIP4 counter comment "from"
+				ip6 saddr $VIP6 counter comment "from"
 			}
 		}
 	EOF
 }
 dsr_counts() {
-	local to from
-	to=$(ip netns exec "$lb" nft list counter inet dsrcount to_vip | awk '/packets/ { print $2 }')
-	from=$(ip netns exec "$lb" nft list counter inet dsrcount from_vip | awk '/packets/ { print $2 }')
-	echo "to $to from $from"
+	ip netns exec "$lb" nft list chain inet dsrcount pre |
+		awk '/counter packets/ { for (i = 1; i < NF; i++) if ($i == "packets") n = $(i + 1)
+			if ($0 ~ /comment "to"/) to += n; else from += n }
+			END { print "to", to + 0, "from", from + 0 }'
 }
