@@ -17,7 +17,7 @@ require_root
 require_nflb
 require_cmd awk timeout
 
-ktap_plan 7
+ktap_plan 6
 
 N=${LB_SCALE_N:-20000}
 B=1		# backends per service
