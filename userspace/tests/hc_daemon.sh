@@ -12,17 +12,7 @@ trap - EXIT
 
 ktap_plan 52
 
-hc=$NFLB_TOP/build/lbhealthd
-server=$NFLB_TOP/build/nflb-server
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/hc_lib.sh"
 
 port=$((20000 + RANDOM % 20000))
 cat > "$dir/hc.conf" <<EOC

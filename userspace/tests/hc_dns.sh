@@ -17,17 +17,7 @@ if ! command -v dnsmasq >/dev/null; then
 fi
 ktap_plan 13
 
-hc=$NFLB_TOP/build/lbhealthd
-server=$NFLB_TOP/build/nflb-server
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/hc_lib.sh"
 
 port=$((20000 + RANDOM % 10000))
 dport=$((40000 + RANDOM % 10000))

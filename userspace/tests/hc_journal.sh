@@ -18,17 +18,7 @@ if [ "${1:-}" != --inner ]; then
 fi
 ktap_plan 4
 
-hc=$NFLB_TOP/build/lbhealthd
-server=$NFLB_TOP/build/nflb-server
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/hc_lib.sh"
 
 mount -t tmpfs none /run && mkdir -p /run/systemd/journal
 python3 -c '

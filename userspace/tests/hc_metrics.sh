@@ -12,17 +12,7 @@ trap - EXIT
 
 ktap_plan 21
 
-hc=$NFLB_TOP/build/lbhealthd
-server=$NFLB_TOP/build/nflb-server
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/hc_lib.sh"
 
 # Free ports, from the kernel (other tests may run on this host): the
 # backend's, the metrics', the metrics' on [::1] after a reload.
