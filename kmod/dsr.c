@@ -155,6 +155,51 @@ static void nflb_dsr_count_packet(struct nflb_service *svc,
 }
 
 /*
+ * The DSR service of flow K (addresses and protocol set) whose ports are
+ * at THOFF, K's ports set from them, its method in *METHOD; REVERSE: the
+ * ports are the other way round (an ICMP error's quoted packet, sent by
+ * the backend).  NULL: not a DSR service's, the packet is not ours.
+ */
+static struct nflb_service *nflb_dsr_service(struct nflb_net *nn,
+					     const struct sk_buff *skb,
+					     struct nflb_dsr_key *k,
+					     unsigned int thoff, bool reverse,
+					     u8 *method)
+{
+	struct nflb_service *svc;
+	__be16 _ports[2];
+	const __be16 *ports;
+
+	ports = skb_header_pointer(skb, thoff, sizeof(_ports), _ports);
+	if (!ports)
+		return NULL;
+	k->sport = ports[reverse];
+	k->dport = ports[!reverse];
+	svc = nflb_service_lookup_rcu(nn, k->family, k->proto, &k->daddr,
+				      k->dport);
+	if (!svc)
+		return NULL;
+	*method = READ_ONCE(svc->forward);
+	return *method == NFLB_FORWARD_NAT ? NULL : svc;
+}
+
+/*
+ * May the netns's flow table take one more entry?  Above
+ * net.nflb.dsr_flow_rate a second (burst: one second's worth) it takes
+ * none: a flood of new flows is forwarded by the Maglev table alone, and
+ * costs neither a bucket lock nor an entry (counted as guard).
+ */
+static bool nflb_dsr_guard(struct nflb_dsr *dsr)
+{
+	u32 rate = READ_ONCE(nflb_dsr_flow_rate);
+
+	if (nflb_bucket_take(&dsr->guard, rate, rate, ktime_get_ns()))
+		return true;
+	nflb_dsr_count(dsr, NFLB_DSR_STAT_GUARD);
+	return false;
+}
+
+/*
  * A TCP or UDP packet of flow K (addresses and protocol set), its
  * transport header at THOFF.  Returns the verdict.
  */
@@ -169,25 +214,14 @@ static unsigned int nflb_dsr_packet(struct nflb_net *nn, struct nflb_dsr *dsr,
 	struct nflb_service *svc;
 	struct nflb_backend *be;
 	struct nflb_dsr_hit hit;
-	__be16 _ports[2];
-	const __be16 *ports;
 	bool conn = false;
 	bool replace = false;
 	u32 hash, now;
 	u8 method, next;
 	int ret;
 
-	ports = skb_header_pointer(skb, thoff, sizeof(_ports), _ports);
-	if (!ports)
-		return NF_ACCEPT;
-	k->sport = ports[0];
-	k->dport = ports[1];
-	svc = nflb_service_lookup_rcu(nn, k->family, k->proto, &k->daddr,
-				      k->dport);
+	svc = nflb_dsr_service(nn, skb, k, thoff, false, &method);
 	if (!svc)
-		return NF_ACCEPT;
-	method = READ_ONCE(svc->forward);
-	if (method == NFLB_FORWARD_NAT)
 		return NF_ACCEPT;
 	if (k->proto == IPPROTO_TCP) {
 		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
@@ -219,14 +253,25 @@ static unsigned int nflb_dsr_packet(struct nflb_net *nn, struct nflb_dsr *dsr,
 		nflb_dsr_reject(skb, state, k->family, k->proto);
 		return NF_DROP;
 	}
+	/*
+	 * The service's rate limit takes new flows only: for TCP a SYN, not
+	 * a packet of an established flow without an entry (flushed, or
+	 * never inserted: a full bucket, the guard).
+	 */
+	if ((!th || (th->syn && !th->ack)) && !nflb_service_admit(svc))
+		return NF_DROP;
 	be = nflb_dsr_pick(t, k);
 	hit.backend = be->addr;
 	/* A RST without an entry goes where the flow went: no entry. */
-	if (!th || !th->rst) {
+	if (th && th->rst)
+		goto send;
+	if (nflb_dsr_guard(dsr)) {
 		ret = nflb_dsr_insert(dsr, k, hash, &be->addr, next,
 				      now + nflb_dsr_timeout(svc, next), replace,
 				      &hit);
 		conn = ret != 0;
+	} else {
+		conn = true;
 	}
 send:
 	nflb_dsr_count_packet(svc, t, &hit.backend, skb->len, conn);
@@ -246,24 +291,13 @@ static unsigned int nflb_dsr_icmp(struct nflb_net *nn, struct nflb_dsr *dsr,
 	const struct nflb_table *t;
 	struct nflb_service *svc;
 	struct nflb_dsr_hit hit;
-	__be16 _ports[2];
-	const __be16 *ports;
 	u8 method;
 	u32 hash;
 
 	if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)
 		return NF_ACCEPT;
-	ports = skb_header_pointer(skb, thoff, sizeof(_ports), _ports);
-	if (!ports)
-		return NF_ACCEPT;
-	k->sport = ports[1];
-	k->dport = ports[0];
-	svc = nflb_service_lookup_rcu(nn, k->family, k->proto, &k->daddr,
-				      k->dport);
+	svc = nflb_dsr_service(nn, skb, k, thoff, true, &method);
 	if (!svc)
-		return NF_ACCEPT;
-	method = READ_ONCE(svc->forward);
-	if (method == NFLB_FORWARD_NAT)
 		return NF_ACCEPT;
 	hash = nflb_dsr_hash(dsr, k);
 	if (!nflb_dsr_lookup(dsr, k, hash, &hit)) {

@@ -8,6 +8,8 @@
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 
+#include "ratelimit.h"
+
 struct netlink_ext_ack;
 struct nflb_net;
 struct nflb_service;
@@ -42,6 +44,9 @@ struct sk_buff;
 
 /* Entries the flow table of a new netns gets: net.nflb.dsr_flows. */
 extern unsigned int nflb_dsr_flows;
+/* New entries a second per netns, 0: no limit: net.nflb.dsr_flow_rate. */
+#define NFLB_DSR_FLOW_RATE_DEFAULT	100000U
+extern unsigned int nflb_dsr_flow_rate;
 
 struct nflb_dsr_flow {
 	u32 seq;			/* odd while a writer changes it */
@@ -76,6 +81,7 @@ enum nflb_dsr_stat {
 	NFLB_DSR_STAT_NO_ROUTE,
 	NFLB_DSR_STAT_ERRORS,
 	NFLB_DSR_STAT_ICMP,
+	NFLB_DSR_STAT_GUARD,
 	NFLB_DSR_STAT_N,
 };
 
@@ -89,6 +95,7 @@ struct nflb_dsr {
 	u32 n_buckets;			/* a power of 2 */
 	u32 seed;
 	struct nflb_dsr_stats __percpu *stats;
+	struct nflb_bucket guard;	/* new entries: nflb_dsr_flow_rate */
 	bool hooked[2];			/* IPv4, IPv6; under nflb_net::lock */
 	spinlock_t locks[NFLB_DSR_LOCKS];
 };

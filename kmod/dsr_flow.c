@@ -41,6 +41,7 @@ static_assert(sizeof(struct nflb_dsr_flow) == 64);
 static_assert(sizeof(struct nflb_dsr_key) % sizeof(u32) == 0);
 
 unsigned int nflb_dsr_flows __read_mostly = NFLB_DSR_FLOWS_DEFAULT;
+unsigned int nflb_dsr_flow_rate __read_mostly = NFLB_DSR_FLOW_RATE_DEFAULT;
 
 u32 nflb_dsr_now(void)
 {

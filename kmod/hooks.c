@@ -169,6 +169,15 @@ static unsigned int nflb_nat_dst(void *priv, struct sk_buff *skb,
 		nflb_reject(skb, state, svc->key.family, svc->key.proto);
 		return NF_DROP;
 	}
+	/*
+	 * Over the service's rate: dropped unanswered, as nft "limit" does.
+	 * A TCP flow picked up mid-stream (loose tracking: an HA takeover) is
+	 * an established connection, never limited.
+	 */
+	if ((svc->key.proto != IPPROTO_TCP ||
+	     ct->proto.tcp.state == TCP_CONNTRACK_SYN_SENT) &&
+	    !nflb_service_admit(svc))
+		return NF_DROP;
 
 	fk.family = svc->key.family;
 	fk.saddr = o->src.u3;

@@ -16,6 +16,7 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <uapi/linux/nflb.h>
 
 #include "dsr.h"
 #include "kunit.h"
@@ -65,6 +66,7 @@ NFLB_EXPORT_FOR_KUNIT(nflb_limits_check);
 
 static const unsigned int nflb_dsr_flows_min = NFLB_DSR_FLOWS_MIN;
 static const unsigned int nflb_dsr_flows_max = NFLB_DSR_FLOWS_MAX;
+static const unsigned int nflb_dsr_flow_rate_max = NFLB_SVC_RATE_MAX;
 
 static struct ctl_table nflb_limits_table[] = {
 	{
@@ -97,6 +99,16 @@ static struct ctl_table nflb_limits_table[] = {
 		.proc_handler	= proc_douintvec_minmax,
 		.extra1		= (void *)&nflb_dsr_flows_min,
 		.extra2		= (void *)&nflb_dsr_flows_max,
+	},
+	{
+		/* Read by each new DSR flow (dsr.c); 0: no limit. */
+		.procname	= "dsr_flow_rate",
+		.data		= &nflb_dsr_flow_rate,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= (void *)&nflb_dsr_flow_rate_max,
 	},
 	{ }
 };

@@ -27,6 +27,15 @@ static const struct netlink_range_validation nflb_timeout_range = {
 	.max = NFLB_TIMEOUT_MAX,
 };
 
+static const struct netlink_range_validation nflb_rate_range = {
+	.max = NFLB_SVC_RATE_MAX,
+};
+
+static const struct netlink_range_validation nflb_burst_range = {
+	.min = 1,
+	.max = NFLB_SVC_RATE_MAX,
+};
+
 #define NFLB_POLICY_U32_RANGE(range) \
 	NLA_POLICY_FULL_RANGE(NLA_U32, (struct netlink_range_validation *)(range))
 
@@ -65,6 +74,8 @@ const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 	[NFLB_SVC_A_FORWARD] = NLA_POLICY_MAX(NLA_U8, NFLB_FORWARD_MAX),
 	/* Length and family: nflb_parse_svc_snat(), one message. */
 	[NFLB_SVC_A_SNAT_ADDR] = NLA_POLICY_MIN_LEN(sizeof(__be32)),
+	[NFLB_SVC_A_RATE] = NFLB_POLICY_U32_RANGE(&nflb_rate_range),
+	[NFLB_SVC_A_BURST] = NFLB_POLICY_U32_RANGE(&nflb_burst_range),
 };
 
 static const struct nla_policy nflb_svc_req_policy[NFLB_A_SERVICE + 1] = {

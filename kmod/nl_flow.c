@@ -150,6 +150,7 @@ int nflb_nl_flow_get(struct sk_buff *skb, struct genl_info *info)
 		[NFLB_DSR_STAT_NO_ROUTE] = NFLB_FLOWTABLE_A_NO_ROUTE,
 		[NFLB_DSR_STAT_ERRORS] = NFLB_FLOWTABLE_A_ERRORS,
 		[NFLB_DSR_STAT_ICMP] = NFLB_FLOWTABLE_A_ICMP,
+		[NFLB_DSR_STAT_GUARD] = NFLB_FLOWTABLE_A_GUARD,
 	};
 	u64 v[NFLB_DSR_STAT_N] = {};
 	u32 size = 0, used = 0;
@@ -173,7 +174,9 @@ int nflb_nl_flow_get(struct sk_buff *skb, struct genl_info *info)
 	nest = nla_nest_start(msg, NFLB_A_FLOWTABLE);
 	if (!nest ||
 	    nla_put_u32(msg, NFLB_FLOWTABLE_A_SIZE, size) ||
-	    nla_put_u32(msg, NFLB_FLOWTABLE_A_USED, used))
+	    nla_put_u32(msg, NFLB_FLOWTABLE_A_USED, used) ||
+	    nla_put_u32(msg, NFLB_FLOWTABLE_A_RATE,
+			READ_ONCE(nflb_dsr_flow_rate)))
 		goto err;
 	for (i = 0; i < NFLB_DSR_STAT_N; i++)
 		if (nla_put_u64_64bit(msg, attr[i], v[i], NFLB_FLOWTABLE_A_PAD))

@@ -147,6 +147,32 @@ static int nflb_parse_svc_timeouts(struct nlattr **tb, u8 proto,
 	return 0;
 }
 
+/*
+ * The rate limit in TB over OPTS: a rate alone takes a burst of one
+ * second's worth, a burst alone changes the burst of the rate in force,
+ * a rate of 0 removes the limit (a burst with it is an error).
+ */
+static int nflb_parse_svc_rate(struct nlattr **tb, struct nflb_svc_opts *opts,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *rate = tb[NFLB_SVC_A_RATE];
+	struct nlattr *burst = tb[NFLB_SVC_A_BURST];
+
+	if (rate) {
+		opts->rate = nla_get_u32(rate);
+		opts->burst = opts->rate;
+	}
+	if (burst) {
+		if (!opts->rate) {
+			NL_SET_ERR_MSG_ATTR(extack, burst,
+					    "burst without a rate");
+			return -EINVAL;
+		}
+		opts->burst = nla_get_u32(burst);
+	}
+	return 0;
+}
+
 /* Options present in TB over OPTS, for a service of protocol PROTO. */
 int nflb_parse_svc_opts(struct nlattr **tb, u8 proto,
 			struct nflb_svc_opts *opts,
@@ -180,6 +206,9 @@ int nflb_parse_svc_opts(struct nlattr **tb, u8 proto,
 				    "snat is only valid with forward nat");
 		return -EINVAL;
 	}
+	ret = nflb_parse_svc_rate(tb, opts, extack);
+	if (ret)
+		return ret;
 	return nflb_parse_svc_timeouts(tb, proto, opts, extack);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_parse_svc_opts);

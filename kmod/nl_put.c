@@ -24,6 +24,8 @@ int nflb_put_stats(struct sk_buff *msg, int type,
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_BYTES_IN, sum.bytes_in, NFLB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_BYTES_OUT, sum.bytes_out, NFLB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_DROPS, sum.drops, NFLB_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_DROPS, sum.rate_drops,
+			      NFLB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_CONNS,
 			      rate[NFLB_RATE_CONNS], NFLB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_PKTS_IN,
@@ -105,6 +107,11 @@ int nflb_put_svc_opts(struct sk_buff *msg,
 			 svc->timeout_tcp_fin)) ||
 	    (svc->timeout_udp &&
 	     nla_put_u32(msg, NFLB_SVC_A_TIMEOUT_UDP, svc->timeout_udp)))
+		return -EMSGSIZE;
+	/* The rate limit only when set. */
+	if (svc->limit &&
+	    (nla_put_u32(msg, NFLB_SVC_A_RATE, svc->limit >> 32) ||
+	     nla_put_u32(msg, NFLB_SVC_A_BURST, (u32)svc->limit)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -319,6 +319,18 @@ static void nflb_svc_timeouts_set(struct nflb_service *svc,
 	WRITE_ONCE(svc->timeout_udp, opts->timeout_udp);
 }
 
+/* The rate limit of OPTS; a change refills the bucket. */
+static void nflb_svc_limit_set(struct nflb_service *svc,
+			       const struct nflb_svc_opts *opts)
+{
+	u64 limit = opts->rate ? (u64)opts->rate << 32 | opts->burst : 0;
+
+	if (limit == svc->limit)
+		return;
+	nflb_bucket_refill(&svc->bucket);
+	WRITE_ONCE(svc->limit, limit);
+}
+
 static void nflb_backend_free(struct nflb_backend *be)
 {
 	free_percpu(be->stats);
@@ -411,6 +423,7 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 	svc->hash = opts->hash;
 	svc->forward = opts->forward;
 	nflb_svc_timeouts_set(svc, opts);
+	nflb_svc_limit_set(svc, opts);
 	INIT_LIST_HEAD(&svc->backends);
 	svc->stats = nflb_stats_alloc();
 	ret = svc->stats ? nflb_snat_prepare_addr(nn, svc, opts, &snat) :
@@ -537,6 +550,7 @@ int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 	nflb_snat_commit(nn, svc, opts, snat);
 	WRITE_ONCE(svc->forward, opts->forward);
 	nflb_svc_timeouts_set(svc, opts);
+	nflb_svc_limit_set(svc, opts);
 	if (to) {
 		rcu_assign_pointer(svc->ct_timeout, to);
 	} else if (cur) {
@@ -620,6 +634,8 @@ void nflb_svc_opts_get(const struct nflb_service *svc,
 	opts->timeout_tcp = svc->timeout_tcp;
 	opts->timeout_tcp_fin = svc->timeout_tcp_fin;
 	opts->timeout_udp = svc->timeout_udp;
+	opts->rate = svc->limit >> 32;
+	opts->burst = (u32)svc->limit;
 }
 
 int nflb_backend_add(struct nflb_net *nn, struct nflb_service *svc,

@@ -6,9 +6,11 @@
 #include <linux/netfilter.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
+#include <linux/timekeeping.h>
 #include <linux/types.h>
 
 #include "netns.h"
+#include "ratelimit.h"
 #include "stats.h"
 
 struct nf_ct_timeout;
@@ -81,6 +83,9 @@ struct nflb_service {
 	 * it outlives the service; its values change in place.
 	 */
 	struct nf_ct_timeout __rcu *ct_timeout;
+	/* New flows a second << 32 | burst, 0: none; READ_ONCE. */
+	u64 limit;
+	struct nflb_bucket bucket;
 	struct list_head backends;
 	unsigned int n_backends;
 	struct nflb_table __rcu *table;
@@ -109,7 +114,24 @@ struct nflb_svc_opts {
 	u32 timeout_tcp;
 	u32 timeout_tcp_fin;
 	u32 timeout_udp;
+	u32 rate;			/* 0: no limit */
+	u32 burst;			/* with a rate, at least 1 */
 };
+
+/*
+ * May SVC take a new flow (NAT: a new conntrack entry; DSR: a flow without
+ * an entry)?  Lock-free; a refusal is counted.
+ */
+static inline bool nflb_service_admit(struct nflb_service *svc)
+{
+	u64 limit = READ_ONCE(svc->limit);
+
+	if (!limit || nflb_bucket_take(&svc->bucket, limit >> 32, (u32)limit,
+				       ktime_get_ns()))
+		return true;
+	nflb_stats_event(svc->stats, NFLB_STAT_RATE_DROP);
+	return false;
+}
 
 unsigned int nflb_addr_len(u16 family);
 unsigned int nflb_timeout_jiffies(u32 secs, unsigned int hz);

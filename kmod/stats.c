@@ -29,7 +29,7 @@ void nflb_stats_read(struct nflb_stats __percpu *pcpu,
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
 		const struct nflb_stats *s = per_cpu_ptr(pcpu, cpu);
-		u64 conns, pin, pout, bin, bout, drops;
+		u64 conns, pin, pout, bin, bout, drops, rdrops;
 		unsigned int start;
 
 		do {
@@ -40,6 +40,7 @@ void nflb_stats_read(struct nflb_stats __percpu *pcpu,
 			bin = u64_stats_read(&s->bytes_in);
 			bout = u64_stats_read(&s->bytes_out);
 			drops = u64_stats_read(&s->drops);
+			rdrops = u64_stats_read(&s->rate_drops);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		sum->conns += conns;
 		sum->pkts_in += pin;
@@ -47,6 +48,7 @@ void nflb_stats_read(struct nflb_stats __percpu *pcpu,
 		sum->bytes_in += bin;
 		sum->bytes_out += bout;
 		sum->drops += drops;
+		sum->rate_drops += rdrops;
 	}
 }
 
@@ -64,6 +66,7 @@ void nflb_stats_get(const struct nflb_stats_est *est,
 	sum->bytes_in -= est->base.bytes_in;
 	sum->bytes_out -= est->base.bytes_out;
 	sum->drops -= est->base.drops;
+	sum->rate_drops -= est->base.rate_drops;
 	/* Rounded to the nearest integer. */
 	for (i = 0; i < NFLB_RATE_N; i++)
 		rates[i] = (est->avg[i] + (1 << (NFLB_RATE_SHIFT - 1))) >>

@@ -14,11 +14,12 @@ struct nflb_stats {
 	u64_stats_t bytes_in;
 	u64_stats_t bytes_out;
 	u64_stats_t drops;
+	u64_stats_t rate_drops;
 	struct u64_stats_sync syncp;
 };
 
 struct nflb_stats_sum {
-	u64 conns, pkts_in, pkts_out, bytes_in, bytes_out, drops;
+	u64 conns, pkts_in, pkts_out, bytes_in, bytes_out, drops, rate_drops;
 };
 
 /* Rates kept by the estimator, in this order. */
@@ -49,6 +50,7 @@ struct nflb_stats_est {
 enum nflb_stat {
 	NFLB_STAT_CONN,
 	NFLB_STAT_DROP,
+	NFLB_STAT_RATE_DROP,
 };
 
 static inline void nflb_stats_event(struct nflb_stats __percpu *pcpu,
@@ -62,8 +64,10 @@ static inline void nflb_stats_event(struct nflb_stats __percpu *pcpu,
 	u64_stats_update_begin(&s->syncp);
 	if (what == NFLB_STAT_CONN)
 		u64_stats_inc(&s->conns);
-	else
+	else if (what == NFLB_STAT_DROP)
 		u64_stats_inc(&s->drops);
+	else
+		u64_stats_inc(&s->rate_drops);
 	u64_stats_update_end(&s->syncp);
 	local_bh_enable();
 }

@@ -102,6 +102,34 @@
  *                            errors about a DSR flow (sent to the VIP) go
  *                            to the flow's backend.  Changing the method of
  *                            a service moves its flows to the new method.
+ *                            Above net.nflb.dsr_flow_rate new entries a
+ *                            second (a token bucket per netns, burst one
+ *                            second's worth; 0: no limit) new flows are
+ *                            still forwarded by the Maglev table but get
+ *                            no entry (NFLB_FLOWTABLE_A_GUARD): a flood of
+ *                            new flows cannot churn the table.
+ *     NFLB_SVC_A_RATE        u32, 0..NFLB_SVC_RATE_MAX: new flows a second
+ *                            the service takes (0, the default: no limit),
+ *                            in NAT and DSR modes alike; a new flow over it
+ *                            is dropped without an answer and counted in
+ *                            NFLB_STATS_A_RATE_DROPS.  A new flow is a new
+ *                            conntrack entry (NAT; one picked up mid-stream
+ *                            by TCP loose tracking is not limited) or a
+ *                            packet without a DSR flow entry (for TCP, a
+ *                            SYN only: an established flow that lost its
+ *                            entry is never dropped).  A token bucket per
+ *                            service, without a lock: the bucket's state
+ *                            is the time it drains, in nanoseconds, moved
+ *                            by compare-and-exchange (GCRA); exact to the
+ *                            flow but for the interval, 10^9 / RATE ns
+ *                            rounded down (the rate kept is at most RATE *
+ *                            (1 + RATE / 10^9)).  Replies carry it when not
+ *                            0.  Setting RATE or BURST refills the bucket.
+ *     NFLB_SVC_A_BURST       u32, 1..NFLB_SVC_RATE_MAX: flows taken at once
+ *                            above the rate (the bucket's depth); default
+ *                            (absent with a RATE) the rate, one second's
+ *                            worth; rejected while the rate is 0.  Replies
+ *                            carry it with RATE.
  *   A backend belongs to a service and is identified by its address and
  *   port: NFLB_A_BACKEND holding NFLB_BE_A_FAMILY (must equal the
  *   service's), NFLB_BE_A_ADDR, NFLB_BE_A_PORT (absent: the service port;
@@ -202,7 +230,9 @@
  *
  * Statistics (NFLB_SVC_A_STATS, NFLB_BE_A_STATS): u64 counters, kept per
  * CPU: connections scheduled, packets and bytes from clients (IN) and from
- * backends (OUT), and new flows dropped because no backend was available.
+ * backends (OUT), new flows dropped because no backend was available
+ * (DROPS) and, for a service, new flows dropped over its rate (RATE_DROPS).
+ * DSR services count the client's direction only: OUT stays 0.
  * Rates (NFLB_STATS_A_RATE_*, u64 per second) come from an estimator in the
  * kernel: every NFLB_RATE_INTERVAL seconds it takes the difference of the
  * counters and folds it into an exponentially weighted moving average
@@ -231,6 +261,7 @@
 
 #define NFLB_TIMEOUT_MAX	4000000	/* seconds, per-service timeouts */
 #define NFLB_RATE_INTERVAL	2	/* seconds, rate estimator period */
+#define NFLB_SVC_RATE_MAX	100000000	/* NFLB_SVC_A_RATE, NFLB_SVC_A_BURST */
 
 enum nflb_cmd {
 	NFLB_CMD_UNSPEC,
@@ -305,6 +336,8 @@ enum nflb_service_attr {
 	NFLB_SVC_A_CONT,	/* flag: continues the previous message's */
 	NFLB_SVC_A_FORWARD,	/* u8, enum nflb_forward */
 	NFLB_SVC_A_SNAT_ADDR,	/* binary: 4 or 16 bytes, one-arm source */
+	NFLB_SVC_A_RATE,	/* u32: new flows per second; 0: no limit */
+	NFLB_SVC_A_BURST,	/* u32: new flows at once above the rate */
 
 	__NFLB_SVC_A_MAX
 };
@@ -356,6 +389,7 @@ enum nflb_stats_attr {
 	NFLB_STATS_A_RATE_PKTS_OUT,	/* u64, per second */
 	NFLB_STATS_A_RATE_BYTES_IN,	/* u64, per second */
 	NFLB_STATS_A_RATE_BYTES_OUT,	/* u64, per second */
+	NFLB_STATS_A_RATE_DROPS,	/* u64: new flows over NFLB_SVC_A_RATE */
 
 	__NFLB_STATS_A_MAX
 };
@@ -412,6 +446,8 @@ enum nflb_flowtable_attr {
 	NFLB_FLOWTABLE_A_NO_ROUTE,	/* u64: dropped, no route to backend */
 	NFLB_FLOWTABLE_A_ERRORS,	/* u64: dropped, no memory for headroom */
 	NFLB_FLOWTABLE_A_ICMP,		/* u64: ICMP errors sent to backends */
+	NFLB_FLOWTABLE_A_GUARD,		/* u64: flows left out, guard */
+	NFLB_FLOWTABLE_A_RATE,		/* u32: net.nflb.dsr_flow_rate */
 
 	__NFLB_FLOWTABLE_A_MAX
 };
