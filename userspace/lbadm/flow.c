@@ -155,6 +155,9 @@ static int cmd_flow_flush(const struct lbadm_flow_req *req)
 /*
  * lbadm flow stats: the DSR flow table of the netns, one line:
  *   size 65536 used 300 inserts 2400 evicts 0 full 0 too-big 3 no-route 0 errors 0 icmp 0
+ *   guard 0 guard-rate 100000
+ * (guard: new flows left without an entry above guard-rate a second,
+ * net.nflb.dsr_flow_rate)
  */
 static int cmd_flow_stats(void)
 {
@@ -178,6 +181,8 @@ static int cmd_flow_stats(void)
 		pr_u64("no-route", ft.no_route);
 		pr_u64("errors", ft.errors);
 		pr_u64("icmp", ft.icmp);
+		pr_u64("guard", ft.guard);
+		pr_u64("guard-rate", ft.rate);
 		pr_end();
 	}
 	nflb_nl_close(nl);

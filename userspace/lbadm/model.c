@@ -207,6 +207,11 @@ void lbadm_conf_fill_defaults(struct lbadm_conf *c, uint32_t table_default)
 			s->timeout_tcp_fin = 0;
 		if (!NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_UDP))
 			s->timeout_udp = 0;
+		/* As the kernel: no rate, no burst; a rate alone, its own. */
+		if (!NFLB_HAS(s, NFLB_SVC_A_RATE))
+			s->rate = 0;
+		if (!s->rate || !NFLB_HAS(s, NFLB_SVC_A_BURST))
+			s->burst = s->rate;
 		s->present |= LBADM_SVC_OPTS;
 		for (j = 0; j < s->n_backends; j++) {
 			be = &s->backends[j];

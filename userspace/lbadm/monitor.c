@@ -47,8 +47,13 @@ static void print_service_opts(uint8_t cmd, const struct nflb_service *svc)
 		if (!svc->snat && cmd == NFLB_CMD_SERVICE_SET)
 			pr_label("no-snat");
 	}
+	/*
+	 * forward as show prints it; a set's event also says "forward nat":
+	 * it may be the change (a DSR service back to NAT).
+	 */
 	if (NFLB_HAS(svc, NFLB_SVC_A_FORWARD) &&
-	    svc->forward != NFLB_FORWARD_NAT) {
+	    (svc->forward != NFLB_FORWARD_NAT ||
+	     cmd == NFLB_CMD_SERVICE_SET)) {
 		char num[16];
 
 		pr_str("forward", nflb_enum_name_or_num(nflb_forward_names,
@@ -62,6 +67,7 @@ static void print_service_opts(uint8_t cmd, const struct nflb_service *svc)
 	 * that made the change would say it.
 	 */
 	pr_service_timeouts(svc, cmd == NFLB_CMD_SERVICE_SET);
+	pr_service_rate(svc, cmd == NFLB_CMD_SERVICE_SET);
 }
 
 static void print_backend(uint8_t cmd, const struct nflb_service *svc,

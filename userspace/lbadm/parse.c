@@ -229,7 +229,7 @@ struct lbadm_opt {
 /* A value may follow: the next word, unless it is an option name. */
 #define OPT_VALUE 2
 
-#define MAX_SLOTS 8
+#define MAX_SLOTS 10
 
 static int opt_table_size(struct lbadm_req *req, const char *name,
 			  const char *val, struct lbadm_perr *e)
@@ -333,6 +333,35 @@ static int opt_timeout(struct lbadm_req *req, const char *name,
 	return 0;
 }
 
+/* rate N (0: no limit), no-rate, burst M: new flows a second. */
+static int opt_rate(struct lbadm_req *req, const char *name,
+		    const char *val, struct lbadm_perr *e)
+{
+	uint64_t v = 0;
+
+	if (val && lbadm_parse_u64(val, NFLB_SVC_RATE_MAX, &v) < 0)
+		return perr(e, "invalid rate \"%s\" (new flows a second, 0-%u; 0: no limit)",
+			    val, NFLB_SVC_RATE_MAX);
+	req->svc.rate = v;
+	NFLB_SET(&req->svc, NFLB_SVC_A_RATE);
+	(void)name;
+	return 0;
+}
+
+static int opt_burst(struct lbadm_req *req, const char *name,
+		     const char *val, struct lbadm_perr *e)
+{
+	uint64_t v;
+
+	(void)name;
+	if (lbadm_parse_u64(val, NFLB_SVC_RATE_MAX, &v) < 0 || v == 0)
+		return perr(e, "invalid burst \"%s\" (new flows at once above the rate, 1-%u)",
+			    val, NFLB_SVC_RATE_MAX);
+	req->svc.burst = v;
+	NFLB_SET(&req->svc, NFLB_SVC_A_BURST);
+	return 0;
+}
+
 static int opt_weight(struct lbadm_req *req, const char *name,
 		      const char *val, struct lbadm_perr *e)
 {
@@ -387,6 +416,9 @@ static const struct lbadm_opt service_opts[] = {
 	{ "timeout-tcp-fin", 5, true, opt_timeout },
 	{ "timeout-udp", 6, true, opt_timeout },
 	{ "forward", 7, true, opt_forward },
+	{ "rate", 8, true, opt_rate },
+	{ "no-rate", 8, false, opt_rate },
+	{ "burst", 9, true, opt_burst },
 	{ NULL, 0, false, NULL },
 };
 
@@ -566,7 +598,11 @@ int lbadm_parse_service_args(int argc, char **argv, struct lbadm_req *req,
 	if (n < 0)
 		return -1;
 	if (d->op == LBADM_OP_SET && n == 0)
-		return perr(e, "nothing to change for service set (table-size, hash, seed, snat, no-snat, timeout-tcp, timeout-tcp-fin, timeout-udp or forward)");
+		return perr(e, "nothing to change for service set (table-size, hash, seed, snat, no-snat, timeout-tcp, timeout-tcp-fin, timeout-udp, forward, rate, no-rate or burst)");
+	if (NFLB_HAS(&req->svc, NFLB_SVC_A_BURST) &&
+	    ((NFLB_HAS(&req->svc, NFLB_SVC_A_RATE) && !req->svc.rate) ||
+	     (d->op == LBADM_OP_ADD && !NFLB_HAS(&req->svc, NFLB_SVC_A_RATE))))
+		return perr(e, "burst needs a rate above 0 (rate N burst M)");
 	if (NFLB_HAS(&req->svc, NFLB_SVC_A_SNAT) && req->svc.snat &&
 	    NFLB_HAS(&req->svc, NFLB_SVC_A_FORWARD) &&
 	    req->svc.forward != NFLB_FORWARD_NAT)

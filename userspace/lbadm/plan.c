@@ -187,6 +187,12 @@ static unsigned int options_differ(const struct nflb_service *a,
 		m |= NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP_FIN);
 	if (a->timeout_udp != b->timeout_udp)
 		m |= NFLB_BIT(NFLB_SVC_A_TIMEOUT_UDP);
+	/* B's rate and burst, whole: a burst only with a rate. */
+	if (a->rate != b->rate || a->burst != b->burst) {
+		m |= NFLB_BIT(NFLB_SVC_A_RATE);
+		if (b->rate)
+			m |= NFLB_BIT(NFLB_SVC_A_BURST);
+	}
 	return m;
 }
 
@@ -205,6 +211,8 @@ static unsigned int new_options(const struct nflb_service *s)
 		m &= ~NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP_FIN);
 	if (!s->timeout_udp)
 		m &= ~NFLB_BIT(NFLB_SVC_A_TIMEOUT_UDP);
+	if (!s->rate)
+		m &= ~(NFLB_BIT(NFLB_SVC_A_RATE) | NFLB_BIT(NFLB_SVC_A_BURST));
 	return m;
 }
 

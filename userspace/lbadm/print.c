@@ -354,6 +354,17 @@ void pr_service_timeouts(const struct nflb_service *svc, bool zeros)
 		pr_u64("timeout-udp", svc->timeout_udp);
 }
 
+/* rate N burst M when set; ZEROS: "no-rate" when not (a set's event). */
+void pr_service_rate(const struct nflb_service *svc, bool zeros)
+{
+	if (svc->rate) {
+		pr_u64("rate", svc->rate);
+		pr_u64("burst", svc->burst);
+	} else if (zeros) {
+		pr_label("no-rate");
+	}
+}
+
 void pr_backend_opts(const struct nflb_backend *be)
 {
 	char num[16];

@@ -62,6 +62,7 @@ void pr_service_snat_addr(const struct nflb_service *svc);
  * full state, as monitor prints a "service set".
  */
 void pr_service_timeouts(const struct nflb_service *svc, bool zeros);
+void pr_service_rate(const struct nflb_service *svc, bool zeros);
 void pr_backend_opts(const struct nflb_backend *be);
 /*
  * Write what was printed so far now (text shown before a slow step); a

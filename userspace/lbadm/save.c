@@ -59,6 +59,8 @@ int lbadm_save_write(FILE *f, struct lbadm_conf *c)
 			fprintf(f, " timeout-tcp-fin %u", s->timeout_tcp_fin);
 		if (NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_UDP))
 			fprintf(f, " timeout-udp %u", s->timeout_udp);
+		if (NFLB_HAS(s, NFLB_SVC_A_RATE) && s->rate)
+			fprintf(f, " rate %u burst %u", s->rate, s->burst);
 		fputc('\n', f);
 		for (j = 0; j < s->n_backends; j++) {
 			be = &s->backends[j];

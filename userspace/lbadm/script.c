@@ -198,7 +198,7 @@ static void apply_opts(struct nflb_service *dst,
 		NFLB_SVC_A_TABLE_SIZE, NFLB_SVC_A_HASH, NFLB_SVC_A_SEED,
 		NFLB_SVC_A_SNAT, NFLB_SVC_A_TIMEOUT_TCP,
 		NFLB_SVC_A_TIMEOUT_TCP_FIN, NFLB_SVC_A_TIMEOUT_UDP,
-		NFLB_SVC_A_FORWARD,
+		NFLB_SVC_A_FORWARD, NFLB_SVC_A_RATE, NFLB_SVC_A_BURST,
 	};
 	size_t i;
 
@@ -228,6 +228,18 @@ static void apply_opts(struct nflb_service *dst,
 		dst->timeout_udp = src->timeout_udp;
 	if (NFLB_HAS(src, NFLB_SVC_A_FORWARD))
 		dst->forward = src->forward;
+	/* As the kernel: a rate alone takes a burst of its own value. */
+	if (NFLB_HAS(src, NFLB_SVC_A_RATE)) {
+		dst->rate = src->rate;
+		dst->burst = src->rate;
+	}
+	if (NFLB_HAS(src, NFLB_SVC_A_BURST))
+		dst->burst = src->burst;
+	if (!dst->rate) {
+		dst->burst = 0;
+		dst->present &= ~(NFLB_BIT(NFLB_SVC_A_RATE) |
+				  NFLB_BIT(NFLB_SVC_A_BURST));
+	}
 }
 
 static int check_service(const char *file, const struct lbadm_line *l,
@@ -261,10 +273,20 @@ static int check_service(const char *file, const struct lbadm_line *l,
 		ns = r->svc;
 		ns.n_backends = 0;
 		ns.backends = NULL;
+		ns.present = 0;
+		apply_opts(&ns, &r->svc);
+		ns.present |= r->svc.present & ~(NFLB_BIT(NFLB_SVC_A_RATE) |
+						 NFLB_BIT(NFLB_SVC_A_BURST));
 		return lbadm_conf_add(model, &ns) < 0 ? -1 : 0;
 	case LBADM_OP_SET:
 		if (!svc)
 			break;
+		if (NFLB_HAS(&r->svc, NFLB_SVC_A_BURST) &&
+		    !NFLB_HAS(&r->svc, NFLB_SVC_A_RATE) && !svc->rate) {
+			lbadm_errors_add(err, file, l->lineno,
+					 "%s: burst without a rate", what);
+			return 1;
+		}
 		apply_opts(svc, &r->svc);
 		return 0;
 	default:

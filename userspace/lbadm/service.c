@@ -9,9 +9,9 @@
  *
  * "snat" (followed by its address if fixed), "forward" (gre, ipip; nat is
  * not printed) and the timeouts (timeout-tcp, timeout-tcp-fin,
- * timeout-udp) only when set; with -s, "flows" (conntrack's live flows) before
- * "conns" and every counter after it: pkts-in, pkts-out, bytes-in,
- * bytes-out, drops.
+ * timeout-udp) and the rate limit (rate, burst) only when set; with -s,
+ * "flows" (conntrack's live flows) before "conns" and every counter after
+ * it: pkts-in, pkts-out, bytes-in, bytes-out, drops, rate-drops.
  *
  * With -j, an array of service objects, every counter in a "stats" object
  * and the backends in a "backends" list:
@@ -59,6 +59,8 @@ static void print_stats(const struct nflb_stats *st)
 		pr_u64("bytes-out", st->bytes_out);
 	if (all && NFLB_HAS(st, NFLB_STATS_A_DROPS))
 		pr_u64("drops", st->drops);
+	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_DROPS))
+		pr_u64("rate-drops", st->rate_drops);
 	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_CONNS))
 		pr_u64("rate-conns", st->rate_conns);
 	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_PKTS_IN))
@@ -106,6 +108,7 @@ static int print_service(const struct nflb_service *svc, void *data)
 							svc->forward, num,
 							sizeof(num)));
 	pr_service_timeouts(svc, false);
+	pr_service_rate(svc, false);
 	if (flowcount)
 		pr_u64("flows", lbadm_flowcount_service(flowcount, svc));
 	print_stats(&svc->stats);

@@ -17,6 +17,7 @@
 static const char *const service_keys[] = {
 	"name", "protocol", "address", "port", "table-size", "hash", "seed",
 	"snat", "forward", "timeout-tcp", "timeout-tcp-fin", "timeout-udp",
+	"rate", "burst",
 	"quorum", "sorry", "on-failure", "flush-on-down", "check",
 	"checks-required", "backends", "notify-up", "notify-down",
 	"notify-quorum-up", "notify-quorum-down", NULL,
@@ -304,6 +305,38 @@ static void parse_timeout_opt(struct hc_ctx *c, const config_setting_t *g,
 		*field = n;
 }
 
+/*
+ * rate = N; (new flows a second, 0: none) and burst = M; (default N).
+ * Always sent, so that a rate taken out of the file is lifted; the burst
+ * only with a rate, as the kernel wants.
+ */
+static void parse_rate_opts(struct hc_ctx *c, const config_setting_t *g,
+			    const char *base, struct nflb_service *svc)
+{
+	const config_setting_t *r = config_setting_get_member(g, "rate");
+	const config_setting_t *b = config_setting_get_member(g, "burst");
+	char key[HC_KEY_MAX];
+	long long n;
+
+	NFLB_SET(svc, NFLB_SVC_A_RATE);
+	if (r && cfg_get_int(c, r, cfg_kpath(key, base, "rate"), 0,
+			     NFLB_SVC_RATE_MAX, &n) == 0)
+		svc->rate = n;
+	svc->burst = svc->rate;
+	if (b) {
+		if (!svc->rate) {
+			cfg_report(c, b, cfg_kpath(key, base, "burst"),
+				   "burst needs a rate above 0");
+			return;
+		}
+		if (cfg_get_int(c, b, cfg_kpath(key, base, "burst"), 1,
+				NFLB_SVC_RATE_MAX, &n) == 0)
+			svc->burst = n;
+	}
+	if (svc->rate)
+		NFLB_SET(svc, NFLB_SVC_A_BURST);
+}
+
 uint32_t hc_table_size_for(size_t n)
 {
 	uint32_t size = HC_TABLE_DEFAULT;
@@ -476,6 +509,7 @@ static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
 			  &svc->timeout_tcp_fin);
 	parse_timeout_opt(c, s, base, "timeout-udp", st->proto, IPPROTO_UDP,
 			  svc, NFLB_SVC_A_TIMEOUT_UDP, &svc->timeout_udp);
+	parse_rate_opts(c, s, base, svc);
 }
 
 /*

@@ -193,6 +193,11 @@ static void kstat_sample(FILE *f, const char *name, const struct hc_svc *s,
 			return;
 		svc_labels(f, name, s);
 		fprintf(f, ",reason=\"no_backend\"} %" PRIu64 "\n", st->drops);
+		if (!NFLB_HAS(st, NFLB_STATS_A_RATE_DROPS))
+			return;
+		svc_labels(f, name, s);
+		fprintf(f, ",reason=\"rate\"} %" PRIu64 "\n",
+			st->rate_drops);
 		return;
 	default:
 		break;
@@ -227,7 +232,7 @@ static void kernel_stats(FILE *f, const struct hc_daemon *d,
 		  "Bytes of the service's flows: in from clients, out from backends.",
 		  K_BYTES, false },
 		{ "nflb_service_drops_total",
-		  "New flows the kernel dropped, by reason (no_backend: none up).",
+		  "New flows the kernel dropped, by reason (no_backend: none up; rate: over the service's rate).",
 		  K_DROPS, false },
 		{ "nflb_backend_connections_total",
 		  "Connections (new flows) the kernel scheduled to the backend.",

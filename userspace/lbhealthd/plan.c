@@ -60,7 +60,8 @@ static bool snat_addr_differs(const struct nflb_service *want,
 /*
  * Options wanted and different from the kernel's.  The kernel reports
  * every option but timeouts, which it leaves out when they are 0 (the
- * conntrack default): there, absent means 0.
+ * conntrack default), and the rate and burst, left out when the rate is
+ * 0: there, absent means 0.
  */
 static bool options_differ(const struct nflb_service *want,
 			   const struct nflb_service *have)
@@ -79,7 +80,9 @@ static bool options_differ(const struct nflb_service *want,
 	       snat_addr_differs(want, have) ||
 	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_TCP, timeout_tcp) ||
 	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_TCP_FIN, timeout_tcp_fin) ||
-	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_UDP, timeout_udp);
+	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_UDP, timeout_udp) ||
+	       DIFF_TIMEOUT(NFLB_SVC_A_RATE, rate) ||
+	       (want->rate && DIFF_TIMEOUT(NFLB_SVC_A_BURST, burst));
 #undef DIFF_TIMEOUT
 #undef DIFF
 }

@@ -202,6 +202,12 @@ static int ft_attr_cb(const struct nlattr *attr, void *data)
 	case NFLB_FLOWTABLE_A_ICMP:
 		u64 = &ft->icmp;
 		break;
+	case NFLB_FLOWTABLE_A_GUARD:
+		u64 = &ft->guard;
+		break;
+	case NFLB_FLOWTABLE_A_RATE:
+		u32 = &ft->rate;
+		break;
 	default:
 		return MNL_CB_OK;
 	}

@@ -105,6 +105,7 @@ struct nflb_stats {
 	uint64_t pkts_in, pkts_out;
 	uint64_t bytes_in, bytes_out;
 	uint64_t drops;
+	uint64_t rate_drops;		/* services: over NFLB_SVC_A_RATE */
 	/* Kernel estimator, per second (NFLB_STATS_A_RATE_*). */
 	uint64_t rate_conns;
 	uint64_t rate_pkts_in, rate_pkts_out;
@@ -139,6 +140,8 @@ struct nflb_service {
 	uint32_t timeout_tcp;		/* seconds, 0: conntrack's default */
 	uint32_t timeout_tcp_fin;
 	uint32_t timeout_udp;
+	uint32_t rate;			/* new flows/s, 0: no limit */
+	uint32_t burst;			/* with rate */
 	struct nflb_stats stats;
 	/*
 	 * Replies: every backend (a dump's continuation messages merged).
@@ -204,6 +207,8 @@ struct nflb_flow {
 struct nflb_flowtable {
 	uint32_t size, used;
 	uint64_t inserts, evicts, full, too_big, no_route, errors, icmp;
+	uint64_t guard;			/* left out over rate */
+	uint32_t rate;			/* net.nflb.dsr_flow_rate */
 };
 
 typedef int (*nflb_flow_cb)(const struct nflb_flow *flow, void *data);

@@ -52,6 +52,10 @@ static void put_service_opts(struct nlmsghdr *nlh,
 				 svc->timeout_tcp_fin);
 	if (NFLB_HAS(svc, NFLB_SVC_A_TIMEOUT_UDP))
 		mnl_attr_put_u32(nlh, NFLB_SVC_A_TIMEOUT_UDP, svc->timeout_udp);
+	if (NFLB_HAS(svc, NFLB_SVC_A_RATE))
+		mnl_attr_put_u32(nlh, NFLB_SVC_A_RATE, svc->rate);
+	if (NFLB_HAS(svc, NFLB_SVC_A_BURST))
+		mnl_attr_put_u32(nlh, NFLB_SVC_A_BURST, svc->burst);
 }
 
 static void put_backend(struct nlmsghdr *nlh, uint8_t cmd,
@@ -152,6 +156,9 @@ static int stats_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case NFLB_STATS_A_DROPS:
 		v = &st->drops;
+		break;
+	case NFLB_STATS_A_RATE_DROPS:
+		v = &st->rate_drops;
 		break;
 	case NFLB_STATS_A_RATE_CONNS:
 		v = &st->rate_conns;
@@ -399,6 +406,14 @@ static int service_attr_cb(const struct nlattr *attr, void *data)
 	case NFLB_SVC_A_TIMEOUT_UDP:
 		CHECK(ctx, attr, MNL_TYPE_U32, "bad service UDP timeout");
 		svc->timeout_udp = mnl_attr_get_u32(attr);
+		break;
+	case NFLB_SVC_A_RATE:
+		CHECK(ctx, attr, MNL_TYPE_U32, "bad service rate");
+		svc->rate = mnl_attr_get_u32(attr);
+		break;
+	case NFLB_SVC_A_BURST:
+		CHECK(ctx, attr, MNL_TYPE_U32, "bad service burst");
+		svc->burst = mnl_attr_get_u32(attr);
 		break;
 	case NFLB_SVC_A_CONT:
 		CHECK(ctx, attr, MNL_TYPE_FLAG, "bad service continuation flag");

@@ -148,7 +148,8 @@ static unsigned int all_svc_bits(uint8_t proto)
 {
 	unsigned int b = NFLB_BIT(NFLB_SVC_A_TABLE_SIZE) |
 			 NFLB_BIT(NFLB_SVC_A_HASH) | NFLB_BIT(NFLB_SVC_A_SEED) |
-			 NFLB_BIT(NFLB_SVC_A_SNAT) | NFLB_BIT(NFLB_SVC_A_FORWARD);
+			 NFLB_BIT(NFLB_SVC_A_SNAT) | NFLB_BIT(NFLB_SVC_A_FORWARD) |
+			 NFLB_BIT(NFLB_SVC_A_RATE);
 
 	if (proto == IPPROTO_TCP)
 		return b | NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP) |

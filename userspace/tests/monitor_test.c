@@ -168,7 +168,7 @@ static void text_service(void)
 			    "service add tcp 192.0.2.10:80 table-size 65537 hash source seed 18446744073709551615 snat\n"));
 	s.snat = 0;
 	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_SERVICE_SET, &s, NULL),
-			    "service set tcp 192.0.2.10:80 table-size 65537 hash source seed 18446744073709551615 no-snat timeout-tcp 0 timeout-tcp-fin 0\n"));
+			    "service set tcp 192.0.2.10:80 table-size 65537 hash source seed 18446744073709551615 no-snat timeout-tcp 0 timeout-tcp-fin 0 no-rate\n"));
 	s.present = NFLB_BIT(NFLB_SVC_A_PORT);	/* a deletion: key only */
 	KTAP_EXPECT(!strcmp(capture(NFLB_CMD_SERVICE_DEL, &s, NULL),
 			    "service del tcp 192.0.2.10:80\n"));
@@ -314,10 +314,10 @@ static void text_timeouts(void)
 	 */
 	KTAP_EXPECT(!strcmp(capture_msg(svc_event(NFLB_CMD_SERVICE_SET,
 						  IPPROTO_TCP, 600, 0, 0)),
-			    "service set tcp 192.0.2.10:80 table-size 251 hash 5tuple seed 7 no-snat timeout-tcp 600 timeout-tcp-fin 0\n"));
+			    "service set tcp 192.0.2.10:80 table-size 251 hash 5tuple seed 7 no-snat timeout-tcp 600 timeout-tcp-fin 0 no-rate\n"));
 	KTAP_EXPECT(!strcmp(capture_msg(svc_event(NFLB_CMD_SERVICE_SET,
 						  IPPROTO_UDP, 0, 0, 0)),
-			    "service set udp 192.0.2.10:80 table-size 251 hash 5tuple seed 7 no-snat timeout-udp 0\n"));
+			    "service set udp 192.0.2.10:80 table-size 251 hash 5tuple seed 7 no-snat timeout-udp 0 no-rate\n"));
 	KTAP_EXPECT(!strcmp(capture_msg(svc_event(NFLB_CMD_SERVICE_DEL,
 						  IPPROTO_TCP, 0, 0, 0)),
 			    "service del tcp 192.0.2.10:80\n"));
