@@ -510,6 +510,40 @@ static void daemon_stats(FILE *f, const struct hc_daemon *d, bool kernel_ok)
 	fprintf(f, "lbhealthd_services %zu\n", d->n_svcs);
 }
 
+/* The netns's DSR flow table, once it has one (its first DSR service). */
+static void kernel_flowtable(FILE *f, struct hc_daemon *d)
+{
+	struct nflb_flowtable ft;
+
+	if (!d->nl || nflb_flowtable_get(d->nl, &ft) < 0 || !ft.size)
+		return;
+	family(f, "nflb_dsr_flows", "gauge",
+	       "Entries of the DSR flow table: size, or used (live flows).");
+	fprintf(f, "nflb_dsr_flows{kind=\"size\"} %u\n", ft.size);
+	fprintf(f, "nflb_dsr_flows{kind=\"used\"} %u\n", ft.used);
+	family(f, "nflb_dsr_flow_events_total", "counter",
+	       "DSR flow table: entries made (insert), NEW entries given to other flows (evict), new flows left without an entry: bucket full (full), over net.nflb.dsr_flow_rate (guard).");
+	fprintf(f, "nflb_dsr_flow_events_total{event=\"insert\"} %" PRIu64 "\n",
+		ft.inserts);
+	fprintf(f, "nflb_dsr_flow_events_total{event=\"evict\"} %" PRIu64 "\n",
+		ft.evicts);
+	fprintf(f, "nflb_dsr_flow_events_total{event=\"full\"} %" PRIu64 "\n",
+		ft.full);
+	fprintf(f, "nflb_dsr_flow_events_total{event=\"guard\"} %" PRIu64 "\n",
+		ft.guard);
+	family(f, "nflb_dsr_drops_total", "counter",
+	       "DSR packets dropped, by reason (too_big: ICMP sent back; no_route: to the backend; error: no memory for headroom).");
+	fprintf(f, "nflb_dsr_drops_total{reason=\"too_big\"} %" PRIu64 "\n",
+		ft.too_big);
+	fprintf(f, "nflb_dsr_drops_total{reason=\"no_route\"} %" PRIu64 "\n",
+		ft.no_route);
+	fprintf(f, "nflb_dsr_drops_total{reason=\"error\"} %" PRIu64 "\n",
+		ft.errors);
+	family(f, "nflb_dsr_icmp_total", "counter",
+	       "ICMP errors about DSR flows passed on to their backends.");
+	fprintf(f, "nflb_dsr_icmp_total %" PRIu64 "\n", ft.icmp);
+}
+
 int hc_metrics_write(struct hc_daemon *d, FILE *f)
 {
 	struct kview kv = { 0 };
@@ -519,6 +553,7 @@ int hc_metrics_write(struct hc_daemon *d, FILE *f)
 	kernel_stats(f, d, &kv);
 	kernel_backends(f, d, &kv);
 	kview_free(&kv);
+	kernel_flowtable(f, d);
 	daemon_backends(f, d);
 	daemon_services(f, d);
 	daemon_stats(f, d, kernel_ok);
