@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The DSR flow table's flood guard (net.nflb.dsr_flow_rate), in dsr_topo:
+# 20 long-lived connections, then 3000 spoofed SYNs from 200 addresses
+# (nflb-synflood) with the guard at 100 new entries a second: each SYN is
+# either given an entry or left out by the guard (counted, summing to what
+# was sent), at most 100 + 100 a second of the flood get one, and the 20
+# connections go on with their entries.  With the guard at 1, 50 new
+# connections are all answered: forwarded by the Maglev table without
+# entries.  Runs on both kernels.
+. "$(dirname "$0")/lib.sh"
+require_root
+require_nflb
+
+ktap_plan 8
+
+sysctl=/proc/sys/net/nflb/dsr_flow_rate
+setup "topology: client, router, load balancer and 3 DSR backends" dsr_topo
+setup "DSR service" lb_service "$lb" tcp 4 3 forward gre
+old_rate=$(cat "$sysctl")
+trap_rate() { echo "$old_rate" > "$sysctl"; }
+setup "20 long-lived connections" long_start est "$c" -n 20 "$VIP4" 80
+
+# ft KEY: the value after KEY in `lbadm flow stats`.
+ft() {
+	local w=() i
+	read -r -a w < <(lbadm_in "$lb" flow stats)
+	for ((i = 0; i < ${#w[@]} - 1; i++)); do
+		[ "${w[i]}" = "$1" ] && { echo "${w[i + 1]}"; return; }
+	done
+}
+# Inserted, left out by the guard, or without room: every SYN is one.
+seen() { echo $(( $(ft inserts) + $(ft guard) + $(ft full) )); }
+__seen_reach() { [ "$(seen)" -ge "$1" ]; }
+
+flood() {
+	local s0 i0 g0 t0 t1 sent ins gd bound
+	echo 100 > "$sysctl" || return 1
+	s0=$(seen) i0=$(ft inserts) g0=$(ft guard)
+	t0=$(date +%s%N)
+	sent=$(ip netns exec "$c" nflb-synflood -n 3000 -H 200 192.0.2 "$VIP4" 80) || return 1
+	t1=$(date +%s%N)
+	sent=${sent#sent }
+	wait_for 30 __seen_reach $((s0 + sent))
+	ins=$(( $(ft inserts) - i0 )) gd=$(( $(ft guard) - g0 ))
+	bound=$(( 100 + 100 * ((t1 - t0) / 1000000000 + 2) ))
+	lbadm_in "$lb" flow stats
+	echo "sent $sent in $(( (t1 - t0) / 1000000 )) ms: $ins inserted, $gd left out, bound $bound"
+	[ "$(( $(seen) - s0 ))" = "$sent" ] || { echo "counted $(( $(seen) - s0 )), sent $sent"; return 1; }
+	[ "$ins" -le "$bound" ] && [ "$gd" -ge $((sent - bound)) ]
+}
+check "3000 spoofed SYNs: each inserted or left out, at most 100/s inserted" flood
+
+kept() {
+	local n
+	wait_rounds "$TMPD/est.st" 3 || return 1
+	n=$(lbadm_in "$lb" flow show tcp "$(vip 4)" | grep -c ESTABLISHED)
+	echo "ESTABLISHED entries: $n"
+	[ "$n" -ge 20 ]
+}
+check "the 20 connections keep their entries and go on" kept
+long_stop est
+check "20 long-lived connections never failed" long_ok est
+
+forwarded() {
+	local out=$TMPD/new g0
+	echo 1 > "$sysctl" || return 1
+	g0=$(ft guard)
+	ip netns exec "$c" nflb-client -n 50 -b 30000 "$VIP4" 80 > "$out"
+	echo "guard: $(( $(ft guard) - g0 )) left out"
+	all_answered "$out" 50 && [ "$(( $(ft guard) - g0 ))" -gt 0 ]
+}
+check "guard at 1/s: 50 new connections answered without entries" forwarded
+check "flow stats shows the guard's rate" eval '[ "$(ft guard-rate)" = 1 ]'
+trap_rate
+
+ktap_finish
