@@ -7,6 +7,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,17 +15,34 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "probe_int.h"
 
 /* The part of the body kept for expect-body; more ends the run. */
 #define HC_BODY_MAX		(64 * 1024)
 
-/* A socket libcurl asked us to watch. */
+/*
+ * A socket libcurl asked us to watch, through a duplicate of its
+ * descriptor that the source owns.  libcurl 7.88 closes a socket it is
+ * still connecting (a probe cancelled, or timed out, before the
+ * connection is up) before it reports it gone (CURL_POLL_REMOVE): had we
+ * watched its own descriptor, our EPOLL_CTL_DEL would come after the
+ * close and find nothing, and the registration would stay in the epoll
+ * set for as long as another process holds the socket (an exec probe's
+ * child from fork() until it closes what it inherited), its data the
+ * source freed at the REMOVE: sd-event aborts on its next event ("Code
+ * should not be reached" in process_epoll()).  The duplicate is ours: it
+ * leaves the set, then is closed, whatever curl did first.
+ */
 struct curl_sock {
 	struct hc_prober *p;
 	LIST_ENTRY(curl_sock) link;	/* in p->socks */
-	sd_event_source *io;
+	sd_event_source *io;		/* on the duplicate */
+	curl_socket_t fd;		/* curl's */
+	dev_t dev;			/* the socket's identity */
+	ino_t ino;
 };
 
 static size_t http_write(char *ptr, size_t size, size_t nmemb, void *userdata)
@@ -127,16 +145,18 @@ static int curl_io(sd_event_source *s, int fd, uint32_t revents,
 {
 	struct curl_sock *cs = userdata;
 	struct hc_prober *p = cs->p;	/* CS may go during the action */
+	curl_socket_t cfd = cs->fd;	/* FD is our duplicate */
 	int mask = 0, running;
 
 	(void)s;
+	(void)fd;
 	if (revents & EPOLLIN)
 		mask |= CURL_CSELECT_IN;
 	if (revents & EPOLLOUT)
 		mask |= CURL_CSELECT_OUT;
 	if (revents & (EPOLLERR | EPOLLHUP))
 		mask |= CURL_CSELECT_ERR;
-	curl_multi_socket_action(p->multi, fd, mask, &running);
+	curl_multi_socket_action(p->multi, cfd, mask, &running);
 	curl_check_done(p);
 	return 0;
 }
@@ -155,9 +175,42 @@ static int curl_timer_fire(sd_event_source *s, uint64_t usec, void *userdata)
 
 static void curl_sock_free(struct curl_sock *cs)
 {
+	/* Out of the epoll set, then the duplicate closed (it owns it). */
 	sd_event_source_disable_unref(cs->io);
 	LIST_REMOVE(cs, link);
 	free(cs);
+}
+
+/* Watch curl's FD (through a duplicate) for EVENTS with CS: 0 or -1. */
+static int curl_sock_watch(struct curl_sock *cs, curl_socket_t fd,
+			   uint32_t events)
+{
+	struct stat st;
+	int dup;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (dup < 0)
+		return -1;
+	if (sd_event_add_io(cs->p->ev, &cs->io, dup, events, curl_io, cs) < 0) {
+		close(dup);
+		return -1;
+	}
+	sd_event_source_set_io_fd_own(cs->io, 1);
+	cs->fd = fd;
+	cs->dev = st.st_dev;
+	cs->ino = st.st_ino;
+	return 0;
+}
+
+/* CS still watches the socket curl now has at FD (not one it closed). */
+static bool curl_sock_same(const struct curl_sock *cs, curl_socket_t fd)
+{
+	struct stat st;
+
+	return cs->io && cs->fd == fd && fstat(fd, &st) == 0 &&
+	       st.st_dev == cs->dev && st.st_ino == cs->ino;
 }
 
 static int curl_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
@@ -179,13 +232,18 @@ static int curl_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
 		events |= EPOLLIN;
 	if (what & CURL_POLL_OUT)
 		events |= EPOLLOUT;
-	if (cs)
+	if (cs && curl_sock_same(cs, fd))
 		return sd_event_source_set_io_events(cs->io, events) < 0 ? -1 : 0;
+	if (cs) {
+		/* Its number now names another socket: watch that one. */
+		cs->io = sd_event_source_disable_unref(cs->io);
+		return curl_sock_watch(cs, fd, events);
+	}
 	cs = calloc(1, sizeof(*cs));
 	if (!cs)
 		return -1;
 	cs->p = p;
-	if (sd_event_add_io(p->ev, &cs->io, fd, events, curl_io, cs) < 0) {
+	if (curl_sock_watch(cs, fd, events) < 0) {
 		free(cs);
 		return -1;
 	}

@@ -124,17 +124,4 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_bad),
 };
 
-int main(void)
-{
-	int ret;
-
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	snprintf(path, sizeof(path), "%s/lbhealthd.conf", dir);
-	ret = ktap_run("hc_hooks", cases, sizeof(cases) / sizeof(cases[0]));
-	unlink(path);
-	rmdir(dir);
-	return ret;
-}
+KTAP_MAIN_IN_DIR("hc_hooks", cases, dir, path, "lbhealthd.conf")

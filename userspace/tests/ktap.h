@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 struct ktap_case {
 	const char *name;
@@ -50,12 +51,45 @@ static inline int ktap_run(const char *suite, const struct ktap_case *cases,
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/*
+ * For suites whose cases write one file in a scratch directory (lbhealthd's
+ * configuration tests): make DIR from its mkdtemp template, set PATH (of
+ * PATH_SIZE bytes) to DIR/NAME, run the cases, then remove the file and
+ * the directory.
+ */
+static inline int ktap_run_in_dir(const char *suite,
+				  const struct ktap_case *cases, size_t n,
+				  char *dir, char *path, size_t path_size,
+				  const char *name)
+{
+	int ret;
+
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return EXIT_FAILURE;
+	}
+	snprintf(path, path_size, "%s/%s", dir, name);
+	ret = ktap_run(suite, cases, n);
+	unlink(path);
+	rmdir(dir);
+	return ret;
+}
+
 #define KTAP_CASE(fn) { #fn, fn }
 #define KTAP_MAIN(suite, cases)						\
 	int main(void)							\
 	{								\
 		return ktap_run(suite, cases,				\
 				sizeof(cases) / sizeof(cases[0]));	\
+	}
+
+/* main() of such a suite: DIR a char array template, PATH a char array. */
+#define KTAP_MAIN_IN_DIR(suite, cases, dir, path, name)			\
+	int main(void)							\
+	{								\
+		return ktap_run_in_dir(suite, cases,			\
+				       sizeof(cases) / sizeof(cases[0]),\
+				       dir, path, sizeof(path), name);	\
 	}
 
 #endif /* NFLB_KTAP_H */
