@@ -40,16 +40,16 @@ struct nflb_flow_key {
 	u8 pad[2];
 };
 
-static struct nflb_service *nflb_ct_service(const struct nf_hook_state *state,
-					    const struct nf_conn *ct)
+static __always_inline struct nflb_service *
+nflb_ct_service(const struct nf_hook_state *state, const struct nf_conn *ct)
 {
 	const struct nf_conntrack_tuple *o = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 
 	if (o->dst.protonum != IPPROTO_TCP && o->dst.protonum != IPPROTO_UDP)
 		return NULL;
-	return nflb_service_lookup_rcu(nflb_net(state->net), nf_ct_l3num(ct),
-				       o->dst.protonum, &o->dst.u3,
-				       o->dst.u.all);
+	return __nflb_service_lookup_rcu(nflb_net(state->net), nf_ct_l3num(ct),
+					 o->dst.protonum, &o->dst.u3,
+					 o->dst.u.all);
 }
 
 static void nflb_reject(struct sk_buff *skb, const struct nf_hook_state *state,
@@ -271,8 +271,8 @@ static unsigned int nflb_count(void *priv, struct sk_buff *skb,
 	nflb_ct_timeout_adopt(ct, skb, svc);
 	r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	t = rcu_dereference(svc->table);
-	i = nflb_table_index(t, svc->key.family, &r->src.u3,
-			     svc->key.port ? r->src.u.all : 0);
+	i = __nflb_table_index(t, svc->key.family, &r->src.u3,
+			       svc->key.port ? r->src.u.all : 0);
 	nflb_stats_packet(svc->stats, i >= 0 ? t->be[i]->stats : NULL, reply,
 			  skb->len);
 	return NF_ACCEPT;

@@ -25,30 +25,6 @@
 #include "maglev.h"
 #include "service.h"
 
-/*
- * Keys compared as words: every packet of a translated flow looks its
- * service up (nflb_count()), and memcmp() goes byte by byte.
- */
-static int nflb_svc_cmp(struct rhashtable_compare_arg *arg, const void *obj)
-{
-	const struct nflb_service *svc = obj;
-	const u32 *a = arg->key, *b = (const u32 *)&svc->key;
-	unsigned int i;
-
-	for (i = 0; i < sizeof(struct nflb_svc_key) / sizeof(u32); i++)
-		if (a[i] != b[i])
-			return 1;
-	return 0;
-}
-
-static const struct rhashtable_params nflb_svc_params = {
-	.key_len = sizeof(struct nflb_svc_key),
-	.key_offset = offsetof(struct nflb_service, key),
-	.head_offset = offsetof(struct nflb_service, rhnode),
-	.obj_cmpfn = nflb_svc_cmp,
-	.automatic_shrinking = true,
-};
-
 unsigned int nflb_addr_len(u16 family)
 {
 	return family == AF_INET ? sizeof(__be32) : sizeof(struct in6_addr);
@@ -77,23 +53,7 @@ struct nflb_service *nflb_service_lookup_rcu(struct nflb_net *nn, u8 family,
 					     const union nf_inet_addr *addr,
 					     __be16 port)
 {
-	struct nflb_svc_key key = {
-		.port = port,
-		.proto = proto,
-		.family = family,
-	};
-	struct nflb_service *svc;
-
-	if (family == AF_INET)
-		key.addr.ip = addr->ip;
-	else
-		key.addr.in6 = addr->in6;
-	svc = rhashtable_lookup(&nn->services, &key, nflb_svc_params);
-	if (svc || !port)
-		return svc;
-	/* An all-ports service of the VIP. */
-	key.port = 0;
-	return rhashtable_lookup(&nn->services, &key, nflb_svc_params);
+	return __nflb_service_lookup_rcu(nn, family, proto, addr, port);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_service_lookup_rcu);
 
@@ -804,44 +764,9 @@ void nflb_est_stop(struct nflb_net *nn)
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_est_stop);
 
-/*
- * The order of nflb_maglev_key() (port, then address, both in network
- * order, compared as numbers), without building keys: this runs for every
- * packet of every flow we translated (nflb_count()).
- */
-static int nflb_be_cmp(const struct nflb_backend *be, u8 family,
-		       const union nf_inet_addr *addr, __be16 port)
-{
-	unsigned int i, words = family == AF_INET ? 1 : 4;
-	u32 a, b;
-
-	if (port != be->port)
-		return ntohs(port) < ntohs(be->port) ? -1 : 1;
-	for (i = 0; i < words; i++) {
-		a = ntohl(addr->all[i]);
-		b = ntohl(be->addr.all[i]);
-		if (a != b)
-			return a < b ? -1 : 1;
-	}
-	return 0;
-}
-
 int nflb_table_index(const struct nflb_table *t, u8 family,
 		     const union nf_inet_addr *addr, __be16 port)
 {
-	u32 lo = 0, hi = t->n, mid;
-	int c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = nflb_be_cmp(t->be[mid], family, addr, port);
-		if (!c)
-			return mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	return __nflb_table_index(t, family, addr, port);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_table_index);

@@ -133,6 +133,78 @@ static inline bool nflb_service_admit(struct nflb_service *svc)
 	return false;
 }
 
+/*
+ * The service hash.  Every packet of a translated flow looks its service
+ * up (nflb_count()), so the lookup is inlined there and the key's hash is
+ * a few multiplications instead of jhash2's rounds over five words: the
+ * keys are the administrator's, not a sender's, and the per-table random
+ * seed still varies the layout.  A multiply carries entropy only upwards,
+ * hence the final folds: rhashtable takes a bucket from the low bits.
+ */
+static inline u32 nflb_svc_hash(const void *data, u32 len, u32 seed)
+{
+	const u32 *w = data;
+	u64 h;
+
+	BUILD_BUG_ON(sizeof(struct nflb_svc_key) != 5 * sizeof(u32));
+	h = (((u64)w[0] << 32 | w[1]) ^ seed) * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ ((u64)w[2] << 32 | w[3])) * 0xc2b2ae3d27d4eb4fULL;
+	h = (h ^ w[4]) * 0x165667b19e3779f9ULL;
+	h ^= h >> 32;
+	h *= 0x85ebca77c2b2ae63ULL;
+	return (u32)(h ^ (h >> 29));
+}
+
+/* Keys compared as words: memcmp() goes byte by byte. */
+static inline int nflb_svc_cmp(struct rhashtable_compare_arg *arg,
+			       const void *obj)
+{
+	const u32 *a = arg->key;
+	const u32 *b = obj + offsetof(struct nflb_service, key);
+	unsigned int i;
+
+	for (i = 0; i < sizeof(struct nflb_svc_key) / sizeof(u32); i++)
+		if (a[i] != b[i])
+			return 1;
+	return 0;
+}
+
+static const struct rhashtable_params nflb_svc_params = {
+	.key_len = sizeof(struct nflb_svc_key),
+	.key_offset = offsetof(struct nflb_service, key),
+	.head_offset = offsetof(struct nflb_service, rhnode),
+	.hashfn = nflb_svc_hash,
+	.obj_cmpfn = nflb_svc_cmp,
+	.automatic_shrinking = true,
+};
+
+/*
+ * The service of a packet to ADDR, PORT: the port's, else the VIP's
+ * all-ports one.  Under RCU; inline for the packet path, out of line as
+ * nflb_service_lookup_rcu().
+ */
+static inline struct nflb_service *
+__nflb_service_lookup_rcu(struct nflb_net *nn, u8 family, u8 proto,
+			  const union nf_inet_addr *addr, __be16 port)
+{
+	struct nflb_svc_key key = {
+		.port = port,
+		.proto = proto,
+		.family = family,
+	};
+	struct nflb_service *svc;
+
+	if (family == AF_INET)
+		key.addr.ip = addr->ip;
+	else
+		key.addr.in6 = addr->in6;
+	svc = rhashtable_lookup(&nn->services, &key, nflb_svc_params);
+	if (svc || !port)
+		return svc;
+	key.port = 0;
+	return rhashtable_lookup(&nn->services, &key, nflb_svc_params);
+}
+
 unsigned int nflb_addr_len(u16 family);
 unsigned int nflb_timeout_jiffies(u32 secs, unsigned int hz);
 void nflb_svc_opts_get(const struct nflb_service *svc,
@@ -212,6 +284,49 @@ void nflb_service_stats_zero(struct nflb_net *nn, struct nflb_service *svc);
  */
 void nflb_est_init(struct nflb_net *nn);
 void nflb_est_stop(struct nflb_net *nn);
+
+/*
+ * The order of nflb_maglev_key() (port, then address, both in network
+ * order, compared as numbers), without building keys: this runs for every
+ * packet of every flow we translated (nflb_count()).
+ */
+static inline int nflb_be_cmp(const struct nflb_backend *be, u8 family,
+			      const union nf_inet_addr *addr, __be16 port)
+{
+	unsigned int i, words = family == AF_INET ? 1 : 4;
+	u32 a, b;
+
+	if (port != be->port)
+		return ntohs(port) < ntohs(be->port) ? -1 : 1;
+	for (i = 0; i < words; i++) {
+		a = ntohl(addr->all[i]);
+		b = ntohl(be->addr.all[i]);
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return 0;
+}
+
+/* nflb_table_index(), inline for the packet path. */
+static inline int __nflb_table_index(const struct nflb_table *t, u8 family,
+				     const union nf_inet_addr *addr,
+				     __be16 port)
+{
+	u32 lo = 0, hi = t->n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = nflb_be_cmp(t->be[mid], family, addr, port);
+		if (!c)
+			return mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
 
 /* Index in t->be[] (sorted by identity) of a backend, or -1. */
 int nflb_table_index(const struct nflb_table *t, u8 family,

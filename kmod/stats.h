@@ -4,6 +4,7 @@
 
 #include <linux/bottom_half.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/u64_stats_sync.h>
 
 /* Per-CPU counters of a service or a backend: written lock-free. */
@@ -47,6 +48,26 @@ struct nflb_stats_est {
 
 #define NFLB_RATE_SHIFT	10		/* fixed point: small rates survive */
 
+/*
+ * BHs off around an update: the same counters are updated from softirq
+ * context.  Most packets arrive in softirq context, where BHs are off
+ * already and enabling them again would run the pending-softirq check for
+ * nothing: then nothing to do.
+ */
+static inline bool nflb_stats_bh_off(void)
+{
+	if (in_softirq())
+		return false;
+	local_bh_disable();
+	return true;
+}
+
+static inline void nflb_stats_bh_on(bool off)
+{
+	if (off)
+		local_bh_enable();
+}
+
 enum nflb_stat {
 	NFLB_STAT_CONN,
 	NFLB_STAT_DROP,
@@ -56,11 +77,9 @@ enum nflb_stat {
 static inline void nflb_stats_event(struct nflb_stats __percpu *pcpu,
 				    enum nflb_stat what)
 {
-	struct nflb_stats *s;
+	bool bh = nflb_stats_bh_off();
+	struct nflb_stats *s = this_cpu_ptr(pcpu);
 
-	/* BHs off: the same counters are updated from softirq context. */
-	local_bh_disable();
-	s = this_cpu_ptr(pcpu);
 	u64_stats_update_begin(&s->syncp);
 	if (what == NFLB_STAT_CONN)
 		u64_stats_inc(&s->conns);
@@ -69,7 +88,7 @@ static inline void nflb_stats_event(struct nflb_stats __percpu *pcpu,
 	else
 		u64_stats_inc(&s->rate_drops);
 	u64_stats_update_end(&s->syncp);
-	local_bh_enable();
+	nflb_stats_bh_on(bh);
 }
 
 /* BHs off (the caller's): one packet of LEN bytes, REPLY or original. */
@@ -94,11 +113,12 @@ static inline void nflb_stats_packet(struct nflb_stats __percpu *svc,
 				     struct nflb_stats __percpu *be,
 				     bool reply, unsigned int len)
 {
-	local_bh_disable();
+	bool bh = nflb_stats_bh_off();
+
 	__nflb_stats_packet(svc, reply, len);
 	if (be)
 		__nflb_stats_packet(be, reply, len);
-	local_bh_enable();
+	nflb_stats_bh_on(bh);
 }
 
 struct nflb_stats __percpu *nflb_stats_alloc(void);
