@@ -26,7 +26,7 @@
 	 NFLB_BIT(NFLB_SVC_A_SEED) | NFLB_BIT(NFLB_SVC_A_SNAT) | \
 	 NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP) | \
 	 NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP_FIN) | \
-	 NFLB_BIT(NFLB_SVC_A_TIMEOUT_UDP))
+	 NFLB_BIT(NFLB_SVC_A_TIMEOUT_UDP) | NFLB_BIT(NFLB_SVC_A_SYNPROXY))
 
 struct lbadm_conf {
 	struct nflb_service **v;	/* sorted, keys unique */

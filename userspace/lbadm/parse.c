@@ -229,7 +229,7 @@ struct lbadm_opt {
 /* A value may follow: the next word, unless it is an option name. */
 #define OPT_VALUE 2
 
-#define MAX_SLOTS 8
+#define MAX_SLOTS 9
 
 static int opt_table_size(struct lbadm_req *req, const char *name,
 			  const char *val, struct lbadm_perr *e)
@@ -299,6 +299,19 @@ static int opt_forward(struct lbadm_req *req, const char *name,
 		return -1;
 	req->svc.forward = v;
 	NFLB_SET(&req->svc, NFLB_SVC_A_FORWARD);
+	return 0;
+}
+
+/* synproxy | no-synproxy: SYN cookies first (TCP, forward nat). */
+static int opt_synproxy(struct lbadm_req *req, const char *name,
+			const char *val, struct lbadm_perr *e)
+{
+	(void)val;
+	req->svc.synproxy = strcmp(name, "synproxy") == 0;
+	if (req->svc.synproxy && req->svc.proto != IPPROTO_TCP)
+		return perr(e, "synproxy is only valid for tcp services, not %s",
+			    nflb_proto_name(req->svc.proto));
+	NFLB_SET(&req->svc, NFLB_SVC_A_SYNPROXY);
 	return 0;
 }
 
@@ -387,6 +400,8 @@ static const struct lbadm_opt service_opts[] = {
 	{ "timeout-tcp-fin", 5, true, opt_timeout },
 	{ "timeout-udp", 6, true, opt_timeout },
 	{ "forward", 7, true, opt_forward },
+	{ "synproxy", 8, false, opt_synproxy },
+	{ "no-synproxy", 8, false, opt_synproxy },
 	{ NULL, 0, false, NULL },
 };
 
@@ -566,11 +581,16 @@ int lbadm_parse_service_args(int argc, char **argv, struct lbadm_req *req,
 	if (n < 0)
 		return -1;
 	if (d->op == LBADM_OP_SET && n == 0)
-		return perr(e, "nothing to change for service set (table-size, hash, seed, snat, no-snat, timeout-tcp, timeout-tcp-fin, timeout-udp or forward)");
+		return perr(e, "nothing to change for service set (table-size, hash, seed, snat, no-snat, timeout-tcp, timeout-tcp-fin, timeout-udp, forward, synproxy or no-synproxy)");
 	if (NFLB_HAS(&req->svc, NFLB_SVC_A_SNAT) && req->svc.snat &&
 	    NFLB_HAS(&req->svc, NFLB_SVC_A_FORWARD) &&
 	    req->svc.forward != NFLB_FORWARD_NAT)
 		return perr(e, "snat is only valid with forward nat, not with forward %s",
+			    nflb_forward_name(req->svc.forward));
+	if (NFLB_HAS(&req->svc, NFLB_SVC_A_SYNPROXY) && req->svc.synproxy &&
+	    NFLB_HAS(&req->svc, NFLB_SVC_A_FORWARD) &&
+	    req->svc.forward != NFLB_FORWARD_NAT)
+		return perr(e, "synproxy is only valid with forward nat, not with forward %s",
 			    nflb_forward_name(req->svc.forward));
 	return 0;
 }

@@ -198,7 +198,7 @@ static void apply_opts(struct nflb_service *dst,
 		NFLB_SVC_A_TABLE_SIZE, NFLB_SVC_A_HASH, NFLB_SVC_A_SEED,
 		NFLB_SVC_A_SNAT, NFLB_SVC_A_TIMEOUT_TCP,
 		NFLB_SVC_A_TIMEOUT_TCP_FIN, NFLB_SVC_A_TIMEOUT_UDP,
-		NFLB_SVC_A_FORWARD,
+		NFLB_SVC_A_FORWARD, NFLB_SVC_A_SYNPROXY,
 	};
 	size_t i;
 
@@ -228,6 +228,8 @@ static void apply_opts(struct nflb_service *dst,
 		dst->timeout_udp = src->timeout_udp;
 	if (NFLB_HAS(src, NFLB_SVC_A_FORWARD))
 		dst->forward = src->forward;
+	if (NFLB_HAS(src, NFLB_SVC_A_SYNPROXY))
+		dst->synproxy = src->synproxy;
 }
 
 static int check_service(const char *file, const struct lbadm_line *l,

@@ -8,7 +8,7 @@
  *     backend 10.0.1.1:80 weight 1 state up slots 21846 conns 100
  *
  * "snat" (followed by its address if fixed), "forward" (gre, ipip; nat is
- * not printed) and the timeouts (timeout-tcp, timeout-tcp-fin,
+ * not printed), "synproxy" and the timeouts (timeout-tcp, timeout-tcp-fin,
  * timeout-udp) only when set; with -s, "flows" (conntrack's live flows) before
  * "conns" and every counter after it: pkts-in, pkts-out, bytes-in,
  * bytes-out, drops.
@@ -105,6 +105,7 @@ static int print_service(const struct nflb_service *svc, void *data)
 		pr_str("forward", nflb_enum_name_or_num(nflb_forward_names,
 							svc->forward, num,
 							sizeof(num)));
+	pr_flag("synproxy", svc->synproxy);
 	pr_service_timeouts(svc, false);
 	if (flowcount)
 		pr_u64("flows", lbadm_flowcount_service(flowcount, svc));
