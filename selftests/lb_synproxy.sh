@@ -3,8 +3,8 @@
 # `synproxy`: a spoofed-source SYN flood (nflb-synflood) at a synproxy
 # service is answered by the load balancer with SYN cookies: no flood SYN
 # reaches a backend, conntrack holds no entry per flood packet, 300 new
-# connections of legitimate clients succeed during the flood and the
-# established ones go on; IPv4 and IPv6.  The option's rejections (UDP,
+# connections of legitimate clients succeed during the flood (IPv6: 50)
+# and the established ones go on; IPv4 and IPv6.  The option's rejections (UDP,
 # DSR), show, JSON and save.  lb_synflood.sh is the same flood without it.
 . "$(dirname "$0")/lib.sh"
 require_root
@@ -12,7 +12,7 @@ require_cmd conntrack nft
 require_nflb
 [ -x "$NFLB_TOP/build/nflb-synflood" ] || skip_all "build/nflb-synflood not built"
 
-ktap_plan 18
+ktap_plan 17
 
 LEGIT=300
 
@@ -53,8 +53,7 @@ quiet_flows() {
 	all_answered "$f" 30 || return 1
 	[ "$(be_syns syn)" = 30 ] || { echo "backends saw $(be_syns syn) SYNs"; return 1; }
 }
-check "no flood, IPv4: 30 connections through the synproxy, 30 SYNs at the backends" quiet_flows 4
-check "no flood, IPv6: 30 connections through the synproxy, 30 SYNs at the backends" quiet_flows 6
+check "no flood: 30 connections through the synproxy, 30 SYNs at the backends" quiet_flows 4
 
 syn0=$(sp_stat 2)
 setup "IPv4 flood at the synproxy service, $LEGIT connections during it" \
@@ -63,7 +62,7 @@ check "IPv4: the flood sent at least 5,000 SYNs" flood_sent sp4 5000
 check "IPv4: at least 99% of $LEGIT new connections answered during the flood" legit_ok sp4 "$LEGIT"
 check "IPv4: the 4 established connections went on, none lost" flood_held sp4
 check "IPv4: no flood SYN at any backend" test "$(cat "$TMPD/sp4.bflood4")" = 0
-# Conntrack: the legitimate flows (300 + 4, and both quiet runs' 60, in
+# Conntrack: the legitimate flows (300 + 4, and the quiet run's 30, in
 # TIME_WAIT or open) and nothing per flood packet.
 ct_bound() {
 	echo "conntrack entries: $(cat "$TMPD/sp4.ct"); flood SYNs sent: $(stat_of "$TMPD/sp4.flood" sent)"
@@ -74,13 +73,13 @@ cookies() {
 	local syn valid
 	syn=$(( $(sp_stat 2) - syn0 )) valid=$(sp_stat 4)
 	echo "SYNs answered with a cookie: $syn; valid cookies returned: $valid"
-	[ "$syn" -ge 5000 ] && [ "$valid" -ge $((LEGIT + 64)) ]
+	[ "$syn" -ge 5000 ] && [ "$valid" -ge $((LEGIT + 34)) ]
 }
 check "the flood's SYNs answered with cookies, each legitimate connection's cookie valid" cookies
 
-setup "IPv6 flood at the synproxy service, 100 connections during it" \
-	flood_round sp6 6 100
-check "IPv6: at least 99 of 100 new connections answered during the flood" legit_ok sp6 100
+setup "IPv6 flood at the synproxy service, 50 connections during it" \
+	flood_round sp6 6 50
+check "IPv6: at least 49 of 50 new connections answered during the flood" legit_ok sp6 50
 check "IPv6: the 4 established connections went on, none lost" flood_held sp6
 check "IPv6: no flood SYN at any backend" test "$(cat "$TMPD/sp6.bflood6")" = 0
 
