@@ -57,7 +57,7 @@ TOOLS := $(patsubst selftests/tools/%.c,$(B)/%,$(wildcard selftests/tools/*.c))
 
 .PHONY: all kmod kmod-test userspace tools install install-kmod install-tools \
 	install-dkms-src uninstall unit kunit selftests check style demo deps \
-	test-kernel clean bench bench-cost bench-health fuzz kasan-tests deb \
+	test-kernel clean bench bench-cost bench-health bench-flood fuzz kasan-tests deb \
 	deb-test version
 
 all: kmod userspace
@@ -255,6 +255,11 @@ bench-cost:
 # Benchmark: lbhealthd checking 1,000 backends every second (CPU, memory).
 bench-health:
 	scripts/bench-health
+
+# Benchmark: a spoofed SYN flood at nflb with and without synproxy, IPVS
+# (secure_tcp) and nftables DNAT behind synproxy; see docs/benchmarks.md.
+bench-flood:
+	scripts/bench-flood
 
 deps:
 	scripts/deps

@@ -76,6 +76,7 @@ const struct nla_policy nflb_svc_policy[NFLB_SVC_A_MAX + 1] = {
 	[NFLB_SVC_A_SNAT_ADDR] = NLA_POLICY_MIN_LEN(sizeof(__be32)),
 	[NFLB_SVC_A_RATE] = NFLB_POLICY_U32_RANGE(&nflb_rate_range),
 	[NFLB_SVC_A_BURST] = NFLB_POLICY_U32_RANGE(&nflb_burst_range),
+	[NFLB_SVC_A_SYNPROXY] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy nflb_svc_req_policy[NFLB_A_SERVICE + 1] = {

@@ -21,6 +21,7 @@
 #include "hooks.h"
 #include "netns.h"
 #include "service.h"
+#include "synproxy.h"
 
 unsigned int nflb_net_id __read_mostly;
 
@@ -94,6 +95,12 @@ int nflb_net_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 		if (ret)
 			goto err_hook;
 	}
+	/* So are the synproxy hooks. */
+	if (opts->synproxy) {
+		ret = nflb_synproxy_prepare(nn, key->family, extack);
+		if (ret)
+			goto err_hook;
+	}
 	ret = nflb_service_insert(nn, svc, extack);
 	if (ret)
 		goto err_hook;
@@ -143,6 +150,7 @@ static void __net_exit nflb_net_pre_exit(struct net *net)
 	struct nflb_net *nn = nflb_net(net);
 
 	mutex_lock(&nn->lock);
+	nflb_synproxy_unhook(nn);
 	nflb_net_unhook(nn, AF_INET);
 	nflb_net_unhook(nn, AF_INET6);
 	nflb_dsr_unhook(nn);

@@ -38,6 +38,11 @@ struct nflb_net {
 	 * DSR service, read by the packet path under RCU, freed at exit.
 	 */
 	struct nflb_dsr __rcu *dsr;
+	/*
+	 * SYN proxy hooks registered, per family, under lock (synproxy.c):
+	 * from the first synproxy service of the family until the netns goes.
+	 */
+	bool synproxy_hooked[2];
 	/* Bumped on every change; lets a dump notice it was interrupted. */
 	u64 generation;
 	/* What the netns holds, under lock, against limits.h's limits. */

@@ -209,6 +209,19 @@ int nflb_parse_svc_opts(struct nlattr **tb, u8 proto,
 	ret = nflb_parse_svc_rate(tb, opts, extack);
 	if (ret)
 		return ret;
+	if (tb[NFLB_SVC_A_SYNPROXY])
+		opts->synproxy = nla_get_u8(tb[NFLB_SVC_A_SYNPROXY]);
+	if (opts->synproxy && proto != IPPROTO_TCP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NFLB_SVC_A_SYNPROXY],
+				    "synproxy is only valid for TCP services");
+		return -EINVAL;
+	}
+	if (opts->synproxy && opts->forward != NFLB_FORWARD_NAT) {
+		attr = tb[NFLB_SVC_A_FORWARD] ?: tb[NFLB_SVC_A_SYNPROXY];
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "synproxy is only valid with forward nat");
+		return -EINVAL;
+	}
 	return nflb_parse_svc_timeouts(tb, proto, opts, extack);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_parse_svc_opts);

@@ -97,7 +97,8 @@ int nflb_put_svc_opts(struct sk_buff *msg,
 	    nla_put_u8(msg, NFLB_SVC_A_HASH, svc->hash) ||
 	    nla_put_u64_64bit(msg, NFLB_SVC_A_SEED, svc->seed, NFLB_SVC_A_PAD) ||
 	    nla_put_u8(msg, NFLB_SVC_A_SNAT, svc->snat) ||
-	    nla_put_u8(msg, NFLB_SVC_A_FORWARD, svc->forward))
+	    nla_put_u8(msg, NFLB_SVC_A_FORWARD, svc->forward) ||
+	    nla_put_u8(msg, NFLB_SVC_A_SYNPROXY, svc->synproxy))
 		return -EMSGSIZE;
 	/* Timeouts only when set: 0 is conntrack's default. */
 	if ((svc->timeout_tcp &&

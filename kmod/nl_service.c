@@ -11,6 +11,7 @@
 #include "hooks.h"
 #include "netns.h"
 #include "nl.h"
+#include "synproxy.h"
 #include "validate.h"
 
 /*
@@ -203,6 +204,9 @@ int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 		ret = nflb_parse_svc_snat(tb, &svc->key, &opts, info->extack);
 	if (!ret)
 		ret = nflb_svc_dsr_check(nn, svc, &opts, tb, info->extack);
+	/* The synproxy hooks, once made, stay (as the DSR ones). */
+	if (!ret && opts.synproxy)
+		ret = nflb_synproxy_prepare(nn, svc->key.family, info->extack);
 	if (!ret)
 		ret = nflb_service_set(nn, svc, &opts, info->extack);
 	if (!ret) {

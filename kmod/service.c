@@ -382,6 +382,7 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 	svc->seed = opts->seed;
 	svc->hash = opts->hash;
 	svc->forward = opts->forward;
+	svc->synproxy = opts->synproxy;
 	nflb_svc_timeouts_set(svc, opts);
 	nflb_svc_limit_set(svc, opts);
 	INIT_LIST_HEAD(&svc->backends);
@@ -509,6 +510,7 @@ int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 	svc->hash = opts->hash;
 	nflb_snat_commit(nn, svc, opts, snat);
 	WRITE_ONCE(svc->forward, opts->forward);
+	WRITE_ONCE(svc->synproxy, opts->synproxy);
 	nflb_svc_timeouts_set(svc, opts);
 	nflb_svc_limit_set(svc, opts);
 	if (to) {
@@ -587,6 +589,7 @@ void nflb_svc_opts_get(const struct nflb_service *svc,
 	opts->hash = svc->hash;
 	opts->snat = svc->snat;
 	opts->forward = svc->forward;
+	opts->synproxy = svc->synproxy;
 	snat = rcu_dereference_protected(svc->snat_addr, true);
 	opts->snat_fixed = snat;
 	if (snat)

@@ -71,6 +71,7 @@ struct nflb_service {
 	u8 hash;
 	bool snat;
 	u8 forward;			/* enum nflb_forward; READ_ONCE */
+	bool synproxy;			/* SYN cookies first; READ_ONCE */
 	/* With snat: NULL masquerades, else SNAT to it; replaced whole. */
 	struct nflb_snat __rcu *snat_addr;
 	u32 timeout_tcp;		/* seconds; 0: conntrack's default */
@@ -109,6 +110,7 @@ struct nflb_svc_opts {
 	u8 hash;
 	bool snat;
 	u8 forward;
+	bool synproxy;
 	bool snat_fixed;		/* snat to snat_addr */
 	union nf_inet_addr snat_addr;
 	u32 timeout_tcp;

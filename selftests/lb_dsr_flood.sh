@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The DSR flow table's flood guard (net.nflb.dsr_flow_rate), in dsr_topo:
-# 20 long-lived connections, then 3000 spoofed SYNs from 200 addresses
+# 20 long-lived connections, then 3000 spoofed SYNs from 198.18.0.0/15
 # (nflb-synflood) with the guard at 100 new entries a second: each SYN is
 # either given an entry or left out by the guard (counted, summing to what
 # reached the load balancer, counted there by nft), at most 100 + 100 a
@@ -25,7 +25,7 @@ syn_count_mark() {
 		table ip flood {
 			chain pre {
 				type filter hook prerouting priority -300;
-				ip saddr 192.0.2.2-192.0.2.201 tcp flags & (syn | ack) == syn counter
+				ip saddr 198.18.0.0/15 tcp flags & (syn | ack) == syn counter
 			}
 		}
 	EOF
@@ -57,9 +57,10 @@ flood() {
 	echo 100 > "$sysctl" || return 1
 	s0=$(seen) a0=$(arrived) i0=$(ft inserts) g0=$(ft guard)
 	t0=$(date +%s%N)
-	sent=$(ip netns exec "$c" nflb-synflood -n 3000 -H 200 192.0.2 "$VIP4" 80) || return 1
+	sent=$(ip netns exec "$c" nflb-synflood -n 3000 -d 60 "$VIP4" 80 |
+		awk '$1 == "sent" { print $2 }')
 	t1=$(date +%s%N)
-	sent=${sent#sent }
+	[ -n "$sent" ] || return 1
 	wait_for 30 __all_seen "$s0" "$a0"
 	got=$(( $(arrived) - a0 ))
 	ins=$(( $(ft inserts) - i0 )) gd=$(( $(ft guard) - g0 ))

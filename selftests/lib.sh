@@ -937,3 +937,120 @@ dsr_counts() {
 			if ($0 ~ /comment "to"/) to += n; else from += n }
 			END { print "to", to + 0, "from", from + 0 }'
 }
+
+# ---------------------------------------------------------------------------
+# SYN floods (lb_synproxy.sh, lb_synflood.sh): nflb-synflood from the
+# client's netns, sources 198.18.0.0/15 and 2001:db8:f100::/40.
+
+# flood_topo: lb_topo; lb routes the flood sources back to the client's
+# side (where nobody has them: the SYN/ACKs die there), has the VIPs as
+# local routes (the synproxy's SYN to a backend is routed to the VIP
+# before nflb's DNAT); every backend counts the SYNs it receives, from
+# flood sources (nft counters flood4, flood6) and in all (syn).
+flood_topo() {
+	local i v
+	lb_topo || return 1
+	ip -n "$lb" -batch - <<-EOF2 || return 1
+		route add 198.18.0.0/15 via 192.0.2.1
+		route add 2001:db8:f100::/40 via 2001:db8:1::1
+		route add local $VIP4/32 dev lo
+		route add local $VIP6/128 dev lo
+	EOF2
+	for i in $(seq 3); do
+		v=b$i
+		ip netns exec "${!v}" nft -f - <<-EOF2 || return 1
+			table inet cnt {
+				chain in {
+					type filter hook input priority 0;
+					tcp flags & (syn | ack) == syn counter comment "syn"
+					ip saddr 198.18.0.0/15 tcp flags & (syn | ack) == syn counter comment "flood4"
+					ip6 saddr 2001:db8:f100::/40 tcp flags & (syn | ack) == syn counter comment "flood6"
+				}
+			}
+		EOF2
+	done
+}
+
+# be_syns NAME: the sum over b1..b3 of their counter NAME (packets), since
+# be_syns_zero.  (Anonymous counters: the test kernel has no nft_objref.)
+__be_syns_raw() {
+	local i v sum=0 n
+	for i in 1 2 3; do
+		v=b$i
+		n=$(ip netns exec "${!v}" nft list chain inet cnt in |
+			awk -v c="comment \"$1\"" 'index($0, c) {
+				for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }')
+		sum=$((sum + ${n:-0}))
+	done
+	echo "$sum"
+}
+be_syns() {
+	local z=0
+	[ -r "$TMPD/be_syns.$1" ] && z=$(< "$TMPD/be_syns.$1")
+	echo $(( $(__be_syns_raw "$1") - z ))
+}
+be_syns_zero() {
+	local k
+	for k in syn flood4 flood6; do
+		__be_syns_raw "$k" > "$TMPD/be_syns.$k" || return 1
+	done
+}
+
+# flood_round TAG 4|6 N: 4 long-lived connections to VIP:80 (established
+# before), a flood at VIP:80 for as long as N new connections take (started
+# one second before them, stopped when they are done: at most 90 s), then 5
+# more rounds of the long-lived ones.  Leaves in $TMPD: TAG.flood
+# (nflb-synflood's output), TAG.legit (nflb-client's), TAG.ct (conntrack
+# entries on lb when the N were done), TAG.bflood4 and TAG.bflood6 (flood
+# SYNs at the backends), TAG.rounds_before and TAG.rounds_during.
+flood_round() {
+	local tag=$1 fam=$2 legit=$3 fpid ct n t0=$SECONDS
+	be_syns_zero || return 1
+	long_start "$tag" "$c" -n 4 "$(vip_addr "$fam")" 80 || return 1
+	__rounds "$TMPD/$tag.st" > "$TMPD/$tag.rounds_before"
+	bg_run "$c" "$TMPD/$tag.flood" nflb-synflood -n 100000000 -d 90 "$(vip_addr "$fam")" 80
+	fpid=$BG_PID
+	nap 1
+	ip netns exec "$c" nflb-client -n "$legit" -c 50 -t 10000 "$(vip_addr "$fam")" 80 > "$TMPD/$tag.legit"
+	n=$(__rounds "$TMPD/$tag.st")
+	ct=$(ip netns exec "$lb" conntrack -C)
+	kill -0 "$fpid" 2>/dev/null || echo "the flood ended before the legitimate clients did"
+	bg_stop "$fpid"
+	echo "$n" > "$TMPD/$tag.rounds_during"
+	wait_rounds "$TMPD/$tag.st" 5 || return 1
+	long_stop "$tag"
+	echo "$ct" > "$TMPD/$tag.ct"
+	be_syns flood4 > "$TMPD/$tag.bflood4"
+	be_syns flood6 > "$TMPD/$tag.bflood6"
+	cat "$TMPD/$tag.flood"
+	echo "legitimate: answered $(answered "$TMPD/$tag.legit") of $legit, failed $(stat_of "$TMPD/$tag.legit" failed)"
+	echo "long-lived rounds during the flood: $((n - $(cat "$TMPD/$tag.rounds_before")))"
+	echo "conntrack entries on lb at the end of the legitimate run: $ct"
+	echo "flood SYNs at the backends: IPv4 $(cat "$TMPD/$tag.bflood4"), IPv6 $(cat "$TMPD/$tag.bflood6")"
+	echo "round took $((SECONDS - t0)) s"
+}
+
+# legit_ok TAG N: at least 99% of the N new connections answered.
+legit_ok() {
+	local a
+	a=$(answered "$TMPD/$1.legit")
+	grep -v '^flow ' "$TMPD/$1.legit"
+	[ "$a" -ge $(($2 * 99 / 100)) ] || { echo "answered $a of $2"; return 1; }
+}
+
+# flood_sent TAG MIN: the flood sent at least MIN SYNs.
+flood_sent() {
+	local s
+	s=$(stat_of "$TMPD/$1.flood" sent)
+	[ "$s" -ge "$2" ] || { echo "the flood sent $s SYNs, fewer than $2"; return 1; }
+}
+
+# flood_held TAG: the long-lived connections went on during the flood (3
+# rounds at least) and all lived to the end, none lost.
+flood_held() {
+	local r=$(( $(cat "$TMPD/$1.rounds_during") - $(cat "$TMPD/$1.rounds_before") ))
+	echo "rounds during the flood: $r"
+	[ "$r" -ge 3 ] || return 1
+	long_ok "$1" > "$TMPD/$1.long" || { cat "$TMPD/$1.long"; return 1; }
+	[ "$(stat_of "$TMPD/$1.out" failed)" = 0 ] && ! grep -q '^lost:' "$TMPD/$1.out"
+}

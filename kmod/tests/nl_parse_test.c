@@ -416,6 +416,67 @@ static void nflb_parse_svc_snat_addr(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, opts.snat || opts.snat_fixed);
 }
 
+/* synproxy: TCP and forward nat only; the attribute blamed is the cause. */
+static int nflb_pt_parse_synproxy(struct kunit *test,
+				  const struct nflb_pt_key *k, int forward,
+				  struct nflb_svc_opts *opts,
+				  struct nflb_pt **ptp)
+{
+	struct nflb_pt *pt = nflb_pt_new(test);
+	struct nlattr *nest;
+
+	*ptp = pt;
+	nest = nflb_pt_svc_begin(test, pt, k);
+	KUNIT_ASSERT_FALSE(test, nla_put_u8(pt->skb, NFLB_SVC_A_SYNPROXY, 1));
+	if (forward >= 0)
+		KUNIT_ASSERT_FALSE(test, nla_put_u8(pt->skb, NFLB_SVC_A_FORWARD,
+						    forward));
+	return nflb_pt_parse_opts(test, pt, nest, k->proto, opts);
+}
+
+static void nflb_parse_svc_synproxy(struct kunit *test)
+{
+	static const struct nflb_pt_key udp53 = {
+		.family = AF_INET, .proto = IPPROTO_UDP,
+		.addr = nflb_pt_v4, .addr_len = 4, .port = 53,
+	};
+	struct nflb_svc_opts opts = {};
+	struct nflb_pt *pt;
+
+	KUNIT_EXPECT_EQ(test, nflb_pt_parse_synproxy(test, &nflb_pt_tcp80, -1,
+						     &opts, &pt), 0);
+	KUNIT_EXPECT_TRUE(test, opts.synproxy);
+	KUNIT_EXPECT_NULL(test, pt->extack._msg);
+	opts = (struct nflb_svc_opts){};
+	KUNIT_EXPECT_EQ(test, nflb_pt_parse_synproxy(test, &nflb_pt_tcp80,
+						     NFLB_FORWARD_NAT, &opts,
+						     &pt), 0);
+	KUNIT_EXPECT_TRUE(test, opts.synproxy);
+
+	opts = (struct nflb_svc_opts){};
+	KUNIT_EXPECT_EQ(test, nflb_pt_parse_synproxy(test, &udp53, -1, &opts,
+						     &pt), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, pt->extack._msg,
+			   "synproxy is only valid for TCP services");
+	KUNIT_EXPECT_PTR_EQ(test, pt->extack.bad_attr,
+			    pt->tb[NFLB_SVC_A_SYNPROXY]);
+	opts = (struct nflb_svc_opts){};
+	KUNIT_EXPECT_EQ(test, nflb_pt_parse_synproxy(test, &nflb_pt_tcp80,
+						     NFLB_FORWARD_GRE, &opts,
+						     &pt), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, pt->extack._msg,
+			   "synproxy is only valid with forward nat");
+	KUNIT_EXPECT_PTR_EQ(test, pt->extack.bad_attr,
+			    pt->tb[NFLB_SVC_A_FORWARD]);
+
+	/* A DSR service given synproxy alone: the synproxy attribute. */
+	opts = (struct nflb_svc_opts){ .forward = NFLB_FORWARD_IPIP };
+	KUNIT_EXPECT_EQ(test, nflb_pt_parse_synproxy(test, &nflb_pt_tcp80, -1,
+						     &opts, &pt), -EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, pt->extack.bad_attr,
+			    pt->tb[NFLB_SVC_A_SYNPROXY]);
+}
+
 static void nflb_parse_svc_table_size(struct kunit *test)
 {
 	static const struct {
@@ -697,6 +758,7 @@ static struct kunit_case nflb_nl_parse_cases[] = {
 	KUNIT_CASE(nflb_parse_svc_opts_valid),
 	KUNIT_CASE(nflb_parse_svc_opts_absent),
 	KUNIT_CASE(nflb_parse_svc_snat_addr),
+	KUNIT_CASE(nflb_parse_svc_synproxy),
 	KUNIT_CASE(nflb_parse_svc_table_size),
 	KUNIT_CASE(nflb_parse_svc_timeout_protocol),
 	KUNIT_CASE(nflb_parse_be_valid),

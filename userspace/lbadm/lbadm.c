@@ -24,8 +24,8 @@ static int cmd_help(int argc, char **argv);
 
 static const struct lbadm_cmd lbadm_cmds[] = {
 	{ "service", cmd_service,
-	  "service add tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat [ADDRESS]|no-snat] [timeout-tcp S] [timeout-tcp-fin S] [timeout-udp S] [forward nat|gre|ipip] [rate N [burst M]]\n"
-	  "service set tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat [ADDRESS]|no-snat] [timeout-tcp S] [timeout-tcp-fin S] [timeout-udp S] [forward nat|gre|ipip] [rate N|no-rate] [burst M]\n"
+	  "service add tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat [ADDRESS]|no-snat] [timeout-tcp S] [timeout-tcp-fin S] [timeout-udp S] [forward nat|gre|ipip] [rate N [burst M]] [synproxy|no-synproxy]\n"
+	  "service set tcp|udp VIP:PORT [table-size M] [hash 5tuple|source] [seed N] [snat [ADDRESS]|no-snat] [timeout-tcp S] [timeout-tcp-fin S] [timeout-udp S] [forward nat|gre|ipip] [rate N|no-rate] [burst M] [synproxy|no-synproxy]\n"
 	  "service del tcp|udp VIP:PORT\n"
 	  "service show [tcp|udp VIP:PORT]\n"
 	  "service table tcp|udp VIP:PORT [digest]" },

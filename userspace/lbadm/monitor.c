@@ -60,6 +60,11 @@ static void print_service_opts(uint8_t cmd, const struct nflb_service *svc)
 							svc->forward, num,
 							sizeof(num)));
 	}
+	if (NFLB_HAS(svc, NFLB_SVC_A_SYNPROXY)) {
+		pr_flag("synproxy", svc->synproxy);
+		if (!svc->synproxy && cmd == NFLB_CMD_SERVICE_SET)
+			pr_label("no-synproxy");
+	}
 	/*
 	 * The kernel sends the timeouts that are not 0.  A set's event holds
 	 * the service's whole state, so an absent timeout of its protocol is

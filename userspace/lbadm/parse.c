@@ -229,7 +229,7 @@ struct lbadm_opt {
 /* A value may follow: the next word, unless it is an option name. */
 #define OPT_VALUE 2
 
-#define MAX_SLOTS 10
+#define MAX_SLOTS 11
 
 static int opt_table_size(struct lbadm_req *req, const char *name,
 			  const char *val, struct lbadm_perr *e)
@@ -299,6 +299,19 @@ static int opt_forward(struct lbadm_req *req, const char *name,
 		return -1;
 	req->svc.forward = v;
 	NFLB_SET(&req->svc, NFLB_SVC_A_FORWARD);
+	return 0;
+}
+
+/* synproxy | no-synproxy: SYN cookies first (TCP, forward nat). */
+static int opt_synproxy(struct lbadm_req *req, const char *name,
+			const char *val, struct lbadm_perr *e)
+{
+	(void)val;
+	req->svc.synproxy = strcmp(name, "synproxy") == 0;
+	if (req->svc.synproxy && req->svc.proto != IPPROTO_TCP)
+		return perr(e, "synproxy is only valid for tcp services, not %s",
+			    nflb_proto_name(req->svc.proto));
+	NFLB_SET(&req->svc, NFLB_SVC_A_SYNPROXY);
 	return 0;
 }
 
@@ -419,6 +432,8 @@ static const struct lbadm_opt service_opts[] = {
 	{ "rate", 8, true, opt_rate },
 	{ "no-rate", 8, false, opt_rate },
 	{ "burst", 9, true, opt_burst },
+	{ "synproxy", 10, false, opt_synproxy },
+	{ "no-synproxy", 10, false, opt_synproxy },
 	{ NULL, 0, false, NULL },
 };
 
@@ -598,7 +613,7 @@ int lbadm_parse_service_args(int argc, char **argv, struct lbadm_req *req,
 	if (n < 0)
 		return -1;
 	if (d->op == LBADM_OP_SET && n == 0)
-		return perr(e, "nothing to change for service set (table-size, hash, seed, snat, no-snat, timeout-tcp, timeout-tcp-fin, timeout-udp, forward, rate, no-rate or burst)");
+		return perr(e, "nothing to change for service set (table-size, hash, seed, snat, no-snat, timeout-tcp, timeout-tcp-fin, timeout-udp, forward, rate, no-rate, burst, synproxy or no-synproxy)");
 	if (NFLB_HAS(&req->svc, NFLB_SVC_A_BURST) &&
 	    ((NFLB_HAS(&req->svc, NFLB_SVC_A_RATE) && !req->svc.rate) ||
 	     (d->op == LBADM_OP_ADD && !NFLB_HAS(&req->svc, NFLB_SVC_A_RATE))))
@@ -607,6 +622,11 @@ int lbadm_parse_service_args(int argc, char **argv, struct lbadm_req *req,
 	    NFLB_HAS(&req->svc, NFLB_SVC_A_FORWARD) &&
 	    req->svc.forward != NFLB_FORWARD_NAT)
 		return perr(e, "snat is only valid with forward nat, not with forward %s",
+			    nflb_forward_name(req->svc.forward));
+	if (NFLB_HAS(&req->svc, NFLB_SVC_A_SYNPROXY) && req->svc.synproxy &&
+	    NFLB_HAS(&req->svc, NFLB_SVC_A_FORWARD) &&
+	    req->svc.forward != NFLB_FORWARD_NAT)
+		return perr(e, "synproxy is only valid with forward nat, not with forward %s",
 			    nflb_forward_name(req->svc.forward));
 	return 0;
 }

@@ -181,6 +181,8 @@ static unsigned int options_differ(const struct nflb_service *a,
 		m |= NFLB_BIT(NFLB_SVC_A_SEED);
 	if (a->snat != b->snat)
 		m |= NFLB_BIT(NFLB_SVC_A_SNAT);
+	if (a->synproxy != b->synproxy)
+		m |= NFLB_BIT(NFLB_SVC_A_SYNPROXY);
 	if (a->timeout_tcp != b->timeout_tcp)
 		m |= NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP);
 	if (a->timeout_tcp_fin != b->timeout_tcp_fin)

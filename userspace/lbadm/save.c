@@ -53,6 +53,8 @@ int lbadm_save_write(FILE *f, struct lbadm_conf *c)
 				nflb_enum_name_or_num(nflb_forward_names,
 						      s->forward, num,
 						      sizeof(num)));
+		if (NFLB_HAS(s, NFLB_SVC_A_SYNPROXY) && s->synproxy)
+			fputs(" synproxy", f);
 		if (NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_TCP))
 			fprintf(f, " timeout-tcp %u", s->timeout_tcp);
 		if (NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_TCP_FIN))

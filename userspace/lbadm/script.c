@@ -199,6 +199,7 @@ static void apply_opts(struct nflb_service *dst,
 		NFLB_SVC_A_SNAT, NFLB_SVC_A_TIMEOUT_TCP,
 		NFLB_SVC_A_TIMEOUT_TCP_FIN, NFLB_SVC_A_TIMEOUT_UDP,
 		NFLB_SVC_A_FORWARD, NFLB_SVC_A_RATE, NFLB_SVC_A_BURST,
+		NFLB_SVC_A_SYNPROXY,
 	};
 	size_t i;
 
@@ -240,6 +241,8 @@ static void apply_opts(struct nflb_service *dst,
 		dst->present &= ~(NFLB_BIT(NFLB_SVC_A_RATE) |
 				  NFLB_BIT(NFLB_SVC_A_BURST));
 	}
+	if (NFLB_HAS(src, NFLB_SVC_A_SYNPROXY))
+		dst->synproxy = src->synproxy;
 }
 
 static int check_service(const char *file, const struct lbadm_line *l,

@@ -8,7 +8,7 @@
  *     backend 10.0.1.1:80 weight 1 state up slots 21846 conns 100
  *
  * "snat" (followed by its address if fixed), "forward" (gre, ipip; nat is
- * not printed) and the timeouts (timeout-tcp, timeout-tcp-fin,
+ * not printed), "synproxy", the timeouts (timeout-tcp, timeout-tcp-fin,
  * timeout-udp) and the rate limit (rate, burst) only when set; with -s,
  * "flows" (conntrack's live flows) before "conns" and every counter after
  * it: pkts-in, pkts-out, bytes-in, bytes-out, drops, rate-drops.
@@ -107,6 +107,7 @@ static int print_service(const struct nflb_service *svc, void *data)
 		pr_str("forward", nflb_enum_name_or_num(nflb_forward_names,
 							svc->forward, num,
 							sizeof(num)));
+	pr_flag("synproxy", svc->synproxy);
 	pr_service_timeouts(svc, false);
 	pr_service_rate(svc, false);
 	if (flowcount)

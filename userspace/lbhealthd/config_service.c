@@ -16,8 +16,8 @@
 
 static const char *const service_keys[] = {
 	"name", "protocol", "address", "port", "table-size", "hash", "seed",
-	"snat", "forward", "timeout-tcp", "timeout-tcp-fin", "timeout-udp",
-	"rate", "burst",
+	"snat", "forward", "synproxy", "timeout-tcp", "timeout-tcp-fin",
+	"timeout-udp", "rate", "burst",
 	"quorum", "sorry", "on-failure", "flush-on-down", "check",
 	"checks-required", "backends", "notify-up", "notify-down",
 	"notify-quorum-up", "notify-quorum-down", NULL,
@@ -365,6 +365,7 @@ static void service_defaults(const config_setting_t *s,
 	NFLB_SET(svc, NFLB_SVC_A_SEED);
 	NFLB_SET(svc, NFLB_SVC_A_SNAT);
 	NFLB_SET(svc, NFLB_SVC_A_FORWARD);	/* nat unless the file says */
+	NFLB_SET(svc, NFLB_SVC_A_SYNPROXY);	/* off unless the file says */
 	st->setting = s;
 	st->port = -1;
 }
@@ -477,6 +478,7 @@ static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
 	const config_setting_t *m;
 	char key[HC_KEY_MAX];
 	unsigned int hash, fwd;
+	bool synproxy = false;
 
 	m = config_setting_get_member(s, "table-size");
 	if (m && cfg_get_table_size(c, m, cfg_kpath(key, base, "table-size"),
@@ -500,6 +502,18 @@ static void parse_service_opts(struct hc_ctx *c, const config_setting_t *s,
 			cfg_report(c, m, cfg_kpath(key, base, "forward"),
 				   "snat is only valid with forward \"nat\", not \"%s\"",
 				   nflb_forward_name(fwd));
+	}
+	m = config_setting_get_member(s, "synproxy");
+	if (m && cfg_get_bool(c, m, cfg_kpath(key, base, "synproxy"),
+			      &synproxy) == 0 && synproxy) {
+		svc->synproxy = 1;
+		if (st->proto != IPPROTO_TCP)
+			cfg_report(c, m, cfg_kpath(key, base, "synproxy"),
+				   "synproxy is only valid for tcp services");
+		else if (svc->forward != NFLB_FORWARD_NAT)
+			cfg_report(c, m, cfg_kpath(key, base, "synproxy"),
+				   "synproxy is only valid with forward \"nat\", not \"%s\"",
+				   nflb_forward_name(svc->forward));
 	}
 	/* The kernel takes each timeout for its own protocol only. */
 	parse_timeout_opt(c, s, base, "timeout-tcp", st->proto, IPPROTO_TCP,

@@ -77,6 +77,7 @@ static bool options_differ(const struct nflb_service *want,
 	       DIFF(NFLB_SVC_A_SEED, seed) ||
 	       DIFF(NFLB_SVC_A_SNAT, snat) ||
 	       DIFF(NFLB_SVC_A_FORWARD, forward) ||
+	       DIFF(NFLB_SVC_A_SYNPROXY, synproxy) ||
 	       snat_addr_differs(want, have) ||
 	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_TCP, timeout_tcp) ||
 	       DIFF_TIMEOUT(NFLB_SVC_A_TIMEOUT_TCP_FIN, timeout_tcp_fin) ||

@@ -135,6 +135,7 @@ struct nflb_service {
 	uint8_t hash;			/* enum nflb_hash */
 	uint8_t snat;			/* 0, 1 */
 	uint8_t forward;		/* enum nflb_forward */
+	uint8_t synproxy;		/* 0, 1 */
 	union nflb_inaddr snat_addr;	/* NFLB_SVC_A_SNAT_ADDR: snat to it */
 	uint64_t seed;
 	uint32_t timeout_tcp;		/* seconds, 0: conntrack's default */

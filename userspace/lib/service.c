@@ -42,6 +42,8 @@ static void put_service_opts(struct nlmsghdr *nlh,
 		mnl_attr_put_u8(nlh, NFLB_SVC_A_SNAT, svc->snat);
 	if (NFLB_HAS(svc, NFLB_SVC_A_FORWARD))
 		mnl_attr_put_u8(nlh, NFLB_SVC_A_FORWARD, svc->forward);
+	if (NFLB_HAS(svc, NFLB_SVC_A_SYNPROXY))
+		mnl_attr_put_u8(nlh, NFLB_SVC_A_SYNPROXY, svc->synproxy);
 	if (NFLB_HAS(svc, NFLB_SVC_A_SNAT_ADDR))
 		mnl_attr_put(nlh, NFLB_SVC_A_SNAT_ADDR,
 			     nflb_addr_len(svc->family), &svc->snat_addr);
@@ -385,6 +387,10 @@ static int service_attr_cb(const struct nlattr *attr, void *data)
 	case NFLB_SVC_A_FORWARD:
 		CHECK(ctx, attr, MNL_TYPE_U8, "bad service forwarding method");
 		svc->forward = mnl_attr_get_u8(attr);
+		break;
+	case NFLB_SVC_A_SYNPROXY:
+		CHECK(ctx, attr, MNL_TYPE_U8, "bad service synproxy flag");
+		svc->synproxy = mnl_attr_get_u8(attr);
 		break;
 	case NFLB_SVC_A_SNAT_ADDR:
 		ctx->snat_len = mnl_attr_get_payload_len(attr);

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 120
+ktap_plan 125
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -179,6 +179,13 @@ bad "snat address of the other family" 'invalid snat address "2001:db8::1" (an I
 	service set tcp $vip snat 2001:db8::1
 bad "service set without options" 'nothing to change for service set' \
 	service set tcp $vip
+bad "synproxy and no-synproxy" 'option "no-synproxy" conflicts with "synproxy"' \
+	service set tcp $vip synproxy no-synproxy
+bad "synproxy on a udp service" 'synproxy is only valid for tcp services, not udp' \
+	service add udp 192.0.2.10:53 synproxy
+bad "synproxy with a DSR method" 'synproxy is only valid with forward nat, not with forward gre' \
+	service add tcp $vip forward gre synproxy
+check "help lists synproxy" grep -qF '[forward nat|gre|ipip] [synproxy|no-synproxy]' <<< "$usage"
 bad "service del takes no option" 'unknown option "snat" for service del' \
 	service del tcp $vip snat
 bad "unknown service command" 'unknown service command "create"' \

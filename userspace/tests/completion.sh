@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 52
+ktap_plan 53
 
 real=$NFLB_TOP/build/lbadm
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -109,10 +109,13 @@ offers "IPv6 backends" "lbadm backend set udp [2001:db8::53]:53 [2001:db8:1::" \
 	"1]:53"
 offers "no backend offered to backend add" "lbadm backend add tcp 192.0.2.10:80 " ""
 offers "service options" "lbadm service add tcp 192.0.2.20:80 " \
-	"burst forward hash no-rate no-snat rate seed snat table-size timeout-tcp timeout-tcp-fin timeout-udp"
+	"burst forward hash no-rate no-snat no-synproxy rate seed snat synproxy table-size timeout-tcp timeout-tcp-fin timeout-udp"
 offers "options given once, snat excludes no-snat" \
 	"lbadm service set tcp 192.0.2.10:80 snat hash source timeout-tcp 60 " \
-	"burst forward no-rate rate seed table-size timeout-tcp-fin timeout-udp"
+	"burst forward no-rate no-synproxy rate seed synproxy table-size timeout-tcp-fin timeout-udp"
+offers "synproxy excludes no-synproxy" \
+	"lbadm service set tcp 192.0.2.10:80 synproxy " \
+	"burst forward hash no-rate no-snat rate seed snat table-size timeout-tcp timeout-tcp-fin timeout-udp"
 offers "udp service options: no TCP timeouts" "lbadm service add udp 192.0.2.20:53 " \
 	"burst forward hash no-rate no-snat rate seed snat table-size timeout-udp"
 offers "udp service set: no TCP timeouts" \

@@ -149,7 +149,7 @@ static unsigned int all_svc_bits(uint8_t proto)
 	unsigned int b = NFLB_BIT(NFLB_SVC_A_TABLE_SIZE) |
 			 NFLB_BIT(NFLB_SVC_A_HASH) | NFLB_BIT(NFLB_SVC_A_SEED) |
 			 NFLB_BIT(NFLB_SVC_A_SNAT) | NFLB_BIT(NFLB_SVC_A_FORWARD) |
-			 NFLB_BIT(NFLB_SVC_A_RATE);
+			 NFLB_BIT(NFLB_SVC_A_RATE) | NFLB_BIT(NFLB_SVC_A_SYNPROXY);
 
 	if (proto == IPPROTO_TCP)
 		return b | NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP) |
@@ -384,6 +384,14 @@ static void test_minimal_defaults(void)
 		    cfg.services[0].svc.snat_addr.v4.s_addr == htonl(0xcb007101));
 	hc_config_free(&cfg);
 
+	/* synproxy = true: SYN cookies first. */
+	KTAP_EXPECT(load(SVC("synproxy = true;", "type = \"tcp\";", BE1),
+			 &cfg, &e) == 0);
+	errs_print(&e);
+	KTAP_EXPECT(cfg.n_services == 1 && cfg.services[0].svc.synproxy == 1 &&
+		    NFLB_HAS(&cfg.services[0].svc, NFLB_SVC_A_SYNPROXY));
+	hc_config_free(&cfg);
+
 	/* Globals, a udp payload with escapes, a string seed. */
 	KTAP_EXPECT(load("status-socket = \"/tmp/x.sock\";\n"
 			 "withdraw-on-exit = true;\n"
@@ -593,6 +601,15 @@ static void test_wrong_types(void)
 			 "6: services.[0].forward: snat is only valid with forward \"nat\", not \"gre\""));
 	KTAP_EXPECT(only(SVC("snat = \"192.0.2.99\"; forward = \"ipip\";", "type = \"tcp\";", BE1),
 			 "6: services.[0].forward: snat is only valid with forward \"nat\", not \"ipip\""));
+	KTAP_EXPECT(only(SVC("synproxy = true; forward = \"gre\";", "type = \"tcp\";", BE1),
+			 "6: services.[0].synproxy: synproxy is only valid with forward \"nat\", not \"gre\""));
+	KTAP_EXPECT(only(SVC("synproxy = 1;", "type = \"tcp\";", BE1),
+			 "6: services.[0].synproxy: expected true or false, not an integer"));
+	KTAP_EXPECT(only("services = ( { protocol = \"udp\"; address = \"10.0.0.100\";\n"
+			 "port = 53; synproxy = true;\n"
+			 "check = { type = \"udp\"; payload = \"x\"; };\n"
+			 "backends = ( " BE1 " ); } );\n",
+			 "2: services.[0].synproxy: synproxy is only valid for tcp services"));
 	KTAP_EXPECT(only(SVC("snat = 1;", "type = \"tcp\";", BE1),
 			 "6: services.[0].snat: expected true, false or an address, not an integer"));
 	KTAP_EXPECT(only(SVC("snat = \"2001:db8::1\";", "type = \"tcp\";", BE1),

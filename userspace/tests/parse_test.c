@@ -290,6 +290,28 @@ static void service_options(void)
 	KTAP_EXPECT(r.svc.present == NFLB_BIT(NFLB_SVC_A_SNAT) &&
 		    r.svc.snat == 0);
 
+	/* synproxy, no-synproxy: TCP only, not with a DSR method. */
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "tcp", "192.0.2.10:80",
+			    "synproxy") == 0);
+	KTAP_EXPECT(r.svc.present == NFLB_BIT(NFLB_SVC_A_SYNPROXY) &&
+		    r.svc.synproxy == 1);
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "tcp", "192.0.2.10:80",
+			    "no-synproxy") == 0);
+	KTAP_EXPECT(r.svc.present == NFLB_BIT(NFLB_SVC_A_SYNPROXY) &&
+		    r.svc.synproxy == 0);
+	KTAP_EXPECT(SERVICE(&r, &e, "set", "udp", "192.0.2.10:53",
+			    "no-synproxy") == 0);
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "udp", "192.0.2.10:53",
+			    "synproxy") < 0);
+	KTAP_EXPECT(has(e.msg, "synproxy is only valid for tcp services, not udp"));
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "tcp", "192.0.2.10:80",
+			    "synproxy", "forward", "gre") < 0);
+	KTAP_EXPECT(has(e.msg, "synproxy is only valid with forward nat, not with forward gre"));
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "tcp", "192.0.2.10:80",
+			    "synproxy", "forward", "nat") == 0);
+	KTAP_EXPECT(SERVICE(&r, &e, "add", "tcp", "192.0.2.10:80",
+			    "synproxy", "no-synproxy") < 0);
+
 	/* snat ADDRESS: the next word unless it is an option. */
 	KTAP_EXPECT(SERVICE(&r, &e, "set", "tcp", "192.0.2.10:80",
 			    "snat", "203.0.113.1", "timeout-tcp", "5") == 0);

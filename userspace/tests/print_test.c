@@ -339,6 +339,7 @@ static void json_compact(void)
 			 "[{\"proto\":\"udp\",\"vip\":\"2001:db8::53\",\"port\":53,"
 			 "\"table-size\":251,\"hash\":\"source\","
 			 "\"seed\":9223372036854775807,\"snat\":false,"
+			 "\"synproxy\":false,"
 			 "\"stats\":{\"conns\":0,\"pkts-in\":1,\"pkts-out\":2,"
 			 "\"bytes-in\":3,\"bytes-out\":4,\"drops\":5},"
 			 "\"backends\":[]}]\n"));

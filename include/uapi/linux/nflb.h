@@ -130,6 +130,27 @@
  *                            (absent with a RATE) the rate, one second's
  *                            worth; rejected while the rate is 0.  Replies
  *                            carry it with RATE.
+ *     NFLB_SVC_A_SYNPROXY    u8, 0 (default) or 1: SYN proxy.  The load
+ *                            balancer answers a client's SYN itself with
+ *                            a SYN cookie (nf_synproxy_core), keeping no
+ *                            state and picking no backend; only the ACK
+ *                            that returns a valid cookie makes a conntrack
+ *                            entry, picks the backend and opens the
+ *                            connection to it, whose sequence numbers and
+ *                            timestamps are then translated.  Other
+ *                            packets to the service without a conntrack
+ *                            entry are dropped (counted as drops).  The
+ *                            client's MSS is kept rounded down to a cookie
+ *                            value; window scale (advertised: 7, which the
+ *                            backends' must equal), SACK and ECN are kept
+ *                            only for clients that send timestamps.  The
+ *                            load balancer needs a route to the VIP (the
+ *                            synproxy's SYN to the backend is routed
+ *                            before DNAT).  TCP services in NAT mode only:
+ *                            rejected on a UDP service and with a forward
+ *                            method other than NAT.  Clients on the load
+ *                            balancer itself are not proxied.  Replies
+ *                            carry it.
  *   A backend belongs to a service and is identified by its address and
  *   port: NFLB_A_BACKEND holding NFLB_BE_A_FAMILY (must equal the
  *   service's), NFLB_BE_A_ADDR, NFLB_BE_A_PORT (absent: the service port;
@@ -338,6 +359,7 @@ enum nflb_service_attr {
 	NFLB_SVC_A_SNAT_ADDR,	/* binary: 4 or 16 bytes, one-arm source */
 	NFLB_SVC_A_RATE,	/* u32: new flows per second; 0: no limit */
 	NFLB_SVC_A_BURST,	/* u32: new flows at once above the rate */
+	NFLB_SVC_A_SYNPROXY,	/* u8: 0, 1 */
 
 	__NFLB_SVC_A_MAX
 };
