@@ -185,7 +185,7 @@ bad "synproxy on a udp service" 'synproxy is only valid for tcp services, not ud
 	service add udp 192.0.2.10:53 synproxy
 bad "synproxy with a DSR method" 'synproxy is only valid with forward nat, not with forward gre' \
 	service add tcp $vip forward gre synproxy
-check "help lists synproxy" grep -qF '[forward nat|gre|ipip] [synproxy|no-synproxy]' <<< "$usage"
+check "help lists synproxy" grep -qF '[rate N [burst M]] [synproxy|no-synproxy]' <<< "$usage"
 bad "service del takes no option" 'unknown option "snat" for service del' \
 	service del tcp $vip snat
 bad "unknown service command" 'unknown service command "create"' \
