@@ -5,7 +5,7 @@
 # the same backends.  With rate 1 burst 5, a quick burst of 20 new TCP
 # connections (each given 700 ms, before a dropped SYN's first resend at
 # 1 s) gets exactly 5 answered, and the service counts 5 conns and 15
-# rate-drops; connections established before go on, in DSR mode also
+# limit-drops; connections established before go on, in DSR mode also
 # after their flow entries are flushed (their packets without SYN are not
 # new flows); no-rate lifts the limit.  Options in show, JSON, monitor
 # events (with "forward nat" in a set's event), save/restore; bad input
@@ -52,12 +52,12 @@ burst() {
 	a=$(answered "$out") f=$(stat_of "$out" failed)
 	[ "$a" = 5 ] && [ "$f" = 15 ] || { echo "answered $a, failed $f: not 5 and 15"; return 1; }
 	[ "$(svc_key "$out.show" conns)" = 5 ] || { echo "conns not 5"; return 1; }
-	[ "$(svc_key "$out.show" rate-drops)" = 15 ] || { echo "rate-drops not 15"; return 1; }
+	[ "$(svc_key "$out.show" limit-drops)" = 15 ] || { echo "limit-drops not 15"; return 1; }
 	[ "$(svc_key "$out.show" rate)" = 1 ] && [ "$(svc_key "$out.show" burst)" = 5 ]
 }
-check "NAT rate 1 burst 5: 5 of 20 answered, 15 rate-drops" burst "$svc_nat" 8080 20000
+check "NAT rate 1 burst 5: 5 of 20 answered, 15 limit-drops" burst "$svc_nat" 8080 20000
 check "NAT: established connections go on" wait_rounds "$TMPD/estn.st" 3
-check "DSR rate 1 burst 5: 5 of 20 answered, 15 rate-drops" burst "$svc_dsr" 80 21000
+check "DSR rate 1 burst 5: 5 of 20 answered, 15 limit-drops" burst "$svc_dsr" 80 21000
 # The bucket is empty: packets of established flows without an entry are
 # not new flows.
 dsr_pickup() {
@@ -65,7 +65,7 @@ dsr_pickup() {
 	wait_rounds "$TMPD/estd.st" 3 || return 1
 	lbadm_in "$lb" -s service show tcp "$svc_dsr" > "$TMPD/pick.show"
 	head -1 "$TMPD/pick.show"
-	[ "$(svc_key "$TMPD/pick.show" rate-drops)" = 15 ]
+	[ "$(svc_key "$TMPD/pick.show" limit-drops)" = 15 ]
 }
 check "DSR: established connections go on after a flow flush, none dropped" dsr_pickup
 long_stop estn estd
@@ -73,9 +73,9 @@ check "10 long-lived connections never failed" long_ok estn estd
 
 json() {
 	lbadm_in "$lb" -j service show tcp "$svc_dsr" > "$TMPD/j" || return 1
-	jq -e '.[0].rate == 1 and .[0].burst == 5 and .[0].stats["rate-drops"] == 15' "$TMPD/j"
+	jq -e '.[0].rate == 1 and .[0].burst == 5 and .[0].stats["limit-drops"] == 15' "$TMPD/j"
 }
-check "JSON: rate, burst and rate-drops" json
+check "JSON: rate, burst and limit-drops" json
 
 saved() {
 	lbadm_in "$lb" save > "$TMPD/saved" || return 1

@@ -11,7 +11,7 @@
  * not printed), "synproxy", the timeouts (timeout-tcp, timeout-tcp-fin,
  * timeout-udp) and the rate limit (rate, burst) only when set; with -s,
  * "flows" (conntrack's live flows) before "conns" and every counter after
- * it: pkts-in, pkts-out, bytes-in, bytes-out, drops, rate-drops.
+ * it: pkts-in, pkts-out, bytes-in, bytes-out, drops, limit-drops.
  *
  * With -j, an array of service objects, every counter in a "stats" object
  * and the backends in a "backends" list:
@@ -60,7 +60,7 @@ static void print_stats(const struct nflb_stats *st)
 	if (all && NFLB_HAS(st, NFLB_STATS_A_DROPS))
 		pr_u64("drops", st->drops);
 	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_DROPS))
-		pr_u64("rate-drops", st->rate_drops);
+		pr_u64("limit-drops", st->rate_drops);
 	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_CONNS))
 		pr_u64("rate-conns", st->rate_conns);
 	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_PKTS_IN))
