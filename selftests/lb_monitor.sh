@@ -64,7 +64,7 @@ cat > "$TMPD/want" <<-EOF2
 	service add tcp 192.0.2.10:80 table-size 4093 hash 5tuple seed 0
 	backend add tcp 192.0.2.10:80 10.0.0.1:80 weight 1 state up
 	backend set tcp 192.0.2.10:80 10.0.0.1:80 weight 3 state up
-	service set tcp 192.0.2.10:80 table-size 4093 hash 5tuple seed 0 snat timeout-tcp 600 timeout-tcp-fin 0
+	service set tcp 192.0.2.10:80 table-size 4093 hash 5tuple seed 0 snat forward nat no-synproxy timeout-tcp 600 timeout-tcp-fin 0 no-rate
 	backend del tcp 192.0.2.10:80 10.0.0.1:80
 	service del tcp 192.0.2.10:80
 	flush

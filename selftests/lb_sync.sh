@@ -119,7 +119,7 @@ events() {
 only_changes() {
 	events | diff -u - <(cat <<-EOF
 		service del tcp $C
-		service set tcp $B table-size 251 hash 5tuple seed 7 no-snat timeout-tcp 0 timeout-tcp-fin 0
+		service set tcp $B table-size 251 hash 5tuple seed 7 no-snat forward nat no-synproxy timeout-tcp 0 timeout-tcp-fin 0 no-rate
 		backend del tcp $B $(be 6 2)
 		backend set tcp $B $(be 6 1) weight 2 state up
 		backend add tcp $B $(be 6 3) weight 1 state up
