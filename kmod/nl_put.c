@@ -24,8 +24,10 @@ int nflb_put_stats(struct sk_buff *msg, int type,
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_BYTES_IN, sum.bytes_in, NFLB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_BYTES_OUT, sum.bytes_out, NFLB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_DROPS, sum.drops, NFLB_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_DROPS, sum.rate_drops,
-			      NFLB_STATS_A_PAD) ||
+	    /* A service's rate limit: a backend's would always read 0. */
+	    (type == NFLB_SVC_A_STATS &&
+	     nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_DROPS, sum.rate_drops,
+			       NFLB_STATS_A_PAD)) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_CONNS,
 			      rate[NFLB_RATE_CONNS], NFLB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_PKTS_IN,
