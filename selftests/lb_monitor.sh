@@ -93,7 +93,7 @@ sys.exit(0 if ok else 1)
 check "JSON: every line parses, events in order" jsoncheck \
 	'[x["event"] for x in e] == ["service-add", "backend-add", "backend-set", "service-set", "backend-del", "service-del", "flush"]'
 check "JSON: service fields" jsoncheck \
-	'e[0] == {"event": "service-add", "proto": "tcp", "vip": "192.0.2.10", "port": 80, "table-size": 4093, "hash": "5tuple", "seed": 0, "snat": False} and e[3]["snat"] is True and e[3]["timeout-tcp"] == 600 and e[3]["timeout-tcp-fin"] == 0'
+	'e[0] == {"event": "service-add", "proto": "tcp", "vip": "192.0.2.10", "port": 80, "table-size": 4093, "hash": "5tuple", "seed": 0, "snat": False, "synproxy": False} and e[3]["snat"] is True and e[3]["timeout-tcp"] == 600 and e[3]["timeout-tcp-fin"] == 0'
 check "JSON: backend fields" jsoncheck \
 	'e[2] == {"event": "backend-set", "proto": "tcp", "vip": "192.0.2.10", "port": 80, "backend": {"addr": "10.0.0.1", "port": 80, "weight": 3, "state": "up"}}'
 check "JSON: deletions carry the keys, flush nothing else" jsoncheck \

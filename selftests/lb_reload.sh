@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# timeout=600
 # rmmod under traffic: UDP and TCP flows through a TCP and a UDP service
 # (IPv4 and IPv6) while the module is unloaded and loaded again 20 times.
 # Each round, the services are added again and new flows of both protocols
