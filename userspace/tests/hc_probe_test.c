@@ -1210,6 +1210,39 @@ static void warm_up(void)
 	probe_once(&hc, &t, &r);
 }
 
+/*
+ * Servers that never answer, for probes to be cancelled while they wait:
+ * a listener whose backlog is full (tcp), an HTTP server that reads and
+ * never replies, a UDP server that never replies.
+ */
+struct quiet_servers {
+	struct full_listener fl;
+	struct http_srv silent;
+	struct udp_srv mute;
+};
+
+static void quiet_start(struct quiet_servers *q)
+{
+	warm_up();
+	KTAP_EXPECT(full_listener_start(&q->fl));
+	http_srv_start(&q->silent, "127.0.0.1", 200, "");
+	q->silent.silent = true;
+	udp_srv_start(&q->mute, "127.0.0.1", NULL);
+}
+
+/* Stop them; FDS descriptors were open once they ran: none leaked since. */
+static void quiet_stop(struct quiet_servers *q, int fds)
+{
+	http_srv_stop(&q->silent);
+	q->silent.fd = bound_socket("127.0.0.1", SOCK_STREAM, 0);	/* same count */
+	KTAP_EXPECT(count_fds() == fds);
+	if (count_fds() != fds)
+		printf("    # fds: %d, before: %d\n", count_fds(), fds);
+	close(q->silent.fd);
+	udp_srv_stop(&q->mute);
+	full_listener_stop(&q->fl);
+}
+
 static void cancel(void)
 {
 	struct hc_check tc = check_of(HC_CHECK_TCP, 2000);
@@ -1221,21 +1254,15 @@ static void cancel(void)
 	struct hc_target rt = target_of("255.255.255.255", 80);
 	struct hc_probe *probes[5];
 	struct rec r[5];
-	struct full_listener fl;
-	struct http_srv silent;
-	struct udp_srv mute;
+	struct quiet_servers q;
 	char path[64], cmd[512];
 	int fds, i;
 	pid_t sh;
 
-	warm_up();
-	KTAP_EXPECT(full_listener_start(&fl));
-	http_srv_start(&silent, "127.0.0.1", 200, "");
-	silent.silent = true;
-	udp_srv_start(&mute, "127.0.0.1", NULL);
-	tt = target_of("127.0.0.1", fl.port);
-	ht = target_of("127.0.0.1", silent.port);
-	ut = target_of("127.0.0.1", mute.port);
+	quiet_start(&q);
+	tt = target_of("127.0.0.1", q.fl.port);
+	ht = target_of("127.0.0.1", q.silent.port);
+	ut = target_of("127.0.0.1", q.mute.port);
 	snprintf(path, sizeof(path), "%s/cancelpid", tmpdir);
 	snprintf(cmd, sizeof(cmd), "echo $$ > %s.tmp; mv %s.tmp %s; exec sleep 10",
 		 path, path, path);
@@ -1249,9 +1276,9 @@ static void cancel(void)
 	for (i = 0; i < 4; i++)
 		KTAP_EXPECT(probes[i]);
 	/* Until the http request is in and the command has started. */
-	for (i = 0; i < 100 && (!silent.requests || access(path, F_OK)); i++)
+	for (i = 0; i < 100 && (!q.silent.requests || access(path, F_OK)); i++)
 		run_for(10);
-	KTAP_EXPECT(silent.requests == 1);
+	KTAP_EXPECT(q.silent.requests == 1);
 	sh = read_pid(path, 0);
 	KTAP_EXPECT(sh > 0 && kill(sh, 0) == 0);
 	KTAP_EXPECT(count_fds() > fds);
@@ -1268,14 +1295,7 @@ static void cancel(void)
 		KTAP_EXPECT(r[i].calls == 0);
 	/* The command is killed and reaped from the loop. */
 	KTAP_EXPECT(sh > 0 && kill(sh, 0) < 0 && errno == ESRCH);
-	http_srv_stop(&silent);
-	silent.fd = bound_socket("127.0.0.1", SOCK_STREAM, 0);	/* same count */
-	KTAP_EXPECT(count_fds() == fds);
-	if (count_fds() != fds)
-		printf("    # fds: %d, before: %d\n", count_fds(), fds);
-	close(silent.fd);
-	udp_srv_stop(&mute);
-	full_listener_stop(&fl);
+	quiet_stop(&q, fds);
 }
 
 /*
@@ -1332,21 +1352,15 @@ static void cancel_churn(void)
 	};
 	struct hc_target t[KINDS];
 	struct hc_probe *probes[KINDS];
-	struct full_listener fl;
-	struct http_srv silent;
-	struct udp_srv mute;
+	struct quiet_servers q;
 	struct rec r[KINDS];
 	int fds, i, k, stale = 0, started = 0;
 	pid_t holder;
 
-	warm_up();
-	KTAP_EXPECT(full_listener_start(&fl));
-	http_srv_start(&silent, "127.0.0.1", 200, "");
-	silent.silent = true;
-	udp_srv_start(&mute, "127.0.0.1", NULL);
-	t[0] = target_of("127.0.0.1", fl.port);
-	t[1] = target_of("127.0.0.1", silent.port);
-	t[2] = target_of("127.0.0.1", mute.port);
+	quiet_start(&q);
+	t[0] = target_of("127.0.0.1", q.fl.port);
+	t[1] = target_of("127.0.0.1", q.silent.port);
+	t[2] = target_of("127.0.0.1", q.mute.port);
 	t[3] = target_of("127.0.0.1", 80);
 	c[3].command = "exec sleep 10";
 	fds = count_fds();
@@ -1384,14 +1398,7 @@ static void cancel_churn(void)
 	for (i = 0; i < 100 && hc_prober_running(prober); i++)
 		run_for(10);
 	run_for(300);
-	http_srv_stop(&silent);
-	silent.fd = bound_socket("127.0.0.1", SOCK_STREAM, 0);	/* same count */
-	KTAP_EXPECT(count_fds() == fds);
-	if (count_fds() != fds)
-		printf("    # fds: %d, before: %d\n", count_fds(), fds);
-	close(silent.fd);
-	udp_srv_stop(&mute);
-	full_listener_stop(&fl);
+	quiet_stop(&q, fds);
 }
 
 /* hc_prober_free() cancels what runs: children killed, DONE never called. */
