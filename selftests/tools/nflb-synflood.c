@@ -90,9 +90,14 @@ static uint16_t fold(uint32_t sum)
 	return htons(~sum & 0xffff);
 }
 
-/* The TCP header and options of a SYN, checksum left 0. */
+/*
+ * The TCP header and options of a SYN at T, with its checksum over the
+ * pseudo-header: ADDRS, the source and destination addresses (ALEN bytes
+ * together), as they stand in the IP header.
+ */
 static void build_tcp(uint8_t *t, uint16_t sport, uint16_t dport,
-		      uint32_t seq, uint32_t tsval)
+		      uint32_t seq, uint32_t tsval,
+		      const uint8_t *addrs, size_t alen)
 {
 	static const uint8_t opts[OPTLEN] = {
 		2, 4, 0x05, 0xb4,		/* MSS 1460 */
@@ -101,7 +106,7 @@ static void build_tcp(uint8_t *t, uint16_t sport, uint16_t dport,
 		1,				/* NOP */
 		3, 3, 7,			/* window scale 7 */
 	};
-	uint32_t v;
+	uint32_t v, sum;
 
 	memset(t, 0, 20);
 	sport = htons(sport);
@@ -117,6 +122,9 @@ static void build_tcp(uint8_t *t, uint16_t sport, uint16_t dport,
 	memcpy(t + 20, opts, OPTLEN);
 	v = htonl(tsval);
 	memcpy(t + 28, &v, 4);
+	sum = sum16(addrs, alen, IPPROTO_TCP + TCPLEN);
+	sum = sum16(t, TCPLEN, sum);
+	memcpy(t + 16, &(uint16_t){ fold(sum) }, 2);
 }
 
 /* The initial netns is pid 1's (we run as root in the tests' VM). */
@@ -142,7 +150,7 @@ static size_t build_packet(uint8_t *buf, const struct target *tg,
 			   struct sockaddr_storage *to)
 {
 	uint16_t sport = 1024 + rnd() % 64512;
-	uint32_t seq = rnd(), ts = rnd(), sum;
+	uint32_t seq = rnd(), ts = rnd();
 	uint8_t *t;
 	uint64_t r;
 
@@ -161,10 +169,7 @@ static size_t build_packet(uint8_t *buf, const struct target *tg,
 		memcpy(buf + 12, &src, 4);
 		memcpy(buf + 16, &tg->v4, 4);
 		t = buf + 20;
-		build_tcp(t, sport, tg->port, seq, ts);
-		sum = sum16(buf + 12, 8, IPPROTO_TCP + TCPLEN);
-		sum = sum16(t, TCPLEN, sum);
-		memcpy(t + 16, &(uint16_t){ fold(sum) }, 2);
+		build_tcp(t, sport, tg->port, seq, ts, buf + 12, 8);
 		/* The kernel fills the IP checksum (and the id if 0). */
 		memset(sin, 0, sizeof(*sin));
 		sin->sin_family = AF_INET;
@@ -190,10 +195,7 @@ static size_t build_packet(uint8_t *buf, const struct target *tg,
 		memcpy(buf + 8, &src, 16);
 		memcpy(buf + 24, &tg->v6, 16);
 		t = buf + 40;
-		build_tcp(t, sport, tg->port, seq, ts);
-		sum = sum16(buf + 8, 32, IPPROTO_TCP + TCPLEN);
-		sum = sum16(t, TCPLEN, sum);
-		memcpy(t + 16, &(uint16_t){ fold(sum) }, 2);
+		build_tcp(t, sport, tg->port, seq, ts, buf + 8, 32);
 		memset(sin6, 0, sizeof(*sin6));
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_addr = tg->v6;
