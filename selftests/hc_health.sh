@@ -191,8 +191,14 @@ udp_on_b1() {
 			"$TMPD/us$p.stop" "$TMPD/us$p.log"
 		printf -v "us_pid$p" %s "$BG_PID"
 	done
+	# Eight interpreters starting at once take their time under TCG (over
+	# 10 s at load 3): each flow has 10 s to be answered once it runs.
 	for p in $(seq 40001 40008); do
-		wait_for 10 last_answer "$TMPD/us$p.log" || { echo "port $p: no answer"; return 1; }
+		wait_for 60 grep -q '^start ' "$TMPD/us$p.log" ||
+			{ echo "port $p: the client did not start"; cat "$TMPD/us$p.err"; return 1; }
+	done
+	for p in $(seq 40001 40008); do
+		wait_for 10 last_answer "$TMPD/us$p.log" || { echo "port $p: no answer"; cat "$TMPD/us$p.log"; return 1; }
 	done
 	US=
 	for p in $(seq 40001 40008); do

@@ -4,6 +4,9 @@
 line every INTERVAL ms to ADDR PORT, whether answered or not, until the file
 STOP exists.  Errors (ICMP unreachable while nothing serves ADDR) are
 counted, not fatal.  Written to the file LOG, one line each, flushed:
+    start MS               once, when the socket is bound and connected
+                           (starting the interpreter takes seconds under
+                           TCG: waits for answers count from here)
     sent N                 after every 10th request
     answer MS TEXT         when the answer (its line: the backend's name,
                            and with nflb-server -P the peer it saw)
@@ -23,6 +26,7 @@ def main():
     s.connect((addr, int(port)))
     s.setblocking(False)
     out = open(log, 'w', buffering=1)
+    out.write('start %d\n' % (time.time() * 1000))
     sent, last = 0, None
     step = int(interval) / 1000.0
     nxt = time.monotonic()
