@@ -164,8 +164,10 @@ stop_grace() {
 	t1=$HC_AT
 	wait_for 30 __gone "$HC_PID" || return 1
 	bg_wait "$HC_PID"
-	hc_logged "withdrawn $VIP4: lbhealthd is stopping" &&
-		hc_logged "withdrawn $VIP6: lbhealthd is stopping" || return 1
+	# Withdrawn when the grace began, not at the exit.
+	hc_logged "withdrawn $VIP4: lbhealthd is stopping" && [ "$HC_AT" -le "$t1" ] &&
+		hc_logged "withdrawn $VIP6: lbhealthd is stopping" && [ "$HC_AT" -le "$t1" ] ||
+		{ echo "not withdrawn before the grace:"; cat "$TMPD/hc.log"; return 1; }
 	routes_are "" 4343 || { echo "routes left: $(routes 4343)"; return 1; }
 	echo "withdrawn, then exited $((t2 - t1)) ms later (announce-grace 1.5 s)"
 	[ $((t2 - t1)) -ge 1450 ] && [ $((t2 - t1)) -le 3500 ]
