@@ -164,6 +164,7 @@ COMPLETIONS := $(wildcard userspace/*/*.bash-completion)
 EXAMPLES := userspace/lbhealthd/lbhealthd.conf.example
 # An HA pair's keepalived and conntrackd configurations, in DOCDIR/ha.
 HA_EXAMPLES := $(wildcard userspace/ha/*.conf)
+CLUSTER_EXAMPLES := $(wildcard userspace/cluster/*.conf)
 CONF_EXAMPLES := $(patsubst conf/%,%,$(shell find conf -type f 2>/dev/null))
 
 install-tools: tools
@@ -186,6 +187,7 @@ install-tools: tools
 		install -D -m 0644 conf/$$f $(DESTDIR)$(DOCDIR)/$$f; \
 	done
 	install -D -m 0644 -t $(DESTDIR)$(DOCDIR)/ha $(HA_EXAMPLES)
+	install -D -m 0644 -t $(DESTDIR)$(DOCDIR)/cluster $(CLUSTER_EXAMPLES)
 
 # The module's source as DKMS builds it, with dkms.conf's version filled in
 # (then `dkms install nflb/$(VERSION)`): what the nflb-dkms package holds.
@@ -204,6 +206,7 @@ uninstall:
 		$(DESTDIR)$(SBINDIR)/lbadm $(DESTDIR)$(SBINDIR)/lbhealthd \
 		$(DESTDIR)$(SBINDIR)/nflb-dsr-backend $(DESTDIR)$(SBINDIR)/nflb-ha-notify \
 		$(addprefix $(DESTDIR)$(DOCDIR)/ha/,$(notdir $(HA_EXAMPLES))) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/cluster/,$(notdir $(CLUSTER_EXAMPLES))) \
 		$(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
 		$(foreach c,$(COMPLETIONS),$(DESTDIR)$(BASHCOMPDIR)/$(notdir $(c:.bash-completion=))) \
 		$(DESTDIR)$(SYSTEMDDIR)/lbhealthd.service \

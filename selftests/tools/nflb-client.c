@@ -44,7 +44,8 @@
  *   -f, --until FILE       long-lived: stop once FILE exists
  *   -r, --ready FILE       long-lived: once every connection answered,
  *                          write the flow lines and counts to FILE
- *   -S, --status FILE      long-lived: write "rounds N" to FILE after each round
+ *   -S, --status FILE      long-lived: write "rounds N" to FILE after each round,
+ *                          then the counts so far (as at the end)
  *   -R, --rounds N         long-lived: stop after N rounds (the first exchange,
  *                          before round 1, not counted): each connection
  *                          then sent exactly N + 1 lines
@@ -580,6 +581,7 @@ static int run_long(struct flow *flows, const char *until, int duration,
 		if (status) {
 			f = file_begin(status, tmp, sizeof(tmp));
 			fprintf(f, "rounds %d\n", rounds);
+			report(f, flows, nflows, false, -1);
 			file_end(f, tmp, status);
 		}
 		while (now_ms() < next) {

@@ -15,8 +15,9 @@
  *
  * where the digest is the 64-bit FNV-1a hash, in 16 lowercase hex digits,
  * of the exact text of the slot lines (each "SLOT ADDR:PORT\n"), i.e. of
- * the output without "digest" minus its header line.  Nodes with the same
- * seed, size and backends show the same digest.
+ * the output without "digest" minus its header line (nflb_table_digest(),
+ * which lbhealthd logs too).  Nodes with the same seed, size and backends
+ * show the same digest.
  *
  * With -j: [{"table-size": M, "backends": [{"index", "addr", "port"}...],
  * "slots": [backend index of each slot...]}], or with "digest"
@@ -60,13 +61,24 @@ static void print_table_json(const struct nflb_table *t)
 /* Print T (whole, or its digest); 0, or -1 when out of memory. */
 static int print_table(const struct nflb_table *t, bool digest)
 {
-	char line[32 + NFLB_ADDRSTRLEN], hex[17];
 	char (*names)[NFLB_ADDRSTRLEN] = NULL;
-	uint64_t hash = NFLB_FNV1A64_INIT;
+	uint64_t hash;
+	char hex[17];
 	uint32_t i;
-	int len;
 
-	if (lbadm_json && !digest) {
+	if (digest) {
+		if (nflb_table_digest(t, &hash) < 0) {
+			lbadm_err("out of memory");
+			return -1;
+		}
+		snprintf(hex, sizeof(hex), "%016" PRIx64, hash);
+		pr_begin(0);
+		pr_u64("table-size", t->size);
+		pr_str("digest", hex);
+		pr_end();
+		return 0;
+	}
+	if (lbadm_json) {
 		print_table_json(t);
 		return 0;
 	}
@@ -82,26 +94,12 @@ static int print_table(const struct nflb_table *t, bool digest)
 				 NFLB_HAS(&t->backends[i], NFLB_BE_A_PORT),
 				 t->backends[i].port, names[i],
 				 sizeof(names[i]));
-	if (!digest)
-		pr_text("# table-size %" PRIu32 " backends %zu", t->size,
-			t->n_backends);
-	for (i = 0; i < t->size; i++) {
-		/* Indices were checked against n_backends by the library. */
-		len = snprintf(line, sizeof(line), "%" PRIu32 " %s\n", i,
-			       names[t->slots[i]]);
-		if (digest)
-			hash = nflb_fnv1a64(hash, line, len);
-		else
-			pr_text("%s", line);
-	}
+	pr_text("# table-size %" PRIu32 " backends %zu", t->size,
+		t->n_backends);
+	/* Indices were checked against n_backends by the library. */
+	for (i = 0; i < t->size; i++)
+		pr_text("%" PRIu32 " %s\n", i, names[t->slots[i]]);
 	free(names);
-	if (digest) {
-		snprintf(hex, sizeof(hex), "%016" PRIx64, hash);
-		pr_begin(0);
-		pr_u64("table-size", t->size);
-		pr_str("digest", hex);
-		pr_end();
-	}
 	return 0;
 }
 

@@ -70,6 +70,7 @@ void hc_backend_adopt(struct hc_backend *be, bool up)
 
 	be->health.up = up;
 	be->health.streak = 0;
+	be->adopted = true;
 	for (i = 0; i < be->n_runs; i++) {
 		be->runs[i].health.up = up;
 		be->runs[i].health.streak = 0;
@@ -238,6 +239,7 @@ static int backend_start(struct hc_daemon *d, struct hc_backend *be,
 	}
 	if (old) {
 		be->health = old->health;
+		be->adopted = old->adopted;
 		be->since = old->since;
 		be->has_last = old->has_last;
 		be->last = old->last;
@@ -378,11 +380,17 @@ int hc_svcs_build(struct hc_daemon *d, const struct hc_config *cfg,
 			if (same)
 				be->ctr = same->ctr;
 		}
+		s->ready_by = hc_now_usec(CLOCK_MONOTONIC) +
+			      hc_svc_ready_bound(s);
 		for (j = 0; j < n_old; j++)
 			if (nflb_service_same_key(&olds[j].conf->svc,
 						  &sc->svc)) {
 				s->quorum_ok = olds[j].quorum_ok;
 				s->latency = olds[j].latency;
+				s->ready = olds[j].ready;
+				s->has_digest = olds[j].has_digest;
+				s->digest = olds[j].digest;
+				s->table_size = olds[j].table_size;
 			}
 	}
 	*out = svcs;

@@ -31,10 +31,13 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 	static const char *const known[] = { "status-socket",
 					     "withdraw-on-exit", "exec-user",
 					     "flush-on-down", "metrics", "dns",
-					     "services", NULL };
+					     "announce", "announce-table",
+					     "announce-grace", "services",
+					     NULL };
 	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path);
 	const config_setting_t *m;
 	const char *v;
+	size_t i;
 
 	cfg_check_keys(c, root, "", known);
 	m = config_setting_get_member(root, "status-socket");
@@ -73,9 +76,13 @@ static void parse_root(struct hc_ctx *c, const config_setting_t *root,
 	if (m)
 		cfg_parse_metrics(c, m, cfg);
 	cfg_parse_dns(c, config_setting_get_member(root, "dns"), cfg);
+	/* Before the services too: their default. */
+	cfg_parse_announce(c, root, cfg);
 	m = config_setting_get_member(root, "services");
 	if (m)
 		cfg_parse_services(c, m, cfg);
+	for (i = 0; i < cfg->n_services; i++)
+		cfg->n_announced += cfg->services[i].announce;
 }
 
 /*

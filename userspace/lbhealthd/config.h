@@ -156,6 +156,13 @@ struct hc_service_conf {
 	struct hc_check *more;
 	uint32_t checks_required;
 	struct hc_notify_conf notify;
+	/*
+	 * Announce the VIP to the routers while the service can serve
+	 * (announce.c): "announce" of the service, else the file's; a NAT
+	 * service only with "announce-nat" (its moved flows break).
+	 */
+	bool announce;
+	bool announce_nat;
 	enum hc_on_failure on_failure;
 	/*
 	 * Ask the kernel to expire a backend's flows when lbhealthd sets it
@@ -195,9 +202,22 @@ struct hc_listen {
 	socklen_t sa_len;
 };
 
+/*
+ * Announcing VIPs (announce.c): a blackhole route per VIP in a kernel
+ * routing table of lbhealthd's own, with protocol number
+ * HC_ANNOUNCE_PROTO, which the node's BIRD learns and exports over BGP.
+ */
+#define HC_ANNOUNCE_TABLE	4242
+#define HC_ANNOUNCE_PROTO	249
+#define HC_ANNOUNCE_GRACE_MS	5000
+#define HC_ANNOUNCE_GRACE_MAX	3600000
+
 struct hc_config {
 	char *path;
 	char *socket_path;		/* HC_DEFAULT_SOCKET unless set */
+	uint32_t announce_table;	/* "announce-table" */
+	uint32_t announce_grace_ms;	/* "announce-grace": stop's wait */
+	size_t n_announced;		/* services that announce their VIP */
 	bool withdraw_on_exit;		/* delete our services at exit */
 	char *exec_user;		/* exec checks' default user, or NULL */
 	struct hc_listen metrics;	/* /metrics over HTTP (metrics.c) */

@@ -70,6 +70,8 @@ struct hc_ctx {
 	/* "flush-on-down", read first: the services' default if set. */
 	bool flush_set;
 	bool flush_on_down;
+	/* "announce", read first: the services' default. */
+	bool announce;
 };
 
 /* Diagnostics (config_diag.c) */
@@ -241,6 +243,15 @@ void cfg_dns_free(struct hc_config *cfg);
 void cfg_parse_notify(struct hc_ctx *c, const config_setting_t *s,
 		      const char *base, struct hc_notify_conf *n);
 void cfg_notify_free(struct hc_notify_conf *n);
+
+/* Announcing VIPs (config_announce.c) */
+
+/* The top-level "announce", "announce-table", "announce-grace" of ROOT. */
+void cfg_parse_announce(struct hc_ctx *c, const config_setting_t *root,
+			struct hc_config *cfg);
+/* A service's "announce" and "announce-nat" (after its "forward"). */
+void cfg_parse_service_announce(struct hc_ctx *c, const config_setting_t *s,
+				const char *base, struct hc_service_conf *sc);
 
 /* The services (config_service.c) */
 

@@ -20,7 +20,8 @@ static const char *const service_keys[] = {
 	"timeout-udp", "rate", "burst",
 	"quorum", "sorry", "on-failure", "flush-on-down", "check",
 	"checks-required", "backends", "notify-up", "notify-down",
-	"notify-quorum-up", "notify-quorum-down", NULL,
+	"notify-quorum-up", "notify-quorum-down", "announce", "announce-nat",
+	NULL,
 };
 
 /* Per service, while checking: what parsed well enough to go on with. */
@@ -611,6 +612,7 @@ static void parse_service(struct hc_ctx *c, const config_setting_t *s,
 	parse_service_opts(c, s, base, sc, st);
 	parse_health_opts(c, s, base, sc, st);
 	cfg_parse_notify(c, s, base, &sc->notify);
+	cfg_parse_service_announce(c, s, base, sc);
 
 	m = config_setting_get_member(s, "check");
 	if (!m)

@@ -135,6 +135,14 @@ static int signal_cb(sd_event_source *src, const struct signalfd_siginfo *si,
 		reload(d);
 		return 0;
 	}
+	if (d->ann.grace) {
+		hc_log(LOG_NOTICE, "%s again: exiting now",
+		       strsignal(si->ssi_signo));
+		return sd_event_exit(d->ev, 0);
+	}
+	/* Routers stop sending first; the grace lets them (announce.c). */
+	if (hc_announce_stop_begin(d, strsignal(si->ssi_signo)))
+		return 0;
 	hc_log(LOG_NOTICE, "%s: exiting", strsignal(si->ssi_signo));
 	return sd_event_exit(d->ev, 0);
 }
@@ -201,6 +209,7 @@ int hc_daemon_run(struct hc_daemon *d)
 	ret = sd_event_loop(d->ev);
 	if (d->notify)
 		sd_notify(0, "STOPPING=1");
+	hc_announce_close(d);
 	if (d->withdraw || d->cfg.withdraw_on_exit) {
 		hc_log(LOG_NOTICE, "withdrawing %zu service%s", d->n_svcs,
 		       d->n_svcs == 1 ? "" : "s");
@@ -209,6 +218,7 @@ int hc_daemon_run(struct hc_daemon *d)
 out:
 	if (ret < 0 && !d->ev)
 		hc_log(LOG_ERR, "cannot set up the event loop");
+	hc_announce_close(d);
 	hc_svcs_free(d->svcs, d->n_svcs);
 	d->svcs = NULL;
 	d->n_svcs = 0;

@@ -22,6 +22,7 @@
 
 struct hc_daemon;
 struct hc_svc;
+struct mnl_socket;
 struct hc_status_client;
 struct hc_hook;
 
@@ -59,6 +60,7 @@ struct hc_backend {
 	 * backend stays and the file's value does not change.
 	 */
 	int maint_req;
+	bool adopted;			/* its verdict taken from the kernel */
 	struct hc_be_counters ctr;	/* for /metrics */
 };
 
@@ -77,7 +79,44 @@ struct hc_svc {
 	size_t n_backends;
 	struct hc_backend *backends;
 	bool quorum_ok;
+	/*
+	 * Its Maglev table's digest as last read (nflb_table_digest()),
+	 * logged when it changes; DIGEST_STALE: read it again after the next
+	 * reconcile that succeeds (a request for it was sent).
+	 */
+	bool has_digest, digest_stale;
+	uint32_t table_size;
+	uint64_t digest;
+	/*
+	 * Ready to be announced (announce.c): every backend has its first
+	 * verdict (or READY_BY, CLOCK_MONOTONIC usec, has passed), so that
+	 * a node that starts does not take flows with a table its peers do
+	 * not have.  Once ready, always (kept across reloads).
+	 */
+	bool ready;
+	uint64_t ready_by;
 	struct hc_latency latency;	/* of its checks, for /metrics */
+};
+
+/* A VIP as announced to the routers (announce.c). */
+struct hc_vip {
+	uint16_t family;
+	union nflb_inaddr addr;
+};
+
+/* Announcing VIPs (announce.c). */
+struct hc_announce {
+	struct mnl_socket *nl;		/* rtnetlink; NULL until needed */
+	uint32_t portid, seq;
+	uint32_t table;			/* where our routes are; 0: none yet */
+	uint32_t checked_table;		/* read at least once */
+	bool drained;			/* drain-node */
+	bool stopping;			/* SIGTERM: withdrawn, grace running */
+	bool kernel_gone;		/* the kernel's services cannot be read */
+	bool failing;			/* a route request failed (logged) */
+	size_t n_vips, cap_vips;
+	struct hc_vip *vips;		/* announced, as of the last sync */
+	sd_event_source *grace;		/* stop: exit when it fires */
 };
 
 struct hc_daemon {
@@ -108,6 +147,7 @@ struct hc_daemon {
 	char *status_line;		/* the last STATUS= sent */
 	struct hc_hook *hooks;		/* notify hooks running (hooks.c) */
 	int n_hooks;
+	struct hc_announce ann;		/* VIPs announced (announce.c) */
 };
 
 /* Set up from the loaded CFG (taken over) and run until SIGTERM/SIGINT. */
@@ -182,6 +222,43 @@ void hc_hook_backend(struct hc_backend *be, const char *reason);
 void hc_hook_quorum(struct hc_svc *s);
 void hc_hooks_stop(struct hc_daemon *d);
 
+/*
+ * Announcing VIPs to the routers (announce.c).  hc_announce_sync(): the
+ * routes in line with the services' state (withdraw what should not be
+ * announced; with ADD, announce what should: only once the kernel's
+ * services are in line).  hc_announce_drain(): drain-node (ON) or
+ * undrain-node; whether it changed.  hc_announce_stop_begin(): SIGTERM or
+ * SIGINT (WHY names it): withdraw everything and, if something was
+ * announced and announce-grace is not 0, exit when the grace is over
+ * (true) rather than now (false).  hc_announce_close(): at exit, withdraw
+ * what is left.  hc_vip_of(): SC's VIP; hc_vip_eq(): the same VIP.
+ */
+void hc_announce_sync(struct hc_daemon *d, bool add);
+/* S is ready to be announced (latched; see struct hc_svc). */
+bool hc_svc_ready(struct hc_svc *s);
+/* The time a new service S has to become ready (usec). */
+uint64_t hc_svc_ready_bound(const struct hc_svc *s);
+bool hc_announce_drain(struct hc_daemon *d, bool on);
+bool hc_announce_stop_begin(struct hc_daemon *d, const char *why);
+void hc_announce_close(struct hc_daemon *d);
+/*
+ * `lbhealthd flush-routes`: delete every route of lbhealthd's in TABLE
+ * (after a daemon that died without withdrawing them: systemd's
+ * ExecStopPost=).  Each said on stdout, errors on stderr; the exit status.
+ */
+int hc_announce_flush(uint32_t table);
+void hc_vip_of(const struct hc_service_conf *sc, struct hc_vip *v);
+bool hc_vip_eq(const struct hc_vip *a, const struct hc_vip *b);
+/* Whether V is announced (as of the last sync). */
+bool hc_vip_announced(const struct hc_daemon *d, const struct hc_vip *v);
+/*
+ * CB for each VIP of a service that announces, once, with whether it is
+ * announced.  0, or -1 (out of memory).
+ */
+int hc_announce_each(const struct hc_daemon *d,
+		     void (*cb)(const struct hc_vip *v, bool announced,
+				void *data), void *data);
+
 /* Status socket (status.c). */
 int hc_status_listen(struct hc_daemon *d, const char *path);
 void hc_status_close(struct hc_daemon *d);
@@ -193,5 +270,7 @@ int hc_status_query(const char *path, bool json);
  */
 int hc_maint_query(const char *path, bool on, const char *service,
 		   const char *backend);
+/* `lbhealthd drain-node|undrain-node`: withdraw the node's VIPs (ON). */
+int hc_node_query(const char *path, bool on);
 
 #endif /* LBHEALTHD_DAEMON_H */

@@ -19,6 +19,8 @@ static void usage(FILE *f)
 		"Usage: lbhealthd [-c FILE] [-f] [-t] [-s SOCKET] [-w] [-v]\n"
 		"       lbhealthd [-c FILE] [-s SOCKET] status [-j]\n"
 		"       lbhealthd [-c FILE] [-s SOCKET] drain|undrain SERVICE BACKEND\n"
+		"       lbhealthd [-c FILE] [-s SOCKET] drain-node|undrain-node\n"
+		"       lbhealthd [-c FILE] flush-routes\n"
 		"\n"
 		"  SERVICE: its name, or tcp|udp VIP:PORT; BACKEND: ADDR[:PORT]\n"
 		"\n"
@@ -46,7 +48,8 @@ static void log_err(const char *msg, void *data)
 }
 
 /*
- * A command for the daemon (status, drain, undrain): ask at -s SOCKET,
+ * A command for the daemon (status, drain, undrain, drain-node,
+ * undrain-node): ask at -s SOCKET,
  * else at the file's status-socket (the file of -c, or the default one if
  * it exists), else at the default socket.  A file given with -c that
  * cannot be used is said, not ignored.  ARGS: the command's words.
@@ -55,6 +58,8 @@ static int ask(const char *path, char **args, bool json)
 {
 	if (!strcmp(args[0], "status"))
 		return hc_status_query(path, json);
+	if (!strcmp(args[0], "drain-node") || !strcmp(args[0], "undrain-node"))
+		return hc_node_query(path, args[0][0] == 'd');
 	return hc_maint_query(path, args[0][0] == 'd', args[1], args[2]);
 }
 
@@ -80,6 +85,28 @@ static int command(struct hc_daemon *d, bool config_given, char **args,
 	ret = ask(cfg.socket_path, args, json);
 	hc_config_free(&cfg);
 	return ret;
+}
+
+/*
+ * flush-routes: the routes lbhealthd announces with, deleted from the
+ * file's announce-table (the default table without a file).
+ */
+static int flush_routes(struct hc_daemon *d)
+{
+	struct hc_config cfg;
+	uint32_t table = HC_ANNOUNCE_TABLE;
+	int errors;
+
+	errors = hc_config_load(d->config_path, &cfg, print_err, NULL);
+	if (!errors) {
+		table = cfg.announce_table;
+		hc_config_free(&cfg);
+	} else {
+		fprintf(stderr, "lbhealthd: %s: %d error%s: table %u\n",
+			d->config_path, errors, errors == 1 ? "" : "s",
+			table);
+	}
+	return hc_announce_flush(table);
 }
 
 /*
@@ -226,6 +253,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (optind < argc && !strcmp(argv[optind], "flush-routes")) {
+		if (optind + 1 < argc || json) {
+			fprintf(stderr,
+				"lbhealthd: usage: lbhealthd [-c FILE] flush-routes\n");
+			return 2;
+		}
+		return flush_routes(&d);
+	}
 	if (optind < argc) {
 		char *args[3], *to_free;
 
@@ -243,7 +278,9 @@ int main(int argc, char **argv)
 			free(to_free);
 			return c;
 		}
-		if (strcmp(argv[optind], "status")) {
+		if (strcmp(argv[optind], "status") &&
+		    strcmp(argv[optind], "drain-node") &&
+		    strcmp(argv[optind], "undrain-node")) {
 			fprintf(stderr, "lbhealthd: unknown command \"%s\"\n",
 				argv[optind]);
 			usage(stderr);
@@ -251,8 +288,13 @@ int main(int argc, char **argv)
 		}
 		if (optind + 1 < argc) {
 			fprintf(stderr,
-				"lbhealthd: status: unexpected argument \"%s\"\n",
-				argv[optind + 1]);
+				"lbhealthd: %s: unexpected argument \"%s\"\n",
+				argv[optind], argv[optind + 1]);
+			return 2;
+		}
+		if (json && strcmp(argv[optind], "status")) {
+			fprintf(stderr,
+				"lbhealthd: -j is an option of status\n");
 			return 2;
 		}
 		args[0] = argv[optind];

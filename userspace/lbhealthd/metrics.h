@@ -52,6 +52,7 @@ struct hc_daemon_counters {
 	uint64_t reconciles_ok, reconciles_failed;
 	bool kernel_ok;			/* the last reconcile succeeded */
 	uint64_t scrapes;
+	uint64_t announcements, withdrawals;	/* VIP routes (announce.c) */
 };
 
 /* The outcome of RES, a run of a check whose timeout is TIMEOUT_MS. */

@@ -469,6 +469,31 @@ static void process_stats(FILE *f, const struct hc_daemon *d)
 		d->ctr.start_usec / 1e6);
 }
 
+/* Announcing VIPs (announce.c): each VIP of a service that announces. */
+static void vip_sample(const struct hc_vip *v, bool announced, void *data)
+{
+	char addr[NFLB_ADDRSTRLEN];
+
+	nflb_addr_format(v->family, &v->addr, false, 0, addr, sizeof(addr));
+	fprintf(data, "lbhealthd_vip_announced{address=\"%s\"} %d\n", addr,
+		announced);
+}
+
+static void announce_stats(FILE *f, const struct hc_daemon *d)
+{
+	family(f, "lbhealthd_vip_announced", "gauge",
+	       "1 while the VIP is announced to the routers, 0 while withdrawn.");
+	hc_announce_each(d, vip_sample, f);
+	family(f, "lbhealthd_node_drained", "gauge",
+	       "1 while the node is drained (lbhealthd drain-node): no VIP announced.");
+	fprintf(f, "lbhealthd_node_drained %d\n", d->ann.drained);
+	family(f, "lbhealthd_vip_route_changes_total", "counter",
+	       "Routes of VIPs added (announce) and deleted (withdraw).");
+	fprintf(f, "lbhealthd_vip_route_changes_total{change=\"announce\"} %" PRIu64 "\n"
+		"lbhealthd_vip_route_changes_total{change=\"withdraw\"} %" PRIu64 "\n",
+		d->ctr.announcements, d->ctr.withdrawals);
+}
+
 static void daemon_stats(FILE *f, const struct hc_daemon *d, bool kernel_ok)
 {
 	const struct hc_daemon_counters *c = &d->ctr;
@@ -508,6 +533,7 @@ static void daemon_stats(FILE *f, const struct hc_daemon *d, bool kernel_ok)
 	family(f, "lbhealthd_services", "gauge",
 	       "Services in the running configuration.");
 	fprintf(f, "lbhealthd_services %zu\n", d->n_svcs);
+	announce_stats(f, d);
 }
 
 /* The netns's DSR flow table, once it has one (its first DSR service). */

@@ -49,7 +49,10 @@ void hc_notify_stop(struct hc_daemon *d)
 	d->status_line = NULL;
 }
 
-/* "2 services, 5/6 backends healthy, kernel in sync; below quorum: web" */
+/*
+ * "2 services, 5/6 backends healthy, kernel in sync; below quorum: web;
+ * 1 VIP announced"
+ */
 static char *status_line(const struct hc_daemon *d)
 {
 	size_t i, up = 0, n = 0, len = 0;
@@ -74,6 +77,13 @@ static char *status_line(const struct hc_daemon *d)
 			d->svcs[i].conf->name);
 		below = true;
 	}
+	if (d->ann.stopping)
+		fprintf(f, "; stopping: VIPs withdrawn");
+	else if (d->ann.drained)
+		fprintf(f, "; node drained: VIPs withdrawn");
+	else if (d->cfg.n_announced)
+		fprintf(f, "; %zu VIP%s announced", d->ann.n_vips,
+			d->ann.n_vips == 1 ? "" : "s");
 	if (fclose(f)) {
 		free(s);
 		return NULL;

@@ -276,8 +276,43 @@ void hc_quorum_update(struct hc_svc *s)
 }
 
 /*
+ * The digest of S's table, read after a change was sent for it (or the
+ * first time), logged when it differs from the last one: what operators
+ * compare between the nodes of a cluster (`lbadm service table ...
+ * digest` prints the same).
+ */
+static void digest_update(struct hc_daemon *d, struct hc_svc *s)
+{
+	struct nflb_table t;
+	uint64_t digest;
+
+	if (s->has_digest && !s->digest_stale)
+		return;
+	if (nflb_table_get(d->nl, &s->conf->svc, &t) < 0) {
+		hc_log(LOG_DEBUG, "%s: cannot read its table: %s",
+		       s->conf->name, nflb_nl_error(d->nl)->msg);
+		return;
+	}
+	if (nflb_table_digest(&t, &digest) == 0) {
+		if (!s->has_digest || s->digest != digest ||
+		    s->table_size != t.size)
+			hc_log(LOG_INFO, "%s: table-size %u digest %016llx",
+			       s->conf->name, t.size,
+			       (unsigned long long)digest);
+		s->digest = digest;
+		s->table_size = t.size;
+		s->has_digest = true;
+		s->digest_stale = false;
+	}
+	nflb_table_free(&t);
+}
+
+/*
  * Bring the kernel in line with every service we own, and delete the
- * services of GONE (no longer in the file).
+ * services of GONE (no longer in the file).  The VIPs' routes follow:
+ * those no longer wanted are withdrawn before the requests go out (a
+ * service removed from the file stops receiving flows before it is
+ * deleted), those newly wanted announced once the kernel has taken them.
  */
 static int reconcile_have(struct hc_daemon *d, const struct have_list *have)
 {
@@ -285,7 +320,7 @@ static int reconcile_have(struct hc_daemon *d, const struct have_list *have)
 	struct nflb_service want;
 	bool *up, ok;
 	int ret = -1;
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; i < have->n_extra; i++)
 		if (hc_plan_service(&plan, NULL,
@@ -302,16 +337,28 @@ static int reconcile_have(struct hc_daemon *d, const struct have_list *have)
 		}
 		free(up);
 		hc_quorum_update(s);
+		if (s->conf->announce)
+			hc_svc_ready(s);
+		n = plan.n;
 		ret = hc_plan_service(&plan, &want,
 				      have_find(have, &s->conf->svc),
 				      hc_plan_flags(s->conf));
 		nflb_service_free(&want);
 		if (ret < 0)
 			goto out;
+		if (plan.n != n)
+			s->digest_stale = true;
 	}
+	d->ann.kernel_gone = false;
+	hc_announce_sync(d, false);
 	ret = plan_send(d, &plan);
-	if (ret == 0)
+	if (ret == 0) {
 		fail_clear();
+		for (i = 0; i < d->n_svcs; i++)
+			digest_update(d, &d->svcs[i]);
+	}
+	d->ctr.kernel_ok = ret == 0;
+	hc_announce_sync(d, ret == 0);
 out:
 	if (ret == 0)
 		d->ctr.reconciles_ok++;
@@ -335,6 +382,9 @@ int hc_reconcile(struct hc_daemon *d, const struct nflb_service *gone,
 	if (have_dump(d, &have) < 0) {
 		d->ctr.reconciles_failed++;
 		d->ctr.kernel_ok = false;
+		/* No services to send flows to: no VIP. */
+		d->ann.kernel_gone = true;
+		hc_announce_sync(d, false);
 		hc_notify_status(d);
 		return -1;
 	}

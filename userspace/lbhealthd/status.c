@@ -6,7 +6,9 @@
  * table or passes it on with -j.  Requests are one line: "status", or a
  * JSON object: {"request": "drain" | "undrain", "service": NAME or
  * "PROTO VIP:PORT", "backend": "ADDR[:PORT]"} puts a backend in
- * maintenance or takes it out (`lbhealthd drain|undrain`).
+ * maintenance or takes it out (`lbhealthd drain|undrain`);
+ * {"request": "drain-node" | "undrain-node"} withdraws the node's VIPs
+ * from the routers or announces them again (`lbhealthd drain-node`).
  * Clients are served from the event loop without ever blocking it.
  */
 #include <errno.h>
@@ -74,8 +76,9 @@ static json_t *backend_json(const struct hc_backend *be, uint64_t now)
 static json_t *status_json(const struct hc_daemon *d)
 {
 	struct timespec ts;
-	json_t *root, *svcs, *bes, *o;
-	char addr[NFLB_ADDRSTRLEN];
+	json_t *root, *svcs, *bes, *o, *vips, *ann;
+	char addr[NFLB_ADDRSTRLEN], digest[17];
+	struct hc_vip v;
 	uint64_t now;
 	size_t i, j;
 
@@ -92,17 +95,37 @@ static json_t *status_json(const struct hc_daemon *d)
 					      backend_json(&s->backends[j], now));
 		nflb_addr_format(k->family, &k->addr, false, 0, addr,
 				 sizeof(addr));
-		o = json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:b, s:o}",
+		hc_vip_of(s->conf, &v);
+		snprintf(digest, sizeof(digest), "%016llx",
+			 (unsigned long long)s->digest);
+		o = json_pack("{s:s, s:s, s:s, s:i, s:I, s:i, s:b, s:b, s:b, s:o, s:o, s:o}",
 			      "name", s->conf->name,
 			      "protocol", nflb_proto_name(k->proto),
 			      "address", addr, "port", k->port,
 			      "healthy", (json_int_t)hc_svc_counted(s),
 			      "quorum", s->conf->quorum,
-			      "quorum-ok", s->quorum_ok, "backends", bes);
+			      "quorum-ok", s->quorum_ok,
+			      "announce", s->conf->announce,
+			      "announced", hc_vip_announced(d, &v),
+			      "table-size", s->has_digest ?
+			      json_integer(s->table_size) : json_null(),
+			      "digest", s->has_digest ? json_string(digest) :
+			      json_null(), "backends", bes);
 		json_array_append_new(svcs, o);
 	}
-	root = json_pack("{s:s, s:I, s:o}", "config", d->config_path,
-			 "pid", (json_int_t)getpid(), "services", svcs);
+	vips = json_array();
+	for (i = 0; i < d->ann.n_vips; i++) {
+		nflb_addr_format(d->ann.vips[i].family, &d->ann.vips[i].addr,
+				 false, 0, addr, sizeof(addr));
+		json_array_append_new(vips, json_string(addr));
+	}
+	ann = json_pack("{s:I, s:b, s:b, s:o}", "table",
+			(json_int_t)d->cfg.announce_table, "node-drained",
+			d->ann.drained, "stopping", d->ann.stopping, "vips",
+			vips);
+	root = json_pack("{s:s, s:I, s:o, s:o}", "config", d->config_path,
+			 "pid", (json_int_t)getpid(), "announce", ann,
+			 "services", svcs);
 	return root;
 }
 
@@ -316,6 +339,22 @@ static json_t *maint_request(struct hc_daemon *d, json_t *req, bool on)
 			 changed);
 }
 
+/*
+ * {"request": "drain-node" | "undrain-node"}: withdraw every VIP of the
+ * node (its flows move to the other nodes, which pick them up), or
+ * announce them again as their services allow.
+ */
+static json_t *node_request(struct hc_daemon *d, bool on)
+{
+	size_t n = d->ann.n_vips;
+	bool changed = hc_announce_drain(d, on);
+
+	return json_pack("{s:b, s:b, s:I, s:I}", "node-drained", on,
+			 "changed", changed, "withdrawn",
+			 (json_int_t)(on && changed ? n - d->ann.n_vips : 0),
+			 "services", (json_int_t)d->cfg.n_announced);
+}
+
 /* The answer to one request line REQ: "status", or a JSON object. */
 static json_t *handle_request(struct hc_daemon *d, const char *req)
 {
@@ -330,6 +369,9 @@ static json_t *handle_request(struct hc_daemon *d, const char *req)
 		reply = status_json(d);
 	else if (what && (!strcmp(what, "drain") || !strcmp(what, "undrain")))
 		reply = maint_request(d, o, what[0] == 'd');
+	else if (what && (!strcmp(what, "drain-node") ||
+			  !strcmp(what, "undrain-node")))
+		reply = node_request(d, what[0] == 'd');
 	else
 		reply = error_json("unknown request");
 	json_decref(o);
@@ -494,11 +536,37 @@ static void format_age(json_int_t s, char *buf, size_t len)
 		snprintf(buf, len, "%lldd", (long long)s / 86400);
 }
 
+/*
+ * "announced (table 4242): 203.0.113.10, 2001:db8::10" and why nothing
+ * is, when a service announces (ANY) or the node is drained.
+ */
+static void print_announced(json_t *ann, bool any)
+{
+	json_t *vips = json_object_get(ann, "vips"), *v;
+	bool drained = json_is_true(json_object_get(ann, "node-drained"));
+	size_t i;
+
+	if (!json_is_object(ann) || (!any && !drained))
+		return;
+	printf("announced (table %lld):",
+	       (long long)json_integer_value(json_object_get(ann, "table")));
+	json_array_foreach(vips, i, v)
+		printf("%s %s", i ? "," : "", json_string_value(v));
+	if (!json_array_size(vips))
+		printf(" none");
+	if (json_is_true(json_object_get(ann, "stopping")))
+		printf(" (stopping)");
+	else if (drained)
+		printf(" (node drained: undrain-node announces again)");
+	putchar('\n');
+}
+
 static int print_table(json_t *root)
 {
 	json_t *svcs = json_object_get(root, "services"), *s, *b, *last;
 	char svc[NFLB_ADDRSTRLEN + 64], be[NFLB_ADDRSTRLEN + 8], age[32];
 	char state[32];
+	bool announce = false;
 	size_t i, j;
 
 	printf("%-24s %-22s %-6s %-10s %-5s %-6s %s\n", "SERVICE", "BACKEND",
@@ -542,7 +610,9 @@ static int print_table(json_t *root)
 				       json_object_get(s, "healthy")),
 			       (long long)json_integer_value(
 				       json_object_get(s, "quorum")));
+		announce |= json_is_true(json_object_get(s, "announce"));
 	}
+	print_announced(json_object_get(root, "announce"), announce);
 	return 0;
 }
 
@@ -636,6 +706,32 @@ int hc_maint_query(const char *path, bool on, const char *service,
 	       json_string_value(json_object_get(root, "backend")),
 	       json_is_true(json_object_get(root, "changed")) ? "" :
 	       "already ", on ? "in" : "out of", on ? " (drained)" : "");
+	json_decref(root);
+	return 0;
+}
+
+int hc_node_query(const char *path, bool on)
+{
+	json_t *root = query(path, on ? "{\"request\":\"drain-node\"}\n" :
+			     "{\"request\":\"undrain-node\"}\n");
+	bool changed;
+	json_int_t n;
+
+	if (!root)
+		return 1;
+	changed = json_is_true(json_object_get(root, "changed"));
+	n = json_integer_value(json_object_get(root, "withdrawn"));
+	if (!on)
+		printf(changed ?
+		       "node undrained: its VIPs are announced again as their services allow\n" :
+		       "node not drained: nothing to do\n");
+	else if (!changed)
+		printf("node already drained\n");
+	else
+		printf("node drained: %lld VIP%s withdrawn; its flows move to the other nodes\n",
+		       (long long)n, n == 1 ? "" : "s");
+	if (!json_integer_value(json_object_get(root, "services")))
+		printf("(no service of the file announces its VIP)\n");
 	json_decref(root);
 	return 0;
 }

@@ -64,3 +64,8 @@ int hc_want_service(const struct hc_service_conf *conf, const bool *healthy,
 	want->n_backends = n;
 	return 0;
 }
+
+bool hc_want_announce(const struct hc_service_conf *conf, size_t counted)
+{
+	return conf->announce && counted >= 1 && counted >= conf->quorum;
+}

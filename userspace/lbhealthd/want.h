@@ -37,4 +37,13 @@ int hc_want_service(const struct hc_service_conf *conf, const bool *healthy,
 		    const bool *maint, struct nflb_service *want,
 		    bool *quorum_ok);
 
+/*
+ * Whether CONF's VIP should be announced to the routers for this service,
+ * COUNTED of its backends counting toward the quorum (hc_want_counted()):
+ * only if the file announces it, and while it has a usable backend and its
+ * quorum.  A sorry backend does not count: in a cluster, a node whose
+ * service lost its quorum leaves the VIP to the others.
+ */
+bool hc_want_announce(const struct hc_service_conf *conf, size_t counted);
+
 #endif /* LBHEALTHD_WANT_H */

@@ -231,6 +231,14 @@ int nflb_stats_zero(struct nflb_nl *nl, const struct nflb_service *key);
 int nflb_table_get(struct nflb_nl *nl, const struct nflb_service *key,
 		   struct nflb_table *table);
 void nflb_table_free(struct nflb_table *table);
+/*
+ * The digest of a table, as `lbadm service table ... digest` prints it
+ * and lbhealthd logs it: the 64-bit FNV-1a hash of the slot lines
+ * "SLOT ADDR:PORT\n" (nflb_addr_format() with the port), in slot order.
+ * Nodes with the same seed, table size and backends (with their weights
+ * and states) have the same digest.  0, or -1 (ENOMEM).
+ */
+int nflb_table_digest(const struct nflb_table *table, uint64_t *digest);
 
 /*
  * The pieces the requests above are made of, usable on any buffer.

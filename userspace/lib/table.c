@@ -7,6 +7,7 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,4 +206,35 @@ int nflb_table_get(struct nflb_nl *nl, const struct nflb_service *key,
 			break;
 	}
 	return ret;
+}
+
+int nflb_table_digest(const struct nflb_table *t, uint64_t *digest)
+{
+	char line[32 + NFLB_ADDRSTRLEN];
+	char (*names)[NFLB_ADDRSTRLEN] = NULL;
+	uint64_t hash = NFLB_FNV1A64_INIT;
+	uint32_t i;
+	int len;
+
+	if (t->n_backends) {
+		names = calloc(t->n_backends, sizeof(*names));
+		if (!names) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	for (i = 0; i < t->n_backends; i++)
+		nflb_addr_format(t->backends[i].family, &t->backends[i].addr,
+				 NFLB_HAS(&t->backends[i], NFLB_BE_A_PORT),
+				 t->backends[i].port, names[i],
+				 sizeof(names[i]));
+	for (i = 0; i < t->size; i++) {
+		/* Indices were checked against n_backends when parsed. */
+		len = snprintf(line, sizeof(line), "%u %s\n", i,
+			       names[t->slots[i]]);
+		hash = nflb_fnv1a64(hash, line, len);
+	}
+	free(names);
+	*digest = hash;
+	return 0;
 }

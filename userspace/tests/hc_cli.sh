@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap '__lib_cleanup' EXIT
 
-ktap_plan 40
+ktap_plan 47
 
 hc=$NFLB_TOP/build/lbhealthd
 src=$NFLB_TOP/userspace/lbhealthd
@@ -101,6 +101,18 @@ check "-t on a file without services: ok" \
 	test "$rc" = 0 -a "${out%% (*}" = "$T/empty.conf: ok"
 run -t -c "$src/lbhealthd.conf.example"
 check "-t accepts the shipped example" test "$rc" = 0
+run -t -c "$NFLB_TOP/userspace/cluster/lbhealthd.conf"
+check "-t accepts the cluster node's example" test "$rc" = 0
+# BIRD's configurations of a cluster, as BIRD itself parses them.
+if command -v bird >/dev/null; then
+	for f in bird-node.conf bird-router.conf; do
+		check "bird -p accepts userspace/cluster/$f" \
+			bird -p -c "$NFLB_TOP/userspace/cluster/$f"
+	done
+else
+	ktap_result "bird-node.conf (bird is not installed)" 4
+	ktap_result "bird-router.conf (bird is not installed)" 4
+fi
 
 # A file with 18 errors of every kind: each is reported, at its line and
 # key, and nothing is printed on stdout.
@@ -214,6 +226,16 @@ run -s "$T/nobody.sock" drain tcp 10.0.0.1:80 10.0.1.1
 says "drain with no daemon exits 1" 1 "cannot reach the daemon at $T/nobody.sock"
 run -s "$T/nobody.sock" -j drain web 10.0.1.1
 says "-j is not for drain" 2 '-j is an option of status'
+
+# drain-node, undrain-node, flush-routes: their arguments, no daemon.
+run drain-node now
+says "drain-node takes no argument" 2 'drain-node: unexpected argument "now"'
+run -s "$T/nobody.sock" undrain-node
+says "undrain-node with no daemon exits 1" 1 "cannot reach the daemon at $T/nobody.sock"
+run -j drain-node
+says "-j is not for drain-node" 2 '-j is an option of status'
+run flush-routes table
+says "flush-routes takes no argument" 2 'usage: lbhealthd \[-c FILE\] flush-routes'
 
 # The manual pages render without warnings.
 for page in lbhealthd.8 lbhealthd.conf.5; do

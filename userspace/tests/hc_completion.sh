@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 33
+ktap_plan 36
 
 hc=$NFLB_TOP/build/lbhealthd
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -57,7 +57,7 @@ offers() {
 
 self=$dir/hc_completion.sh
 
-offers "the commands" "lbhealthd " "drain status undrain"
+offers "the commands" "lbhealthd " "drain drain-node flush-routes status undrain undrain-node"
 offers "the command by prefix" "lbhealthd st" "status"
 offers "options" "lbhealthd -" \
 	"--config --foreground --help --socket --test --verbose --version --withdraw -V -c -f -h -s -t -v -w"
@@ -76,22 +76,25 @@ offers "a value looking like the command is a value" \
 	"lbhealthd -s status -" \
 	"--config --foreground --test --verbose --withdraw -c -f -t -v -w"
 offers "no command after a daemon option" "lbhealthd -f " ""
-offers "the commands after -c FILE" "lbhealthd -c /etc/nflb/x.conf " "drain status undrain"
-offers "the commands after -s SOCKET" "lbhealthd -s /run/x.sock " "drain status undrain"
-offers "the commands after --socket=SOCKET" "lbhealthd --socket=/run/x.sock " "drain status undrain"
+offers "the commands after -c FILE" "lbhealthd -c /etc/nflb/x.conf " "drain drain-node flush-routes status undrain undrain-node"
+offers "the commands after -s SOCKET" "lbhealthd -s /run/x.sock " "drain drain-node flush-routes status undrain undrain-node"
+offers "the commands after --socket=SOCKET" "lbhealthd --socket=/run/x.sock " "drain drain-node flush-routes status undrain undrain-node"
 offers "status options" "lbhealthd status -" "--config --json --socket -c -j -s"
 offers "status options given once" "lbhealthd status -j -" "--config --socket -c -s"
 offers "status: --json" "lbhealthd --socket=/run/x.sock status --j" "--json"
 offers "nothing after status" "lbhealthd status " ""
 offers "-j first: the command next" "lbhealthd -j " "status"
 offers "-j first: then -c or -s" "lbhealthd -j -" "--config --socket -c -s"
-offers "drain and undrain by prefix" "lbhealthd d" "drain"
-offers "undrain by prefix" "lbhealthd -s /run/x.sock un" "undrain"
+offers "drain and drain-node by prefix" "lbhealthd d" "drain drain-node"
+offers "undrain and undrain-node by prefix" "lbhealthd -s /run/x.sock un" "undrain undrain-node"
 offers "drain: the service's protocol" "lbhealthd drain " "tcp udp"
 offers "undrain: the service's protocol by prefix" "lbhealthd undrain u" "udp"
 offers "drain: nothing more to guess" "lbhealthd drain tcp " ""
 offers "drain options: -c and -s only" "lbhealthd drain -" "--config --socket -c -s"
 offers "drain options after its arguments" "lbhealthd -c x.conf drain web 10.0.1.1 -" "--socket -s"
+offers "drain-node: nothing to guess" "lbhealthd drain-node " ""
+offers "undrain-node options: -c and -s only" "lbhealthd undrain-node -" "--config --socket -c -s"
+offers "flush-routes options: -c only" "lbhealthd flush-routes -" "--config -c"
 offers "nothing after -V" "lbhealthd -V " ""
 offers "nothing after -h" "lbhealthd -h -" ""
 

@@ -104,6 +104,22 @@ static bool has(const struct errs *e, const char *rest)
 	return false;
 }
 
+/* An error "PATH:AT..." holding TEXT. */
+static bool has_err(const struct errs *e, const char *at, const char *text)
+{
+	char want[1024];
+	size_t i;
+
+	snprintf(want, sizeof(want), "%s:%s", path, at);
+	for (i = 0; i < e->n && i < MAX_ERRS; i++)
+		if (!strncmp(e->v[i], want, strlen(want)) &&
+		    strstr(e->v[i], text))
+			return true;
+	printf("    # missing: %s...%s...\n", want, text);
+	errs_print(e);
+	return false;
+}
+
 /* Exactly one error, REST; the configuration left empty. */
 static bool only(const char *text, const char *rest)
 {
@@ -1494,6 +1510,70 @@ static void test_flush_on_down(void)
 			 "1: flush-on-down: expected true or false, not a string"));
 }
 
+/*
+ * announce: the file's default, a service's own; announce-table and
+ * announce-grace; a NAT service refused unless announce-nat says so.
+ */
+static void test_announce(void)
+{
+	static const char *const nat_msg =
+		"a NAT service cannot be announced to a cluster";
+	struct hc_config cfg;
+	struct errs e;
+
+	/* Nothing said: nothing announced, the defaults. */
+	KTAP_EXPECT(load(TWO_SVCS("", "forward = \"ipip\";",
+				  "forward = \"gre\";"), &cfg, &e) == 0);
+	KTAP_EXPECT(cfg.n_announced == 0 && !cfg.services[0].announce &&
+		    cfg.announce_table == 4242 &&
+		    cfg.announce_grace_ms == 5000);
+	hc_config_free(&cfg);
+	/* The file's default, one service out. */
+	KTAP_EXPECT(load(TWO_SVCS("announce = true; announce-table = 100000;\n"
+				  "announce-grace = 0.5;",
+				  "forward = \"ipip\";",
+				  "forward = \"gre\"; announce = false;"),
+			 &cfg, &e) == 0);
+	errs_print(&e);
+	KTAP_EXPECT(cfg.n_announced == 1 && cfg.services[0].announce &&
+		    !cfg.services[1].announce &&
+		    cfg.announce_table == 100000 &&
+		    cfg.announce_grace_ms == 500);
+	hc_config_free(&cfg);
+	/* A service's own, without the file's. */
+	KTAP_EXPECT(load(TWO_SVCS("", "", "forward = \"gre\"; announce = true;"),
+			 &cfg, &e) == 0);
+	KTAP_EXPECT(cfg.n_announced == 1 && cfg.services[1].announce);
+	hc_config_free(&cfg);
+	/* NAT: refused where it is announced, unless announce-nat. */
+	KTAP_EXPECT(load(TWO_SVCS("announce = true;", "",
+				  "forward = \"nat\"; announce-nat = true;"),
+			 &cfg, &e) == 1);
+	KTAP_EXPECT(has_err(&e, "3: services.[0].announce: ", nat_msg));
+	errs_free(&e);
+	KTAP_EXPECT(load(TWO_SVCS("", "announce = true;",
+				  "forward = \"nat\"; announce = true;"),
+			 &cfg, &e) == 2);
+	KTAP_EXPECT(has_err(&e, "4: services.[0].announce: ", nat_msg));
+	KTAP_EXPECT(has_err(&e, "7: services.[1].announce: ", nat_msg));
+	errs_free(&e);
+	KTAP_EXPECT(load(TWO_SVCS("announce = true;", "announce-nat = true;",
+				  "announce-nat = true;"), &cfg, &e) == 0);
+	KTAP_EXPECT(cfg.n_announced == 2);
+	hc_config_free(&cfg);
+	/* Values. */
+	KTAP_EXPECT(only("announce-table = 254;\n",
+			 "1: announce-table: table 254 is the kernel's (253 default, 254 main, 255 local): give one of lbhealthd's own"));
+	KTAP_EXPECT(only("announce-table = 0;\n",
+			 "1: announce-table: 0 is out of range (1-4294967295)"));
+	KTAP_EXPECT(only("announce-grace = 3601;\n",
+			 "1: announce-grace: 3601 is out of range (0-3600 seconds)"));
+	KTAP_EXPECT(only("announce = 1;\n",
+			 "1: announce: expected true or false, not an integer"));
+	KTAP_EXPECT(only(SVC("announce-nat = \"yes\";", "type = \"tcp\";", BE1),
+			 "6: services.[0].announce-nat: expected true or false, not a string"));
+}
+
 /* The table size from the backends, when the file sets none. */
 static void test_table_size_for(void)
 {
@@ -1642,6 +1722,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_exec_user),
 	KTAP_CASE(test_maintenance),
 	KTAP_CASE(test_flush_on_down),
+	KTAP_CASE(test_announce),
 	KTAP_CASE(test_table_size_for),
 	KTAP_CASE(test_keepalived_checks),
 	KTAP_CASE(test_backend_check),

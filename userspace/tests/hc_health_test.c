@@ -233,6 +233,27 @@ static void test_want_maintenance(void)
 	nflb_service_free(&w);
 }
 
+/*
+ * A VIP is announced for a service that the file announces, while it has a
+ * usable backend and its quorum (the sorry backend does not count).
+ */
+static void test_want_announce(void)
+{
+	struct hc_backend_conf bes[3];
+	struct hc_service_conf c = conf3(bes);
+
+	KTAP_EXPECT(!hc_want_announce(&c, 3));		/* not announced */
+	c.announce = true;
+	KTAP_EXPECT(hc_want_announce(&c, 3) && hc_want_announce(&c, 1));
+	KTAP_EXPECT(!hc_want_announce(&c, 0));
+	c.quorum = 2;
+	KTAP_EXPECT(hc_want_announce(&c, 2) && !hc_want_announce(&c, 1));
+	c.has_sorry = true;			/* serves, but not announced */
+	KTAP_EXPECT(!hc_want_announce(&c, 1));
+	c.quorum = 0;				/* still needs one backend */
+	KTAP_EXPECT(!hc_want_announce(&c, 0) && hc_want_announce(&c, 1));
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(test_fall_after_consecutive_failures),
 	KTAP_CASE(test_rise_after_consecutive_successes),
@@ -242,6 +263,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_want_down_and_drain),
 	KTAP_CASE(test_want_quorum_sorry),
 	KTAP_CASE(test_want_maintenance),
+	KTAP_CASE(test_want_announce),
 };
 
 KTAP_MAIN("hc_health", cases)
