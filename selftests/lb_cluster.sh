@@ -683,7 +683,7 @@ fi
 grep -h -i "hold timer expired\|error" "$TMPD/r.bird.log" 2>/dev/null | sed 's/^/# router BIRD: /' | head -n 10
 diag "withdraw-to-route-gone $(cat "$TMPD/withdraw_ms" 2>/dev/null)," \
 	"node-kill-to-route-gone $(cat "$TMPD/kill_ms" 2>/dev/null) ms" \
-	"(new connections failed in the window: $(cat "$TMPD/window" 2>/dev/null)),"
+	"(new connections failed in the window: $(cat "$TMPD/window" 2>/dev/null))," \
 	"BIRD-kill-to-route-gone $(cat "$TMPD/birdkill_ms" 2>/dev/null) ms," \
 	"figure: $(cat "$TMPD/figure" 2>/dev/null)"
 
