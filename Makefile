@@ -57,7 +57,7 @@ TOOLS := $(patsubst selftests/tools/%.c,$(B)/%,$(wildcard selftests/tools/*.c))
 
 .PHONY: all kmod kmod-test userspace tools install install-kmod install-tools \
 	install-dkms-src uninstall unit kunit selftests check style demo deps \
-	test-kernel clean bench bench-cost bench-health bench-flood fuzz kasan-tests deb \
+	test-kernel clean bench bench-dsr bench-cost bench-health bench-flood fuzz kasan-tests deb \
 	deb-test version
 
 all: kmod userspace
@@ -249,6 +249,11 @@ demo:
 # Tables in build/bench/results.md and results.json; see docs/benchmarks.md.
 bench:
 	scripts/bench
+
+# The direct server return planes of make bench alone: nflb forward ipip and
+# gre beside IPVS TUN (ipip, gre) and DR, and routing on the same topology.
+bench-dsr:
+	BENCH_PLANES="routing-dsr nflb-ipip ipvs-tun-ipip nflb-gre ipvs-tun-gre ipvs-dr" scripts/bench
 
 # Benchmark: guest instructions per packet and per connection of each data
 # plane (a TCG plugin counts them), 3 runs; see docs/benchmarks.md.

@@ -154,6 +154,24 @@ static void nflb_dsr_count_packet(struct nflb_service *svc,
 		nflb_stats_event(be, NFLB_STAT_CONN);
 }
 
+/* SKB to BACKEND, its drops counted by reason in SVC's counters. */
+static void nflb_dsr_send(struct nflb_dsr *dsr, struct net *net,
+			  struct nflb_service *svc, struct sk_buff *skb,
+			  u8 family, u8 method,
+			  const union nf_inet_addr *backend, u32 hash)
+{
+	switch (nflb_dsr_xmit(dsr, net, skb, family, method, backend, hash)) {
+	case NFLB_DSR_TOO_BIG:
+		nflb_stats_event(svc->stats, NFLB_STAT_TOO_BIG);
+		break;
+	case NFLB_DSR_ENCAP_FAILED:
+		nflb_stats_event(svc->stats, NFLB_STAT_ENCAP_DROP);
+		break;
+	case NFLB_DSR_SENT:
+		break;
+	}
+}
+
 /*
  * The DSR service of flow K (addresses and protocol set) whose ports are
  * at THOFF, K's ports set from them, its method in *METHOD; REVERSE: the
@@ -270,13 +288,17 @@ static unsigned int nflb_dsr_packet(struct nflb_net *nn, struct nflb_dsr *dsr,
 				      now + nflb_dsr_timeout(svc, next), replace,
 				      &hit);
 		conn = ret != 0;
+		/* The bucket had no entry to give. */
+		if (ret < 0)
+			nflb_stats_event(svc->stats, NFLB_STAT_UNPINNED);
 	} else {
 		conn = true;
+		nflb_stats_event(svc->stats, NFLB_STAT_UNPINNED);
 	}
 send:
 	nflb_dsr_count_packet(svc, t, &hit.backend, skb->len, conn);
-	nflb_dsr_xmit(dsr, state->net, skb, k->family, method, &hit.backend,
-		      hash);
+	nflb_dsr_send(dsr, state->net, svc, skb, k->family, method,
+		      &hit.backend, hash);
 	return NF_STOLEN;
 }
 
@@ -307,7 +329,7 @@ static unsigned int nflb_dsr_icmp(struct nflb_net *nn, struct nflb_dsr *dsr,
 		hit.backend = nflb_dsr_pick(t, k)->addr;
 	}
 	nflb_dsr_count(dsr, NFLB_DSR_STAT_ICMP);
-	nflb_dsr_xmit(dsr, nn->net, skb, k->family, method, &hit.backend,
+	nflb_dsr_send(dsr, nn->net, svc, skb, k->family, method, &hit.backend,
 		      hash);
 	return NF_STOLEN;
 }

@@ -156,10 +156,17 @@ static inline void nflb_dsr_count(struct nflb_dsr *dsr, enum nflb_dsr_stat s)
 	local_bh_enable();
 }
 
-/* dsr_xmit.c: consumes SKB; false: dropped (counted in DSR's stats). */
-bool nflb_dsr_xmit(struct nflb_dsr *dsr, struct net *net, struct sk_buff *skb,
-		   u8 family, u8 method, const union nf_inet_addr *backend,
-		   u32 hash);
+/* What nflb_dsr_xmit() did with a packet. */
+enum nflb_dsr_sent {
+	NFLB_DSR_SENT,
+	NFLB_DSR_TOO_BIG,		/* dropped, answered with ICMP */
+	NFLB_DSR_ENCAP_FAILED,		/* dropped: no route, no headroom */
+};
+
+/* dsr_xmit.c: consumes SKB; drops are counted in DSR's stats too. */
+enum nflb_dsr_sent nflb_dsr_xmit(struct nflb_dsr *dsr, struct net *net,
+				 struct sk_buff *skb, u8 family, u8 method,
+				 const union nf_inet_addr *backend, u32 hash);
 
 /* Forget the DSR flows of a service or a backend (process context). */
 void nflb_dsr_forget(struct nflb_net *nn, const struct nflb_svc_key *key,

@@ -93,9 +93,11 @@ static int nflb_dsr_prepare_skb(struct sk_buff *skb, struct dst_entry *dst,
 	return 0;
 }
 
-static bool nflb_dsr_xmit4(struct nflb_dsr *dsr, struct net *net,
-			   struct sk_buff *skb, u8 method, __be32 daddr)
+static enum nflb_dsr_sent nflb_dsr_xmit4(struct nflb_dsr *dsr,
+					  struct net *net, struct sk_buff *skb,
+					  u8 method, __be32 daddr)
 {
+	enum nflb_dsr_sent ret = NFLB_DSR_ENCAP_FAILED;
 	bool gre = method == NFLB_FORWARD_GRE;
 	unsigned int hlen = sizeof(struct iphdr) + (gre ? NFLB_GRE_HLEN : 0);
 	const struct iphdr *old = ip_hdr(skb);
@@ -126,6 +128,7 @@ static bool nflb_dsr_xmit4(struct nflb_dsr *dsr, struct net *net,
 		ip_rt_put(rt);
 		nflb_dsr_count(dsr, NFLB_DSR_STAT_TOO_BIG);
 		nflb_dsr_too_big4(net, skb, mtu);
+		ret = NFLB_DSR_TOO_BIG;
 		goto drop;
 	}
 	if (nflb_dsr_prepare_skb(skb, &rt->dst, hlen,
@@ -155,16 +158,19 @@ static bool nflb_dsr_xmit4(struct nflb_dsr *dsr, struct net *net,
 	ip_select_ident(net, skb, NULL);
 	/* tot_len and the checksum: __ip_local_out(). */
 	ip_local_out(net, NULL, skb);
-	return true;
+	return NFLB_DSR_SENT;
 drop:
 	kfree_skb(skb);
-	return false;
+	return ret;
 }
 
-static bool nflb_dsr_xmit6(struct nflb_dsr *dsr, struct net *net,
-			   struct sk_buff *skb, u8 method,
-			   const struct in6_addr *daddr, u32 hash)
+static enum nflb_dsr_sent nflb_dsr_xmit6(struct nflb_dsr *dsr,
+					  struct net *net, struct sk_buff *skb,
+					  u8 method,
+					  const struct in6_addr *daddr,
+					  u32 hash)
 {
+	enum nflb_dsr_sent ret = NFLB_DSR_ENCAP_FAILED;
 	bool gre = method == NFLB_FORWARD_GRE;
 	unsigned int hlen = sizeof(struct ipv6hdr) + (gre ? NFLB_GRE_HLEN : 0);
 	u8 dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
@@ -186,6 +192,7 @@ static bool nflb_dsr_xmit6(struct nflb_dsr *dsr, struct net *net,
 		dst_release(dst);
 		nflb_dsr_count(dsr, NFLB_DSR_STAT_TOO_BIG);
 		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+		ret = NFLB_DSR_TOO_BIG;
 		goto drop;
 	}
 	if (nflb_dsr_prepare_skb(skb, dst, hlen,
@@ -215,15 +222,15 @@ static bool nflb_dsr_xmit6(struct nflb_dsr *dsr, struct net *net,
 	ip6h->daddr = *daddr;
 	/* payload_len: __ip6_local_out(). */
 	ip6_local_out(net, NULL, skb);
-	return true;
+	return NFLB_DSR_SENT;
 drop:
 	kfree_skb(skb);
-	return false;
+	return ret;
 }
 
-bool nflb_dsr_xmit(struct nflb_dsr *dsr, struct net *net, struct sk_buff *skb,
-		   u8 family, u8 method, const union nf_inet_addr *backend,
-		   u32 hash)
+enum nflb_dsr_sent nflb_dsr_xmit(struct nflb_dsr *dsr, struct net *net,
+				 struct sk_buff *skb, u8 family, u8 method,
+				 const union nf_inet_addr *backend, u32 hash)
 {
 	if (family == AF_INET)
 		return nflb_dsr_xmit4(dsr, net, skb, method, backend->ip);

@@ -28,6 +28,14 @@ int nflb_put_stats(struct sk_buff *msg, int type,
 	    (type == NFLB_SVC_A_STATS &&
 	     nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_DROPS, sum.rate_drops,
 			       NFLB_STATS_A_PAD)) ||
+	    /* DSR's, by reason: a service's too. */
+	    (type == NFLB_SVC_A_STATS &&
+	     (nla_put_u64_64bit(msg, NFLB_STATS_A_TOO_BIG_DROPS, sum.too_big,
+				NFLB_STATS_A_PAD) ||
+	      nla_put_u64_64bit(msg, NFLB_STATS_A_ENCAP_DROPS,
+				sum.encap_drops, NFLB_STATS_A_PAD) ||
+	      nla_put_u64_64bit(msg, NFLB_STATS_A_UNPINNED, sum.unpinned,
+				NFLB_STATS_A_PAD))) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_CONNS,
 			      rate[NFLB_RATE_CONNS], NFLB_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, NFLB_STATS_A_RATE_PKTS_IN,

@@ -29,7 +29,7 @@ void nflb_stats_read(struct nflb_stats __percpu *pcpu,
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
 		const struct nflb_stats *s = per_cpu_ptr(pcpu, cpu);
-		u64 conns, pin, pout, bin, bout, drops, rdrops;
+		u64 conns, pin, pout, bin, bout, drops, rdrops, big, encap, unp;
 		unsigned int start;
 
 		do {
@@ -41,6 +41,9 @@ void nflb_stats_read(struct nflb_stats __percpu *pcpu,
 			bout = u64_stats_read(&s->bytes_out);
 			drops = u64_stats_read(&s->drops);
 			rdrops = u64_stats_read(&s->rate_drops);
+			big = u64_stats_read(&s->too_big);
+			encap = u64_stats_read(&s->encap_drops);
+			unp = u64_stats_read(&s->unpinned);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		sum->conns += conns;
 		sum->pkts_in += pin;
@@ -49,6 +52,9 @@ void nflb_stats_read(struct nflb_stats __percpu *pcpu,
 		sum->bytes_out += bout;
 		sum->drops += drops;
 		sum->rate_drops += rdrops;
+		sum->too_big += big;
+		sum->encap_drops += encap;
+		sum->unpinned += unp;
 	}
 }
 
@@ -67,6 +73,9 @@ void nflb_stats_get(const struct nflb_stats_est *est,
 	sum->bytes_out -= est->base.bytes_out;
 	sum->drops -= est->base.drops;
 	sum->rate_drops -= est->base.rate_drops;
+	sum->too_big -= est->base.too_big;
+	sum->encap_drops -= est->base.encap_drops;
+	sum->unpinned -= est->base.unpinned;
 	/* Rounded to the nearest integer. */
 	for (i = 0; i < NFLB_RATE_N; i++)
 		rates[i] = (est->avg[i] + (1 << (NFLB_RATE_SHIFT - 1))) >>

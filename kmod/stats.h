@@ -16,11 +16,16 @@ struct nflb_stats {
 	u64_stats_t bytes_out;
 	u64_stats_t drops;
 	u64_stats_t rate_drops;
+	/* DSR services: drops by reason, new flows left without an entry. */
+	u64_stats_t too_big;
+	u64_stats_t encap_drops;
+	u64_stats_t unpinned;
 	struct u64_stats_sync syncp;
 };
 
 struct nflb_stats_sum {
 	u64 conns, pkts_in, pkts_out, bytes_in, bytes_out, drops, rate_drops;
+	u64 too_big, encap_drops, unpinned;
 };
 
 /* Rates kept by the estimator, in this order. */
@@ -72,7 +77,29 @@ enum nflb_stat {
 	NFLB_STAT_CONN,
 	NFLB_STAT_DROP,
 	NFLB_STAT_RATE_DROP,
+	NFLB_STAT_TOO_BIG,
+	NFLB_STAT_ENCAP_DROP,
+	NFLB_STAT_UNPINNED,
 };
+
+static inline u64_stats_t *nflb_stats_counter(struct nflb_stats *s,
+					      enum nflb_stat what)
+{
+	switch (what) {
+	case NFLB_STAT_CONN:
+		return &s->conns;
+	case NFLB_STAT_DROP:
+		return &s->drops;
+	case NFLB_STAT_RATE_DROP:
+		return &s->rate_drops;
+	case NFLB_STAT_TOO_BIG:
+		return &s->too_big;
+	case NFLB_STAT_ENCAP_DROP:
+		return &s->encap_drops;
+	default:
+		return &s->unpinned;
+	}
+}
 
 static inline void nflb_stats_event(struct nflb_stats __percpu *pcpu,
 				    enum nflb_stat what)
@@ -81,12 +108,7 @@ static inline void nflb_stats_event(struct nflb_stats __percpu *pcpu,
 	struct nflb_stats *s = this_cpu_ptr(pcpu);
 
 	u64_stats_update_begin(&s->syncp);
-	if (what == NFLB_STAT_CONN)
-		u64_stats_inc(&s->conns);
-	else if (what == NFLB_STAT_DROP)
-		u64_stats_inc(&s->drops);
-	else
-		u64_stats_inc(&s->rate_drops);
+	u64_stats_inc(nflb_stats_counter(s, what));
 	u64_stats_update_end(&s->syncp);
 	nflb_stats_bh_on(bh);
 }

@@ -5,14 +5,15 @@
 # prepared by nflb-dsr-backend (dsr_topo).  TCP and UDP, IPv4 and IPv6,
 # both methods: 300 flows spread 70..130 over the backends and are counted;
 # the replies never reach the load balancer (counted there); flow show lists
-# the DSR flows with the backend that answered them; bad input rejected
-# with a message and no change.  lb_dsr_pin.sh and lb_dsr_pmtu.sh go on.
+# the DSR flows with the backend that answered them; drops counted by
+# reason per service; bad input rejected with a message and no change.
+# lb_dsr_pin.sh and lb_dsr_pmtu.sh go on.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd nft
 require_nflb
 
-ktap_plan 18
+ktap_plan 19
 
 setup "topology: client, router, load balancer and 3 DSR backends" dsr_topo
 setup "lb counts packets to and from the VIPs" dsr_count_mark
@@ -80,6 +81,49 @@ replies_bypass() {
 	[ "${w[1]}" -ge 2400 ] && [ "${w[3]}" = 0 ]
 }
 check "replies never cross the load balancer" replies_bypass
+
+# ft KEY: the value after KEY in `lbadm flow stats` (the netns's totals).
+ft() {
+	local w=() i
+	read -r -a w < <(lbadm_in "$lb" flow stats)
+	for ((i = 0; i < ${#w[@]} - 1; i++)); do
+		[ "${w[i]}" = "$1" ] && { echo "${w[i + 1]}"; return; }
+	done
+}
+
+# Drops by reason, per service (-s and JSON) and as the netns counts them:
+# one 1500-byte datagram with DF (1472 bytes of UDP payload: PMTU
+# discovery sets DF) does not fit once encapsulated (too-big-drops 1,
+# answered with ICMP); five to a service whose backend is behind an
+# unreachable route cannot be encapsulated (encap-drops 5).
+drops_by_reason() {
+	local out=$TMPD/reasons b0 r0 big encap i rc=0
+	lbadm_in "$lb" stats zero udp "$(vip 4)" || return 1
+	b0=$(ft too-big) r0=$(ft no-route)
+	ip netns exec "$c" bash -c "head -c 1472 /dev/zero > /dev/udp/$VIP4/80" || return 1
+	ip -n "$lb" route add unreachable 203.0.113.7/32 || return 1
+	lbadm_in "$lb" service add udp "$(vip 4 85)" forward gre || return 1
+	lbadm_in "$lb" backend add udp "$(vip 4 85)" 203.0.113.7:85 || return 1
+	for i in 1 2 3 4 5; do
+		ip netns exec "$c" bash -c "echo $i > /dev/udp/$VIP4/85" || return 1
+	done
+	lbadm_in "$lb" -s service show udp "$(vip 4)" > "$out.big" || return 1
+	lbadm_in "$lb" -s service show udp "$(vip 4 85)" > "$out.encap" || return 1
+	lbadm_in "$lb" -j service show udp "$(vip 4 85)" > "$out.json" || return 1
+	head -n 1 "$out.big" "$out.encap"
+	lbadm_in "$lb" flow stats
+	big=$(svc_key "$out.big" too-big-drops) encap=$(svc_key "$out.encap" encap-drops)
+	echo "too-big-drops $big (netns +$(( $(ft too-big) - b0 ))), encap-drops $encap (netns no-route +$(( $(ft no-route) - r0 )))"
+	[ "$big" = 1 ] && [ $(( $(ft too-big) - b0 )) = 1 ] || rc=1
+	[ "$encap" = 5 ] && [ $(( $(ft no-route) - r0 )) = 5 ] || rc=1
+	[ "$(svc_key "$out.encap" too-big-drops)" = 0 ] || rc=1
+	jq -e '.[0].stats["encap-drops"] == 5 and .[0].stats["too-big-drops"] == 0 and .[0].stats.unpinned == 0' "$out.json" > /dev/null ||
+		{ echo "JSON: $(cat "$out.json")"; rc=1; }
+	lbadm_in "$lb" service del udp "$(vip 4 85)"
+	ip -n "$lb" route del unreachable 203.0.113.7/32
+	return $rc
+}
+check "drops by reason per service: too-big, encap" drops_by_reason
 
 # Bad input: a message, nothing changed.
 lbadm_in "$lb" service add tcp "$(vip 4 82)" snat

@@ -6,9 +6,9 @@
 # either given an entry or left out by the guard (counted, summing to what
 # reached the load balancer, counted there by nft), at most 100 + 100 a
 # second of the flood get one, and the 20 connections go on with their
-# entries.  With the guard at 1, 50 new
-# connections are all answered: forwarded by the Maglev table without
-# entries.  Runs on both kernels.
+# entries; the service counts each SYN left out (unpinned).  With the guard
+# at 1, 50 new connections are all answered: forwarded by the Maglev table
+# without entries.  Runs on both kernels.
 . "$(dirname "$0")/lib.sh"
 require_root
 require_nflb
@@ -47,15 +47,21 @@ ft() {
 		[ "${w[i]}" = "$1" ] && { echo "${w[i + 1]}"; return; }
 	done
 }
+# unpinned: the service's count of packets of new flows left without entry.
+unpinned() {
+	lbadm_in "$lb" -s service show tcp "$(vip 4)" > "$TMPD/svc.show" &&
+		svc_key "$TMPD/svc.show" unpinned
+}
 # Inserted, left out by the guard, or without room: every SYN is one.
 seen() { echo $(( $(ft inserts) + $(ft guard) + $(ft full) )); }
 # Every SYN that arrived (A0 before the flood) is counted by the table.
 __all_seen() { [ $(( $(seen) - $1 )) = $(( $(arrived) - $2 )) ]; }
 
 flood() {
-	local s0 a0 i0 g0 t0 t1 sent got ins gd bound
+	local s0 a0 i0 g0 f0 u0 t0 t1 sent got ins gd un bound
 	echo 100 > "$sysctl" || return 1
-	s0=$(seen) a0=$(arrived) i0=$(ft inserts) g0=$(ft guard)
+	s0=$(seen) a0=$(arrived) i0=$(ft inserts) g0=$(ft guard) f0=$(ft full)
+	u0=$(unpinned)
 	t0=$(date +%s%N)
 	sent=$(ip netns exec "$c" nflb-synflood -n 3000 -d 60 "$VIP4" 80 |
 		awk '$1 == "sent" { print $2 }')
@@ -64,10 +70,13 @@ flood() {
 	wait_for 30 __all_seen "$s0" "$a0"
 	got=$(( $(arrived) - a0 ))
 	ins=$(( $(ft inserts) - i0 )) gd=$(( $(ft guard) - g0 ))
+	un=$(( $(unpinned) - u0 ))
 	bound=$(( 100 + 100 * ((t1 - t0) / 1000000000 + 2) ))
 	lbadm_in "$lb" flow stats
-	echo "sent $sent in $(( (t1 - t0) / 1000000 )) ms, $got arrived: $ins inserted, $gd left out, bound $bound"
+	echo "sent $sent in $(( (t1 - t0) / 1000000 )) ms, $got arrived: $ins inserted, $gd left out, bound $bound; service unpinned +$un"
 	[ "$(( $(seen) - s0 ))" = "$got" ] || { echo "counted $(( $(seen) - s0 )), arrived $got"; return 1; }
+	# The service counts what the netns left out (guard or full).
+	[ "$un" = $(( gd + $(ft full) - f0 )) ] || { echo "unpinned $un, guard + full $(( gd + $(ft full) - f0 ))"; return 1; }
 	[ "$got" -ge 1000 ] && [ "$ins" -le "$bound" ] && [ "$gd" -ge $((got - bound)) ]
 }
 check "3000 spoofed SYNs: each inserted or left out, at most 100/s inserted" flood

@@ -203,6 +203,8 @@ void lbadm_conf_fill_defaults(struct lbadm_conf *c, uint32_t table_default)
 			s->snat = 0;
 		if (!NFLB_HAS(s, NFLB_SVC_A_SYNPROXY))
 			s->synproxy = 0;
+		if (!NFLB_HAS(s, NFLB_SVC_A_FORWARD))
+			s->forward = NFLB_FORWARD_NAT;
 		if (!NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_TCP))
 			s->timeout_tcp = 0;
 		if (!NFLB_HAS(s, NFLB_SVC_A_TIMEOUT_TCP_FIN))

@@ -28,7 +28,7 @@
 	 NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP_FIN) | \
 	 NFLB_BIT(NFLB_SVC_A_TIMEOUT_UDP) | \
 	 NFLB_BIT(NFLB_SVC_A_RATE) | NFLB_BIT(NFLB_SVC_A_BURST) | \
-	 NFLB_BIT(NFLB_SVC_A_SYNPROXY))
+	 NFLB_BIT(NFLB_SVC_A_SYNPROXY) | NFLB_BIT(NFLB_SVC_A_FORWARD))
 
 struct lbadm_conf {
 	struct nflb_service **v;	/* sorted, keys unique */

@@ -183,6 +183,12 @@ static unsigned int options_differ(const struct nflb_service *a,
 		m |= NFLB_BIT(NFLB_SVC_A_SNAT);
 	if (a->synproxy != b->synproxy)
 		m |= NFLB_BIT(NFLB_SVC_A_SYNPROXY);
+	/*
+	 * The method: B's snat and synproxy (off for a DSR method) go in the
+	 * same request, which the kernel checks as a whole.
+	 */
+	if (a->forward != b->forward)
+		m |= NFLB_BIT(NFLB_SVC_A_FORWARD);
 	if (a->timeout_tcp != b->timeout_tcp)
 		m |= NFLB_BIT(NFLB_SVC_A_TIMEOUT_TCP);
 	if (a->timeout_tcp_fin != b->timeout_tcp_fin)

@@ -40,9 +40,10 @@ static struct lbadm_flowcount *flowcount;
 
 /*
  * Counters: text, on the object's line ("conns" always, the others with
- * -s); JSON, in a "stats" object, all of them.
+ * -s); JSON, in a "stats" object, all of them (DSR's drops by reason for
+ * a DSR service only).
  */
-static void print_stats(const struct nflb_stats *st)
+static void print_stats(const struct nflb_stats *st, bool dsr)
 {
 	bool all = lbadm_stats || lbadm_json;
 
@@ -61,6 +62,13 @@ static void print_stats(const struct nflb_stats *st)
 		pr_u64("drops", st->drops);
 	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_DROPS))
 		pr_u64("limit-drops", st->rate_drops);
+	/* DSR's reasons: shown for DSR services (NAT's read 0 always). */
+	if (all && dsr && NFLB_HAS(st, NFLB_STATS_A_TOO_BIG_DROPS))
+		pr_u64("too-big-drops", st->too_big_drops);
+	if (all && dsr && NFLB_HAS(st, NFLB_STATS_A_ENCAP_DROPS))
+		pr_u64("encap-drops", st->encap_drops);
+	if (all && dsr && NFLB_HAS(st, NFLB_STATS_A_UNPINNED))
+		pr_u64("unpinned", st->unpinned);
 	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_CONNS))
 		pr_u64("rate-conns", st->rate_conns);
 	if (all && NFLB_HAS(st, NFLB_STATS_A_RATE_PKTS_IN))
@@ -86,7 +94,7 @@ static void print_backend(const struct nflb_service *svc,
 		pr_u64("slots", be->slots);
 	if (flowcount)
 		pr_u64("flows", lbadm_flowcount_backend(flowcount, svc, be));
-	print_stats(&be->stats);
+	print_stats(&be->stats, false);
 	pr_end();
 }
 
@@ -112,7 +120,7 @@ static int print_service(const struct nflb_service *svc, void *data)
 	pr_service_rate(svc, false);
 	if (flowcount)
 		pr_u64("flows", lbadm_flowcount_service(flowcount, svc));
-	print_stats(&svc->stats);
+	print_stats(&svc->stats, svc->forward != NFLB_FORWARD_NAT);
 	/* Text: the backends' lines follow the service's. */
 	pr_list_begin("backends");
 	for (i = 0; i < svc->n_backends; i++)

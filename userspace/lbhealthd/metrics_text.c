@@ -167,7 +167,7 @@ static void be_labels(FILE *f, const char *name, const struct hc_svc *s,
 }
 
 /* Kernel counters: KIND 0 the service's, 1 its backends'. */
-enum kstat { K_CONNS, K_PKTS, K_BYTES, K_DROPS };
+enum kstat { K_CONNS, K_PKTS, K_BYTES, K_DROPS, K_UNPINNED };
 
 static void kstat_sample(FILE *f, const char *name, const struct hc_svc *s,
 			 const struct nflb_backend *b,
@@ -193,11 +193,27 @@ static void kstat_sample(FILE *f, const char *name, const struct hc_svc *s,
 			return;
 		svc_labels(f, name, s);
 		fprintf(f, ",reason=\"no_backend\"} %" PRIu64 "\n", st->drops);
-		if (!NFLB_HAS(st, NFLB_STATS_A_RATE_DROPS))
+		if (NFLB_HAS(st, NFLB_STATS_A_RATE_DROPS)) {
+			svc_labels(f, name, s);
+			fprintf(f, ",reason=\"rate\"} %" PRIu64 "\n",
+				st->rate_drops);
+		}
+		if (NFLB_HAS(st, NFLB_STATS_A_TOO_BIG_DROPS)) {
+			svc_labels(f, name, s);
+			fprintf(f, ",reason=\"too_big\"} %" PRIu64 "\n",
+				st->too_big_drops);
+		}
+		if (NFLB_HAS(st, NFLB_STATS_A_ENCAP_DROPS)) {
+			svc_labels(f, name, s);
+			fprintf(f, ",reason=\"encap\"} %" PRIu64 "\n",
+				st->encap_drops);
+		}
+		return;
+	case K_UNPINNED:
+		if (!NFLB_HAS(st, NFLB_STATS_A_UNPINNED))
 			return;
 		svc_labels(f, name, s);
-		fprintf(f, ",reason=\"rate\"} %" PRIu64 "\n",
-			st->rate_drops);
+		fprintf(f, "} %" PRIu64 "\n", st->unpinned);
 		return;
 	default:
 		break;
@@ -232,8 +248,11 @@ static void kernel_stats(FILE *f, const struct hc_daemon *d,
 		  "Bytes of the service's flows: in from clients, out from backends.",
 		  K_BYTES, false },
 		{ "nflb_service_drops_total",
-		  "New flows the kernel dropped, by reason (no_backend: none up; rate: over the service's rate).",
+		  "New flows or packets the kernel dropped, by reason (no_backend: a new flow, none up; rate: a new flow over the service's rate; DSR: too_big: a packet too big once encapsulated, answered with ICMP; encap: a packet without a route to its backend or room for the outer header).",
 		  K_DROPS, false },
+		{ "nflb_service_unpinned_total",
+		  "DSR: packets of new flows forwarded without a flow-table entry (bucket full or flood guard).",
+		  K_UNPINNED, false },
 		{ "nflb_backend_connections_total",
 		  "Connections (new flows) the kernel scheduled to the backend.",
 		  K_CONNS, true },

@@ -106,6 +106,8 @@ struct nflb_stats {
 	uint64_t bytes_in, bytes_out;
 	uint64_t drops;
 	uint64_t rate_drops;		/* services: over NFLB_SVC_A_RATE */
+	/* DSR services: drops by reason, flows left without an entry. */
+	uint64_t too_big_drops, encap_drops, unpinned;
 	/* Kernel estimator, per second (NFLB_STATS_A_RATE_*). */
 	uint64_t rate_conns;
 	uint64_t rate_pkts_in, rate_pkts_out;

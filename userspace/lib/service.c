@@ -162,6 +162,15 @@ static int stats_attr_cb(const struct nlattr *attr, void *data)
 	case NFLB_STATS_A_RATE_DROPS:
 		v = &st->rate_drops;
 		break;
+	case NFLB_STATS_A_TOO_BIG_DROPS:
+		v = &st->too_big_drops;
+		break;
+	case NFLB_STATS_A_ENCAP_DROPS:
+		v = &st->encap_drops;
+		break;
+	case NFLB_STATS_A_UNPINNED:
+		v = &st->unpinned;
+		break;
 	case NFLB_STATS_A_RATE_CONNS:
 		v = &st->rate_conns;
 		break;

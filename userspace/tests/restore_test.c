@@ -792,6 +792,65 @@ static void test_sync_split(void)
 	lbadm_conf_free(&have);
 }
 
+/*
+ * The forwarding method is an option like the others: a service whose
+ * method differs is set (with snat off in the same request, which a DSR
+ * method needs), and a new service keeps its own.
+ */
+static void test_sync_forward(void)
+{
+	const char *have_text =
+		"service add tcp 192.0.2.10:80 table-size 251 snat\n"
+		"backend add tcp 192.0.2.10:80 10.0.0.1\n"
+		"service add udp 192.0.2.30:53 table-size 251 forward gre\n"
+		"backend add udp 192.0.2.30:53 10.0.0.1\n";
+	const char *file =
+		"service add tcp 192.0.2.10:80 table-size 251 forward ipip\n"
+		"backend add tcp 192.0.2.10:80 10.0.0.1\n"
+		"service add udp 192.0.2.30:53 table-size 251\n"
+		"backend add udp 192.0.2.30:53 10.0.0.1\n"
+		"service add tcp 192.0.2.60:80 table-size 251 forward gre\n"
+		"backend add tcp 192.0.2.60:80 10.0.0.2\n";
+	struct lbadm_conf have, want;
+	struct lbadm_plan p;
+	char *a, *b;
+
+	KTAP_EXPECT(conf_of(have_text, &have));
+	KTAP_EXPECT(conf_of(file, &want));
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 100, &p) == 0);
+	KTAP_EXPECT(p.n == 3);
+	if (p.n == 3) {
+		KTAP_EXPECT(p.rops[0].cmd == NFLB_CMD_SERVICE_SET &&
+			    p.rops[0].svc.proto == IPPROTO_TCP &&
+			    p.rops[0].svc.present ==
+			    (NFLB_BIT(NFLB_SVC_A_SNAT) |
+			     NFLB_BIT(NFLB_SVC_A_FORWARD)) &&
+			    p.rops[0].svc.forward == NFLB_FORWARD_IPIP &&
+			    p.rops[0].svc.snat == 0);
+		KTAP_EXPECT(p.rops[1].cmd == NFLB_CMD_SERVICE_SET &&
+			    p.rops[1].svc.present ==
+			    NFLB_BIT(NFLB_SVC_A_FORWARD) &&
+			    p.rops[1].svc.forward == NFLB_FORWARD_NAT);
+		KTAP_EXPECT(p.rops[2].cmd == NFLB_CMD_SERVICE_NEW &&
+			    NFLB_HAS(&p.rops[2].svc, NFLB_SVC_A_FORWARD) &&
+			    p.rops[2].svc.forward == NFLB_FORWARD_GRE);
+	}
+	KTAP_EXPECT(apply_plan(&have, &p) == 0);
+	lbadm_conf_fill_defaults(&have, 4093);
+	a = save_text(&have);
+	b = save_text(&want);
+	KTAP_EXPECT(a && b && strcmp(a, b) == 0);
+	if (a && b && strcmp(a, b))
+		printf("    # have:\n%s    # want:\n%s", a, b);
+	free(a);
+	free(b);
+	lbadm_plan_free(&p);
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 100, &p) == 0 && p.n == 0);
+	lbadm_plan_free(&p);
+	lbadm_conf_free(&want);
+	lbadm_conf_free(&have);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(test_syntax_errors),
 	KTAP_CASE(test_model_errors),
@@ -806,6 +865,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_sync_changes),
 	KTAP_CASE(test_sync_defaults),
 	KTAP_CASE(test_sync_split),
+	KTAP_CASE(test_sync_forward),
 };
 
 KTAP_MAIN("restore", cases)

@@ -253,7 +253,14 @@
  * CPU: connections scheduled, packets and bytes from clients (IN) and from
  * backends (OUT), new flows dropped because no backend was available
  * (DROPS) and, for a service, new flows dropped over its rate (RATE_DROPS).
- * DSR services count the client's direction only: OUT stays 0.
+ * DSR services count the client's direction only: OUT stays 0; a service
+ * also counts, by reason, the packets its DSR path dropped: too big for
+ * the route once encapsulated, answered with ICMP fragmentation needed or
+ * packet too big (TOO_BIG_DROPS), no route to the backend or no room for
+ * the outer header (ENCAP_DROPS); and its new flows forwarded without a
+ * flow-table entry, the bucket full or the flood guard closed (UNPINNED,
+ * counted at each packet until one gets an entry).  The netns's totals
+ * are in FLOW_GET's reply (NFLB_A_FLOWTABLE).
  * Rates (NFLB_STATS_A_RATE_*, u64 per second) come from an estimator in the
  * kernel: every NFLB_RATE_INTERVAL seconds it takes the difference of the
  * counters and folds it into an exponentially weighted moving average
@@ -412,6 +419,9 @@ enum nflb_stats_attr {
 	NFLB_STATS_A_RATE_BYTES_IN,	/* u64, per second */
 	NFLB_STATS_A_RATE_BYTES_OUT,	/* u64, per second */
 	NFLB_STATS_A_RATE_DROPS,	/* u64: new flows over NFLB_SVC_A_RATE */
+	NFLB_STATS_A_TOO_BIG_DROPS,	/* u64: DSR, too big once encapsulated */
+	NFLB_STATS_A_ENCAP_DROPS,	/* u64: DSR, no route or no headroom */
+	NFLB_STATS_A_UNPINNED,	/* u64: DSR, new flows left without entry */
 
 	__NFLB_STATS_A_MAX
 };
