@@ -203,7 +203,7 @@ static unsigned int nflb_nat_dst(void *priv, struct sk_buff *skb,
 	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 	if (ret == NF_ACCEPT) {
 		nflb_ct_timeout_attach(ct, skb, svc);
-		nflb_offload_new_flow(nflb_net(state->net), ct);
+		nflb_offload_new_flow(nflb_net(state->net), ct, skb->len);
 		nflb_stats_event(svc->stats, NFLB_STAT_CONN);
 		nflb_stats_event(be->stats, NFLB_STAT_CONN);
 	} else {

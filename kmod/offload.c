@@ -305,15 +305,22 @@ static const struct nf_hook_ops nflb_offload_fwd_ops[] = {
 	},
 };
 
-void nflb_offload_new_flow(struct nflb_net *nn, struct nf_conn *ct)
+void nflb_offload_new_flow(struct nflb_net *nn, struct nf_conn *ct,
+			   unsigned int len)
 {
 	const struct nflb_offload *off = READ_ONCE(nn->offload);
+	struct nf_conn_acct *acct;
 
 	if (!off || !rcu_access_pointer(off->devs) || nf_ct_is_confirmed(ct) ||
 	    nf_conn_acct_find(ct))
 		return;
 	/* Without memory the flow is simply never offloaded. */
-	nf_ct_ext_add(ct, NF_CT_EXT_ACCT, GFP_ATOMIC);
+	acct = nf_ct_ext_add(ct, NF_CT_EXT_ACCT, GFP_ATOMIC);
+	if (!acct)
+		return;
+	/* Conntrack counted this first packet before the extension was. */
+	atomic64_set(&acct->counter[IP_CT_DIR_ORIGINAL].packets, 1);
+	atomic64_set(&acct->counter[IP_CT_DIR_ORIGINAL].bytes, len);
 }
 
 bool nflb_offload_counted(struct nflb_net *nn, const struct nf_conn *ct)

@@ -35,11 +35,12 @@ void nflb_offload_fold(struct nflb_net *nn);
 
 /*
  * Packet path, under RCU.  nflb_offload_new_flow(): a new NAT flow of a
- * service (unconfirmed CT) gets conntrack's accounting while the fast
- * path is on.  nflb_offload_counted(): is CT counted by the fold rather
+ * service (unconfirmed CT, its first packet LEN bytes) gets conntrack's
+ * accounting while the fast path is on.  nflb_offload_counted(): is CT counted by the fold rather
  * than by the hooks?
  */
-void nflb_offload_new_flow(struct nflb_net *nn, struct nf_conn *ct);
+void nflb_offload_new_flow(struct nflb_net *nn, struct nf_conn *ct,
+			   unsigned int len);
 bool nflb_offload_counted(struct nflb_net *nn, const struct nf_conn *ct);
 
 /* netns.c: unhook in .pre_exit, free in .exit. */
