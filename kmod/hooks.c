@@ -7,8 +7,9 @@
  * a masquerading SNAT binding on the way out).  Every later packet and
  * every reply is translated by conntrack and NAT themselves.
  *
- * A second pair of plain hooks counts packets and bytes of our flows, and
- * times those that came without the service's timeout policy.
+ * A second pair of plain hooks counts packets and bytes of our flows
+ * (those offloaded to the flowtable are counted by offload.c), and times
+ * those that came without the service's timeout policy.
  * Nothing here allocates or takes a lock: the service hash and the tables
  * are read under RCU (netfilter hooks run inside rcu_read_lock()).  This
  * file reads services and knows nothing of how they are configured;
@@ -27,6 +28,7 @@
 
 #include "hooks.h"
 #include "maglev.h"
+#include "offload.h"
 #include "service.h"
 
 /* The fields of a flow that pick its backend; fully initialised. */
@@ -201,6 +203,7 @@ static unsigned int nflb_nat_dst(void *priv, struct sk_buff *skb,
 	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 	if (ret == NF_ACCEPT) {
 		nflb_ct_timeout_attach(ct, skb, svc);
+		nflb_offload_new_flow(nflb_net(state->net), ct, skb->len);
 		nflb_stats_event(svc->stats, NFLB_STAT_CONN);
 		nflb_stats_event(be->stats, NFLB_STAT_CONN);
 	} else {
@@ -269,6 +272,9 @@ static unsigned int nflb_count(void *priv, struct sk_buff *skb,
 	if (!svc)
 		return NF_ACCEPT;
 	nflb_ct_timeout_adopt(ct, skb, svc);
+	/* Once offloaded, a flow is counted from conntrack's accounting. */
+	if (nflb_offload_counted(nflb_net(state->net), ct))
+		return NF_ACCEPT;
 	r = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	t = rcu_dereference(svc->table);
 	i = __nflb_table_index(t, svc->key.family, &r->src.u3,

@@ -13,6 +13,7 @@
 #include "limits.h"
 #include "netlink.h"
 #include "netns.h"
+#include "offload.h"
 #include "version.h"
 
 static int __init nflb_mod_init(void)
@@ -25,6 +26,9 @@ static int __init nflb_mod_init(void)
 	ret = nflb_netns_init();
 	if (ret)
 		goto err_netns;
+	ret = nflb_offload_init();
+	if (ret)
+		goto err_offload;
 	ret = nflb_genl_init();
 	if (ret)
 		goto err_genl;
@@ -33,6 +37,8 @@ static int __init nflb_mod_init(void)
 	return 0;
 
 err_genl:
+	nflb_offload_uninit();
+err_offload:
 	nflb_netns_uninit();
 err_netns:
 	nflb_limits_uninit();
@@ -43,6 +49,7 @@ err_limits:
 static void __exit nflb_mod_exit(void)
 {
 	nflb_genl_uninit();
+	nflb_offload_uninit();
 	nflb_netns_uninit();
 	nflb_masq_put();
 	nflb_limits_uninit();

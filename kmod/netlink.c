@@ -94,6 +94,16 @@ static const struct nla_policy nflb_flow_req_policy[NFLB_A_BACKEND + 1] = {
 	[NFLB_A_BACKEND] = NLA_POLICY_NESTED(nflb_be_policy),
 };
 
+static const struct nla_policy nflb_offload_policy[NFLB_OFFLOAD_A_MAX + 1] = {
+	[NFLB_OFFLOAD_A_DEV] = { .type = NLA_U32 },
+	[NFLB_OFFLOAD_A_FLOWS] = { .type = NLA_REJECT },
+	[NFLB_OFFLOAD_A_COUNTED] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy nflb_offload_req_policy[NFLB_A_OFFLOAD + 1] = {
+	[NFLB_A_OFFLOAD] = NLA_POLICY_NESTED(nflb_offload_policy),
+};
+
 static const struct genl_ops nflb_genl_ops[] = {
 	{
 		.cmd = NFLB_CMD_GET_INFO,
@@ -182,6 +192,18 @@ static const struct genl_ops nflb_genl_ops[] = {
 		.doit = nflb_nl_flow_flush,
 		.policy = nflb_flow_req_policy,
 		.maxattr = NFLB_A_BACKEND,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_OFFLOAD_SET,
+		.doit = nflb_nl_offload_set,
+		.policy = nflb_offload_req_policy,
+		.maxattr = NFLB_A_OFFLOAD,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NFLB_CMD_OFFLOAD_GET,
+		.doit = nflb_nl_offload_get,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

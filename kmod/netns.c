@@ -20,6 +20,7 @@
 #include "dsr.h"
 #include "hooks.h"
 #include "netns.h"
+#include "offload.h"
 #include "service.h"
 #include "synproxy.h"
 
@@ -151,6 +152,7 @@ static void __net_exit nflb_net_pre_exit(struct net *net)
 
 	mutex_lock(&nn->lock);
 	nflb_synproxy_unhook(nn);
+	nflb_offload_unhook(nn);
 	nflb_net_unhook(nn, AF_INET);
 	nflb_net_unhook(nn, AF_INET6);
 	nflb_dsr_unhook(nn);
@@ -164,6 +166,7 @@ static void __net_exit nflb_net_exit(struct net *net)
 	/* The estimator and the unbound-flow walk read the services. */
 	nflb_est_stop(nn);
 	nflb_unbound_stop(nn);
+	nflb_offload_free(nn);
 	mutex_lock(&nn->lock);
 	nflb_service_flush(nn);
 	mutex_unlock(&nn->lock);

@@ -11,6 +11,7 @@
 
 struct netlink_ext_ack;
 struct nflb_dsr;
+struct nflb_offload;
 struct nflb_be_spec;
 struct nflb_svc_key;
 struct nflb_svc_opts;
@@ -43,6 +44,12 @@ struct nflb_net {
 	 * from the first synproxy service of the family until the netns goes.
 	 */
 	bool synproxy_hooked[2];
+	/*
+	 * Flowtable fast path (offload.c): made under lock with the first
+	 * OFFLOAD_SET that lists a device, read by the packet path with
+	 * READ_ONCE, freed at exit.
+	 */
+	struct nflb_offload *offload;
 	/* Bumped on every change; lets a dump notice it was interrupted. */
 	u64 generation;
 	/* What the netns holds, under lock, against limits.h's limits. */

@@ -95,5 +95,7 @@ int nflb_nl_stats_zero(struct sk_buff *skb, struct genl_info *info);
 int nflb_nl_flow_get(struct sk_buff *skb, struct genl_info *info);
 int nflb_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int nflb_nl_flow_flush(struct sk_buff *skb, struct genl_info *info);
+int nflb_nl_offload_set(struct sk_buff *skb, struct genl_info *info);
+int nflb_nl_offload_get(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _NFLB_NL_H */

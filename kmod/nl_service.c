@@ -11,6 +11,7 @@
 #include "hooks.h"
 #include "netns.h"
 #include "nl.h"
+#include "offload.h"
 #include "synproxy.h"
 #include "validate.h"
 
@@ -254,6 +255,8 @@ int nflb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
 	u32 pos = 0;
 	int ret;
 
+	/* Counters are read exact: offloaded flows' packets first. */
+	nflb_offload_fold(nn);
 	mutex_lock(&nn->lock);
 	svc = nflb_req_svc(nn, info, tb, &ret);
 	if (!svc)
@@ -345,6 +348,7 @@ int nflb_nl_service_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long id;
 	int ret = 0;
 
+	nflb_offload_fold(nn);
 	mutex_lock(&nn->lock);
 	cb->seq = nn->generation;
 	if (dinfo->attrs[NFLB_A_SERVICE]) {

@@ -130,6 +130,23 @@ static inline void __nflb_stats_packet(struct nflb_stats __percpu *pcpu,
 	u64_stats_update_end(&s->syncp);
 }
 
+/* BHs off (the caller's): PKTS packets of BYTES bytes in all. */
+static inline void __nflb_stats_add(struct nflb_stats __percpu *pcpu,
+				    bool reply, u64 pkts, u64 bytes)
+{
+	struct nflb_stats *s = this_cpu_ptr(pcpu);
+
+	u64_stats_update_begin(&s->syncp);
+	if (reply) {
+		u64_stats_add(&s->pkts_out, pkts);
+		u64_stats_add(&s->bytes_out, bytes);
+	} else {
+		u64_stats_add(&s->pkts_in, pkts);
+		u64_stats_add(&s->bytes_in, bytes);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
 /* A packet of a service's flow, and of its backend's (BE may be NULL). */
 static inline void nflb_stats_packet(struct nflb_stats __percpu *svc,
 				     struct nflb_stats __percpu *be,

@@ -38,6 +38,8 @@ static const struct lbadm_cmd lbadm_cmds[] = {
 	  "flow flush [tcp|udp VIP:PORT [backend ADDR]]\n"
 	  "flow stats" },
 	{ "flush", cmd_flush, "flush" },
+	{ "offload", cmd_offload,
+	  "offload [show | off | dev NAME [dev NAME]...]" },
 	{ "stats", cmd_stats, "stats zero [tcp|udp VIP:PORT]" },
 	{ "monitor", cmd_monitor, "monitor [-t]" },
 	{ "save", cmd_save, "save" },

@@ -21,6 +21,7 @@ int cmd_monitor(int argc, char **argv);		/* monitor */
 int cmd_flow(int argc, char **argv);		/* flow show */
 int cmd_save(int argc, char **argv);		/* save */
 int cmd_restore(int argc, char **argv);		/* restore, -f, -batch */
+int cmd_offload(int argc, char **argv);		/* offload */
 /* "service table": called by cmd_service with the parsed request. */
 int lbadm_table(const struct lbadm_req *req);
 

@@ -196,6 +196,20 @@ int nflb_backend_del(struct nflb_nl *nl, const struct nflb_service *svc,
 		     const struct nflb_backend *be, bool flush);
 int nflb_flush(struct nflb_nl *nl);
 
+/*
+ * The flowtable fast path of the netns: its devices (N ifindexes; none
+ * turns it off), the flows in the flowtable and those counted from
+ * conntrack's accounting.
+ */
+struct nflb_offload {
+	uint32_t ifindex[NFLB_OFFLOAD_DEV_MAX];
+	size_t n_devs;
+	uint32_t flows, counted;
+};
+
+int nflb_offload_set(struct nflb_nl *nl, const uint32_t *ifindex, size_t n);
+int nflb_offload_get(struct nflb_nl *nl, struct nflb_offload *off);
+
 /* A DSR flow (NFLB_CMD_FLOW_GET dump), addresses in network order. */
 struct nflb_flow {
 	uint16_t family;

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 53
+ktap_plan 55
 
 real=$NFLB_TOP/build/lbadm
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -88,7 +88,7 @@ offers() {
 	fi
 }
 
-offers "commands" "lbadm " "backend flow flush help monitor restore save service stats version"
+offers "commands" "lbadm " "backend flow flush help monitor offload restore save service stats version"
 offers "commands after global options" "lbadm -j -s se" "service"
 offers "global options" "lbadm -" \
 	"--batch --help --json --netns --pretty --stats --version -V -batch -f -h -j -n -netns -p -s"
@@ -150,6 +150,8 @@ offers "restore: each option once" "lbadm restore --sync --" "--check"
 offers "restore --sync --check: a file" \
 	"lbadm restore --sync --check $dir/completion.s" "$dir/completion.sh"
 offers "monitor: -t" "lbadm monitor " "-t help"
+offers "offload operations" "lbadm offload " "dev help off show"
+offers "offload: dev again after a device" "lbadm offload dev lo " "dev"
 offers "-n: the named namespaces" "lbadm -n " "backend1 client lb"
 offers "--netns: the named namespaces" "lbadm --netns c" "client"
 offers "-n NETNS: then the commands" "lbadm -n lb se" "service"

@@ -240,6 +240,21 @@
  *                          and BACKEND_SET with NFLB_A_FLUSH also forget the
  *                          backend's DSR flows, SERVICE_DEL the service's.
  *
+ *   NFLB_CMD_OFFLOAD_SET   NFLB_A_OFFLOAD holding 0..NFLB_OFFLOAD_DEV_MAX
+ *                          NFLB_OFFLOAD_A_DEV: the devices of the netns
+ *                          whose forwarded NAT flows take the flowtable
+ *                          fast path (nf_flow_table) once established
+ *                          (TCP ESTABLISHED, UDP answered), both ends' devices
+ *                          listed; none turns the fast path off and hands
+ *                          every offloaded flow back to conntrack.  The
+ *                          list replaces the previous one.  ENODEV names
+ *                          a device that does not exist, EOPNOTSUPP one
+ *                          that is not an Ethernet device; no change then.
+ *   NFLB_CMD_OFFLOAD_GET   -> NFLB_A_OFFLOAD: the devices, the flows in the
+ *                          flowtable (NFLB_OFFLOAD_A_FLOWS, only while on)
+ *                          and the flows whose packets are counted from
+ *                          conntrack's accounting (NFLB_OFFLOAD_A_COUNTED).
+ *
  * Events: every change is multicast to the group NFLB_MCGRP_EVENTS as a
  * message of the command that made it: SERVICE_NEW and SERVICE_SET with
  * NFLB_A_SERVICE (key and every option, no stats), SERVICE_DEL with the
@@ -306,6 +321,8 @@ enum nflb_cmd {
 	NFLB_CMD_STATS_ZERO,
 	NFLB_CMD_FLOW_GET,
 	NFLB_CMD_FLOW_FLUSH,
+	NFLB_CMD_OFFLOAD_SET,
+	NFLB_CMD_OFFLOAD_GET,
 
 	__NFLB_CMD_MAX
 };
@@ -320,6 +337,7 @@ enum nflb_attr {
 	NFLB_A_TABLE,		/* nested, enum nflb_table_attr */
 	NFLB_A_FLOW,		/* nested, enum nflb_flow_attr */
 	NFLB_A_FLOWTABLE,	/* nested, enum nflb_flowtable_attr */
+	NFLB_A_OFFLOAD,		/* nested, enum nflb_offload_attr */
 
 	__NFLB_A_MAX
 };
@@ -484,5 +502,17 @@ enum nflb_flowtable_attr {
 	__NFLB_FLOWTABLE_A_MAX
 };
 #define NFLB_FLOWTABLE_A_MAX (__NFLB_FLOWTABLE_A_MAX - 1)
+
+#define NFLB_OFFLOAD_DEV_MAX	16	/* NFLB_OFFLOAD_A_DEV in one request */
+
+enum nflb_offload_attr {
+	NFLB_OFFLOAD_A_UNSPEC,
+	NFLB_OFFLOAD_A_DEV,		/* u32 ifindex, once per device */
+	NFLB_OFFLOAD_A_FLOWS,		/* u32: flows in the flowtable (reply) */
+	NFLB_OFFLOAD_A_COUNTED,		/* u32: flows counted from it (reply) */
+
+	__NFLB_OFFLOAD_A_MAX
+};
+#define NFLB_OFFLOAD_A_MAX (__NFLB_OFFLOAD_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFLB_H */

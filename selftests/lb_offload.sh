@@ -1,0 +1,164 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Flowtable fast path (lbadm offload dev l0 dev br0): UDP and TCP flows of
+# NAT services through the load balancer are answered, conntrack shows them
+# [OFFLOAD], and an nft counter in the load balancer's forward chain stops
+# counting their packets once offloaded (UDP: exactly the first request and
+# the first answer of each flow), while nflb's counters stay exact: UDP
+# equal to the datagrams sent (202 each way, 34 and 31 bytes each), TCP
+# equal to conntrack's own accounting of the flows.  Deleting a backend
+# with flush ends its offloaded flows: their next packets go to the other
+# backend.  Bad requests change nothing.  rmmod with offloaded flows, and
+# deleting the load balancer's netns with offloaded flows, are clean (the
+# runner fails on any WARN, lockdep or list-debug report).
+. "$(dirname "$0")/lib.sh"
+require_root
+require_nflb
+require_cmd conntrack nft rmmod
+
+ktap_plan 29
+
+setup "topology: client, load balancer, 2 backends" lb_topo -n 2
+services() { lb_service "$lb" udp 4 2 && lb_service "$lb" tcp 4 2; }
+setup "UDP and TCP services with 2 backends each" services
+fwd_chain() {
+	ip netns exec "$lb" nft -f - <<-EOF
+		table inet t {
+			chain fc {
+				type filter hook forward priority 0; policy accept;
+				meta l4proto udp counter
+				meta l4proto tcp counter
+			}
+		}
+	EOF
+}
+setup "nft counters in a forward chain of the load balancer" fwd_chain
+
+# fwd PROTO: packets the forward chain counted for PROTO.
+fwd() {
+	ip netns exec "$lb" nft list chain inet t fc |
+		awk -v p="$1" '$2 == "l4proto" && $3 == p { print $6 }'
+}
+# offloaded PROTO N: N flows of PROTO to the VIP are [OFFLOAD] in conntrack.
+__offloaded() {
+	local n
+	n=$(ip netns exec "$lb" conntrack -L -p "$1" --orig-dst "$VIP4" 2>/dev/null |
+		grep -c OFFLOAD)
+	[ "$n" = "$2" ]
+}
+offloaded() {
+	wait_for 30 __offloaded "$1" "$2" && return 0
+	ip netns exec "$lb" conntrack -L -p "$1" --orig-dst "$VIP4"
+	return 1
+}
+show_offload() { lbadm_in "$lb" offload show; }
+
+# Bad requests: an error naming what is wrong, nothing changed.
+rejects_mark
+check "offload dev of a missing device fails" \
+	rejects 'no device "nosuch"' offload dev nosuch
+check "offload dev lo fails: not an Ethernet device" \
+	rejects -i 'ethernet' offload dev lo
+check "offload dev l0 dev l0 fails: listed twice" \
+	rejects 'twice' offload dev l0 dev l0
+check "offload still off" eval 'show_offload | grep -q "^offload off"'
+
+check "lbadm offload dev l0 dev br0" lbadm_in "$lb" offload dev l0 dev br0
+check "offload show lists l0 and br0" \
+	eval 'show_offload | grep -q "^offload dev l0 dev br0 "'
+
+# 2 UDP long-lived flows, 1 + 100 rounds each (UDP: no resend within the
+# run, -t 20000: each round is one datagram each way), and 2 TCP ones
+# until stopped (their close goes through the hooks).
+setup "2 UDP flows running" long_start udp "$c" -u -n 2 -R 100 -t 20000 \
+	-b 23000 "$VIP4" 80
+setup "2 TCP flows running" long_start tcp "$c" -n 2 "$VIP4" 80
+check "conntrack shows the 2 UDP flows [OFFLOAD]" offloaded udp 2
+check "conntrack shows the 2 TCP flows [OFFLOAD]" offloaded tcp 2
+# Once offloaded, the forward chain sees none of their packets.
+still() {
+	local u t u2 t2
+	u=$(fwd udp) t=$(fwd tcp)
+	wait_rounds "$TMPD/tcp.st" 10 || return 1
+	u2=$(fwd udp) t2=$(fwd tcp)
+	echo "forward chain: udp $u -> $u2, tcp $t -> $t2"
+	ip netns exec "$lb" conntrack -L -p tcp --orig-dst "$VIP4"
+	[ "$u2" = "$u" ] && [ "$t2" = "$t" ]
+}
+check "forward chain counts nothing over 10 more TCP rounds" still
+# UDP's 100 rounds first: its stop file would end it early.
+wait_for 600 __rounds_reach "$TMPD/udp.st" 100
+long_stop udp tcp
+check "UDP and TCP flows answered every round" long_ok udp tcp
+check "forward chain counted 4 UDP packets: each flow's first two" \
+	eval '[ "$(fwd udp)" = 4 ]'
+
+# svc PROTO KEY: the service's counter KEY (lbadm -s service show).
+svc() {
+	ip netns exec "$lb" lbadm -s service show "$1" "$(vip 4)" > "$TMPD/s" &&
+		svc_key "$TMPD/s" "$2"
+}
+udp_exact() {
+	local k want rc=0
+	cat "$TMPD/udp.out"
+	for k in pkts-in:202 pkts-out:202 bytes-in:6868 bytes-out:6262; do
+		want=${k#*:} k=${k%%:*}
+		[ "$(svc udp "$k")" = "$want" ] ||
+			{ echo "$k $(svc udp "$k"), want $want"; rc=1; }
+	done
+	return $rc
+}
+check "UDP counters exact: 202 pkts, 6868 and 6262 bytes each way" udp_exact
+# conntrack's accounting of the TCP flows, both directions, summed.
+ct_acct() {
+	ip netns exec "$lb" conntrack -L -p tcp --orig-dst "$VIP4" 2>/dev/null |
+		awk '{ n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^packets=/) {
+			n++; if (n == 1) pi += substr($i, 9); else po += substr($i, 9) }
+			for (i = 1; i <= NF; i++) if ($i ~ /^bytes=/) {
+			m++; if (m % 2 == 1) bi += substr($i, 7); else bo += substr($i, 7) } }
+			END { print pi + 0, po + 0, bi + 0, bo + 0 }'
+}
+tcp_exact() {
+	local a b
+	a=$(ct_acct)
+	b="$(svc tcp pkts-in) $(svc tcp pkts-out) $(svc tcp bytes-in) $(svc tcp bytes-out)"
+	echo "conntrack: $a; nflb: $b; forward chain: $(fwd tcp)"
+	[ "$a" = "$b" ] && [ "$(svc tcp pkts-in)" -ge 40 ] &&
+		[ "$(fwd tcp)" -lt $(( $(svc tcp pkts-in) / 2 )) ]
+}
+check "TCP counters equal conntrack's accounting" tcp_exact
+
+# A deleted backend's offloaded flows end: their next datagrams are
+# scheduled again, to the other backend (answers change, as expected).
+on_b1() { awk '$1 == "b1" { print $2 }' "$TMPD/del.ready"; }
+# Only this phase's flows from here on: conntrack forgets the others.
+ip netns exec "$lb" conntrack -F 2> /dev/null
+setup "4 UDP flows running" long_start del "$c" -u -n 4 -t 20000 \
+	-b 24000 "$VIP4" 80
+check "4 UDP flows offloaded, some to b1" eval \
+	'offloaded udp 4 && echo "on b1: $(on_b1)" && [ "$(on_b1)" -gt 0 ]'
+check "backend del b1 flush" lbadm_in "$lb" backend del udp "$(vip 4)" \
+	"$(be 4 1)" flush
+check "5 more rounds" wait_rounds "$TMPD/del.st" 5
+long_stop del
+moved() {
+	cat "$TMPD/del.out"
+	[ "$(stat_of "$TMPD/del.out" "lost:b1")" = "$(on_b1)" ] &&
+		! ct_flows "$lb" udp 4 | grep -q " $(be_addr 4 1) "
+}
+check "b1's offloaded flows ended: answered by b2 since" moved
+
+# rmmod with offloaded flows, then deleting the netns with offloaded flows.
+ip netns exec "$lb" conntrack -F 2> /dev/null
+setup "2 UDP flows running" long_start un "$c" -u -n 2 -t 3000 -b 25000 "$VIP4" 80
+check "rmmod nflb with offloaded flows" eval 'offloaded udp 2 && rmmod nflb'
+long_stop un
+setup "modprobe nflb" modprobe nflb
+ip netns exec "$lb" conntrack -F 2> /dev/null
+setup "services and offload again" eval 'services && lbadm_in "$lb" offload dev l0 dev br0'
+setup "2 UDP flows running" long_start nd "$c" -u -n 2 -t 3000 -b 26000 "$VIP4" 80
+check "deleting the netns with offloaded flows" \
+	eval 'offloaded udp 2 && ip netns del "$lb"'
+long_stop nd
+
+ktap_finish
