@@ -297,9 +297,11 @@ static void nflb_svc_limit_set(struct nflb_service *svc,
 	WRITE_ONCE(svc->limit, limit);
 }
 
+/* A backend whose counters are in its service's block goes before it. */
 static void nflb_backend_free(struct nflb_backend *be)
 {
-	free_percpu(be->stats);
+	if (be->own_stats)
+		free_percpu(be->stats);
 	kfree(be);
 }
 
@@ -328,16 +330,19 @@ static void nflb_service_free_rcu(struct rcu_head *head)
 	nflb_service_free(container_of(head, struct nflb_service, rcu));
 }
 
+/* STATS: counters in the service's block, or NULL for its own. */
 static struct nflb_backend *nflb_backend_alloc(const union nf_inet_addr *addr,
 					       __be16 port, u16 weight,
-					       u8 state)
+					       u8 state,
+					       struct nflb_stats __percpu *stats)
 {
 	struct nflb_backend *be;
 
 	be = kzalloc(sizeof(*be), GFP_KERNEL_ACCOUNT);
 	if (!be)
 		return NULL;
-	be->stats = nflb_stats_alloc();
+	be->own_stats = !stats;
+	be->stats = stats ?: nflb_stats_alloc();
 	if (!be->stats) {
 		kfree(be);
 		return NULL;
@@ -365,7 +370,7 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 	struct nflb_service *svc;
 	struct nflb_backend *be;
 	struct nflb_table *t;
-	unsigned int i;
+	unsigned int i, n_block;
 	int ret;
 
 	lockdep_assert_held(&nn->lock);
@@ -392,7 +397,13 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 	nflb_svc_timeouts_set(svc, opts);
 	nflb_svc_limit_set(svc, opts);
 	INIT_LIST_HEAD(&svc->backends);
-	svc->stats = nflb_stats_alloc();
+	/*
+	 * The counters of the service and of its first backends in one
+	 * block, freed with the service: a backend deleted before leaves its
+	 * set unused until then.
+	 */
+	n_block = min_t(unsigned int, n_bes + 1, NFLB_STATS_BLOCK);
+	svc->stats = nflb_stats_alloc_n(n_block);
 	ret = svc->stats ? nflb_snat_prepare_addr(nn, svc, opts, &snat) :
 			   -ENOMEM;
 	if (ret)
@@ -410,7 +421,9 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 	}
 	for (i = 0; i < n_bes; i++) {
 		be = nflb_backend_alloc(&bes[i].addr, bes[i].port,
-					bes[i].weight, bes[i].state);
+					bes[i].weight, bes[i].state,
+					i + 1 < n_block ? svc->stats + i + 1 :
+							  NULL);
 		if (!be) {
 			ret = -ENOMEM;
 			goto err_free;
@@ -630,7 +643,7 @@ int nflb_backend_add(struct nflb_net *nn, struct nflb_service *svc,
 	ret = nflb_limits_check(nn, 0, 1, 0, extack);
 	if (ret)
 		return ret;
-	be = nflb_backend_alloc(addr, port, weight, state);
+	be = nflb_backend_alloc(addr, port, weight, state, NULL);
 	if (!be)
 		return -ENOMEM;
 	list_add_tail(&be->node, &svc->backends);

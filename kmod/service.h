@@ -38,6 +38,8 @@ struct nflb_backend {
 	__be16 port;			/* 0 only for an all-ports service */
 	u16 weight;
 	u8 state;			/* enum nflb_backend_state */
+	/* Its own, or in its service's block (nflb_service_create()). */
+	bool own_stats;
 	struct nflb_stats __percpu *stats;
 	struct nflb_stats_est est;	/* under nflb_net::lock */
 	struct rcu_head rcu;
