@@ -111,7 +111,7 @@ err_hook:
 	if (hooked)
 		nflb_net_unhook(nn, key->family);
 err_svc:
-	nflb_service_destroy(svc);
+	nflb_service_destroy(nn, svc);
 	return ret;
 }
 

@@ -56,6 +56,8 @@ struct nflb_net {
 	u32 n_services;
 	u32 n_backends;
 	u64 n_slots;			/* sum of the services' table sizes */
+	/* Maglev slot arrays by input, shared by services (slots.c). */
+	struct rhltable slots;
 	/* Rate estimator: runs while service_ids is not empty. */
 	struct delayed_work est_work;
 	/*

@@ -24,6 +24,7 @@
 #include "limits.h"
 #include "maglev.h"
 #include "service.h"
+#include "slots.h"
 
 unsigned int nflb_addr_len(u16 family)
 {
@@ -33,10 +34,18 @@ NFLB_EXPORT_FOR_KUNIT(nflb_addr_len);
 
 int nflb_service_table_init(struct nflb_net *nn)
 {
+	int ret;
+
 	/* Its nodes are charged like the services (see the top). */
 	xa_init_flags(&nn->service_ids, XA_FLAGS_ACCOUNT);
 	nn->next_id = 0;
-	return rhashtable_init(&nn->services, &nflb_svc_params);
+	ret = nflb_slots_init(nn);
+	if (ret)
+		return ret;
+	ret = rhashtable_init(&nn->services, &nflb_svc_params);
+	if (ret)
+		nflb_slots_destroy(nn);
+	return ret;
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_service_table_init);
 
@@ -44,6 +53,7 @@ void nflb_service_table_destroy(struct nflb_net *nn)
 {
 	/* Empty by now: nflb_service_flush() ran. */
 	rhashtable_destroy(&nn->services);
+	nflb_slots_destroy(nn);
 	xa_destroy(&nn->service_ids);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_service_table_destroy);
@@ -70,30 +80,6 @@ static int nflb_mbe_cmp(const void *a, const void *b)
 	const struct nflb_maglev_backend *x = a, *y = b;
 
 	return memcmp(x->key, y->key, NFLB_MAGLEV_KEY_LEN);
-}
-
-/*
- * The memory of a table of BYTES, zeroed, charged to the requester (freed
- * with kvfree(), as either kind is).  Up to a page from the slab.  Above,
- * kmalloc (and so kvmalloc, which tries it first) takes whole power-of-two
- * blocks from the page allocator: 65537 slots (131,074 bytes and 12 a
- * backend) took 256 KiB, half of it wasted, 4093 slots 16 KiB for 8.2.
- * vmalloc maps just the pages needed: 132 KiB and 12 KiB.
- *
- * The cost is the TLB: a vmalloc area is mapped with 4 KiB pages, where the
- * slab's memory sits in the direct map's large pages.  Every packet of a
- * flow reads the table's head (header and be[], the first page unless the
- * service has hundreds of backends); only a new flow reads one slot, on
- * any of the table's pages: at most one more TLB miss per new flow, next
- * to the conntrack entry it allocates anyway.  The pages are charged;
- * vmalloc's own bookkeeping (the area and its page array, a few hundred
- * bytes) need not be.
- */
-static void *nflb_table_zalloc(size_t bytes)
-{
-	if (bytes <= PAGE_SIZE)
-		return kzalloc(bytes, GFP_KERNEL_ACCOUNT);
-	return __vmalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 }
 
 /*
@@ -133,29 +119,31 @@ static struct nflb_table *nflb_table_build(struct nflb_net *nn,
 	if (up)
 		size = opts->table_size;
 
-	t = nflb_table_zalloc(sizeof(*t) + n * (sizeof(*t->be) + sizeof(u32)) +
-			      size * sizeof(u16));
+	/* Counts of their own only while no slot is held: all zero. */
+	t = kvzalloc(sizeof(*t) + n * sizeof(*t->be) +
+		     (size ? 0 : n * sizeof(u32)), GFP_KERNEL_ACCOUNT);
 	if (!t) {
 		ret = -ENOMEM;
 		goto err;
 	}
 	t->be = (struct nflb_backend **)(t + 1);
-	t->slots_held = (u32 *)(t->be + n);
-	t->slots = (u16 *)(t->slots_held + n);
 	t->n = n;
 	t->seed = opts->seed;
 	t->hash = opts->hash;
 	t->generation = nn->generation;
 	if (size) {
-		ret = nflb_maglev_build(t->slots, size, in, n, opts->seed);
-		if (ret) {
+		t->shared = nflb_slots_get(nn, in, n, size, opts->seed);
+		if (IS_ERR(t->shared)) {
+			ret = PTR_ERR(t->shared);
 			NL_SET_ERR_MSG(extack, "cannot build the Maglev table");
 			kvfree(t);
 			goto err;
 		}
+		t->slots = t->shared->slots;
+		t->slots_held = t->shared->held;
 		t->size = size;
-		for (i = 0; i < size; i++)
-			t->slots_held[t->slots[i]]++;
+	} else {
+		t->slots_held = (u32 *)(t->be + n);
 	}
 	for (i = 0; i < n; i++)
 		t->be[i] = in[i].priv;
@@ -173,9 +161,27 @@ static void nflb_table_publish(struct nflb_net *nn, struct nflb_service *svc,
 	struct nflb_table *old;
 
 	old = rcu_replace_pointer(svc->table, t, lockdep_is_held(&nn->lock));
-	if (old)
+	if (old) {
+		nflb_slots_put(nn, old->shared);
 		kvfree_rcu(old, rcu);
+	}
 	nn->generation++;
+}
+
+/*
+ * SVC's table leaves the netns (the service is deleted or never was
+ * inserted): its slots lose a user now, under the lock; readers of the
+ * table still find them until a grace period has passed.
+ */
+static void nflb_table_unpublish(struct nflb_net *nn, struct nflb_service *svc)
+{
+	struct nflb_table *t;
+
+	t = rcu_dereference_protected(svc->table, lockdep_is_held(&nn->lock));
+	if (t) {
+		nflb_slots_put(nn, t->shared);
+		t->shared = NULL;
+	}
 }
 
 /*
@@ -291,9 +297,11 @@ static void nflb_svc_limit_set(struct nflb_service *svc,
 	WRITE_ONCE(svc->limit, limit);
 }
 
+/* A backend whose counters are in its service's block goes before it. */
 static void nflb_backend_free(struct nflb_backend *be)
 {
-	free_percpu(be->stats);
+	if (be->own_stats)
+		free_percpu(be->stats);
 	kfree(be);
 }
 
@@ -322,16 +330,19 @@ static void nflb_service_free_rcu(struct rcu_head *head)
 	nflb_service_free(container_of(head, struct nflb_service, rcu));
 }
 
+/* STATS: counters in the service's block, or NULL for its own. */
 static struct nflb_backend *nflb_backend_alloc(const union nf_inet_addr *addr,
 					       __be16 port, u16 weight,
-					       u8 state)
+					       u8 state,
+					       struct nflb_stats __percpu *stats)
 {
 	struct nflb_backend *be;
 
 	be = kzalloc(sizeof(*be), GFP_KERNEL_ACCOUNT);
 	if (!be)
 		return NULL;
-	be->stats = nflb_stats_alloc();
+	be->own_stats = !stats;
+	be->stats = stats ?: nflb_stats_alloc();
 	if (!be->stats) {
 		kfree(be);
 		return NULL;
@@ -359,7 +370,7 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 	struct nflb_service *svc;
 	struct nflb_backend *be;
 	struct nflb_table *t;
-	unsigned int i;
+	unsigned int i, n_block;
 	int ret;
 
 	lockdep_assert_held(&nn->lock);
@@ -386,7 +397,13 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 	nflb_svc_timeouts_set(svc, opts);
 	nflb_svc_limit_set(svc, opts);
 	INIT_LIST_HEAD(&svc->backends);
-	svc->stats = nflb_stats_alloc();
+	/*
+	 * The counters of the service and of its first backends in one
+	 * block, freed with the service: a backend deleted before leaves its
+	 * set unused until then.
+	 */
+	n_block = min_t(unsigned int, n_bes + 1, NFLB_STATS_BLOCK);
+	svc->stats = nflb_stats_alloc_n(n_block);
 	ret = svc->stats ? nflb_snat_prepare_addr(nn, svc, opts, &snat) :
 			   -ENOMEM;
 	if (ret)
@@ -404,7 +421,9 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 	}
 	for (i = 0; i < n_bes; i++) {
 		be = nflb_backend_alloc(&bes[i].addr, bes[i].port,
-					bes[i].weight, bes[i].state);
+					bes[i].weight, bes[i].state,
+					i + 1 < n_block ? svc->stats + i + 1 :
+							  NULL);
 		if (!be) {
 			ret = -ENOMEM;
 			goto err_free;
@@ -461,8 +480,9 @@ int nflb_service_insert(struct nflb_net *nn, struct nflb_service *svc,
 NFLB_EXPORT_FOR_KUNIT(nflb_service_insert);
 
 /* A service never inserted: no reader can see it, free it now. */
-void nflb_service_destroy(struct nflb_service *svc)
+void nflb_service_destroy(struct nflb_net *nn, struct nflb_service *svc)
 {
+	nflb_table_unpublish(nn, svc);
 	nflb_service_free(svc);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_service_destroy);
@@ -547,6 +567,7 @@ void nflb_service_del(struct nflb_net *nn, struct nflb_service *svc)
 	nn->n_backends -= svc->n_backends;
 	nn->n_slots -= svc->table_size;
 	nn->generation++;
+	nflb_table_unpublish(nn, svc);
 	call_rcu(&svc->rcu, nflb_service_free_rcu);
 }
 NFLB_EXPORT_FOR_KUNIT(nflb_service_del);
@@ -622,7 +643,7 @@ int nflb_backend_add(struct nflb_net *nn, struct nflb_service *svc,
 	ret = nflb_limits_check(nn, 0, 1, 0, extack);
 	if (ret)
 		return ret;
-	be = nflb_backend_alloc(addr, port, weight, state);
+	be = nflb_backend_alloc(addr, port, weight, state, NULL);
 	if (!be)
 		return -ENOMEM;
 	list_add_tail(&be->node, &svc->backends);

@@ -38,12 +38,19 @@ struct nflb_backend {
 	__be16 port;			/* 0 only for an all-ports service */
 	u16 weight;
 	u8 state;			/* enum nflb_backend_state */
+	/* Its own, or in its service's block (nflb_service_create()). */
+	bool own_stats;
 	struct nflb_stats __percpu *stats;
 	struct nflb_stats_est est;	/* under nflb_net::lock */
 	struct rcu_head rcu;
 };
 
-/* What the packet path reads; built whole, replaced with RCU. */
+/*
+ * What the packet path reads; built whole, replaced with RCU.  The slots
+ * and their per-backend counts belong to a shared array (slots.c) while
+ * any backend is up; the table holds one of its users until it is
+ * unpublished (nflb_table_publish(), nflb_service_del()).
+ */
 struct nflb_table {
 	struct rcu_head rcu;
 	u64 seed;
@@ -53,6 +60,7 @@ struct nflb_table {
 	struct nflb_backend **be;
 	u32 *slots_held;		/* per backend */
 	u16 *slots;			/* size entries, indices into be[] */
+	struct nflb_slots *shared;	/* NULL while size is 0 */
 	u64 generation;
 };
 
@@ -232,7 +240,7 @@ struct nflb_service *nflb_service_create(struct nflb_net *nn,
 					 struct netlink_ext_ack *extack);
 int nflb_service_insert(struct nflb_net *nn, struct nflb_service *svc,
 			struct netlink_ext_ack *extack);
-void nflb_service_destroy(struct nflb_service *svc);
+void nflb_service_destroy(struct nflb_net *nn, struct nflb_service *svc);
 int nflb_service_set(struct nflb_net *nn, struct nflb_service *svc,
 		     const struct nflb_svc_opts *opts,
 		     struct netlink_ext_ack *extack);

@@ -8,17 +8,32 @@
 
 #include "stats.h"
 
-struct nflb_stats __percpu *nflb_stats_alloc(void)
+/*
+ * N sets of counters in one per-CPU allocation (free_percpu() of the first
+ * frees them all).  The per-CPU allocator scans its chunks' bitmaps for
+ * every allocation: one allocation for a service and its backends instead
+ * of one each was half the instructions of creating a service of 10.
+ */
+struct nflb_stats __percpu *nflb_stats_alloc_n(unsigned int n)
 {
 	struct nflb_stats __percpu *pcpu;
+	unsigned int i;
 	int cpu;
 
-	pcpu = alloc_percpu_gfp(struct nflb_stats, GFP_KERNEL_ACCOUNT);
+	pcpu = __alloc_percpu_gfp(n * sizeof(struct nflb_stats),
+				  __alignof__(struct nflb_stats),
+				  GFP_KERNEL_ACCOUNT);
 	if (!pcpu)
 		return NULL;
 	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(pcpu, cpu)->syncp);
+		for (i = 0; i < n; i++)
+			u64_stats_init(&per_cpu_ptr(pcpu + i, cpu)->syncp);
 	return pcpu;
+}
+
+struct nflb_stats __percpu *nflb_stats_alloc(void)
+{
+	return nflb_stats_alloc_n(1);
 }
 
 void nflb_stats_read(struct nflb_stats __percpu *pcpu,

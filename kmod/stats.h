@@ -161,6 +161,9 @@ static inline void nflb_stats_packet(struct nflb_stats __percpu *svc,
 }
 
 struct nflb_stats __percpu *nflb_stats_alloc(void);
+struct nflb_stats __percpu *nflb_stats_alloc_n(unsigned int n);
+/* The most sets nflb_stats_alloc_n() is asked for (a few KiB per CPU). */
+#define NFLB_STATS_BLOCK	64
 void nflb_stats_read(struct nflb_stats __percpu *pcpu,
 		     struct nflb_stats_sum *sum);
 void nflb_stats_get(const struct nflb_stats_est *est,

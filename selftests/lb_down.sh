@@ -9,7 +9,7 @@
 require_root
 require_nflb
 
-ktap_plan 27
+ktap_plan 31
 
 setup "topology: client, load balancer, 2 backends" lb_topo -n 2
 # The ICMP errors are the subject here: no rate limit on them.
@@ -61,5 +61,22 @@ check "TCP IPv4 port 81: backend set weight 1" \
 	lbadm_in "$lb" backend set tcp "$(vip 4 81)" "$(be 4 1 80)" weight 1
 ip netns exec "$c" nflb-client -n 10 "$VIP4" 81 > "$TMPD/out"
 check "TCP IPv4 port 81: 10 new flows reach b1 on port 80" test "$(count "$TMPD/out" b1)" = 10
+
+# TCP and UDP IPv4 above have the same backends in the same states: they
+# share one Maglev slot array (kmod/slots.c).  A change to one service
+# must reach its own new flows at once and never the other's.
+check "TCP IPv4: backend set b1 state up (UDP IPv4 keeps b1 down)" \
+	lbadm_in "$lb" backend set tcp "$(vip 4)" "$(be 4 1)" state up
+both() {	# both FILE N: N flows answered, by b1 and by b2
+	all_answered "$1" "$2" || return 1
+	echo "b1 $(count "$1" b1), b2 $(count "$1" b2)"
+	[ "$(count "$1" b1)" -gt 0 ] && [ "$(count "$1" b2)" -gt 0 ]
+}
+ip netns exec "$c" nflb-client -n 40 "$VIP4" 80 > "$TMPD/out"
+check "TCP IPv4: 40 new flows reach both b1 and b2" both "$TMPD/out" 40
+ip netns exec "$c" nflb-client -u -n 20 "$VIP4" 80 > "$TMPD/out"
+check "UDP IPv4: 20 new flows all reach b2" test "$(count "$TMPD/out" b2)" = 20
+check "TCP IPv4: backend set b1 state down again" \
+	lbadm_in "$lb" backend set tcp "$(vip 4)" "$(be 4 1)" state down
 
 ktap_finish

@@ -22,6 +22,7 @@
 #include "limits.h"
 #include "maglev.h"
 #include "service.h"
+#include "slots.h"
 
 #define NFLB_ST_SIZE	251U	/* small prime: the tables stay cheap */
 
@@ -77,7 +78,7 @@ static int nflb_st_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 	} else {
 		ret = nflb_service_insert(nn, svc, extack);
 		if (ret)
-			nflb_service_destroy(svc);
+			nflb_service_destroy(nn, svc);
 	}
 	mutex_unlock(&nn->lock);
 	return ret;
@@ -554,6 +555,88 @@ out:
 	nflb_max_table_slots = max_slots;
 }
 
+/*
+ * Services built from the same input (seed, size, backends and weights,
+ * in any order) share one slot array; a change to one gives it its own,
+ * and every table stays what a fresh build gives.
+ */
+static void nflb_svc_tables_shared(struct kunit *test)
+{
+	struct nflb_svc_key tcp = nflb_st_key(IPPROTO_TCP, 7, 53);
+	struct nflb_svc_key udp = nflb_st_key(IPPROTO_UDP, 7, 53);
+	struct nflb_svc_key other = nflb_st_key(IPPROTO_UDP, 8, 53);
+	struct nflb_net *nn = nflb_st_nn(test);
+	struct nflb_service *a, *b, *c;
+	struct nflb_be_spec bes[4] = {}, rev[4] = {};
+	struct nflb_slots *shared;
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(bes); i++) {
+		bes[i].addr = nflb_st_be_addr(40 + i);
+		bes[i].port = htons(53);
+		bes[i].weight = 1;
+		bes[i].state = NFLB_BACKEND_UP;
+		rev[ARRAY_SIZE(rev) - 1 - i] = bes[i];
+	}
+	KUNIT_ASSERT_EQ(test, nflb_st_add(nn, &tcp, bes, 4, NULL), 0);
+	KUNIT_ASSERT_EQ(test, nflb_st_add(nn, &udp, rev, 4, NULL), 0);
+	a = nflb_st_find(nn, &tcp);
+	b = nflb_st_find(nn, &udp);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	shared = nflb_st_table(a)->shared;
+	KUNIT_ASSERT_NOT_NULL(test, shared);
+	KUNIT_EXPECT_PTR_EQ(test, nflb_st_table(b)->shared, shared);
+	KUNIT_EXPECT_EQ(test, shared->users, 2U);
+	nflb_st_expect_table(test, a);
+	nflb_st_expect_table(test, b);
+
+	/* Another VIP, the same input: shared; one weight changed: not. */
+	KUNIT_ASSERT_EQ(test, nflb_st_add(nn, &other, bes, 4, NULL), 0);
+	c = nflb_st_find(nn, &other);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_PTR_EQ(test, nflb_st_table(c)->shared, shared);
+	mutex_lock(&nn->lock);
+	ret = nflb_backend_set(nn, c, nflb_backend_find(c, &bes[1].addr,
+							 bes[1].port),
+			       3, NFLB_BACKEND_UP, NULL);
+	mutex_unlock(&nn->lock);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_PTR_NE(test, nflb_st_table(c)->shared, shared);
+	KUNIT_EXPECT_EQ(test, shared->users, 2U);
+	nflb_st_expect_table(test, c);
+
+	/* A backend down in one: its own array; the other keeps the old. */
+	mutex_lock(&nn->lock);
+	ret = nflb_backend_set(nn, a, nflb_backend_find(a, &bes[0].addr,
+							 bes[0].port),
+			       1, NFLB_BACKEND_DOWN, NULL);
+	mutex_unlock(&nn->lock);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_PTR_NE(test, nflb_st_table(a)->shared, shared);
+	KUNIT_EXPECT_PTR_EQ(test, nflb_st_table(b)->shared, shared);
+	KUNIT_EXPECT_EQ(test, shared->users, 1U);
+	nflb_st_expect_table(test, a);
+	nflb_st_expect_table(test, b);
+
+	/* Back up: the same input as B's again, so B's array. */
+	mutex_lock(&nn->lock);
+	ret = nflb_backend_set(nn, a, nflb_backend_find(a, &bes[0].addr,
+							 bes[0].port),
+			       1, NFLB_BACKEND_UP, NULL);
+	mutex_unlock(&nn->lock);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_PTR_EQ(test, nflb_st_table(a)->shared, shared);
+	KUNIT_EXPECT_EQ(test, shared->users, 2U);
+
+	/* Deleting one leaves the other's table whole. */
+	mutex_lock(&nn->lock);
+	nflb_service_del(nn, b);
+	mutex_unlock(&nn->lock);
+	KUNIT_EXPECT_EQ(test, shared->users, 1U);
+	nflb_st_expect_table(test, a);
+}
+
 static struct kunit_case nflb_service_cases[] = {
 	KUNIT_CASE(nflb_svc_create_lookup_delete),
 	KUNIT_CASE(nflb_svc_all_ports_fallback),
@@ -562,6 +645,7 @@ static struct kunit_case nflb_service_cases[] = {
 	KUNIT_CASE(nflb_svc_set_rebuilds),
 	KUNIT_CASE(nflb_backend_state_takes_no_slots),
 	KUNIT_CASE(nflb_limits_enforced),
+	KUNIT_CASE(nflb_svc_tables_shared),
 	{}
 };
 

@@ -73,7 +73,7 @@ static void nflb_tt_reset_drops_policy(struct kunit *test)
 	svc = nflb_service_create(nn, &key, &opts, NULL, 0, NULL);
 	ret = IS_ERR(svc) ? PTR_ERR(svc) : nflb_service_insert(nn, svc, NULL);
 	if (ret && !IS_ERR(svc))
-		nflb_service_destroy(svc);
+		nflb_service_destroy(nn, svc);
 	mutex_unlock(&nn->lock);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_EXPECT_TRUE(test, nflb_tt_has_policy(nn, svc));
