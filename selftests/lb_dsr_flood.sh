@@ -8,7 +8,7 @@
 # second of the flood get one, and the 20 connections go on with their
 # entries; the service counts each SYN left out (unpinned).  With the guard
 # at 1, 50 new connections are all answered: forwarded by the Maglev table
-# without entries.  Runs on both kernels.
+# without entries.  Runs on the stock kernel in make check (scripts/selftests).
 . "$(dirname "$0")/lib.sh"
 require_root
 require_nflb
