@@ -18,8 +18,9 @@ require_nflb
 S=/proc/sys/net/nflb
 LIMITS="max_services max_backends max_table_slots"
 # Services the unprivileged user creates before memory.current is read,
-# each with one backend up and a table of 65537 slots (128 KiB: larger
-# than the default, for a clear signal).
+# each with one backend up, its own (services with the same backends share
+# one slot array), and a table of 65537 slots (128 KiB: larger than the
+# default, for a clear signal).
 N_ACC=24
 # Its limit: net.nflb.max_table_slots, room for N_LIM such services.
 N_LIM=40
@@ -147,7 +148,7 @@ mem() { if [ -n "$cg" ]; then cat "$cg/memory.current"; else echo -; fi; }
 vip() { echo "10.99.$(($1 / 256)).$(($1 % 256)):80"; }
 add() {
 	lbadm service add tcp "$(vip "$1")" table-size 65537 2>&1 &&
-		lbadm backend add tcp "$(vip "$1")" 198.51.100.1:80 2>&1
+		lbadm backend add tcp "$(vip "$1")" "198.51.100.$1:80" 2>&1
 }
 echo "start $(mem)"
 for ((i = 1; i <= nacc; i++)); do
