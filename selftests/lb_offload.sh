@@ -148,6 +148,43 @@ moved() {
 }
 check "b1's offloaded flows ended: answered by b2 since" moved
 
+# offload off with live offloaded flows: they go back to conntrack and
+# nflb's hooks (the forward chain counts them again) and keep answering.
+ip netns exec "$lb" conntrack -F 2> /dev/null
+setup "2 UDP flows running" long_start off "$c" -u -n 2 -t 20000 \
+	-b 27000 "$VIP4" 80
+check "2 UDP flows offloaded" offloaded udp 2
+counted=$(fwd udp)
+check "lbadm offload off with offloaded flows" lbadm_in "$lb" offload off
+check "offload show: off" eval 'show_offload | grep -q "^offload off"'
+check "no flow left [OFFLOAD]" offloaded udp 0
+check "5 more rounds" wait_rounds "$TMPD/off.st" 5
+check "the forward chain counts them again" eval '[ "$(fwd udp)" -gt "$counted" ]'
+long_stop off
+check "the flows answered every round" long_ok off
+
+# A listed device unregistered: the notifier takes it off the list, the
+# flows on the other devices stay offloaded.
+x0_add() {
+	ip -n "$lb" link add x0 type veth peer name x1 &&
+		ip -n "$lb" link set x0 up && ip -n "$lb" link set x1 up
+}
+setup "a spare veth pair x0/x1 on the load balancer" x0_add
+check "lbadm offload dev l0 dev br0 dev x0" \
+	lbadm_in "$lb" offload dev l0 dev br0 dev x0
+ip netns exec "$lb" conntrack -F 2> /dev/null
+setup "2 UDP flows running" long_start unreg "$c" -u -n 2 -t 20000 \
+	-b 28000 "$VIP4" 80
+check "2 UDP flows offloaded" offloaded udp 2
+check "ip link del x0" ip -n "$lb" link del x0
+check "offload show: l0 and br0 only" \
+	eval 'show_offload | grep -q "^offload dev l0 dev br0 "'
+check "5 more rounds" wait_rounds "$TMPD/unreg.st" 5
+check "the flows on l0 and br0 still offloaded" offloaded udp 2
+long_stop unreg
+check "the flows answered every round" long_ok unreg
+check "lbadm offload dev l0 dev br0" lbadm_in "$lb" offload dev l0 dev br0
+
 # rmmod with offloaded flows, then deleting the netns with offloaded flows.
 ip netns exec "$lb" conntrack -F 2> /dev/null
 setup "2 UDP flows running" long_start un "$c" -u -n 2 -t 3000 -b 25000 "$VIP4" 80
