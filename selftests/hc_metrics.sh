@@ -14,7 +14,7 @@ require_nflb
 require_lbhealthd
 require_cmd curl promtool
 
-ktap_plan 12
+ktap_plan 14
 
 VIP80="tcp $VIP4:80"
 URL=http://127.0.0.1:9469/metrics
@@ -24,7 +24,13 @@ metrics = "127.0.0.1:9469";
 services = (
   { name = "web"; protocol = "tcp"; address = "$VIP4"; port = 80;
     check = { type = "tcp"; interval = 0.5; timeout = 0.4; rise = 1; fall = 1; };
-    backends = ( { address = "$(be_addr 4 1)"; }, { address = "$(be_addr 4 2)"; } ); }
+    backends = ( { address = "$(be_addr 4 1)"; }, { address = "$(be_addr 4 2)"; } ); },
+  # A DSR service whose one backend never passes its check (nothing
+  # listens on TCP 53): its new flows are dropped for want of a backend.
+  { name = "dsr"; protocol = "udp"; address = "$VIP4"; port = 53;
+    forward = "ipip"; rate = 1000;
+    check = { type = "tcp"; interval = 0.5; timeout = 0.4; rise = 1; fall = 1; };
+    backends = ( { address = "$(be_addr 4 1)"; } ); }
 );
 EOF
 check "the configuration passes lbhealthd -t" lbhealthd -t -c "$TMPD/hc.conf"
@@ -78,7 +84,7 @@ for b in svc["backends"]:
     for s in ("up", "drain", "down"):
         want(f'nflb_backend_state{{{B},state="{s}"}}', int(b["state"] == s))
     conns.append(f'{b["addr"]} {bs["conns"]}')
-n = sum(1 for k in m if k.startswith("nflb_backend_weight{"))
+n = sum(1 for k in m if k.startswith(f"nflb_backend_weight{{{S},"))
 if n != len(svc["backends"]):
     bad.append(f"{n} backends in the scrape, {len(svc['backends'])} in lbadm")
 open(sys.argv[3], "w").write("\n".join(conns) + "\n")
@@ -116,4 +122,31 @@ check "b2 took the 10, b1's verdict and state are down" sh -c \
 	"test \$(( $(conns "$(be_addr 4 2)") - $b2_before )) = 10 &&
 	 grep -qx 'lbhealthd_backend_healthy{service=\"web\",backend=\"$(be 4 1)\"} 0' '$TMPD/m' &&
 	 grep -qx 'nflb_backend_state{service=\"web\",backend=\"$(be 4 1)\",state=\"down\"} 1' '$TMPD/m'"
+# The DSR service's drops by reason and unpinned packets: what lbadm shows,
+# the drops without a backend counted (3 datagrams, its backend down).
+dsr_same() {
+	lbadm_in "$lb" -j -s service show udp "$VIP4:53" > "$TMPD/d1" &&
+		scrape "$TMPD/m" || return 1
+	python3 - "$TMPD/d1" "$TMPD/m" <<'PY'
+import sys, json
+st = json.load(open(sys.argv[1]))[0]["stats"]
+m = dict(l.rsplit(" ", 1) for l in open(sys.argv[2]).read().splitlines()
+         if l and not l.startswith("#"))
+S = 'service="dsr"'
+want = {f'nflb_service_drops_total{{{S},reason="no_backend"}}': st["drops"],
+        f'nflb_service_drops_total{{{S},reason="rate"}}': st["limit-drops"],
+        f'nflb_service_drops_total{{{S},reason="too_big"}}': st["too-big-drops"],
+        f'nflb_service_drops_total{{{S},reason="encap"}}': st["encap-drops"],
+        f'nflb_service_unpinned_total{{{S}}}': st["unpinned"]}
+bad = [f"{k}: scrape {m.get(k)}, lbadm {v}" for k, v in want.items()
+       if m.get(k) is None or float(m[k]) != v]
+print("\n".join(bad) if bad else f"drops {st['drops']}, as lbadm's")
+sys.exit(1 if bad or st["drops"] != 3 else 0)
+PY
+}
+check "the DSR service exists, its backend down" \
+	ks_wait "$lb" "$(now_ms)" 20 "udp $VIP4:53|$(be_addr 4 1):53|down"
+ip netns exec "$c" bash -c "for i in 1 2 3; do echo x > /dev/udp/$VIP4/53; done"
+check "DSR drops by reason in the scrape as in lbadm: 3 without a backend" \
+	eval 'wait_for 20 dsr_same || dsr_same'
 ktap_finish
