@@ -61,7 +61,7 @@ static void print_table_json(const struct nflb_table *t)
 /* Print T (whole, or its digest); 0, or -1 when out of memory. */
 static int print_table(const struct nflb_table *t, bool digest)
 {
-	char (*names)[NFLB_ADDRSTRLEN] = NULL;
+	nflb_backend_name_t *names;
 	uint64_t hash;
 	char hex[17];
 	uint32_t i;
@@ -82,18 +82,11 @@ static int print_table(const struct nflb_table *t, bool digest)
 		print_table_json(t);
 		return 0;
 	}
-	if (t->n_backends) {
-		names = calloc(t->n_backends, sizeof(*names));
-		if (!names) {
-			lbadm_err("out of memory");
-			return -1;
-		}
+	names = nflb_table_names(t);
+	if (!names) {
+		lbadm_err("out of memory");
+		return -1;
 	}
-	for (i = 0; i < t->n_backends; i++)
-		nflb_addr_format(t->backends[i].family, &t->backends[i].addr,
-				 NFLB_HAS(&t->backends[i], NFLB_BE_A_PORT),
-				 t->backends[i].port, names[i],
-				 sizeof(names[i]));
 	pr_text("# table-size %" PRIu32 " backends %zu", t->size,
 		t->n_backends);
 	/* Indices were checked against n_backends by the library. */

@@ -364,6 +364,14 @@ char *nflb_addr_format(uint16_t family, const union nflb_inaddr *addr,
 		       bool with_port, uint16_t port, char *buf, size_t len);
 
 /*
+ * The names of a table's backends ("ADDR:PORT", or "ADDR" for a backend of
+ * an all-ports service), indexed as its slots are: a calloc()ed array to
+ * free(), or NULL with errno ENOMEM.
+ */
+typedef char nflb_backend_name_t[NFLB_ADDRSTRLEN];
+nflb_backend_name_t *nflb_table_names(const struct nflb_table *table);
+
+/*
  * The kernel's rules, checked before a request is sent: a service or
  * backend address is unicast (not 0.0.0.0/8, multicast, broadcast, ::);
  * a table size is a prime (within the bounds of NFLB_CMD_GET_INFO).

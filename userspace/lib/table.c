@@ -208,26 +208,36 @@ int nflb_table_get(struct nflb_nl *nl, const struct nflb_service *key,
 	return ret;
 }
 
-int nflb_table_digest(const struct nflb_table *t, uint64_t *digest)
+nflb_backend_name_t *nflb_table_names(const struct nflb_table *t)
 {
-	char line[32 + NFLB_ADDRSTRLEN];
-	char (*names)[NFLB_ADDRSTRLEN] = NULL;
-	uint64_t hash = NFLB_FNV1A64_INIT;
+	nflb_backend_name_t *names;
 	uint32_t i;
-	int len;
 
-	if (t->n_backends) {
-		names = calloc(t->n_backends, sizeof(*names));
-		if (!names) {
-			errno = ENOMEM;
-			return -1;
-		}
+	/* One more than needed: a table without backends still gets an array. */
+	names = calloc(t->n_backends + 1, sizeof(*names));
+	if (!names) {
+		errno = ENOMEM;
+		return NULL;
 	}
 	for (i = 0; i < t->n_backends; i++)
 		nflb_addr_format(t->backends[i].family, &t->backends[i].addr,
 				 NFLB_HAS(&t->backends[i], NFLB_BE_A_PORT),
 				 t->backends[i].port, names[i],
 				 sizeof(names[i]));
+	return names;
+}
+
+int nflb_table_digest(const struct nflb_table *t, uint64_t *digest)
+{
+	char line[32 + NFLB_ADDRSTRLEN];
+	nflb_backend_name_t *names;
+	uint64_t hash = NFLB_FNV1A64_INIT;
+	uint32_t i;
+	int len;
+
+	names = nflb_table_names(t);
+	if (!names)
+		return -1;
 	for (i = 0; i < t->size; i++) {
 		/* Indices were checked against n_backends when parsed. */
 		len = snprintf(line, sizeof(line), "%u %s\n", i,
