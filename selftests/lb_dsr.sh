@@ -82,14 +82,8 @@ replies_bypass() {
 }
 check "replies never cross the load balancer" replies_bypass
 
-# ft KEY: the value after KEY in `lbadm flow stats` (the netns's totals).
-ft() {
-	local w=() i
-	read -r -a w < <(lbadm_in "$lb" flow stats)
-	for ((i = 0; i < ${#w[@]} - 1; i++)); do
-		[ "${w[i]}" = "$1" ] && { echo "${w[i + 1]}"; return; }
-	done
-}
+# ft KEY: the load balancer's DSR flow table counter KEY (flow_stat).
+ft() { flow_stat "$lb" "$1"; }
 
 # Drops by reason, per service (-s and JSON) and as the netns counts them:
 # one 1500-byte datagram with DF (1472 bytes of UDP payload: PMTU

@@ -39,14 +39,8 @@ old_rate=$(cat "$sysctl")
 trap_rate() { echo "$old_rate" > "$sysctl"; }
 setup "20 long-lived connections" long_start est "$c" -n 20 "$VIP4" 80
 
-# ft KEY: the value after KEY in `lbadm flow stats`.
-ft() {
-	local w=() i
-	read -r -a w < <(lbadm_in "$lb" flow stats)
-	for ((i = 0; i < ${#w[@]} - 1; i++)); do
-		[ "${w[i]}" = "$1" ] && { echo "${w[i + 1]}"; return; }
-	done
-}
+# ft KEY: the load balancer's DSR flow table counter KEY (flow_stat).
+ft() { flow_stat "$lb" "$1"; }
 # unpinned: the service's count of packets of new flows left without entry.
 unpinned() {
 	lbadm_in "$lb" -s service show tcp "$(vip 4)" > "$TMPD/svc.show" &&

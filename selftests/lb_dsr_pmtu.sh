@@ -25,10 +25,8 @@ for i in 1; do
 			"OPEN:$TMPD/up.b$i,creat,append"
 	done
 done
-# stat_key KEY: a counter of lbadm flow stats.
-stat_key() {
-	lbadm_in "$lb" flow stats | awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'
-}
+# stat_key KEY: a counter of lbadm flow stats (flow_stat).
+stat_key() { flow_stat "$lb" "$1"; }
 # listening I PORT: backend bI listens on PORT, IPv4 and IPv6.
 listening() {
 	local v=b$1

@@ -778,6 +778,16 @@ now_ms() {
 	echo $((t / 1000))
 }
 
+# flow_stat NS KEY: the value after KEY in NS's `lbadm flow stats` (the
+# DSR flow table's totals: size, used, inserts, guard, full, too-big...).
+flow_stat() {
+	local w=() i
+	read -r -a w < <(lbadm_in "$1" flow stats)
+	for ((i = 0; i < ${#w[@]} - 1; i++)); do
+		[ "${w[i]}" = "$2" ] && { echo "${w[i + 1]}"; return; }
+	done
+}
+
 # ks_wait NS T0 LIMIT COND...: poll the kernel (one service show a round)
 # until every COND (see ks_is) holds, at most LIMIT seconds after T0 (a
 # now_ms value).  KS_MS[I] is when COND I first held, in ms after T0 (-1:
