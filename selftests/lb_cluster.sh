@@ -125,17 +125,8 @@ cl_topo() {
 }
 setup "topology: client, router, nodes n1..n4, DSR backends b1..b4" cl_topo
 
-# wait_slow SECONDS COMMAND...: wait_for with a second between tries, for
-# commands that start programs: a guest kept busy starting them starves
-# BIRD, whose sessions then expire.
-wait_slow() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -ge "$deadline" ] && return 1
-		nap 1
-	done
-}
+# wait_for -i 1: a second between tries of commands that start programs:
+# a guest kept busy starting them starves BIRD, whose sessions then expire.
 
 # ---------------------------------------------------------------------------
 # Routes as `ip -ts monitor` saw them
@@ -326,7 +317,7 @@ digests_agree() {
 	return $rc
 }
 check "the nodes, given the backends in different orders, agree: one table digest" \
-	wait_slow 20 digests_agree 1 2 3
+	wait_for -i 1 20 digests_agree 1 2 3
 digests_agree 1 2 3 | sed 's/^/# /'
 
 spread() {
@@ -546,7 +537,7 @@ for i in 1 2 3; do long_on[$i]=$(count "$TMPD/long.ready" "b$i"); done
 
 bg_stop "$srv2"
 fail_b2() {
-	wait_slow 60 b_state 2 down 1 3 4 || { echo "b2 not down everywhere:"; cat "$TMPD/ks"; return 1; }
+	wait_for -i 1 60 b_state 2 down 1 3 4 || { echo "b2 not down everywhere:"; cat "$TMPD/ks"; return 1; }
 	echo "b2 down on n1, n3, n4"
 	digests_agree 1 3 4 && wait_rounds "$TMPD/long.st" 3
 }
@@ -598,7 +589,7 @@ b2_back() {
 	rm -f "$TMPD/b2.ready"
 	bg_run "$b2" "$TMPD/b2.log" nflb-server -t -l "$VIP4" -l "$(be_addr 4 2)" -r "$TMPD/b2.ready" b2
 	srv2=$BG_PID
-	wait_for 20 test -e "$TMPD/b2.ready" && wait_slow 60 b_state 2 up 1 3 4 &&
+	wait_for 20 test -e "$TMPD/b2.ready" && wait_for -i 1 60 b_state 2 up 1 3 4 &&
 		long_start long2 "$c" -n 30 -b 41000 -i 500 -t 30000 "$VIP4" 80
 }
 setup "b2 back on every node; 30 new long-lived connections (ports 41001..41030)" b2_back
@@ -610,8 +601,8 @@ for i in 1 3 4; do
 done
 add_b4() {
 	local changed=0 s a b
-	wait_slow 60 b_state 4 up 1 3 4 || { echo "b4 not up everywhere"; return 1; }
-	wait_slow 20 digests_agree 1 3 4 > /dev/null
+	wait_for -i 1 60 b_state 4 up 1 3 4 || { echo "b4 not up everywhere"; return 1; }
+	wait_for -i 1 20 digests_agree 1 3 4 > /dev/null
 	digests_agree 1 3 4 || return 1
 	lbadm_in "$n1" service table $SVC > "$TMPD/table.after" || return 1
 	while read -r s a && read -r s b <&3; do

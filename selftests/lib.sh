@@ -103,13 +103,20 @@ ktap_finish() {
 exec {__nap_fd}<> <(:)
 nap() { read -r -t "$1" -u "$__nap_fd" _; return 0; }
 
-# wait_for TIMEOUT_SECONDS COMMAND...: poll until COMMAND succeeds.
+# wait_for [-i INTERVAL] TIMEOUT_SECONDS COMMAND...: poll until COMMAND
+# succeeds, every INTERVAL seconds (0.1; 1 for commands that start
+# programs, where a guest kept busy starting them starves its daemons).
 wait_for() {
-	local deadline=$((SECONDS + $1))
+	local interval=0.1 deadline
+	if [ "$1" = -i ]; then
+		interval=$2
+		shift 2
+	fi
+	deadline=$((SECONDS + $1))
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "$SECONDS" -ge "$deadline" ] && return 1
-		nap 0.1
+		nap "$interval"
 	done
 }
 
