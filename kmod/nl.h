@@ -52,6 +52,13 @@ struct nflb_service *nflb_req_svc(struct nflb_net *nn,
 
 /* nl_put.c: attributes of replies and events. */
 
+/*
+ * The reply to INFO: a CMD message filled by FILL(msg, ARG), which takes
+ * whatever lock its attributes need (no lock held here; GFP_KERNEL).
+ */
+int nflb_nl_reply(struct genl_info *info, u8 cmd,
+		  int (*fill)(struct sk_buff *msg, void *arg), void *arg);
+
 /* What nflb_put_backend() puts besides the backend's identity. */
 enum nflb_be_put {
 	NFLB_BE_PUT_KEY,	/* identity only */
@@ -67,6 +74,8 @@ int nflb_put_backend(struct sk_buff *msg, const struct nflb_service *svc,
 		     enum nflb_be_put what);
 int nflb_put_svc_key(struct sk_buff *msg, const struct nflb_svc_key *key);
 int nflb_put_svc_opts(struct sk_buff *msg, const struct nflb_service *svc);
+/* NFLB_A_OFFLOAD: the devices and counts; under nflb_net::lock. */
+int nflb_put_offload(struct sk_buff *msg, struct nflb_net *nn);
 
 /* nl_event.c: change events. */
 void nflb_notify_service(struct nflb_net *nn, u8 cmd,

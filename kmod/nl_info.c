@@ -8,7 +8,7 @@
 #include "validate.h"
 #include "version.h"
 
-static int nflb_fill_info(struct sk_buff *msg, struct nflb_net *nn)
+static int nflb_fill_info(struct sk_buff *msg, void *arg)
 {
 	struct nlattr *nest;
 
@@ -29,29 +29,7 @@ static int nflb_fill_info(struct sk_buff *msg, struct nflb_net *nn)
 
 int nflb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nflb_net *nn = nflb_net(genl_info_net(info));
-	struct sk_buff *msg;
-	void *hdr;
-	int ret;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &nflb_genl_family, 0,
-				NFLB_CMD_GET_INFO);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err_free;
-	}
-	ret = nflb_fill_info(msg, nn);
-	if (ret)
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return ret;
+	return nflb_nl_reply(info, NFLB_CMD_GET_INFO, nflb_fill_info, NULL);
 }
 
 int nflb_nl_flush(struct sk_buff *skb, struct genl_info *info)

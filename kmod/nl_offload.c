@@ -41,57 +41,20 @@ int nflb_nl_offload_set(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int nflb_fill_offload(struct sk_buff *msg, struct nflb_net *nn)
+/* The reply's one attribute, under the lock the device list is kept by. */
+static int nflb_fill_offload(struct sk_buff *msg, void *arg)
 {
-	u32 ifindex[NFLB_OFFLOAD_DEV_MAX];
-	u32 flows, counted;
-	struct nlattr *nest;
-	unsigned int i, n;
+	struct nflb_net *nn = arg;
+	int ret;
 
-	nest = nla_nest_start(msg, NFLB_A_OFFLOAD);
-	if (!nest)
-		return -EMSGSIZE;
-	n = nflb_offload_devs(nn, ifindex);
-	nflb_offload_counts(nn, &flows, &counted);
-	for (i = 0; i < n; i++)
-		if (nla_put_u32(msg, NFLB_OFFLOAD_A_DEV, ifindex[i]))
-			goto err;
-	if (nla_put_u32(msg, NFLB_OFFLOAD_A_FLOWS, flows) ||
-	    nla_put_u32(msg, NFLB_OFFLOAD_A_COUNTED, counted))
-		goto err;
-	nla_nest_end(msg, nest);
-	return 0;
-
-err:
-	nla_nest_cancel(msg, nest);
-	return -EMSGSIZE;
+	mutex_lock(&nn->lock);
+	ret = nflb_put_offload(msg, nn);
+	mutex_unlock(&nn->lock);
+	return ret;
 }
 
 int nflb_nl_offload_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nflb_net *nn = nflb_net(genl_info_net(info));
-	struct sk_buff *msg;
-	void *hdr;
-	int ret;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &nflb_genl_family, 0,
-				NFLB_CMD_OFFLOAD_GET);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err_free;
-	}
-	mutex_lock(&nn->lock);
-	ret = nflb_fill_offload(msg, nn);
-	mutex_unlock(&nn->lock);
-	if (ret)
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return ret;
+	return nflb_nl_reply(info, NFLB_CMD_OFFLOAD_GET, nflb_fill_offload,
+			     nflb_net(genl_info_net(info)));
 }

@@ -1,10 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Attribute writers shared by replies and events: service key and
- * options, backends, counters.
+ * options, backends, counters, the offload devices; and the reply of a
+ * GET request with one such attribute.
  */
 
 #include "nl.h"
+#include "offload.h"
+
+int nflb_nl_reply(struct genl_info *info, u8 cmd,
+		  int (*fill)(struct sk_buff *msg, void *arg), void *arg)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nflb_genl_family, 0, cmd);
+	if (!hdr) {
+		ret = -EMSGSIZE;
+		goto err_free;
+	}
+	ret = fill(msg, arg);
+	if (ret)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return ret;
+}
 
 int nflb_put_stats(struct sk_buff *msg, int type,
 		   struct nflb_stats __percpu *pcpu,
@@ -125,4 +153,31 @@ int nflb_put_svc_opts(struct sk_buff *msg,
 	     nla_put_u32(msg, NFLB_SVC_A_BURST, (u32)svc->limit)))
 		return -EMSGSIZE;
 	return 0;
+}
+
+int nflb_put_offload(struct sk_buff *msg, struct nflb_net *nn)
+{
+	u32 ifindex[NFLB_OFFLOAD_DEV_MAX];
+	u32 flows, counted;
+	struct nlattr *nest;
+	unsigned int i, n;
+
+	lockdep_assert_held(&nn->lock);
+	nest = nla_nest_start(msg, NFLB_A_OFFLOAD);
+	if (!nest)
+		return -EMSGSIZE;
+	n = nflb_offload_devs(nn, ifindex);
+	nflb_offload_counts(nn, &flows, &counted);
+	for (i = 0; i < n; i++)
+		if (nla_put_u32(msg, NFLB_OFFLOAD_A_DEV, ifindex[i]))
+			goto err;
+	if (nla_put_u32(msg, NFLB_OFFLOAD_A_FLOWS, flows) ||
+	    nla_put_u32(msg, NFLB_OFFLOAD_A_COUNTED, counted))
+		goto err;
+	nla_nest_end(msg, nest);
+	return 0;
+
+err:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
 }
