@@ -6,7 +6,8 @@
 # counting their packets once offloaded (UDP: exactly the first request and
 # the first answer of each flow), while nflb's counters stay exact: UDP
 # equal to the datagrams sent (202 each way, 34 and 31 bytes each), TCP
-# equal to conntrack's own accounting of the flows.  Deleting a backend
+# equal to conntrack's own accounting of the flows.  The same for IPv6
+# (UDP: 202 each way, 54 and 51 bytes each).  Deleting a backend
 # with flush ends its offloaded flows: their next packets go to the other
 # backend.  Bad requests change nothing.  rmmod with offloaded flows, and
 # deleting the load balancer's netns with offloaded flows, are clean (the
@@ -16,7 +17,7 @@ require_root
 require_nflb
 require_cmd conntrack nft rmmod
 
-ktap_plan 29
+ktap_plan 56
 
 setup "topology: client, load balancer, 2 backends" lb_topo -n 2
 services() { lb_service "$lb" udp 4 2 && lb_service "$lb" tcp 4 2; }
@@ -39,16 +40,23 @@ fwd() {
 	ip netns exec "$lb" nft list chain inet t fc |
 		awk -v p="$1" '$2 == "l4proto" && $3 == p { print $6 }'
 }
-# offloaded PROTO N: N flows of PROTO to the VIP are [OFFLOAD] in conntrack.
+# offloaded PROTO N [6]: N flows of PROTO to the VIP (IPv4's, or IPv6's)
+# are [OFFLOAD] in conntrack.
+__ct() {
+	if [ "${2:-4}" = 6 ]; then
+		ip netns exec "$lb" conntrack -L -f ipv6 -p "$1" --orig-dst "$VIP6"
+	else
+		ip netns exec "$lb" conntrack -L -p "$1" --orig-dst "$VIP4"
+	fi
+}
 __offloaded() {
 	local n
-	n=$(ip netns exec "$lb" conntrack -L -p "$1" --orig-dst "$VIP4" 2>/dev/null |
-		grep -c OFFLOAD)
+	n=$(__ct "$1" "${3:-4}" 2>/dev/null | grep -c OFFLOAD)
 	[ "$n" = "$2" ]
 }
 offloaded() {
-	wait_for 30 __offloaded "$1" "$2" && return 0
-	ip netns exec "$lb" conntrack -L -p "$1" --orig-dst "$VIP4"
+	wait_for 30 __offloaded "$1" "$2" "${3:-4}" && return 0
+	__ct "$1" "${3:-4}"
 	return 1
 }
 show_offload() { lbadm_in "$lb" offload show; }
@@ -76,13 +84,14 @@ setup "2 TCP flows running" long_start tcp "$c" -n 2 "$VIP4" 80
 check "conntrack shows the 2 UDP flows [OFFLOAD]" offloaded udp 2
 check "conntrack shows the 2 TCP flows [OFFLOAD]" offloaded tcp 2
 # Once offloaded, the forward chain sees none of their packets.
+# still [NAME [FAMILY]]: over 10 more rounds of the flows NAME (tcp).
 still() {
 	local u t u2 t2
 	u=$(fwd udp) t=$(fwd tcp)
-	wait_rounds "$TMPD/tcp.st" 10 || return 1
+	wait_rounds "$TMPD/${1:-tcp}.st" 10 || return 1
 	u2=$(fwd udp) t2=$(fwd tcp)
 	echo "forward chain: udp $u -> $u2, tcp $t -> $t2"
-	ip netns exec "$lb" conntrack -L -p tcp --orig-dst "$VIP4"
+	__ct tcp "${2:-4}"
 	[ "$u2" = "$u" ] && [ "$t2" = "$t" ]
 }
 check "forward chain counts nothing over 10 more TCP rounds" still
@@ -127,6 +136,40 @@ tcp_exact() {
 		[ "$(fwd tcp)" -lt $(( $(svc tcp pkts-in) / 2 )) ]
 }
 check "TCP counters equal conntrack's accounting" tcp_exact
+
+# IPv6: the same fast path, through nf_flow_offload_ipv6_hook.  The IPv4
+# flows are over; only the IPv6 ones count from here.
+services6() { lb_service "$lb" udp 6 2 && lb_service "$lb" tcp 6 2; }
+setup "IPv6 UDP and TCP services with 2 backends each" services6
+fwd6_udp=$(fwd udp)
+setup "2 UDP IPv6 flows running" long_start udp6 "$c" -u -n 2 -R 100 \
+	-t 20000 -b 29000 "$VIP6" 80
+setup "2 TCP IPv6 flows running" long_start tcp6 "$c" -n 2 "$VIP6" 80
+check "conntrack shows the 2 UDP IPv6 flows [OFFLOAD]" offloaded udp 2 6
+check "conntrack shows the 2 TCP IPv6 flows [OFFLOAD]" offloaded tcp 2 6
+check "forward chain counts nothing over 10 more TCP IPv6 rounds" still tcp6 6
+wait_for 600 __rounds_reach "$TMPD/udp6.st" 100
+long_stop udp6 tcp6
+check "UDP and TCP IPv6 flows answered every round" long_ok udp6 tcp6
+check "forward chain counted 4 more UDP packets: each IPv6 flow's first two" \
+	eval '[ "$(fwd udp)" = $((fwd6_udp + 4)) ]'
+svc6() {
+	ip netns exec "$lb" lbadm -s service show "$1" "$(vip 6)" > "$TMPD/s" &&
+		svc_key "$TMPD/s" "$2"
+}
+# The datagrams of the IPv4 case with a 40-byte header: 54 and 51 bytes.
+udp6_exact() {
+	local k want rc=0
+	cat "$TMPD/udp6.out"
+	for k in pkts-in:202 pkts-out:202 bytes-in:10908 bytes-out:10302; do
+		want=${k#*:} k=${k%%:*}
+		[ "$(svc6 udp "$k")" = "$want" ] ||
+			{ echo "$k $(svc6 udp "$k"), want $want"; rc=1; }
+	done
+	return $rc
+}
+check "UDP IPv6 counters exact: 202 pkts, 10908 and 10302 bytes each way" \
+	udp6_exact
 
 # A deleted backend's offloaded flows end: their next datagrams are
 # scheduled again, to the other backend (answers change, as expected).
