@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lbadm.h"
+#include "parse.h"
 #include "print.h"
 #include "util.h"
 
@@ -52,52 +53,36 @@ static int offload_show(struct nflb_nl *nl)
 int cmd_offload(int argc, char **argv)
 {
 	uint32_t ifindex[NFLB_OFFLOAD_DEV_MAX];
+	struct lbadm_offload_req req;
+	struct lbadm_perr e;
 	struct nflb_nl *nl;
-	size_t n = 0;
-	int i, ret;
+	char msg[256];
+	size_t i;
+	int ret;
 
-	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "show"))) {
-		nl = lbadm_open();
-		if (!nl)
-			return 1;
-		ret = offload_show(nl);
-		pr_flush();
-		nflb_nl_close(nl);
-		return ret;
+	if (lbadm_parse_offload_args(argc - 1, argv + 1, &req, &e) < 0) {
+		lbadm_err("%s", e.msg);
+		return 1;
 	}
-	if (argc == 2 && !strcmp(argv[1], "off")) {
-		n = 0;
-	} else {
-		for (i = 1; i < argc; i += 2) {
-			if (strcmp(argv[i], "dev") != 0) {
-				lbadm_err("offload: unexpected \"%s\", want \"dev NAME\", \"off\" or \"show\"",
-					  argv[i]);
-				return 1;
-			}
-			if (i + 1 >= argc) {
-				lbadm_err("offload: \"dev\" needs a device name");
-				return 1;
-			}
-			if (n == NFLB_OFFLOAD_DEV_MAX) {
-				lbadm_err("offload: at most %d devices",
-					  NFLB_OFFLOAD_DEV_MAX);
-				return 1;
-			}
-			ifindex[n] = if_nametoindex(argv[i + 1]);
-			if (!ifindex[n]) {
-				lbadm_err("offload: no device \"%s\"",
-					  argv[i + 1]);
-				return 1;
-			}
-			n++;
+	/* The devices' rules, as a restore file's offload line has them. */
+	for (i = 0; i < req.n; i++) {
+		if (nflb_offload_dev(req.dev[i], &ifindex[i], msg,
+				     sizeof(msg)) < 0) {
+			lbadm_err("offload: %s", msg);
+			return 1;
 		}
 	}
 	nl = lbadm_open();
 	if (!nl)
 		return 1;
-	ret = nflb_offload_set(nl, ifindex, n);
-	if (ret < 0)
-		lbadm_nl_err(nl, "offload");
+	if (req.show) {
+		ret = offload_show(nl);
+		pr_flush();
+	} else {
+		ret = nflb_offload_set(nl, ifindex, req.n) < 0;
+		if (ret)
+			lbadm_nl_err(nl, "offload");
+	}
 	nflb_nl_close(nl);
-	return ret < 0 ? 1 : 0;
+	return ret;
 }

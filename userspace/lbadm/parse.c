@@ -756,3 +756,38 @@ char *lbadm_describe(const struct lbadm_req *req, char *buf, size_t len)
 		 nflb_proto_name(s->proto), vip, be);
 	return buf;
 }
+
+int lbadm_parse_offload_args(int argc, char **argv,
+			     struct lbadm_offload_req *req,
+			     struct lbadm_perr *e)
+{
+	size_t j;
+	int i;
+
+	memset(req, 0, sizeof(*req));
+	if (argc == 0 || (argc == 1 && strcmp(argv[0], "show") == 0)) {
+		req->show = true;
+		return 0;
+	}
+	if (argc == 1 && strcmp(argv[0], "off") == 0)
+		return 0;
+	for (i = 0; i < argc; i += 2) {
+		if (strcmp(argv[i], "dev") != 0)
+			return perr(e, "offload: unexpected \"%s\", want \"dev NAME\", \"off\" or \"show\"",
+				    argv[i]);
+		if (i + 1 >= argc)
+			return perr(e, "offload: \"dev\" needs a device name");
+		if (req->n == NFLB_OFFLOAD_DEV_MAX)
+			return perr(e, "offload: at most %d devices",
+				    NFLB_OFFLOAD_DEV_MAX);
+		if (!argv[i + 1][0] || strlen(argv[i + 1]) >= IF_NAMESIZE)
+			return perr(e, "offload: no device \"%s\" (a name of 1 to %d characters)",
+				    argv[i + 1], IF_NAMESIZE - 1);
+		for (j = 0; j < req->n; j++)
+			if (strcmp(req->dev[j], argv[i + 1]) == 0)
+				return perr(e, "offload: device \"%s\" listed twice",
+					    argv[i + 1]);
+		strcpy(req->dev[req->n++], argv[i + 1]);
+	}
+	return 0;
+}

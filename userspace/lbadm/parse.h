@@ -6,6 +6,7 @@
 #ifndef LBADM_PARSE_H
 #define LBADM_PARSE_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -86,5 +87,21 @@ int lbadm_parse_flow_args(int argc, char **argv, struct lbadm_flow_req *req,
 
 /* "service add tcp 192.0.2.10:80", "backend del tcp ... 10.0.0.1:80". */
 char *lbadm_describe(const struct lbadm_req *req, char *buf, size_t len);
+
+/* A parsed "offload [show | off | dev NAME [dev NAME]...]". */
+struct lbadm_offload_req {
+	bool show;
+	size_t n;				/* devices; 0: off */
+	char dev[NFLB_OFFLOAD_DEV_MAX][IF_NAMESIZE];
+};
+
+/*
+ * ARGV: the words after "offload".  Names are checked for form only (at
+ * most NFLB_OFFLOAD_DEV_MAX, none twice); that they are devices of the
+ * netns, nflb_offload_dev().  0 or -1.
+ */
+int lbadm_parse_offload_args(int argc, char **argv,
+			     struct lbadm_offload_req *req,
+			     struct lbadm_perr *e);
 
 #endif /* LBADM_PARSE_H */

@@ -209,6 +209,16 @@ struct nflb_offload {
 
 int nflb_offload_set(struct nflb_nl *nl, const uint32_t *ifindex, size_t n);
 int nflb_offload_get(struct nflb_nl *nl, struct nflb_offload *off);
+/* NFLB_A_OFFLOAD of an OFFLOAD_SET request: the N devices (none: off). */
+void nflb_offload_msg(struct nlmsghdr *nlh, const uint32_t *ifindex,
+		      size_t n);
+/*
+ * Device NAME of this process' netns as an offload device: its ifindex,
+ * or -1 with MSG saying why not (no such device, not Ethernet, loopback:
+ * the kernel's rules, checked before anything is sent).
+ */
+int nflb_offload_dev(const char *name, uint32_t *ifindex, char *msg,
+		     size_t len);
 
 /* A DSR flow (NFLB_CMD_FLOW_GET dump), addresses in network order. */
 struct nflb_flow {

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../../selftests/lib.sh"
 trap - EXIT
 
-ktap_plan 125
+ktap_plan 129
 
 lbadm=$NFLB_TOP/build/lbadm
 version=$(sed -n 's/^#define NFLB_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' \
@@ -266,6 +266,17 @@ for args in version "-j version" help -V "service help" "-j flow show"; do
 		ktap_result "lbadm $args > /dev/full (no /dev/full)" 4
 	fi
 done
+
+# offload: the devices checked before the module is asked.
+bad "offload of a missing device" 'lbadm: offload: no device "nosuch0"' \
+	offload dev nosuch0
+bad "offload of lo: not Ethernet" \
+	'lbadm: offload: "lo" is not an Ethernet device' offload dev lo
+bad "offload of a device twice" 'lbadm: offload: device "lo" listed twice' \
+	offload dev lo dev lo
+bad "offload: an unknown word is named" \
+	'lbadm: offload: unexpected "frob", want "dev NAME", "off" or "show"' \
+	offload frob
 
 # save and restore: arguments, and a restore file's syntax errors are
 # reported by line even without the module.
