@@ -7,7 +7,11 @@
 # the first answer of each flow), while nflb's counters stay exact: UDP
 # equal to the datagrams sent (202 each way, 34 and 31 bytes each), TCP
 # equal to conntrack's own accounting of the flows.  The same for IPv6
-# (UDP: 202 each way, 54 and 51 bytes each).  Deleting a backend
+# (UDP: 202 each way, 54 and 51 bytes each).  lbadm save writes the offload
+# devices, restore after flush and offload off sets them again and the
+# restored service's flows are offloaded, a file naming a missing device
+# changes nothing, restore --sync turns offload off for a file without the
+# line and on for one with it.  Deleting a backend
 # with flush ends its offloaded flows: their next packets go to the other
 # backend.  Bad requests change nothing.  rmmod with offloaded flows, and
 # deleting the load balancer's netns with offloaded flows, are clean (the
@@ -17,7 +21,7 @@ require_root
 require_nflb
 require_cmd conntrack nft rmmod
 
-ktap_plan 56
+ktap_plan 66
 
 setup "topology: client, load balancer, 2 backends" lb_topo -n 2
 services() { lb_service "$lb" udp 4 2 && lb_service "$lb" tcp 4 2; }
@@ -170,6 +174,51 @@ udp6_exact() {
 }
 check "UDP IPv6 counters exact: 202 pkts, 10908 and 10302 bytes each way" \
 	udp6_exact
+
+# lbadm save carries the offload devices, first; restore sets them again
+# (a file naming a missing device changes nothing), and the restored
+# services' flows are offloaded; restore --sync ends as the file says.
+saved_offload() {
+	lbadm_in "$lb" save > "$TMPD/saved" || return 1
+	head -n 1 "$TMPD/saved"
+	[ "$(head -n 1 "$TMPD/saved")" = "offload dev l0 dev br0" ]
+}
+check "save writes offload dev l0 dev br0 first" saved_offload
+check "flush, offload off" eval 'lbadm_in "$lb" flush &&
+	lbadm_in "$lb" offload off && show_offload | grep -q "^offload off"'
+bad_file() {
+	local err
+	{ echo "offload dev l0 dev nosuch"; grep -v '^offload' "$TMPD/saved"; } > "$TMPD/bad"
+	err=$(lbadm_in "$lb" restore "$TMPD/bad" 2>&1) &&
+		{ echo "restore succeeded"; return 1; }
+	echo "$err"
+	[[ $err == *"$TMPD/bad:1: offload: no device \"nosuch\""* ]] &&
+		show_offload | grep -q "^offload off" &&
+		[ -z "$(lbadm_in "$lb" service show)" ]
+}
+check "restore of a file naming a missing device fails, nothing changed" bad_file
+check "restore: offload show lists l0 and br0 again" eval \
+	'lbadm_in "$lb" restore "$TMPD/saved" &&
+	show_offload | grep -q "^offload dev l0 dev br0 "'
+ip netns exec "$lb" conntrack -F 2> /dev/null
+setup "2 UDP flows to the restored service running" long_start rs "$c" -u \
+	-n 2 -t 20000 -b 30000 "$VIP4" 80
+check "the 2 UDP flows offloaded" offloaded udp 2
+check "forward chain counts nothing over 10 more UDP rounds" still rs
+long_stop rs
+check "the flows answered every round" long_ok rs
+sync_off() {
+	grep -v '^offload' "$TMPD/saved" > "$TMPD/nooff" &&
+		lbadm_in "$lb" restore --sync "$TMPD/nooff" &&
+		show_offload | grep -q "^offload off"
+}
+check "restore --sync of the file without its offload line: offload off" sync_off
+sync_on() {
+	lbadm_in "$lb" restore --sync "$TMPD/saved" &&
+		show_offload | grep -q "^offload dev l0 dev br0 " &&
+		lbadm_in "$lb" save | diff -u "$TMPD/saved" -
+}
+check "restore --sync of the saved file: offload on, the rest as saved" sync_on
 
 # A deleted backend's offloaded flows end: their next datagrams are
 # scheduled again, to the other backend (answers change, as expected).

@@ -6,6 +6,7 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,24 @@ static void svc_free(struct nflb_service *svc)
 void lbadm_conf_init(struct lbadm_conf *c)
 {
 	memset(c, 0, sizeof(*c));
+}
+
+bool lbadm_offload_same(const struct lbadm_offload *a,
+			const struct lbadm_offload *b)
+{
+	size_t i, j;
+
+	if (a->n != b->n)
+		return false;
+	/* No device twice in either: the same count and each in the other. */
+	for (i = 0; i < a->n; i++) {
+		for (j = 0; j < b->n; j++)
+			if (a->ifindex[i] == b->ifindex[j])
+				break;
+		if (j == b->n)
+			return false;
+	}
+	return true;
 }
 
 void lbadm_conf_clear(struct lbadm_conf *c)
@@ -129,6 +148,7 @@ int lbadm_conf_copy(struct lbadm_conf *dst, const struct lbadm_conf *src)
 	size_t i;
 
 	lbadm_conf_init(dst);
+	dst->offload = src->offload;
 	for (i = 0; i < src->n; i++)
 		if (lbadm_conf_add(dst, src->v[i]) < 0)
 			return -1;
@@ -234,9 +254,30 @@ static int collect(const struct nflb_service *svc, void *data)
 	return lbadm_conf_add(data, svc);
 }
 
+/* The offload devices into C, named as this netns names them. */
+static int dump_offload(struct nflb_nl *nl, struct lbadm_conf *c)
+{
+	struct nflb_offload off;
+	size_t i;
+
+	if (nflb_offload_get(nl, &off) < 0)
+		return -1;
+	c->offload.n = off.n_devs;
+	for (i = 0; i < off.n_devs; i++) {
+		c->offload.ifindex[i] = off.ifindex[i];
+		/* Gone since: its number, which no restore will take. */
+		if (!if_indextoname(off.ifindex[i], c->offload.name[i]))
+			snprintf(c->offload.name[i], IF_NAMESIZE, "%u",
+				 off.ifindex[i]);
+	}
+	return 0;
+}
+
 int lbadm_conf_dump(struct nflb_nl *nl, struct lbadm_conf *c)
 {
 	lbadm_conf_init(c);
+	if (dump_offload(nl, c) < 0)
+		return -1;
 	if (nflb_service_dump(nl, collect, c) == 0)
 		return 0;
 	lbadm_conf_free(c);

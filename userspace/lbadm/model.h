@@ -15,6 +15,8 @@
 #ifndef LBADM_MODEL_H
 #define LBADM_MODEL_H
 
+#include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,10 +32,22 @@
 	 NFLB_BIT(NFLB_SVC_A_RATE) | NFLB_BIT(NFLB_SVC_A_BURST) | \
 	 NFLB_BIT(NFLB_SVC_A_SYNPROXY) | NFLB_BIT(NFLB_SVC_A_FORWARD))
 
+/* The offload devices of the netns (lbadm offload): none, off. */
+struct lbadm_offload {
+	size_t n;
+	uint32_t ifindex[NFLB_OFFLOAD_DEV_MAX];
+	char name[NFLB_OFFLOAD_DEV_MAX][IF_NAMESIZE];	/* what save writes */
+};
+
 struct lbadm_conf {
 	struct nflb_service **v;	/* sorted, keys unique */
 	size_t n, cap;
+	struct lbadm_offload offload;	/* not a service: flush keeps it */
 };
+
+/* Do A and B list the same devices (in any order)? */
+bool lbadm_offload_same(const struct lbadm_offload *a,
+			const struct lbadm_offload *b);
 
 void lbadm_conf_init(struct lbadm_conf *c);
 void lbadm_conf_free(struct lbadm_conf *c);
@@ -73,7 +87,8 @@ void lbadm_conf_sort_backends(struct lbadm_conf *c);
 void lbadm_conf_fill_defaults(struct lbadm_conf *c, uint32_t table_default);
 
 /*
- * The kernel's configuration into C (initialised here; free it after).
+ * The kernel's configuration into C (initialised here; free it after):
+ * its services and its offload devices (named as this netns names them).
  * 0; -1 with the request's error in nflb_nl_error(); or -ENOMEM when the
  * copy ran out of memory (nflb_nl_error() says ENOMEM too).
  */

@@ -14,8 +14,10 @@ void lbadm_plan_free(struct lbadm_plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
 		nflb_service_free(&p->rops[i].svc);
+		free(p->rops[i].offload);
+	}
 	free(p->rops);
 	memset(p, 0, sizeof(*p));
 }
@@ -30,6 +32,21 @@ static struct lbadm_rop *plan_push(struct lbadm_plan *p, uint8_t cmd,
 	r->cmd = cmd;
 	r->lineno = lineno;
 	return r;
+}
+
+/* OFFLOAD_SET of OFF's devices. */
+static int plan_offload(struct lbadm_plan *p, const struct lbadm_offload *off,
+			unsigned int lineno)
+{
+	struct lbadm_rop *r = plan_push(p, NFLB_CMD_OFFLOAD_SET, lineno);
+
+	if (!r)
+		return -1;
+	r->offload = malloc(sizeof(*r->offload));
+	if (!r->offload)
+		return -1;
+	*r->offload = *off;
+	return 0;
 }
 
 /* A backend line that can join service SVC's SERVICE_NEW. */
@@ -107,6 +124,11 @@ int lbadm_plan_script(const struct lbadm_script *s, size_t max_per_msg,
 				goto out;
 			continue;
 		}
+		if (l->kind == LBADM_LINE_OFFLOAD) {
+			if (plan_offload(p, l->offload, l->lineno) < 0)
+				goto out;
+			continue;
+		}
 		if (l->kind == LBADM_LINE_SERVICE &&
 		    l->req.op == LBADM_OP_ADD) {
 			while (j < s->n && joins(&s->lines[j], &l->req.svc))
@@ -161,6 +183,8 @@ int lbadm_plan_conf(struct lbadm_conf *c, size_t max_per_msg,
 				 max_per_msg) < 0)
 			goto err;
 	}
+	if (plan_offload(p, &c->offload, 0) < 0)
+		goto err;
 	return 0;
 err:
 	lbadm_plan_free(p);
@@ -302,6 +326,9 @@ int lbadm_plan_sync(struct lbadm_conf *have, struct lbadm_conf *want,
 	memset(p, 0, sizeof(*p));
 	lbadm_conf_sort_backends(have);
 	lbadm_conf_sort_backends(want);
+	if (!lbadm_offload_same(&have->offload, &want->offload) &&
+	    plan_offload(p, &want->offload, 0) < 0)
+		goto err;
 	for (i = 0; i < have->n; i++) {
 		h = have->v[i];
 		if (!lbadm_conf_find(want, h) &&
@@ -354,7 +381,16 @@ char *lbadm_rop_describe(const struct lbadm_rop *rop, char *buf, size_t len)
 		[NFLB_CMD_FLUSH] = { "flush", NULL },
 	};
 	struct lbadm_req req;
+	size_t i, at;
 
+	if (rop->cmd == NFLB_CMD_OFFLOAD_SET && rop->offload) {
+		at = snprintf(buf, len, "offload%s",
+			      rop->offload->n ? "" : " off");
+		for (i = 0; i < rop->offload->n && at < len; i++)
+			at += snprintf(buf + at, len - at, " dev %s",
+				       rop->offload->name[i]);
+		return buf;
+	}
 	memset(&req, 0, sizeof(req));
 	if (rop->cmd >= sizeof(names) / sizeof(names[0]) ||
 	    !names[rop->cmd].group) {
@@ -386,6 +422,9 @@ void lbadm_rop_put(struct nlmsghdr *nlh, const struct lbadm_rop *rop)
 	case NFLB_CMD_BACKEND_DEL:
 		nflb_backend_msg(nlh, rop->cmd, &rop->svc, &rop->be,
 				 rop->flush);
+		break;
+	case NFLB_CMD_OFFLOAD_SET:
+		nflb_offload_msg(nlh, rop->offload->ifindex, rop->offload->n);
 		break;
 	default:
 		break;	/* FLUSH: no attribute */

@@ -22,6 +22,7 @@ struct lbadm_rop {
 	struct nflb_service svc;	/* SERVICE_NEW: backends owned */
 	struct nflb_backend be;
 	bool flush;			/* BACKEND_DEL ... flush */
+	struct lbadm_offload *offload;	/* OFFLOAD_SET: owned */
 };
 
 struct lbadm_plan {
@@ -37,14 +38,20 @@ void lbadm_plan_free(struct lbadm_plan *p);
  */
 int lbadm_plan_script(const struct lbadm_script *s, size_t max_per_msg,
 		      struct lbadm_plan *p);
-/* FLUSH, then the requests re-creating C (rollback), sorted.  0 or -1. */
+/*
+ * FLUSH, then the requests re-creating C (rollback), sorted, and
+ * OFFLOAD_SET of C's devices last (FLUSH keeps them: a failed restore may
+ * have changed them).  0 or -1.
+ */
 int lbadm_plan_conf(struct lbadm_conf *c, size_t max_per_msg,
 		    struct lbadm_plan *p);
 /*
  * The requests that turn HAVE (the kernel's configuration) into WANT, both
  * completed by lbadm_conf_fill_defaults() and compared by value; nothing
  * that already matches gets a request, so an unchanged service keeps its
- * table and its flows.  In order: SERVICE_DEL of the services WANT lacks
+ * table and its flows.  In order: OFFLOAD_SET when the offload devices
+ * differ as sets (first: a flow of a new service is offloaded only when
+ * the fast path was on as it began); SERVICE_DEL of the services WANT lacks
  * (their room freed first); for each service of both, SERVICE_SET of every
  * option when one differs, then BACKEND_DEL, BACKEND_SET (weight, state;
  * no flush) and BACKEND_NEW; last SERVICE_NEW of the new services with
@@ -53,7 +60,10 @@ int lbadm_plan_conf(struct lbadm_conf *c, size_t max_per_msg,
  */
 int lbadm_plan_sync(struct lbadm_conf *have, struct lbadm_conf *want,
 		    size_t max_per_msg, struct lbadm_plan *p);
-/* "service set tcp 192.0.2.10:80", "backend add tcp ... 10.0.0.1:80". */
+/*
+ * "service set tcp 192.0.2.10:80", "backend add tcp ... 10.0.0.1:80",
+ * "offload dev eth0 dev eth1".
+ */
 char *lbadm_rop_describe(const struct lbadm_rop *rop, char *buf, size_t len);
 /* Add ROP's attributes to NLH (started for ROP->cmd). */
 void lbadm_rop_put(struct nlmsghdr *nlh, const struct lbadm_rop *rop);

@@ -20,6 +20,11 @@
  * services the file leaves as they are keep their tables and their flows.
  * A failed --sync is undone the same way: the difference back to the
  * configuration read before.
+ *
+ * The offload devices (lbadm offload) are part of the configuration: an
+ * "offload dev A dev B" or "offload off" line sets them (its devices
+ * checked in this netns before anything is sent), --sync turns offload off
+ * when the file has no such line, and a rollback puts the devices back.
  */
 
 #include <errno.h>
@@ -132,7 +137,7 @@ static int restore(const char *name, const char *text, unsigned int flags)
 	struct lbadm_conf orig, model;
 	struct lbadm_script script;
 	struct lbadm_plan plan = { 0 };
-	struct lbadm_limits lim;
+	struct lbadm_limits lim = { 0 };
 	struct nflb_info info;
 	struct nflb_nl *nl;
 	int nerr, ret = 1;

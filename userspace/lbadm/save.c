@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lbadm save: the whole configuration as lbadm commands, for restore.
+ * lbadm save: the whole configuration as lbadm commands, for restore: the
+ * offload devices first (when offload is on), then the services.
  * Services sorted by family, protocol, address and port, their backends by
  * address and port; every option explicit, so that a restore on another
  * node builds the same Maglev tables.
@@ -23,6 +24,13 @@ int lbadm_save_write(FILE *f, struct lbadm_conf *c)
 	size_t i, j;
 
 	lbadm_conf_sort_backends(c);
+	/* First: a restored service's flows are offloaded from the start. */
+	if (c->offload.n) {
+		fputs("offload", f);
+		for (i = 0; i < c->offload.n; i++)
+			fprintf(f, " dev %s", c->offload.name[i]);
+		fputc('\n', f);
+	}
 	for (i = 0; i < c->n; i++) {
 		s = c->v[i];
 		proto = nflb_enum_name_or_num(nflb_proto_names, s->proto, pnum,

@@ -64,6 +64,10 @@ void lbadm_errors_sort(struct lbadm_errors *e)
 
 void lbadm_script_free(struct lbadm_script *s)
 {
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->lines[i].offload);
 	free(s->lines);
 	memset(s, 0, sizeof(*s));
 }
@@ -104,6 +108,33 @@ static int script_push(struct lbadm_script *s, const struct lbadm_line *l)
 	return 0;
 }
 
+/* "offload dev A dev B" or "offload off". */
+static int parse_offload(int argc, char **argv, struct lbadm_line *l,
+			 struct lbadm_perr *e)
+{
+	struct lbadm_offload_req req;
+	size_t i;
+
+	if (lbadm_parse_offload_args(argc - 1, argv + 1, &req, e) < 0)
+		return -1;
+	if (req.show) {
+		snprintf(e->msg, sizeof(e->msg),
+			 "\"offload%s\" does not change the configuration: only \"offload dev NAME...\" and \"offload off\" in a restore file",
+			 argc > 1 ? " show" : "");
+		return -1;
+	}
+	l->kind = LBADM_LINE_OFFLOAD;
+	l->offload = calloc(1, sizeof(*l->offload));
+	if (!l->offload) {
+		snprintf(e->msg, sizeof(e->msg), "out of memory");
+		return -1;
+	}
+	l->offload->n = req.n;
+	for (i = 0; i < req.n; i++)
+		memcpy(l->offload->name[i], req.dev[i], IF_NAMESIZE);
+	return 0;
+}
+
 /* Parse one line's words; an error message in E. */
 static int parse_line(int argc, char **argv, struct lbadm_line *l,
 		      struct lbadm_perr *e)
@@ -117,6 +148,8 @@ static int parse_line(int argc, char **argv, struct lbadm_line *l,
 		l->kind = LBADM_LINE_FLUSH;
 		return 0;
 	}
+	if (strcmp(argv[0], "offload") == 0)
+		return parse_offload(argc, argv, l, e);
 	if (strcmp(argv[0], "service") == 0) {
 		l->kind = LBADM_LINE_SERVICE;
 		if (lbadm_parse_service_args(argc - 1, argv + 1, &l->req,
@@ -129,7 +162,7 @@ static int parse_line(int argc, char **argv, struct lbadm_line *l,
 			return -1;
 	} else {
 		snprintf(e->msg, sizeof(e->msg),
-			 "unknown command \"%s\" (service, backend or flush)",
+			 "unknown command \"%s\" (service, backend, offload or flush)",
 			 argv[0]);
 		return -1;
 	}
@@ -180,6 +213,7 @@ int lbadm_script_parse(const char *file, const char *text,
 			lbadm_errors_add(err, file, lineno, "%s", e.msg);
 			nerr++;
 		} else if (script_push(s, &l) < 0) {
+			free(l.offload);
 			free(line);
 			return -1;
 		}
@@ -364,6 +398,43 @@ static int check_backend(const char *file, const struct lbadm_line *l,
 	return 1;
 }
 
+/*
+ * An offload line: its devices resolved (into the line, for the plan) and
+ * checked as the kernel will, then the model's devices.
+ */
+static int check_offload(const char *file, const struct lbadm_line *l,
+			 struct lbadm_conf *model,
+			 const struct lbadm_limits *lim,
+			 struct lbadm_errors *err)
+{
+	struct lbadm_offload *off = l->offload;
+	char msg[256];
+	size_t i, j;
+	int ret = 0;
+
+	for (i = 0; i < off->n; i++) {
+		if ((lim->dev ? lim->dev : nflb_offload_dev)(off->name[i],
+				&off->ifindex[i], msg, sizeof(msg)) < 0) {
+			lbadm_errors_add(err, file, l->lineno, "offload: %s",
+					 msg);
+			ret = 1;
+			continue;
+		}
+		/* Two names of one device (an altname): the kernel says no. */
+		for (j = 0; j < i; j++) {
+			if (off->ifindex[j] == off->ifindex[i]) {
+				lbadm_errors_add(err, file, l->lineno,
+						 "offload: \"%s\" and \"%s\" are the same device",
+						 off->name[j], off->name[i]);
+				ret = 1;
+			}
+		}
+	}
+	if (!ret)
+		model->offload = *off;
+	return ret;
+}
+
 int lbadm_script_check(const char *file, const struct lbadm_script *s,
 		       struct lbadm_conf *model,
 		       const struct lbadm_limits *lim,
@@ -379,6 +450,9 @@ int lbadm_script_check(const char *file, const struct lbadm_script *s,
 		case LBADM_LINE_FLUSH:
 			lbadm_conf_clear(model);
 			ret = 0;
+			break;
+		case LBADM_LINE_OFFLOAD:
+			ret = check_offload(file, l, model, lim, err);
 			break;
 		case LBADM_LINE_SERVICE:
 			ret = check_service(file, l, model, lim, err);

@@ -36,12 +36,18 @@ enum lbadm_line_kind {
 	LBADM_LINE_SERVICE,
 	LBADM_LINE_BACKEND,
 	LBADM_LINE_FLUSH,
+	LBADM_LINE_OFFLOAD,
 };
 
 struct lbadm_line {
 	unsigned int lineno;
 	enum lbadm_line_kind kind;
 	struct lbadm_req req;		/* service and backend lines */
+	/*
+	 * Offload lines ("offload dev A dev B", "offload off"): the names,
+	 * their ifindexes filled in by lbadm_script_check().
+	 */
+	struct lbadm_offload *offload;
 };
 
 struct lbadm_script {
@@ -59,9 +65,14 @@ void lbadm_script_free(struct lbadm_script *s);
 int lbadm_script_parse(const char *file, const char *text,
 		       struct lbadm_script *s, struct lbadm_errors *err);
 
-/* What the model checks without asking the kernel: table size bounds. */
+/*
+ * What the model checks without asking the kernel: table size bounds, and
+ * offload devices by DEV (NULL: nflb_offload_dev(), this netns' devices).
+ */
 struct lbadm_limits {
 	uint32_t table_min, table_max;
+	int (*dev)(const char *name, uint32_t *ifindex, char *msg,
+		   size_t len);
 };
 
 /*

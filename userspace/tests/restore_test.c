@@ -20,7 +20,36 @@
 #include "../lbadm/save.h"
 #include "../lbadm/script.h"
 
-static const struct lbadm_limits lim = { 251, 131071 };
+/*
+ * The devices of a pretend netns: eth0 (2), eth1 (3), br0 (4) and its
+ * altname br-alt (4); lo is not Ethernet; nothing else exists.
+ */
+static int fake_dev(const char *name, uint32_t *ifindex, char *msg,
+		    size_t len)
+{
+	static const struct {
+		const char *name;
+		uint32_t ifindex;
+	} devs[] = {
+		{ "eth0", 2 }, { "eth1", 3 }, { "br0", 4 }, { "br-alt", 4 },
+	};
+	size_t i;
+
+	*ifindex = 0;
+	for (i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		if (strcmp(devs[i].name, name) == 0) {
+			*ifindex = devs[i].ifindex;
+			return 0;
+		}
+	}
+	if (strcmp(name, "lo") == 0)
+		snprintf(msg, len, "\"lo\" is not an Ethernet device");
+	else
+		snprintf(msg, len, "no device \"%s\"", name);
+	return -1;
+}
+
+static const struct lbadm_limits lim = { 251, 131071, fake_dev };
 
 static struct nflb_service svc4(const char *addr, uint8_t proto,
 				uint16_t port)
@@ -101,7 +130,7 @@ static void test_syntax_errors(void)
 	KTAP_EXPECT(run(text, &model, &s, &e) == 5);
 	KTAP_EXPECT(e.n == 5);
 	KTAP_EXPECT(has_error(&e, "f:3: invalid table-size \"x\" (a positive integer, a prime such as 65537)"));
-	KTAP_EXPECT(has_error(&e, "f:4: unknown command \"frobnicate\" (service, backend or flush)"));
+	KTAP_EXPECT(has_error(&e, "f:4: unknown command \"frobnicate\" (service, backend, offload or flush)"));
 	KTAP_EXPECT(has_error(&e, "f:5: \"service show\" does not change the configuration: only add, set and del in a restore file"));
 	KTAP_EXPECT(has_error(&e, "f:6: flush: unexpected argument \"now\""));
 	KTAP_EXPECT(has_error(&e, "f:8: invalid weight \"70000\" (0-65535)"));
@@ -416,17 +445,22 @@ static void test_rollback_plan(void)
 
 	synthetic(&c);
 	KTAP_EXPECT(lbadm_plan_conf(&c, 2, &p) == 0);
-	/* FLUSH, 5 services sorted, the third backend of one alone. */
-	KTAP_EXPECT(p.n == 7);
-	KTAP_EXPECT(p.n == 7 && p.rops[0].cmd == NFLB_CMD_FLUSH);
-	KTAP_EXPECT(p.n == 7 && p.rops[1].cmd == NFLB_CMD_SERVICE_NEW &&
+	/*
+	 * FLUSH, 5 services sorted, the third backend of one alone, the
+	 * offload devices (none: off).
+	 */
+	KTAP_EXPECT(p.n == 8);
+	KTAP_EXPECT(p.n == 8 && p.rops[0].cmd == NFLB_CMD_FLUSH);
+	KTAP_EXPECT(p.n == 8 && p.rops[1].cmd == NFLB_CMD_SERVICE_NEW &&
 		    p.rops[1].svc.port == 80 &&
 		    p.rops[1].svc.n_backends == 2 &&
 		    p.rops[1].svc.backends[0].port == 80 &&
 		    p.rops[1].svc.backends[1].port == 81);
-	KTAP_EXPECT(p.n == 7 && p.rops[2].cmd == NFLB_CMD_BACKEND_NEW &&
+	KTAP_EXPECT(p.n == 8 && p.rops[2].cmd == NFLB_CMD_BACKEND_NEW &&
 		    p.rops[2].be.state == NFLB_BACKEND_DOWN);
-	KTAP_EXPECT(p.n == 7 && p.rops[6].svc.family == AF_INET6);
+	KTAP_EXPECT(p.n == 8 && p.rops[6].svc.family == AF_INET6);
+	KTAP_EXPECT(p.n == 8 && p.rops[7].cmd == NFLB_CMD_OFFLOAD_SET &&
+		    p.rops[7].offload->n == 0);
 	lbadm_plan_free(&p);
 	lbadm_conf_free(&c);
 }
@@ -572,6 +606,11 @@ static int apply_plan(struct lbadm_conf *c, const struct lbadm_plan *p)
 		l = NFLB_ARRAY_PUSH(s.lines, s.n, s.cap);
 		if (!l)
 			return -1;
+		if (r->cmd == NFLB_CMD_OFFLOAD_SET) {
+			c->offload = *r->offload;
+			s.n--;
+			continue;
+		}
 		l->lineno = i + 1;
 		l->kind = r->cmd <= NFLB_CMD_SERVICE_DEL &&
 			  r->cmd >= NFLB_CMD_SERVICE_NEW ?
@@ -851,6 +890,207 @@ static void test_sync_forward(void)
 	lbadm_conf_free(&have);
 }
 
+/* The top-level attribute TYPE of a request, or NULL. */
+static const struct nlattr *top_attr(const struct nlmsghdr *nlh,
+				     uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	return NULL;
+}
+
+/* Offload lines: parsed, their devices checked, errors by line. */
+static void test_offload_parse(void)
+{
+	struct lbadm_conf model;
+	struct lbadm_script s;
+	struct lbadm_errors e;
+	const char *text =
+		"offload dev eth0 dev br0\n"
+		"offload show\n"
+		"offload\n"
+		"offload dev\n"
+		"offload dev eth0 frob\n"
+		"offload dev eth0 dev eth0\n"
+		"offload dev nosuch\n"
+		"offload dev lo\n"
+		"offload dev br0 dev br-alt\n"
+		"offload dev a dev b dev c dev d dev e dev f dev g dev h "
+		"dev i dev j dev k dev l dev m dev n dev o dev p dev q\n"
+		"offload dev eth1\n";
+
+	lbadm_conf_init(&model);
+	KTAP_EXPECT(run(text, &model, &s, &e) == 9);
+	KTAP_EXPECT(has_error(&e, "f:2: \"offload show\" does not change the configuration: only \"offload dev NAME...\" and \"offload off\" in a restore file"));
+	KTAP_EXPECT(has_error(&e, "f:3: \"offload\" does not change the configuration: only \"offload dev NAME...\" and \"offload off\" in a restore file"));
+	KTAP_EXPECT(has_error(&e, "f:4: offload: \"dev\" needs a device name"));
+	KTAP_EXPECT(has_error(&e, "f:5: offload: unexpected \"frob\", want \"dev NAME\", \"off\" or \"show\""));
+	KTAP_EXPECT(has_error(&e, "f:6: offload: device \"eth0\" listed twice"));
+	KTAP_EXPECT(has_error(&e, "f:7: offload: no device \"nosuch\""));
+	KTAP_EXPECT(has_error(&e, "f:8: offload: \"lo\" is not an Ethernet device"));
+	KTAP_EXPECT(has_error(&e, "f:9: offload: \"br0\" and \"br-alt\" are the same device"));
+	KTAP_EXPECT(has_error(&e, "f:10: offload: at most 16 devices"));
+	/* The good lines: the model ends with the last one's devices. */
+	KTAP_EXPECT(s.n == 5 && s.lines[0].kind == LBADM_LINE_OFFLOAD &&
+		    s.lines[4].lineno == 11);
+	KTAP_EXPECT(model.offload.n == 1 && model.offload.ifindex[0] == 3 &&
+		    strcmp(model.offload.name[0], "eth1") == 0);
+	lbadm_script_free(&s);
+	lbadm_errors_free(&e);
+	lbadm_conf_free(&model);
+}
+
+/*
+ * A plain restore sends each offload line where it is, as OFFLOAD_SET with
+ * the devices' ifindexes; "offload off" sends none; flush keeps them.
+ */
+static void test_offload_plan(void)
+{
+	static char buf[1 << 16];
+	struct lbadm_conf model;
+	struct lbadm_script s;
+	struct lbadm_errors e;
+	struct lbadm_plan p;
+	const struct nlattr *nest, *a;
+	uint32_t got[4];
+	size_t n = 0;
+	char what[128];
+	const char *text =
+		"service add tcp 192.0.2.10:80\n"
+		"offload dev eth1 dev eth0\n"
+		"flush\n"
+		"offload off\n";
+
+	lbadm_conf_init(&model);
+	KTAP_EXPECT(run(text, &model, &s, &e) == 0);
+	KTAP_EXPECT(model.offload.n == 0 && model.n == 0);
+	KTAP_EXPECT(lbadm_plan_script(&s, NFLB_BACKENDS_PER_MSG, &p) == 0);
+	KTAP_EXPECT(p.n == 4 && p.rops[1].cmd == NFLB_CMD_OFFLOAD_SET &&
+		    p.rops[1].lineno == 2 &&
+		    p.rops[3].cmd == NFLB_CMD_OFFLOAD_SET &&
+		    p.rops[3].offload->n == 0);
+	if (p.n == 4) {
+		KTAP_EXPECT(strcmp(lbadm_rop_describe(&p.rops[1], what,
+						      sizeof(what)),
+				   "offload dev eth1 dev eth0") == 0);
+		KTAP_EXPECT(strcmp(lbadm_rop_describe(&p.rops[3], what,
+						      sizeof(what)),
+				   "offload off") == 0);
+		/* The request as built: NFLB_A_OFFLOAD with 3 then 2. */
+		build(buf, &p.rops[1]);
+		nest = top_attr((struct nlmsghdr *)buf, NFLB_A_OFFLOAD);
+		KTAP_EXPECT(nest != NULL);
+		if (nest)
+			mnl_attr_for_each_nested(a, nest)
+				if (mnl_attr_get_type(a) == NFLB_OFFLOAD_A_DEV &&
+				    n < 4)
+					got[n++] = mnl_attr_get_u32(a);
+		KTAP_EXPECT(n == 2 && got[0] == 3 && got[1] == 2);
+		/* Off: the nest, empty. */
+		build(buf, &p.rops[3]);
+		nest = top_attr((struct nlmsghdr *)buf, NFLB_A_OFFLOAD);
+		KTAP_EXPECT(nest && mnl_attr_get_payload_len(nest) == 0);
+	}
+	lbadm_plan_free(&p);
+	lbadm_script_free(&s);
+	lbadm_errors_free(&e);
+	lbadm_conf_free(&model);
+}
+
+/* save writes the devices first; restore reads them back the same. */
+static void test_offload_save(void)
+{
+	struct lbadm_conf c, model;
+	struct lbadm_script s;
+	struct lbadm_errors e;
+	struct lbadm_plan p;
+	char *text, *again;
+
+	synthetic(&c);
+	c.offload.n = 2;
+	c.offload.ifindex[0] = 4;
+	c.offload.ifindex[1] = 2;
+	strcpy(c.offload.name[0], "br0");
+	strcpy(c.offload.name[1], "eth0");
+	text = save_text(&c);
+	KTAP_EXPECT(text && strncmp(text, "offload dev br0 dev eth0\n", 25) == 0 &&
+		    strcmp(text + 25, saved) == 0);
+	lbadm_conf_init(&model);
+	KTAP_EXPECT(text && run(text, &model, &s, &e) == 0);
+	KTAP_EXPECT(lbadm_offload_same(&model.offload, &c.offload));
+	again = save_text(&model);
+	KTAP_EXPECT(again && text && strcmp(again, text) == 0);
+	free(again);
+	free(text);
+	lbadm_script_free(&s);
+	lbadm_errors_free(&e);
+	lbadm_conf_free(&model);
+
+	/* The rollback puts the devices back after the services. */
+	KTAP_EXPECT(lbadm_plan_conf(&c, 2, &p) == 0);
+	KTAP_EXPECT(p.n == 8 && p.rops[7].cmd == NFLB_CMD_OFFLOAD_SET &&
+		    lbadm_offload_same(p.rops[7].offload, &c.offload));
+	lbadm_plan_free(&p);
+	/* Off: no offload line. */
+	c.offload.n = 0;
+	text = save_text(&c);
+	KTAP_EXPECT(text && strcmp(text, saved) == 0);
+	free(text);
+	lbadm_conf_free(&c);
+}
+
+/*
+ * --sync: OFFLOAD_SET first, only when the devices differ as sets; a file
+ * without an offload line turns offload off.
+ */
+static void test_offload_sync(void)
+{
+	const char *on = "offload dev eth0 dev br0\n"
+			 "service add tcp 192.0.2.10:80\n";
+	const char *reordered = "service add tcp 192.0.2.10:80\n"
+				"offload dev br-alt dev eth0\n";
+	const char *none = "service add tcp 192.0.2.10:80\n";
+	const char *other = "offload dev eth1\n"
+			    "service add tcp 192.0.2.20:80\n";
+	struct lbadm_conf have, want;
+	struct lbadm_plan p;
+	char *plan;
+
+	KTAP_EXPECT(conf_of(on, &have));
+	KTAP_EXPECT(conf_of(reordered, &want));
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 100, &p) == 0 && p.n == 0);
+	lbadm_plan_free(&p);
+	lbadm_conf_free(&want);
+
+	KTAP_EXPECT(conf_of(none, &want));
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 100, &p) == 0);
+	plan = plan_text(&p);
+	KTAP_EXPECT(plan && strcmp(plan, "offload off\n") == 0);
+	free(plan);
+	KTAP_EXPECT(apply_plan(&have, &p) == 0 && have.offload.n == 0);
+	lbadm_plan_free(&p);
+	lbadm_conf_free(&want);
+
+	/* From off: on, first, before the services' changes. */
+	KTAP_EXPECT(conf_of(other, &want));
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 100, &p) == 0);
+	plan = plan_text(&p);
+	KTAP_EXPECT(plan && strcmp(plan, "offload dev eth1\n"
+				   "service del tcp 192.0.2.10:80\n"
+				   "service add tcp 192.0.2.20:80\n") == 0);
+	free(plan);
+	KTAP_EXPECT(apply_plan(&have, &p) == 0 &&
+		    lbadm_offload_same(&have.offload, &want.offload));
+	lbadm_plan_free(&p);
+	KTAP_EXPECT(lbadm_plan_sync(&have, &want, 100, &p) == 0 && p.n == 0);
+	lbadm_plan_free(&p);
+	lbadm_conf_free(&want);
+	lbadm_conf_free(&have);
+}
+
 static const struct ktap_case cases[] = {
 	KTAP_CASE(test_syntax_errors),
 	KTAP_CASE(test_model_errors),
@@ -866,6 +1106,10 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(test_sync_defaults),
 	KTAP_CASE(test_sync_split),
 	KTAP_CASE(test_sync_forward),
+	KTAP_CASE(test_offload_parse),
+	KTAP_CASE(test_offload_plan),
+	KTAP_CASE(test_offload_save),
+	KTAP_CASE(test_offload_sync),
 };
 
 KTAP_MAIN("restore", cases)
