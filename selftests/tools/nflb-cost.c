@@ -9,10 +9,13 @@
  *   nflb-cost mark start|stop
  *       Execute one marker (by hand, or around any command).
  *
- *   nflb-cost serve [-p PORT] [-r FILE]
+ *   nflb-cost serve [-L] [-p PORT] [-r FILE]
  *       TCP and UDP on 0.0.0.0:PORT (default 80), one blocking loop: a TCP
  *       connection's first line is answered with "ok\n", then closed; a
- *       UDP datagram is echoed.  -r FILE is created once listening.
+ *       UDP datagram is echoed.  -r FILE is created once listening.  -L:
+ *       the echo leaves from the address the datagram was sent to
+ *       (IP_PKTINFO), as a direct server return backend must answer from
+ *       the VIP it holds on lo; without it, from the route's source.
  *
  *   nflb-cost crr -n N [-w W] [-R R] -s SRC -p SPORT ADDR PORT
  *       W unmeasured TCP connections, then R windows of N, one at a time,
@@ -23,13 +26,15 @@
  *       The same with UDP flows: a new socket per flow, one datagram, its
  *       echo, close.
  *
- *   nflb-cost udpest -n N [-w W] [-R R] -s SRC -p SPORT -b NETNS[,NETNS...] -P BPORT ADDR PORT
+ *   nflb-cost udpest [-L] -n N [-w W] [-R R] -s SRC -p SPORT -b NETNS[,NETNS...] -P BPORT ADDR PORT
  *       One established UDP flow, SRC:SPORT to ADDR:PORT, received on port
  *       BPORT in whichever of the named namespaces (/run/netns/NAME) it
  *       reaches; after one exchange and W unmeasured datagrams each way,
  *       R pairs of windows: N datagrams forward, then N back.  Nobody waits on
  *       the receiving socket while a window is open (its buffer holds
  *       them all), so a window is the path of the packets and no wakeups.
+ *       -L: the backend answers from the address the first datagram was
+ *       sent to (as serve -L).
  *
  * Output: "window NAME OPS SECONDS" after each window closes (NAME: ops,
  * or forward and reply), then "KEY VALUE" lines: ops, failed (crr,
@@ -41,6 +46,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
@@ -84,17 +90,17 @@ static void window(const char *name, int ops)
 	       (t.tv_nsec - t_start.tv_nsec) / 1e9);
 }
 
-static int n_ops, n_warm, n_reps = 1, sport, bport = -1;
+static int n_ops, n_warm, n_reps = 1, sport, bport = -1, from_dst;
 static const char *src, *netns;
 
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: nflb-cost mark start|stop\n"
-		"       nflb-cost serve [-p PORT] [-r FILE]\n"
+		"       nflb-cost serve [-L] [-p PORT] [-r FILE]\n"
 		"       nflb-cost crr|udpflow -n N [-w W] [-R R] -s SRC -p SPORT ADDR PORT\n"
-		"       nflb-cost udpest -n N [-w W] [-R R] -s SRC -p SPORT -b NETNS[,NETNS...]\n"
-		"                        -P BPORT ADDR PORT\n");
+		"       nflb-cost udpest [-L] -n N [-w W] [-R R] -s SRC -p SPORT\n"
+		"                        -b NETNS[,NETNS...] -P BPORT ADDR PORT\n");
 	exit(2);
 }
 
@@ -199,11 +205,80 @@ static void big_buffer(int fd)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 }
 
+/*
+ * -L: a datagram's destination address (IP_PKTINFO on FD) into *TO, then
+ * its payload into BUF; -1 on error.
+ */
+static ssize_t recv_to(int fd, char *buf, size_t len, struct sockaddr_in *peer,
+		       socklen_t *plen, struct in_addr *to)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = {
+		.msg_name = peer, .msg_namelen = *plen, .msg_iov = &iov,
+		.msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t r;
+
+	r = recvmsg(fd, &m, MSG_DONTWAIT);
+	if (r < 0)
+		return r;
+	*plen = m.msg_namelen;
+	to->s_addr = INADDR_ANY;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			*to = pi.ipi_addr;
+		}
+	return r;
+}
+
+/* LEN bytes of BUF to PEER from the address FROM (IP_PKTINFO). */
+static ssize_t send_from(int fd, const char *buf, size_t len,
+			 const struct sockaddr_in *peer, socklen_t plen,
+			 struct in_addr from)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = { 0 };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr m = {
+		.msg_name = (void *)peer, .msg_namelen = plen, .msg_iov = &iov,
+		.msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	struct in_pktinfo pi = { .ipi_spec_dst = from };
+
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	return sendmsg(fd, &m, 0);
+}
+
+static void pktinfo(int fd, int on)
+{
+	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0)
+		die("IP_PKTINFO");
+}
+
+/* The echo of udpest's backend: from FROM if -L, else as routed. */
+static ssize_t reply(int fd, const char *buf, size_t len,
+		     const struct sockaddr_in *peer, socklen_t plen,
+		     struct in_addr from)
+{
+	if (from_dst)
+		return send_from(fd, buf, len, peer, plen, from);
+	return sendto(fd, buf, len, 0, (const struct sockaddr *)peer, plen);
+}
+
 static int cmd_udpest(const struct sockaddr_in *dst)
 {
 	static const char msg[18] = "nflb-cost payload";
 	struct sockaddr_in peer;
 	socklen_t plen = sizeof(peer);
+	struct in_addr to = { INADDR_ANY };
 	struct pollfd pfd[8];
 	int self, cfd, sfd = -1, nb = 0, i, r, fwd = 0, rep = 0;
 	char *list, *name, path[256];
@@ -223,6 +298,8 @@ static int cmd_udpest(const struct sockaddr_in *dst)
 		pfd[nb].fd = sock_at(SOCK_DGRAM, "0.0.0.0", bport, NULL);
 		pfd[nb++].events = POLLIN;
 		big_buffer(pfd[nb - 1].fd);
+		if (from_dst)
+			pktinfo(pfd[nb - 1].fd, 1);
 	}
 	if (setns(self, CLONE_NEWNET) < 0)
 		die("setns back");
@@ -237,13 +314,16 @@ static int cmd_udpest(const struct sockaddr_in *dst)
 	for (i = 0; i < nb; i++)
 		if (pfd[i].revents & POLLIN)
 			sfd = pfd[i].fd;
-	if (recvfrom(sfd, path, sizeof(path), 0, (struct sockaddr *)&peer, &plen) < 0 ||
-	    sendto(sfd, msg, sizeof(msg), 0, (struct sockaddr *)&peer, plen) < 0 ||
+	if (recv_to(sfd, path, sizeof(path), &peer, &plen, &to) < 0 ||
+	    reply(sfd, msg, sizeof(msg), &peer, plen, to) < 0 ||
 	    recv(cfd, path, sizeof(path), 0) < 0)
 		die("first exchange");
+	/* The address is known: the windows' datagrams carry no cmsg. */
+	if (from_dst)
+		pktinfo(sfd, 0);
 	for (i = 0; i < n_warm; i++) {
 		send(cfd, msg, sizeof(msg), 0);
-		sendto(sfd, msg, sizeof(msg), 0, (struct sockaddr *)&peer, plen);
+		reply(sfd, msg, sizeof(msg), &peer, plen, to);
 	}
 	drain(sfd);
 	drain(cfd);
@@ -257,7 +337,7 @@ static int cmd_udpest(const struct sockaddr_in *dst)
 		fwd += drain(sfd);
 		mark_start();
 		for (i = 0; i < n_ops; i++)
-			sendto(sfd, msg, sizeof(msg), 0, (struct sockaddr *)&peer, plen);
+			reply(sfd, msg, sizeof(msg), &peer, plen, to);
 		mark_stop();
 		window("reply", n_ops);
 		rep += drain(cfd);
@@ -287,14 +367,21 @@ static __attribute__((noreturn)) void cmd_serve(int port, const char *ready)
 	    listen(pfd[0].fd, 512) < 0)
 		die("serve");
 	pfd[0].events = pfd[1].events = POLLIN;
+	if (from_dst)
+		pktinfo(pfd[1].fd, 1);
 	if (ready)
 		close(open(ready, O_WRONLY | O_CREAT, 0644));
 	for (;;) {
 		socklen_t plen = sizeof(peer);
+		struct in_addr to;
 
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			die("poll");
-		if (pfd[1].revents & POLLIN) {
+		if (pfd[1].revents & POLLIN && from_dst) {
+			r = recv_to(pfd[1].fd, buf, sizeof(buf), &peer, &plen, &to);
+			if (r >= 0)
+				send_from(pfd[1].fd, buf, r, &peer, plen, to);
+		} else if (pfd[1].revents & POLLIN) {
 			r = recvfrom(pfd[1].fd, buf, sizeof(buf), MSG_DONTWAIT,
 				     (struct sockaddr *)&peer, &plen);
 			if (r >= 0)
@@ -337,8 +424,9 @@ int main(int argc, char **argv)
 	}
 	argv++;
 	argc--;
-	while ((c = getopt(argc, argv, "n:w:R:s:p:b:P:r:")) != -1) {
+	while ((c = getopt(argc, argv, "Ln:w:R:s:p:b:P:r:")) != -1) {
 		switch (c) {
+		case 'L': from_dst = 1; break;
 		case 'n': n_ops = atoi(optarg); break;
 		case 'w': n_warm = atoi(optarg); break;
 		case 'R': n_reps = atoi(optarg); break;
