@@ -9,7 +9,8 @@ struct net;
 /*
  * The packet path's hooks of one family (AF_INET or AF_INET6) in NET, with
  * the conntrack reference they need.  Only netns.c calls these: it decides
- * when a netns is hooked (nflb_net_service_add()) and unhooked (at exit).
+ * when a netns is hooked (nflb_net_hook(), for the first NAT service of
+ * the family) and unhooked (at exit).
  * All or nothing: on error nothing is left registered.
  */
 int nflb_hooks_register(struct net *net, u8 family);

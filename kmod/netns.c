@@ -2,8 +2,9 @@
 /*
  * Per network namespace state, through pernet_operations and net_generic,
  * and the one place that decides when a netns's netfilter hooks are
- * registered: from its first service of a family on, so that a netns that
- * never had one costs a small allocation.
+ * registered: the NAT path's from its first NAT service of a family on,
+ * the DSR path's from its first DSR service, so that a netns that never
+ * had one costs a small allocation and a DSR-only one no conntrack.
  *
  * Calls go one way.  main.c starts the netlink layer (netlink.c, nl_*.c)
  * and netns.c.  The netlink layer reads and changes services through
@@ -32,15 +33,18 @@ static bool *nflb_net_hooked(struct nflb_net *nn, u8 family)
 }
 
 /*
- * Hooks stay registered from the first service of a family in a netns
- * until the netns goes (or the module is unloaded), not only while
- * services exist: nf_nat translates a flow's later packets only while a
- * NAT lookup function of the netns is registered, so unregistering with
- * the last service would cut the flows it leaves in conntrack.  Returns 1
- * when this call registered them, 0 when they were, or an error.
+ * The NAT and counting hooks, with conntrack, are registered with the
+ * first NAT service of a family in a netns (a DSR service needs none of
+ * them: its packets leave before conntrack, and the encapsulated copies
+ * would only pay for them) and stay until the netns goes (or the module is
+ * unloaded), not only while services exist: nf_nat translates a flow's
+ * later packets only while a NAT lookup function of the netns is
+ * registered, so unregistering with the last service would cut the flows
+ * it leaves in conntrack.  Returns 1 when this call registered them, 0
+ * when they were, or an error.
  */
-static int nflb_net_hook(struct nflb_net *nn, u8 family,
-			 struct netlink_ext_ack *extack)
+int nflb_net_hook(struct nflb_net *nn, u8 family,
+		  struct netlink_ext_ack *extack)
 {
 	bool *hooked = nflb_net_hooked(nn, family);
 	int ret;
@@ -70,8 +74,8 @@ static void nflb_net_unhook(struct nflb_net *nn, u8 family)
 
 /*
  * A new service with the backends BES, its family hooked first if it is
- * the first of its family.  All or nothing: on error no service exists
- * and the hooks are as they were.
+ * the first NAT service of its family.  All or nothing: on error no
+ * service exists and the hooks are as they were.
  */
 int nflb_net_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 			 const struct nflb_svc_opts *opts,
@@ -85,7 +89,8 @@ int nflb_net_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 	svc = nflb_service_create(nn, key, opts, bes, n_bes, extack);
 	if (IS_ERR(svc))
 		return PTR_ERR(svc);
-	hooked = nflb_net_hook(nn, key->family, extack);
+	hooked = opts->forward == NFLB_FORWARD_NAT ?
+		 nflb_net_hook(nn, key->family, extack) : 0;
 	if (hooked < 0) {
 		ret = hooked;
 		goto err_svc;

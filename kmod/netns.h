@@ -76,6 +76,8 @@ static inline struct nflb_net *nflb_net(const struct net *net)
 	return net_generic(net, nflb_net_id);
 }
 
+int nflb_net_hook(struct nflb_net *nn, u8 family,
+		  struct netlink_ext_ack *extack);
 int nflb_net_service_add(struct nflb_net *nn, const struct nflb_svc_key *key,
 			 const struct nflb_svc_opts *opts,
 			 const struct nflb_be_spec *bes, unsigned int n_bes,

@@ -154,19 +154,23 @@ int nflb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * A service becoming DSR: its backends must have its port, and the netns
- * needs the DSR table and hook (kept if the set fails later).
+ * needs the DSR table and hook (kept if the set fails later).  A service
+ * becoming NAT: the netns needs the NAT hooks (kept likewise).
  */
-static int nflb_svc_dsr_check(struct nflb_net *nn, struct nflb_service *svc,
-			      const struct nflb_svc_opts *opts,
-			      struct nlattr **tb,
-			      struct netlink_ext_ack *extack)
+static int nflb_svc_forward_prepare(struct nflb_net *nn,
+				    struct nflb_service *svc,
+				    const struct nflb_svc_opts *opts,
+				    struct nlattr **tb,
+				    struct netlink_ext_ack *extack)
 {
 	struct nflb_backend *be;
 	int ret;
 
 	lockdep_assert_held(&nn->lock);
-	if (opts->forward == NFLB_FORWARD_NAT)
-		return 0;
+	if (opts->forward == NFLB_FORWARD_NAT) {
+		ret = nflb_net_hook(nn, svc->key.family, extack);
+		return ret < 0 ? ret : 0;
+	}
 	list_for_each_entry(be, &svc->backends, node) {
 		ret = nflb_check_dsr_port(&svc->key, opts->forward, be->port,
 					  tb[NFLB_SVC_A_FORWARD], extack);
@@ -204,7 +208,7 @@ int nflb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 	if (!ret)
 		ret = nflb_parse_svc_snat(tb, &svc->key, &opts, info->extack);
 	if (!ret)
-		ret = nflb_svc_dsr_check(nn, svc, &opts, tb, info->extack);
+		ret = nflb_svc_forward_prepare(nn, svc, &opts, tb, info->extack);
 	/* The synproxy hooks, once made, stay (as the DSR ones). */
 	if (!ret && opts.synproxy)
 		ret = nflb_synproxy_prepare(nn, svc->key.family, info->extack);
