@@ -11,9 +11,10 @@
 . "$(dirname "$0")/lib.sh"
 require_root
 require_cmd nft
+require_cmd conntrack
 require_nflb
 
-ktap_plan 19
+ktap_plan 21
 
 setup "topology: client, router, load balancer and 3 DSR backends" dsr_topo
 setup "lb counts packets to and from the VIPs" dsr_count_mark
@@ -119,8 +120,31 @@ drops_by_reason() {
 }
 check "drops by reason per service: too-big, encap" drops_by_reason
 
-# Bad input: a message, nothing changed.
+# Whether conntrack is hooked in lb's netns: a datagram lb sends
+# to b1's port PORT gets an entry (1) or not (0).
+tracked() {
+	ip netns exec "$lb" bash -c "echo x > /dev/udp/$(be_addr 4 1)/$1" || return 1
+	ip netns exec "$lb" conntrack -L -p udp --dport "$1" 2>/dev/null | grep -c "dport=$1 "
+}
+# Only DSR services so far: their packets leave before conntrack, which
+# nflb registers (with its NAT and counting hooks) for NAT services only.
+untracked() {
+	local n
+	n=$(tracked 7001)
+	echo "conntrack entries of lb's own datagram: $n"
+	[ "$n" = 0 ]
+}
+check "DSR services only: conntrack not hooked in the netns" untracked
 lbadm_in "$lb" service add tcp "$(vip 4 82)" snat
+nat_tracked() {
+	local n
+	n=$(tracked 7002)
+	echo "conntrack entries of lb's own datagram: $n"
+	[ "$n" = 1 ]
+}
+check "the first NAT service hooks conntrack" nat_tracked
+
+# Bad input: a message, nothing changed.
 rejects_mark
 check "forward gre with snat rejected" \
 	rejects "snat is only valid with forward nat" service add tcp "$(vip 4 81)" forward gre snat
