@@ -391,9 +391,11 @@ check "5. the 4 one-arm connections kept b5" held_ok arm 4
 # 7. keepalived alone: no conntrackd.  NAT-mode flows survive through
 # Maglev (identical tables, mid-stream pickup) when the backend set did
 # not change.
+# The backup first: stopped after the master, it took over (one more
+# notify script to run, left running when its keepalived exits).
 stop_pair() {
 	local i v
-	for i in 1 2; do
+	for i in 2 1; do
 		bg_stop "${ka_pid[$i]}"
 		bg_stop "${ctd_pid[$i]}"
 	done
