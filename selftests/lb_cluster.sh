@@ -65,53 +65,63 @@ node_addr() { echo "198.51.100.$((10 + $1))"; }
 # ---------------------------------------------------------------------------
 # Topology
 
-cl_backend() {	# cl_backend I: bI prepared for DSR of VIP4 (ipip), its server
-	local i=$1 v ns
-	ns_create "b$i" || return 1
-	v=b$i; ns=${!v}
-	__ns_sysctls "$ns" || return 1
-	__dsr_link "$ns" "b$i" "$(be_addr 4 "$i")" "$(be_addr 6 "$i")" || return 1
-	ip netns exec "$ns" nflb-dsr-backend add "$VIP4" ipip || return 1
-	rm -f "$TMPD/b$i.ready"
-	bg_run "$ns" "$TMPD/b$i.log" nflb-server -t -l "$VIP4" -l "$(be_addr 4 "$i")" \
-		-r "$TMPD/b$i.ready" "b$i"
-	printf -v "srv$i" %s "$BG_PID"
-}
-
-cl_node() {	# cl_node I: nI on the segment, its directory
-	local i=$1 v
-	ns_create "n$i" || return 1
-	v=n$i
-	__ns_sysctls "${!v}" || return 1
-	__dsr_link "${!v}" "n$i" "$(node_addr "$i")" "2001:db8:2::1$i" || return 1
-	mkdir -p "$TMPD/n$i"
-}
-
-cl_topo() {
-	local i
-	export NFLB_DSR_STATE=$TMPD/dsr-state
-	ns_create c r || return 1
-	__ns_sysctls "$c" && __ns_sysctls "$r" forward || return 1
-	ip netns exec "$r" sysctl -qw net.ipv4.fib_multipath_hash_policy=1 || return 1
-	ip link add c0 netns "$c" type veth peer name r0 netns "$r" || return 1
-	ip -n "$r" -batch - <<-EOF || return 1
-		link add br0 address 02:00:00:00:00:fd type bridge mcast_snooping 0
-		link set br0 up
-		link set r0 up
-		addr add 192.0.2.254/24 dev r0
-		addr add 198.51.100.253/24 dev br0
-		addr add 2001:db8:2::fd/64 dev br0 nodad
+# cl_link NS ADDR4 ADDR6: NS's eth0 (its peer on the router's br0 made by
+# cl_topo) up, addressed, routed through the router.
+cl_link() {
+	ip -n "$1" -batch - <<-EOF
+		link set eth0 up
+		addr add $2/24 dev eth0
+		addr add $3/64 dev eth0 nodad
+		route add default via 198.51.100.253
+		route add default via 2001:db8:2::fd
 	EOF
+}
+
+# cl_topo: the namespaces, then the router's links and each namespace's
+# in one `ip -batch`: under TCG every program started costs (a command
+# per link, this setup took 40 s on a loaded host).  Backend bI is
+# prepared for DSR of VIP4 (ipip) and its server started; node nI gets
+# its directory.
+cl_topo() {
+	local i v
+	export NFLB_DSR_STATE=$TMPD/dsr-state
+	ns_create c r b1 b2 b3 b4 n1 n2 n3 n4 || return 1
+	__ns_sysctls "$c" && __ns_sysctls "$r" forward || return 1
+	for v in b1 b2 b3 b4 n1 n2 n3 n4; do
+		__ns_sysctls "${!v}" || return 1
+	done
+	ip netns exec "$r" sysctl -qw net.ipv4.fib_multipath_hash_policy=1 || return 1
+	{
+		echo "link add r0 type veth peer name c0 netns $c"
+		echo "link add br0 address 02:00:00:00:00:fd type bridge mcast_snooping 0"
+		echo "link set br0 up"
+		echo "link set r0 up"
+		echo "addr add 192.0.2.254/24 dev r0"
+		echo "addr add 198.51.100.253/24 dev br0"
+		echo "addr add 2001:db8:2::fd/64 dev br0 nodad"
+		for v in b1 b2 b3 b4 n1 n2 n3 n4; do
+			echo "link add $v type veth peer name eth0 netns ${!v}"
+			echo "link set $v master br0 up"
+		done
+	} | ip -n "$r" -batch - || return 1
 	ip -n "$c" -batch - <<-EOF || return 1
 		link set c0 up
 		addr add 192.0.2.1/24 dev c0
 		route add default via 192.0.2.254
 	EOF
 	for i in 1 2 3 4; do
-		cl_backend "$i" || return 1
+		v=b$i
+		cl_link "${!v}" "$(be_addr 4 "$i")" "$(be_addr 6 "$i")" || return 1
+		ip netns exec "${!v}" nflb-dsr-backend add "$VIP4" ipip || return 1
+		rm -f "$TMPD/b$i.ready"
+		bg_run "${!v}" "$TMPD/b$i.log" nflb-server -t -l "$VIP4" -l "$(be_addr 4 "$i")" \
+			-r "$TMPD/b$i.ready" "b$i"
+		printf -v "srv$i" %s "$BG_PID"
 	done
 	for i in 1 2 3 4; do
-		cl_node "$i" || return 1
+		v=n$i
+		cl_link "${!v}" "$(node_addr "$i")" "2001:db8:2::1$i" || return 1
+		mkdir -p "$TMPD/n$i" || return 1
 	done
 	for i in 1 2 3 4; do
 		wait_for 20 test -e "$TMPD/b$i.ready" ||
@@ -186,6 +196,9 @@ wait_hops() {
 
 # mon_event FILE PATTERN [AFTER]: MON_AT, the time of the first line of
 # FILE (an `ip -ts monitor`) matching the glob PATTERN after AFTER ms.
+# Called through wait_for: on a loaded host one namespace's monitor can
+# print its event after the router's monitor printed a later one (seen:
+# n1's route deletion not yet in n1/mon when the router's route changed).
 mon_event() {
 	local line at
 	MON_AT=0
@@ -401,7 +414,7 @@ stop_n1() {
 		return 1
 	fi
 	t_gone=$MON_AT
-	mon_event "$TMPD/n1/mon" "*Deleted blackhole $VIP4 table 4242 proto 249*" "$t0" ||
+	wait_for 10 mon_event "$TMPD/n1/mon" "*Deleted blackhole $VIP4 table 4242 proto 249*" "$t0" ||
 		{ echo "n1's table 4242 kept the route"; return 1; }
 	t_del=$MON_AT
 	echo "$((t_gone - t_del)) ms ($((t_gone - t0)) ms from SIGTERM)" > "$TMPD/withdraw_ms"
@@ -475,7 +488,7 @@ kill_n2() {
 	local t_cut t_gone f=0 n=0 t fl an ms
 	wait_hops 60 "1 3" || return 1
 	t_gone=$MON_AT
-	mon_event "$TMPD/r.link" "*: n2@*state DOWN*" "$((t0 - 1000))" ||
+	wait_for 10 mon_event "$TMPD/r.link" "*: n2@*state DOWN*" "$((t0 - 1000))" ||
 		{ echo "no link event for n2"; return 1; }
 	t_cut=$MON_AT
 	ms=$((t_gone - t_cut))
