@@ -35,7 +35,9 @@
 #include <linux/tcp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 #include <uapi/linux/nflb.h>
 
@@ -444,9 +446,26 @@ static const struct nf_hook_ops nflb_dsr_ops[] = {
 };
 
 /*
+ * Defragmentation in the netns, which the hook comes after: a DSR-only
+ * netns has no conntrack to ask for it (netns.c).  Refcounted by nf_defrag.
+ */
+static int nflb_dsr_defrag_get(struct net *net, int i)
+{
+	return i ? nf_defrag_ipv6_enable(net) : nf_defrag_ipv4_enable(net);
+}
+
+static void nflb_dsr_defrag_put(struct net *net, int i)
+{
+	if (i)
+		nf_defrag_ipv6_disable(net);
+	else
+		nf_defrag_ipv4_disable(net);
+}
+
+/*
  * Before the first DSR service of FAMILY in NN: the netns's flow table
- * (once) and the family's hook (once), kept until the netns goes.  All or
- * nothing.
+ * (once) and the family's defragmentation and hook (once), kept until the
+ * netns goes.  All or nothing.
  */
 int nflb_dsr_prepare(struct nflb_net *nn, u8 family,
 		     struct netlink_ext_ack *extack)
@@ -468,16 +487,26 @@ int nflb_dsr_prepare(struct nflb_net *nn, u8 family,
 		}
 		dsr = fresh;
 	}
+	ret = nflb_dsr_defrag_get(nn->net, i);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot enable defragmentation");
+		goto err_free;
+	}
 	ret = nf_register_net_hook(nn->net, &nflb_dsr_ops[i]);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot register the DSR hook");
-		nflb_dsr_table_free(fresh);
-		return ret;
+		goto err_defrag;
 	}
 	dsr->hooked[i] = true;
 	if (fresh)
 		rcu_assign_pointer(nn->dsr, fresh);
 	return 0;
+
+err_defrag:
+	nflb_dsr_defrag_put(nn->net, i);
+err_free:
+	nflb_dsr_table_free(fresh);
+	return ret;
 }
 
 /* Netns pre_exit: no packet enters the hooks after the grace period. */
@@ -494,6 +523,7 @@ void nflb_dsr_unhook(struct nflb_net *nn)
 		if (!dsr->hooked[i])
 			continue;
 		nf_unregister_net_hook(nn->net, &nflb_dsr_ops[i]);
+		nflb_dsr_defrag_put(nn->net, i);
 		dsr->hooked[i] = false;
 	}
 }

@@ -14,7 +14,7 @@ require_cmd nft
 require_cmd conntrack
 require_nflb
 
-ktap_plan 21
+ktap_plan 22
 
 setup "topology: client, router, load balancer and 3 DSR backends" dsr_topo
 setup "lb counts packets to and from the VIPs" dsr_count_mark
@@ -119,6 +119,21 @@ drops_by_reason() {
 	return $rc
 }
 check "drops by reason per service: too-big, encap" drops_by_reason
+
+# A 3000-byte datagram over 1500-byte links leaves the client in
+# fragments: the load balancer reassembles it before its DSR hook (a
+# DSR-only netns enables defragmentation without conntrack) and forwards
+# one packet of 3028 bytes, its outer packet fragmented in turn.
+fragmented() {
+	local out=$TMPD/frag
+	lbadm_in "$lb" stats zero udp "$(vip 4)" || return 1
+	ip netns exec "$c" bash -c "head -c 3000 /dev/zero > /dev/udp/$VIP4/80" || return 1
+	lbadm_in "$lb" -s service show udp "$(vip 4)" > "$out" || return 1
+	head -n 1 "$out"
+	[ "$(svc_key "$out" pkts-in)" = 1 ] && [ "$(svc_key "$out" bytes-in)" = 3028 ] &&
+		[ "$(svc_key "$out" conns)" = 1 ] && [ "$(svc_key "$out" encap-drops)" = 0 ]
+}
+check "a fragmented datagram reassembled and forwarded whole" fragmented
 
 # Whether conntrack is hooked in lb's netns: a datagram lb sends
 # to b1's port PORT gets an entry (1) or not (0).
