@@ -106,22 +106,26 @@ check "UDP and TCP flows answered every round" long_ok udp tcp
 check "forward chain counted 4 UDP packets: each flow's first two" \
 	eval '[ "$(fwd udp)" = 4 ]'
 
-# svc PROTO KEY: the service's counter KEY (lbadm -s service show).
+# svc PROTO KEY [FAM]: the service's counter KEY (lbadm -s service show),
+# of the IPv4 service or the FAM one.
 svc() {
-	ip netns exec "$lb" lbadm -s service show "$1" "$(vip 4)" > "$TMPD/s" &&
+	ip netns exec "$lb" lbadm -s service show "$1" "$(vip "${3:-4}")" > "$TMPD/s" &&
 		svc_key "$TMPD/s" "$2"
 }
+# udp_exact FAM OUT BYTES_IN BYTES_OUT: the UDP service of FAM counted
+# 202 packets each way and these bytes (OUT: the clients' output).
 udp_exact() {
 	local k want rc=0
-	cat "$TMPD/udp.out"
-	for k in pkts-in:202 pkts-out:202 bytes-in:6868 bytes-out:6262; do
+	cat "$2"
+	for k in pkts-in:202 pkts-out:202 bytes-in:$3 bytes-out:$4; do
 		want=${k#*:} k=${k%%:*}
-		[ "$(svc udp "$k")" = "$want" ] ||
-			{ echo "$k $(svc udp "$k"), want $want"; rc=1; }
+		[ "$(svc udp "$k" "$1")" = "$want" ] ||
+			{ echo "$k $(svc udp "$k" "$1"), want $want"; rc=1; }
 	done
 	return $rc
 }
-check "UDP counters exact: 202 pkts, 6868 and 6262 bytes each way" udp_exact
+check "UDP counters exact: 202 pkts, 6868 and 6262 bytes each way" \
+	udp_exact 4 "$TMPD/udp.out" 6868 6262
 # conntrack's accounting of the TCP flows, both directions, summed.
 ct_acct() {
 	ip netns exec "$lb" conntrack -L -p tcp --orig-dst "$VIP4" 2>/dev/null |
@@ -157,23 +161,9 @@ long_stop udp6 tcp6
 check "UDP and TCP IPv6 flows answered every round" long_ok udp6 tcp6
 check "forward chain counted 4 more UDP packets: each IPv6 flow's first two" \
 	eval '[ "$(fwd udp)" = $((fwd6_udp + 4)) ]'
-svc6() {
-	ip netns exec "$lb" lbadm -s service show "$1" "$(vip 6)" > "$TMPD/s" &&
-		svc_key "$TMPD/s" "$2"
-}
 # The datagrams of the IPv4 case with a 40-byte header: 54 and 51 bytes.
-udp6_exact() {
-	local k want rc=0
-	cat "$TMPD/udp6.out"
-	for k in pkts-in:202 pkts-out:202 bytes-in:10908 bytes-out:10302; do
-		want=${k#*:} k=${k%%:*}
-		[ "$(svc6 udp "$k")" = "$want" ] ||
-			{ echo "$k $(svc6 udp "$k"), want $want"; rc=1; }
-	done
-	return $rc
-}
 check "UDP IPv6 counters exact: 202 pkts, 10908 and 10302 bytes each way" \
-	udp6_exact
+	udp_exact 6 "$TMPD/udp6.out" 10908 10302
 
 # lbadm save carries the offload devices, first; restore sets them again
 # (a file naming a missing device changes nothing), and the restored
