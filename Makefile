@@ -63,10 +63,10 @@ TOOLS := $(patsubst selftests/tools/%.c,$(B)/%,$(wildcard selftests/tools/*.c))
 all: kmod userspace
 
 kmod:
-	scripts/build-kmod $(KDIR) $(B)/kmod/stock
+	+scripts/build-kmod $(KDIR) $(B)/kmod/stock
 
 kmod-test:
-	scripts/build-kmod $$(scripts/kdir test) $(B)/kmod/test
+	+scripts/build-kmod $$(scripts/kdir test) $(B)/kmod/test
 
 test-kernel:
 	scripts/test-kernel
