@@ -65,18 +65,6 @@ node_addr() { echo "198.51.100.$((10 + $1))"; }
 # ---------------------------------------------------------------------------
 # Topology
 
-# cl_link NS ADDR4 ADDR6: NS's eth0 (its peer on the router's br0 made by
-# cl_topo) up, addressed, routed through the router.
-cl_link() {
-	ip -n "$1" -batch - <<-EOF
-		link set eth0 up
-		addr add $2/24 dev eth0
-		addr add $3/64 dev eth0 nodad
-		route add default via 198.51.100.253
-		route add default via 2001:db8:2::fd
-	EOF
-}
-
 # cl_topo: the namespaces, then the router's links and each namespace's
 # in one `ip -batch`: under TCG every program started costs (a command
 # per link, this setup took 40 s on a loaded host).  Backend bI is
@@ -111,7 +99,7 @@ cl_topo() {
 	EOF
 	for i in 1 2 3 4; do
 		v=b$i
-		cl_link "${!v}" "$(be_addr 4 "$i")" "$(be_addr 6 "$i")" || return 1
+		dsr_addr "${!v}" "$(be_addr 4 "$i")" "$(be_addr 6 "$i")" || return 1
 		ip netns exec "${!v}" nflb-dsr-backend add "$VIP4" ipip || return 1
 		rm -f "$TMPD/b$i.ready"
 		bg_run "${!v}" "$TMPD/b$i.log" nflb-server -t -l "$VIP4" -l "$(be_addr 4 "$i")" \
@@ -120,7 +108,7 @@ cl_topo() {
 	done
 	for i in 1 2 3 4; do
 		v=n$i
-		cl_link "${!v}" "$(node_addr "$i")" "2001:db8:2::1$i" || return 1
+		dsr_addr "${!v}" "$(node_addr "$i")" "2001:db8:2::1$i" || return 1
 		mkdir -p "$TMPD/n$i" || return 1
 	done
 	for i in 1 2 3 4; do

@@ -895,10 +895,15 @@ dsr_topo() {
 __dsr_link() {
 	ip link add eth0 netns "$1" type veth peer name "$2" netns "$r" || return 1
 	ip -n "$r" link set "$2" master br0 up || return 1
+	dsr_addr "$1" "$3" "$4"
+}
+# dsr_addr NS ADDR4 ADDR6: NS's eth0, whose peer is on the router's br0,
+# up, addressed and routed through the router (lb_cluster's nodes too).
+dsr_addr() {
 	ip -n "$1" -batch - <<-EOF
 		link set eth0 up
-		addr add $3/24 dev eth0
-		addr add $4/64 dev eth0 nodad
+		addr add $2/24 dev eth0
+		addr add $3/64 dev eth0 nodad
 		route add default via 198.51.100.253
 		route add default via 2001:db8:2::fd
 	EOF
