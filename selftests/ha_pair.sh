@@ -129,11 +129,12 @@ check "services restored on n1 and n2 from one file" restore_both
 
 # VRRP in the test: version 3, an advert every ADVERT s (the shipped files:
 # version 2, 1 s).  The backup declares the master dead after 3 adverts
-# and its skew, 1.8 s for node b instead of 3.6 s, at each of the test's
-# five takeovers.  Not lower: 0.2 s would leave a master that the loaded
-# host stops for 0.7 s declared dead; keepalived runs at nice -10, so the
-# test's own programs do not delay its adverts.
-ADVERT=0.5
+# and its skew, 3.6 s for node b.  0.5 s (1.8 s) was tried: in one make
+# check of four, 2 held TCP connections were reset at the failback (case
+# 19, "failed:reset 2"), not understood yet; back to the 1 s the test ran
+# reliably with.  keepalived runs at nice -10, so the test's own programs
+# do not delay its adverts.
+ADVERT=1
 
 # ha_conf I a|b MODE: the shipped configurations of node a or b for nI,
 # with this test's paths and VRRP timer; MODE -c (with conntrackd) or -n
